@@ -1,0 +1,222 @@
+"""Routes of the Harmony Mobile external API (appendix calls 0-19).
+
+Each handler returns ``(status, body, wrote)``; ``wrote`` feeds the write
+counter that tests and benchmarks read from ``/_sim/stats``.
+"""
+
+import re
+import time
+from urllib.parse import urlencode
+
+from .store import StoreError
+
+API_RE = re.compile(r"^/app/(sbm|hm)/external_api/(v[0-9]+)/(.*?)/?$", re.IGNORECASE)
+
+
+def _int(value, field):
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise StoreError(400, "Invalid value %r for %s" % (value, field))
+
+
+def _int_list(value, field):
+    return [_int(v, field) for v in str(value).split(",") if v.strip() != ""]
+
+
+def paged(sim, path, query, fetch):
+    """Tastypie-style paging: limit/offset in, meta/objects out, capped page size."""
+    limit = _int(query.get("limit", 20), "limit")
+    offset = _int(query.get("offset", 0), "offset")
+    if limit <= 0 or limit > sim.max_page_size:
+        limit = sim.max_page_size
+    if offset < 0:
+        raise StoreError(400, "offset must not be negative")
+    total, objects = fetch(offset, limit)
+
+    def link(new_offset):
+        q = dict(query, limit=limit, offset=new_offset)
+        return "%s?%s" % (path, urlencode(q))
+
+    meta = {
+        "limit": limit,
+        "offset": offset,
+        "total_count": total,
+        "next": link(offset + limit) if offset + limit < total else None,
+        "previous": link(max(offset - limit, 0)) if offset > 0 else None,
+    }
+    return {"meta": meta, "objects": objects}
+
+
+def device_filters(query):
+    where, params = [], []
+    if "mdm__uuid" in query:
+        where.append("d.mdm_uuid = ?")
+        params.append(query["mdm__uuid"])
+    if query.get("groups__in"):
+        ids = _int_list(query["groups__in"], "groups__in")
+        where.append("d.id IN (SELECT device_id FROM device_groups WHERE group_id IN (%s))" % ",".join("?" * len(ids)))
+        params.extend(ids)
+    if query.get("groups__exact"):
+        ids = _int_list(query["groups__exact"], "groups__exact")
+        for group_id in ids:
+            where.append("d.id IN (SELECT device_id FROM device_groups WHERE group_id = ?)")
+            params.append(group_id)
+    for param, column in (("risk_in", "risk"), ("status_in", "status")):
+        if query.get(param):
+            values = _int_list(query[param], param)
+            where.append("d.%s IN (%s)" % (column, ",".join("?" * len(values))))
+            params.extend(values)
+    if "status" in query and ("time_gte" in query or "time_lte" in query):
+        status = _int(query["status"], "status")
+        gte = _int(query.get("time_gte", 0), "time_gte")
+        lte = _int(query.get("time_lte", 2 ** 62), "time_lte")
+        where.append("d.id IN (SELECT device_id FROM status_history WHERE status = ? AND start_ms < ?"
+                     " AND (end_ms IS NULL OR end_ms > ?))")
+        params.extend([status, lte, gte])
+    return where, params
+
+
+def handle(sim, method, path, query, body):
+    match = API_RE.match(path)
+    if not match:
+        raise StoreError(404, "Not found: %s" % path)
+    version, rest = match.group(2).lower(), match.group(3)
+    parts = [p for p in rest.split("/") if p]
+    store = sim.store
+    route = (version,) + tuple(parts[:1])
+
+    if route == ("v1", "groups"):
+        return _groups(sim, method, path, query, body, parts[1:])
+
+    if route == ("v1", "device_status"):
+        return _device_status(sim, method, path, query, body, parts[1:])
+
+    if route == ("v1", "device"):
+        if method != "DELETE":
+            raise StoreError(405, "Method not allowed")
+        if len(parts) == 2:
+            store.delete_device(_int(parts[1], "device_id"))
+            return 204, None, True
+        if len(parts) == 1 and query.get("user_email"):
+            deleted = store.delete_devices_by_email(query["user_email"])
+            return 200, {"deleted": deleted}, True
+        raise StoreError(400, "user_email is required")
+
+    if route == ("v2", "device") and len(parts) == 1:
+        if method != "POST":
+            raise StoreError(405, "Method not allowed")
+        return _add_device(store, body)
+
+    if route in (("v3", "alert"), ("v3", "audit")) and len(parts) == 1:
+        if method != "GET":
+            raise StoreError(405, "Method not allowed")
+        return 200, _log(sim, path, query, "alerts" if parts[0] == "alert" else "audits"), False
+
+    raise StoreError(404, "Not found: %s" % path)
+
+
+def _groups(sim, method, path, query, body, rest):
+    store = sim.store
+    if not rest:
+        if method == "GET":
+            groups = store.list_groups(query.get("name"))
+            return 200, paged(sim, path, query, lambda o, l: (len(groups), groups[o:o + l])), False
+        if method == "POST":
+            body = body or {}
+            return 201, store.add_group(body.get("name"), body.get("parent_id")), True
+        raise StoreError(405, "Method not allowed")
+    group_id = _int(rest[0], "group id")
+    if method == "GET":
+        return 200, store.get_group(group_id), False
+    if method == "PATCH":
+        body = body or {}
+        return 200, store.edit_group(group_id, body.get("name"), body.get("parent_id")), True
+    if method == "DELETE":
+        store.delete_group(group_id)
+        return 204, None, True
+    raise StoreError(405, "Method not allowed")
+
+
+def _device_status(sim, method, path, query, body, rest):
+    store = sim.store
+    if not rest:
+        if method != "GET":
+            raise StoreError(405, "Method not allowed")
+        where, params = device_filters(query)
+        return 200, paged(sim, path, query, lambda o, l: store.query_devices(where, params, o, l)), False
+    if rest[0] == "get_registration_details":
+        with store.lock:
+            row = None
+            if query.get("device_id"):
+                row = store.device_row(_int(query["device_id"], "device_id"))
+            elif query.get("email"):
+                row = store.db.execute("SELECT * FROM devices WHERE email=? ORDER BY id", (query["email"],)).fetchone()
+            elif query.get("mi_id"):
+                row = store.db.execute("SELECT * FROM devices WHERE mdm_uuid=? ORDER BY id", (query["mi_id"],)).fetchone()
+            else:
+                raise StoreError(400, "One of mi_id, device_id or email is required")
+            if not row:
+                raise StoreError(404, "Device not found")
+            return 200, store.registration_details(row), False
+    device_id = _int(rest[0], "device_id")
+    action = rest[1] if len(rest) > 1 else None
+    if action is None and method == "GET":
+        return 200, store.get_device(device_id), False
+    if action == "resend" and method == "POST":
+        device = store.get_device(device_id)
+        if device["status"] != "0":
+            # The guide documents only 200 and 500 for this call.
+            raise StoreError(500, "Email can only be sent to devices in User Notified status")
+        store.mark_email_sent(device_id)
+        return 200, {"status": "success"}, True
+    if action == "mark_email_sent" and method == "POST":
+        store.mark_email_sent(device_id)
+        return 200, {"status": "success"}, True
+    if action == "get_registration_details" and method == "GET":
+        with store.lock:
+            row = store.device_row(device_id)
+            if not row:
+                raise StoreError(404, "Device not found")
+            return 200, store.registration_details(row), False
+    raise StoreError(404, "Not found: %s" % path)
+
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _add_device(store, body):
+    if not isinstance(body, dict):
+        raise StoreError(400, "A JSON object is required")
+    name, email = body.get("name"), body.get("email")
+    if not isinstance(name, str) or not name.strip():
+        raise StoreError(400, "name is required")
+    if not isinstance(email, str) or not EMAIL_RE.match(email):
+        raise StoreError(400, "email is not a valid email address")
+    groups = body.get("groups") or None
+    if groups is not None and (not isinstance(groups, list) or not all(isinstance(g, str) for g in groups)):
+        raise StoreError(400, "groups must be a list of group names")
+    device_id = store.add_device(name, email, body.get("number") or None, groups,
+                                 bool(body.get("send_reg_email")), bool(body.get("send_reg_sms")))
+    return 201, {"device_id": str(device_id), "status": "success"}, True
+
+
+def _log(sim, path, query, table):
+    where, params = [], []
+    for param, op in (("id__gt", ">"), ("id__lt", "<"), ("id__gte", ">="), ("id__lte", "<=")):
+        if query.get(param) not in (None, ""):
+            where.append("id %s ?" % op)
+            params.append(_int(query[param], param))
+    if table == "audits":
+        if query.get("time__gt"):
+            value = query["time__gt"].strip()
+            try:
+                time.strptime(value, "%Y-%m-%d %H:%M:%S")
+            except ValueError:
+                raise StoreError(400, "time__gt must look like 2021-07-01 08:08:00")
+            where.append("time > ?")
+            params.append(value)
+        if query.get("module"):
+            where.append("module = ?")
+            params.append(query["module"])
+    return paged(sim, path, query, lambda o, l: sim.store.query_log(table, where, params, o, l))

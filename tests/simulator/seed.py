@@ -1,0 +1,66 @@
+"""Seed data: a group tree, devices with mixed status/risk/OS, alerts and audits."""
+
+import random
+import time
+
+from .store import ROOT_GROUP_NAME
+
+SEVERITIES = ("NONE", "LOW", "MEDIUM", "HIGH")
+AUDIT_MODULES = ("Policy", "Devices", "Settings", "Login")
+
+
+def seed(store, devices=0, alerts=0, audits=0, groups=None, rng_seed=1, email_domain="seed.example.com"):
+    """Create data; ``groups`` is a list of names created under ALL (default Seed-0..Seed-4)."""
+    rng = random.Random(rng_seed)
+    group_names = groups if groups is not None else ["Seed-%d" % i for i in range(5)]
+    for name in group_names:
+        if not store.group_by_name(name):
+            store.add_group(name)
+    now = int(time.time() * 1000)
+    created = []
+    for i in range(int(devices)):
+        os_type = rng.choice(("Android", "IOS"))
+        status = rng.choice((-1, 0, 1, 1, 1, 4))
+        extra = {
+            "os_type": os_type,
+            "os_version": rng.choice(("13", "14", "15")) if os_type == "Android" else rng.choice(("16.7", "17.4")),
+            "model": rng.choice(("Pixel 8", "Galaxy S23")) if os_type == "Android" else "iPhone15,2",
+            "device_type": os_type,
+            "client_version": "3.8.%d.%04d" % (rng.randint(0, 9), rng.randint(0, 9999)),
+            "mdm_uuid": "mdm-%06d" % i if rng.random() < 0.5 else None,
+            "last_connection_ms": now - rng.randint(0, 7 * 86400 * 1000) if status == 1 else None,
+            "status_since_ms": now - rng.randint(86400 * 1000, 30 * 86400 * 1000),
+        }
+        device_groups = [rng.choice(group_names)] if group_names else [ROOT_GROUP_NAME]
+        device_id = store.add_device("Seed User %d" % i, "user%d@%s" % (i, email_domain),
+                                     "+1555%07d" % i, device_groups, status=status,
+                                     risk=rng.choice((0, 0, 1, 2, 3)), extra=extra)
+        created.append(device_id)
+    for i in range(int(alerts)):
+        store.add_alert(make_alert(rng, i, created))
+    for i in range(int(audits)):
+        when = time.gmtime(time.time() - (audits - i) * 60)
+        module = rng.choice(AUDIT_MODULES)
+        store.add_audit(time.strftime("%Y-%m-%d %H:%M:%S", when), module, {
+            "category": "Configuration", "event_details": "Changed setting %d" % i,
+            "event_details_params": {"index": i}, "module": module, "severity": rng.choice(SEVERITIES[1:]),
+            "admin_user": "admin@seed.example.com", "time": time.strftime("%Y-%m-%d %H:%M:%S", when)})
+    return {"devices": created, "counts": store.counts()}
+
+
+def make_alert(rng, index, device_ids):
+    device_id = rng.choice(device_ids) if device_ids else index + 1
+    return {
+        "event": rng.choice(("Malicious app", "Man in the middle", "OS vulnerability")),
+        "backend_last_updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "details": "Seeded alert %d" % index,
+        "severity": rng.choice(SEVERITIES),
+        "event_timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "threat_factors": "seed",
+        "attack_vector": rng.choice(("Application", "Network", "Device")),
+        "mdm_uuid": None,
+        "device_id": str(device_id),
+        "email": "user%d@seed.example.com" % index,
+        "number": "", "name": "Seed User %d" % index, "device_rooted": False,
+        "client_version": "3.8.1.0001", "device_model": "Pixel 8", "os_version": "14",
+    }

@@ -1,0 +1,290 @@
+"""HTTP server for the Harmony Mobile and SmartPT simulator.
+
+Run ``python -m tests.simulator --port 0 --db /tmp/sim.db``: it prints one
+JSON line with the bound port once it is ready to serve. Control routes
+under ``/_sim/`` (stats, faults, seed, state changes) exist for tests.
+"""
+
+import argparse
+import collections
+import json
+import os
+import random
+import secrets
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from . import harmony, smartpt
+from .faults import FaultPlan
+from .seed import seed
+from .store import Store, StoreError
+
+DEFAULT_CLIENT_ID = "sim-client-id"
+DEFAULT_ACCESS_KEY = "sim-access-key-0123456789"
+DEFAULT_COMPANY_KEY = "5f2b5a0c4f0e2d7c8f6a1b3e9d4c7a2b1e0f9d8c7b6a5f4e3d2c1b0a99887766"
+
+
+class Simulator:
+    def __init__(self, db_path, client_id=DEFAULT_CLIENT_ID, access_key=DEFAULT_ACCESS_KEY,
+                 company_key=DEFAULT_COMPANY_KEY, token_ttl=3600.0, max_page_size=100, faults=None):
+        self.store = Store(db_path)
+        self.client_id = client_id
+        self.access_key = access_key
+        self.company_key = company_key
+        self.token_ttl = float(token_ttl)
+        self.max_page_size = int(max_page_size)
+        self.faults = FaultPlan(**(faults or {}))
+        self.opaque_status = False
+        self.tokens = {}
+        self.stats_lock = threading.Lock()
+        self.reset_stats()
+
+    def reset_stats(self):
+        with self.stats_lock:
+            self.stats = collections.Counter()
+            self.stats_by_route = collections.Counter()
+
+    def count(self, *keys):
+        with self.stats_lock:
+            for key in keys:
+                self.stats[key] += 1
+
+    def snapshot(self):
+        with self.stats_lock:
+            data = dict(self.stats)
+            data["by_route"] = dict(self.stats_by_route)
+        data["state"] = self.store.counts()
+        return data
+
+    # ---- auth ---------------------------------------------------------
+    def issue_token(self, body):
+        self.count("token_requests")
+        if (not isinstance(body, dict) or body.get("clientId") != self.client_id
+                or body.get("accessKey") != self.access_key):
+            return 401, {"success": False, "message": "Authentication required"}
+        token = secrets.token_urlsafe(32)
+        expires_at = time.time() + self.token_ttl
+        self.tokens[token] = expires_at
+        return 200, {"success": True, "data": {
+            "token": token,
+            "csrf": secrets.token_hex(8),
+            "expires": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(expires_at)),
+            "expiresIn": self.token_ttl,
+        }}
+
+    def token_valid(self, header):
+        if not header or not header.startswith("Bearer "):
+            return False
+        expires_at = self.tokens.get(header[len("Bearer "):])
+        return expires_at is not None and expires_at > time.time()
+
+
+def route_key(method, path):
+    """Collapse ids out of a path so stats group by call, not by object."""
+    parts = ["{id}" if p.isdigit() else p for p in path.lower().strip("/").split("/")]
+    return "%s /%s" % (method, "/".join(parts))
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "HMSimulator/1.0"
+    sim = None  # set by make_server
+
+    def setup(self):
+        super().setup()
+        # Without this a small response can sit behind Nagle + delayed ACK for 40 ms.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format, *args):
+        if os.environ.get("SIM_LOG"):
+            sys.stderr.write("sim: " + (format % args) + "\n")
+
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def do_PATCH(self):
+        self.dispatch("PATCH")
+
+    def do_DELETE(self):
+        self.dispatch("DELETE")
+
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def send_json(self, status, body, extra_headers=None):
+        payload = b"" if body is None or status == 204 else json.dumps(body).encode()
+        lines = ["HTTP/1.1 %d %s" % (status, self.responses.get(status, ("",))[0]),
+                 "Server: %s" % self.server_version,
+                 "Content-Type: application/json",
+                 "Content-Length: %d" % len(payload)]
+        for key, value in (extra_headers or {}).items():
+            lines.append("%s: %s" % (key, value))
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        # One write per answer: headers and body leave in the same segment.
+        self.wfile.write(head + payload)
+
+    def drop(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if not raw:
+            return None, raw
+        try:
+            return json.loads(raw), raw
+        except ValueError:
+            return ValueError, raw
+
+    def dispatch(self, method):
+        sim = self.sim
+        split = urlsplit(self.path)
+        path = split.path
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        body, raw = self.read_body()
+        if path.startswith("/_sim/"):
+            return self.control(method, path, body)
+        sim.count("requests")
+        with sim.stats_lock:
+            sim.stats_by_route[route_key(method, path)] += 1
+        is_write = method in ("POST", "PATCH", "DELETE", "PUT") and path != "/auth/external"
+        fault = sim.faults.draw(path, is_write)
+        if fault:
+            sim.count("faults", "fault_" + fault)
+        if fault == "429":
+            return self.send_json(429, {"message": "Too many requests"}, {"Retry-After": sim.faults.retry_after})
+        if fault in ("500", "502", "503"):
+            return self.send_json(int(fault), {"message": "Injected fault %s" % fault})
+        if fault == "drop":
+            return self.drop()
+        if fault == "slow":
+            time.sleep(sim.faults.slow_seconds)
+        if body is ValueError:
+            return self.send_json(400, {"message": "Request body is not valid JSON"})
+
+        try:
+            if path.rstrip("/") == "/auth/external":
+                if method != "POST":
+                    raise StoreError(405, "Method not allowed")
+                status, answer = sim.issue_token(body)
+                wrote = False
+            elif smartpt.is_smartpt_path(path):
+                if method != "POST":
+                    raise StoreError(405, "Method not allowed")
+                status, answer, wrote = smartpt.handle(sim, path, self.headers, body)
+            else:
+                if not sim.token_valid(self.headers.get("Authorization")):
+                    sim.count("unauthorized")
+                    return self.send_json(401, {"message": "Unauthorized: token missing, invalid or expired"})
+                status, answer, wrote = harmony.handle(sim, method, path, query, body)
+        except StoreError as err:
+            status, answer, wrote = err.status, {"message": err.message}, False
+        if wrote:
+            sim.count("writes")
+        if fault == "drop_after_write" and wrote:
+            return self.drop()
+        self.send_json(status, answer)
+
+    def control(self, method, path, body):
+        sim = self.sim
+        body = body if isinstance(body, dict) else {}
+        parts = path.strip("/").split("/")[1:]
+        try:
+            if parts == ["stats"] and method == "GET":
+                return self.send_json(200, sim.snapshot())
+            if parts == ["stats", "reset"] and method == "POST":
+                sim.reset_stats()
+                return self.send_json(200, {"ok": True})
+            if parts == ["faults"] and method == "POST":
+                sim.opaque_status = bool(body.pop("opaque_status", sim.opaque_status))
+                return self.send_json(200, sim.faults.update(body))
+            if parts == ["config"] and method == "POST":
+                if "token_ttl" in body:
+                    sim.token_ttl = float(body["token_ttl"])
+                if "max_page_size" in body:
+                    sim.max_page_size = int(body["max_page_size"])
+                return self.send_json(200, {"token_ttl": sim.token_ttl, "max_page_size": sim.max_page_size})
+            if parts == ["tokens", "expire"] and method == "POST":
+                sim.tokens.clear()
+                return self.send_json(200, {"ok": True})
+            if parts == ["reset"] and method == "POST":
+                sim.store.reset()
+                sim.reset_stats()
+                return self.send_json(200, {"ok": True})
+            if parts == ["seed"] and method == "POST":
+                return self.send_json(200, seed(sim.store, **body))
+            if parts == ["alerts"] and method == "POST":
+                ids = [sim.store.add_alert(a) for a in body.get("alerts", [])]
+                return self.send_json(200, {"ids": ids})
+            if len(parts) == 2 and parts[0] == "devices" and method == "POST":
+                return self.send_json(200, sim.store.set_device_state(int(parts[1]), body.get("status"),
+                                                                      body.get("risk"), body.get("at_ms")))
+            if parts == ["smartpt"] and method == "GET":
+                rows = sim.store.db.execute("SELECT platform, target, state FROM smartpt_targets").fetchall()
+                return self.send_json(200, [dict(r) for r in rows])
+        except (StoreError, ValueError, TypeError) as err:
+            return self.send_json(getattr(err, "status", 400), {"message": str(err)})
+        return self.send_json(404, {"message": "Unknown control route"})
+
+
+def make_server(sim, host="127.0.0.1", port=0, tls_cert=None, tls_key=None):
+    handler = type("BoundHandler", (Handler,), {"sim": sim})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    if tls_cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls_cert, tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    return server
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8787)
+    parser.add_argument("--db", default=os.path.join(os.getcwd(), ".simulator.db"))
+    parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
+    parser.add_argument("--access-key", default=DEFAULT_ACCESS_KEY)
+    parser.add_argument("--company-key", default=DEFAULT_COMPANY_KEY)
+    parser.add_argument("--token-ttl", type=float, default=3600.0)
+    parser.add_argument("--max-page-size", type=int, default=100)
+    parser.add_argument("--faults", default="{}", help="JSON object of fault settings, e.g. '{\"rate_429\": 0.1}'")
+    parser.add_argument("--seed-devices", type=int, default=0)
+    parser.add_argument("--seed-alerts", type=int, default=0)
+    parser.add_argument("--seed-audits", type=int, default=0)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    args = parser.parse_args(argv)
+    sim = Simulator(args.db, args.client_id, args.access_key, args.company_key, args.token_ttl,
+                    args.max_page_size, json.loads(args.faults))
+    if args.seed_devices or args.seed_alerts or args.seed_audits:
+        seed(sim.store, devices=args.seed_devices, alerts=args.seed_alerts, audits=args.seed_audits,
+             rng_seed=random.randint(0, 1 << 30))
+    server = make_server(sim, args.host, args.port, args.tls_cert, args.tls_key)
+    scheme = "https" if args.tls_cert else "http"
+    print(json.dumps({"ready": True, "port": server.server_address[1],
+                      "url": "%s://%s:%d" % (scheme, args.host, server.server_address[1])}), flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
