@@ -1,0 +1,201 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The tenant's group tree: lookups, full paths, and the plan that turns one tree into another.
+
+Group names are unique in a tenant (add-device refers to groups by name),
+so a name identifies a group; ids are what the API's write calls take.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+ROOT_NAME = "ALL"
+MAX_NAME_LENGTH = 255
+
+
+def _parent_id(group):
+    parent = group.get("parent")
+    if isinstance(parent, dict):
+        return _int_or_none(parent.get("id", parent.get("ID")))
+    return _int_or_none(group.get("parent_id", parent))
+
+
+def _int_or_none(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class GroupTree:
+    def __init__(self, groups):
+        self.by_id = {}
+        for group in groups:
+            group_id = _int_or_none(group.get("id", group.get("ID")))
+            if group_id is None:
+                continue
+            self.by_id[group_id] = {"id": group_id, "name": group.get("name", group.get("Name")),
+                                    "parent_id": _parent_id(group)}
+        self.by_name = dict((g["name"], g) for g in self.by_id.values())
+
+    @property
+    def root(self):
+        root = self.by_name.get(ROOT_NAME)
+        if root is None:
+            roots = [g for g in self.by_id.values() if g["parent_id"] is None]
+            root = roots[0] if len(roots) == 1 else None
+        return root
+
+    def ancestors(self, group_id):
+        """Ids from the group's parent up to the root; stops on a loop in the data."""
+        chain, seen = [], set([group_id])
+        current = self.by_id.get(group_id)
+        while current and current["parent_id"] is not None and current["parent_id"] not in seen:
+            seen.add(current["parent_id"])
+            chain.append(current["parent_id"])
+            current = self.by_id.get(current["parent_id"])
+        return chain
+
+    def path(self, group_id):
+        names = [self.by_id[i]["name"] for i in reversed(self.ancestors(group_id)) if i in self.by_id]
+        return "/".join(names + [self.by_id[group_id]["name"]])
+
+    def depth(self, group_id):
+        return len(self.ancestors(group_id))
+
+    def children(self, group_id):
+        return sorted((g for g in self.by_id.values() if g["parent_id"] == group_id), key=lambda g: g["id"])
+
+    def describe(self, group_id):
+        group = self.by_id[group_id]
+        parent = self.by_id.get(group["parent_id"])
+        return {
+            "id": group["id"],
+            "name": group["name"],
+            "parent_id": group["parent_id"],
+            "parent_name": parent["name"] if parent else None,
+            "path": self.path(group_id),
+        }
+
+    def resolve(self, reference, field):
+        """A group from an id, a name or a full path (ALL/EMEA/Sales); ValueError naming the field if none."""
+        if isinstance(reference, bool) or reference is None:
+            raise ValueError("%s: %r is not a group name, id or path" % (field, reference))
+        if isinstance(reference, int):
+            found = self.by_id.get(reference)
+        else:
+            text = str(reference).strip()
+            if not text:
+                raise ValueError("%s: must not be empty" % field)
+            found = self.by_name.get(text)
+            if found is None and "/" in text:
+                found = next((g for g in self.by_id.values() if self.path(g["id"]) == text.strip("/")), None)
+            if found is None and text.isdigit():
+                found = self.by_id.get(int(text))
+        if found is None:
+            raise ValueError("%s: group %r does not exist" % (field, reference))
+        return found
+
+    def would_cycle(self, group_id, new_parent_id):
+        return new_parent_id == group_id or group_id in self.ancestors(new_parent_id)
+
+
+def validate_name(name, field="name"):
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("%s: must not be empty" % field)
+    if name != name.strip():
+        raise ValueError("%s: %r has leading or trailing spaces" % (field, name))
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValueError("%s: is %d characters long, the limit is %d" % (field, len(name), MAX_NAME_LENGTH))
+    if "/" in name:
+        raise ValueError("%s: %r contains '/', which separates path levels" % (field, name))
+    return name
+
+
+def flatten(tree, field="tree"):
+    """[(name, parent_name)] parents first, from nested [{name, children: [...]}]; validates as it goes."""
+    flat, seen = [], {}
+
+    def walk(nodes, parent, where):
+        if nodes is None:
+            return
+        if not isinstance(nodes, list):
+            raise ValueError("%s: expected a list of groups, got %s" % (where, type(nodes).__name__))
+        for index, node in enumerate(nodes):
+            here = "%s[%d]" % (where, index)
+            if isinstance(node, str):
+                node = {"name": node}
+            if not isinstance(node, dict):
+                raise ValueError("%s: expected a mapping with 'name', got %r" % (here, node))
+            unknown = set(node) - set(("name", "children"))
+            if unknown:
+                raise ValueError("%s: unknown keys %s (allowed: name, children)" % (here, ", ".join(sorted(unknown))))
+            name = validate_name(node.get("name"), here + ".name")
+            if name == ROOT_NAME:
+                raise ValueError("%s.name: 'ALL' is the root and cannot be declared" % here)
+            if name in seen:
+                raise ValueError("%s.name: %r appears twice (also at %s); group names are unique" % (
+                    here, name, seen[name]))
+            seen[name] = here
+            flat.append((name, parent))
+            walk(node.get("children"), name, here + ".children")
+
+    walk(tree, ROOT_NAME, field)
+    return flat
+
+
+def plan(current_groups, desired, prune=False):
+    """Operations that turn the current groups into ``desired`` [(name, parent_name)].
+
+    Creates and moves run parents first (so a group's new parent is already in
+    place, which also rules out cycles); deletes run deepest first.
+    Operations are dicts: {"op": "create"|"move"|"delete", "name", "parent"}.
+    """
+    tree = GroupTree(current_groups)
+    desired_names = set(name for name, _parent in desired)
+    ops = []
+    for name, parent in desired:
+        existing = tree.by_name.get(name)
+        if existing is None:
+            ops.append({"op": "create", "name": name, "parent": parent})
+            continue
+        current_parent = tree.by_id.get(existing["parent_id"])
+        if current_parent is None or current_parent["name"] != parent:
+            ops.append({"op": "move", "name": name, "parent": parent,
+                        "from": current_parent["name"] if current_parent else None})
+    if prune:
+        doomed = [g for g in tree.by_id.values() if g["name"] not in desired_names and g["name"] != ROOT_NAME
+                  and g["parent_id"] is not None]
+        doomed.sort(key=lambda g: (-tree.depth(g["id"]), g["name"]))
+        ops.extend({"op": "delete", "name": g["name"], "path": tree.path(g["id"])} for g in doomed)
+    return ops
+
+
+def apply_to_model(current_groups, ops):
+    """Apply a plan to plain data (no API): what the tenant looks like afterwards. Used by tests and diff."""
+    rows = dict((g["id"], {"id": g["id"], "name": g["name"], "parent_id": g["parent_id"]})
+                for g in GroupTree(current_groups).by_id.values())
+    by_name = dict((r["name"], r) for r in rows.values())
+    next_id = max(list(rows) + [0]) + 1
+    for op in ops:
+        if op["op"] == "create":
+            row = {"id": next_id, "name": op["name"], "parent_id": by_name[op["parent"]]["id"]}
+            rows[next_id] = by_name[op["name"]] = row
+            next_id += 1
+        elif op["op"] == "move":
+            by_name[op["name"]]["parent_id"] = by_name[op["parent"]]["id"]
+        elif op["op"] == "delete":
+            row = by_name.pop(op["name"])
+            if any(r["parent_id"] == row["id"] for r in rows.values() if r["id"] != row["id"]):
+                raise ValueError("delete of %r before its children" % op["name"])
+            del rows[row["id"]]
+    return list(rows.values())
+
+
+def paths(groups):
+    tree = GroupTree(groups)
+    return sorted(tree.path(i) for i in tree.by_id)

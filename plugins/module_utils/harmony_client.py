@@ -1,0 +1,318 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Client of the Harmony Mobile external API (Infinity Portal), calls 0-19 of the guide.
+
+Every module goes through this class: it owns the token, the paths and the
+paging; modules only say what they want.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+import time
+
+from ansible.module_utils.six.moves.urllib.parse import quote
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils import paging
+from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import cache_key
+
+AUTH_PATH = "/auth/external"
+# Public integrations that talk to the live service use upper-case SBM; the
+# guide mixes sbm, SBM and HM. See docs/api-notes.md.
+API_ROOT = "/app/SBM/external_api"
+
+# The filters of device_status the guide documents (calls 2-5). Nothing else
+# is ever sent: a filter the server silently ignored would return everything.
+DOCUMENTED_DEVICE_FILTERS = frozenset(("mdm__uuid", "groups__in", "groups__exact", "risk_in", "status_in",
+                                       "status", "time_gte", "time_lte"))
+DOCUMENTED_LOG_FILTERS = {"alert": frozenset(("id__gt", "id__lt")),
+                          "audit": frozenset(("id__gt", "time__gt", "module"))}
+
+_PATH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DEFAULT_TOKEN_TTL = 600.0
+
+
+def path_id(value, field):
+    """An id that is safe to put in a URL path: no '/', '..', '?' or '%' can get through."""
+    text = str(value).strip() if value is not None else ""
+    if not _PATH_ID.match(text):
+        raise ValueError("%s: %r is not a valid id (letters, digits, '-' and '_' only)" % (field, value))
+    return quote(text, safe="")
+
+
+def token_expiry(data, now):
+    """When a token from /auth/external stops working, read from expiresIn or expires."""
+    expires_in = data.get("expiresIn")
+    if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and expires_in > 0:
+        return now + float(expires_in)
+    expires = data.get("expires")
+    if isinstance(expires, str):
+        text = expires.strip().replace("Z", "+00:00")
+        for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
+            try:
+                return datetime.datetime.strptime(text, fmt).timestamp()
+            except ValueError:
+                continue
+    return now + DEFAULT_TOKEN_TTL
+
+
+def refresh_margin(ttl):
+    """Refresh a little before expiry: 60 s, or a fifth of a short TTL."""
+    return min(60.0, max(ttl, 0) / 5.0)
+
+
+class HarmonyMobileClient:
+    def __init__(self, transport, client_id, access_key, token_cache=None, clock=time.time, page_size=100):
+        self.transport = transport
+        self.client_id = client_id
+        self._access_key = access_key
+        self.token_cache = token_cache
+        self.clock = clock
+        self.page_size = page_size
+        self._token = None
+        self._token_refresh_at = 0.0
+        self.token_requests = 0
+        self._cache_key = cache_key(transport.base_url, client_id, access_key) if token_cache else None
+
+    # ---- authentication (call 0) ----------------------------------------
+    def _current_token(self):
+        now = self.clock()
+        if self._token and now < self._token_refresh_at:
+            return self._token
+        if self.token_cache:
+            cached = self.token_cache.get(self._cache_key)
+            if cached and now < cached[1] - refresh_margin(cached[1] - now):
+                self._token, self._token_refresh_at = cached[0], cached[1] - refresh_margin(cached[1] - now)
+                return self._token
+        return self._login()
+
+    def _login(self):
+        if not self.client_id or not self._access_key:
+            raise ApiError("client_id and access_key are required (or HM_CLIENT_ID / HM_ACCESS_KEY)")
+        self.token_requests += 1
+        now = self.clock()
+        try:
+            _status, body = self.transport.send("POST", AUTH_PATH, json_body={
+                "clientId": self.client_id, "accessKey": self._access_key}, idempotent=True)
+        except ApiError as err:
+            if err.status in (400, 401, 403):
+                raise ApiError("authentication failed for client_id %s: the gateway rejected the client id or "
+                               "access key" % self.client_id, "POST", AUTH_PATH, err.status)
+            raise
+        data = body.get("data") if isinstance(body, dict) and isinstance(body.get("data"), dict) else body
+        token = data.get("token") if isinstance(data, dict) else None
+        if not isinstance(token, str) or not token or (isinstance(body, dict) and body.get("success") is False):
+            raise ApiError("authentication answer carried no token", "POST", AUTH_PATH, _status)
+        expires_at = token_expiry(data, now)
+        self._token = token
+        self._token_refresh_at = expires_at - refresh_margin(expires_at - now)
+        if self.token_cache:
+            self.token_cache.put(self._cache_key, token, expires_at)
+        return token
+
+    def _forget_token(self):
+        self._token = None
+        self._token_refresh_at = 0.0
+        if self.token_cache:
+            self.token_cache.drop(self._cache_key)
+
+    def request(self, method, path, params=None, json_body=None, idempotent=None):
+        """An authenticated call; a 401 gets one fresh token and one more try."""
+        for attempt in (1, 2):
+            headers = {"Authorization": "Bearer " + self._current_token()}
+            try:
+                return self.transport.send(method, path, params=params, json_body=json_body,
+                                           headers=headers, idempotent=idempotent)[1]
+            except ApiError as err:
+                if err.status != 401 or attempt == 2:
+                    raise
+                self._forget_token()
+
+    def paginate(self, path, params=None, max_items=None):
+        return paging.iterate(lambda p, q: self.request("GET", p, params=q), path, params,
+                              page_size=self.page_size, base_url=self.transport.base_url, max_items=max_items)
+
+    # ---- groups (calls 14-18) ---------------------------------------------
+    def list_groups(self):
+        return list(self.paginate(API_ROOT + "/v1/groups/"))
+
+    def groups_named(self, name):
+        # Filtered again here: a server that ignored ?name= must not make every group match.
+        return [g for g in self.paginate(API_ROOT + "/v1/groups/", {"name": name}) if g.get("name") == name]
+
+    def add_group(self, name, parent_id=None):
+        body = {"name": name}
+        if parent_id is not None:
+            body["parent_id"] = parent_id
+        for _attempt in range(self.transport.retry_policy.retries + 1):
+            try:
+                return self.request("POST", API_ROOT + "/v1/groups/", json_body=body, idempotent=False)
+            except ApiError as err:
+                if not err.ambiguous:
+                    raise
+                # Group names are unique: if it is there now, our POST made it.
+                found = self.groups_named(name)
+                if found:
+                    return found[0]
+        raise ApiError("could not confirm that group %r was created" % name, "POST", API_ROOT + "/v1/groups/")
+
+    def edit_group(self, group_id, name=None, parent_id=None):
+        body = {}
+        if name is not None:
+            body["name"] = name
+        if parent_id is not None:
+            body["parent_id"] = parent_id
+        return self.request("PATCH", "%s/v1/groups/%s/" % (API_ROOT, path_id(group_id, "group id")), json_body=body)
+
+    def delete_group(self, group_id):
+        """Delete; True if deleted, False if it was already gone (a retried DELETE lands here)."""
+        try:
+            self.request("DELETE", "%s/v1/groups/%s/" % (API_ROOT, path_id(group_id, "group id")))
+        except ApiError as err:
+            if err.status == 404:
+                return False
+            raise
+        return True
+
+    # ---- devices (calls 1-5, 10-12) -------------------------------------
+    def get_device(self, device_id):
+        try:
+            return self.request("GET", "%s/v1/device_status/%s/" % (API_ROOT, path_id(device_id, "device_id")),
+                                params={"format": "json"})
+        except ApiError as err:
+            if err.status == 404:
+                return None
+            raise
+
+    def list_devices(self, filters=None, max_items=None):
+        filters = dict((k, v) for k, v in (filters or {}).items() if v not in (None, ""))
+        unknown = set(filters) - DOCUMENTED_DEVICE_FILTERS
+        if unknown:
+            raise ValueError("device_status filters not in the API guide: %s" % ", ".join(sorted(unknown)))
+        filters["format"] = "json"
+        return self.paginate(API_ROOT + "/v1/device_status/", filters, max_items=max_items)
+
+    def devices_with_email(self, email):
+        """Every device of one user. The guide lists no email filter, so this reads the whole list."""
+        wanted = email.strip().lower()
+        return [d for d in self.list_devices() if str(d.get("email", "")).strip().lower() == wanted]
+
+    def registration_details(self, device_id=None, email=None, mdm_uuid=None):
+        """Call 8 (by id) or call 9 (by id, email and/or MDM id); None when no device matches."""
+        try:
+            if device_id is not None and email is None and mdm_uuid is None:
+                return self.request("GET", "%s/v1/device_status/%s/get_registration_details" % (
+                    API_ROOT, path_id(device_id, "device_id")))
+            params = {}
+            if mdm_uuid is not None:
+                params["mi_id"] = mdm_uuid
+            if device_id is not None:
+                params["device_id"] = device_id
+            if email is not None:
+                params["email"] = email
+            return self.request("GET", API_ROOT + "/v1/device_status/get_registration_details", params=params)
+        except ApiError as err:
+            if err.status == 404:
+                return None
+            raise
+
+    def add_device(self, name, email, number=None, groups=None, send_reg_email=None, send_reg_sms=None,
+                   known_ids=()):
+        """Call 12. Returns the new device id.
+
+        ``known_ids`` are the ids this email already had; after an ambiguous
+        failure they tell our new device apart from the old ones.
+        """
+        body = {"name": name, "email": email}
+        if number:
+            body["number"] = number
+        if groups:
+            body["groups"] = list(groups)
+        if send_reg_email is not None:
+            body["send_reg_email"] = bool(send_reg_email)
+        if send_reg_sms is not None:
+            body["send_reg_sms"] = bool(send_reg_sms)
+        known = set(str(i) for i in known_ids)
+        for _attempt in range(self.transport.retry_policy.retries + 1):
+            try:
+                answer = self.request("POST", API_ROOT + "/v2/device/", json_body=body, idempotent=False)
+            except ApiError as err:
+                if not err.ambiguous:
+                    raise
+                created = self._new_device_id(email, name, known)
+                if created is not None:
+                    return created
+                continue
+            device_id = _device_id_from(answer)
+            if device_id is None:
+                raise ApiError("add device answer carried no device_id: %r" % (answer,), "POST", API_ROOT + "/v2/device/")
+            return device_id
+        raise ApiError("could not confirm that device %s was added" % email, "POST", API_ROOT + "/v2/device/")
+
+    def _new_device_id(self, email, name, known):
+        details = self.registration_details(email=email)
+        candidate = str(details.get("id")) if isinstance(details, dict) and details.get("id") is not None else None
+        if candidate is not None and candidate not in known:
+            return candidate
+        if candidate is None or not known:
+            return None
+        for device in self.devices_with_email(email):
+            device_id = str(device.get("internal_id", device.get("id")))
+            if device_id not in known and device.get("name") == name:
+                return device_id
+        return None
+
+    def delete_device(self, device_id):
+        """Call 11; False when it was already gone."""
+        try:
+            self.request("DELETE", "%s/v1/device/%s/" % (API_ROOT, path_id(device_id, "device_id")))
+        except ApiError as err:
+            if err.status == 404:
+                return False
+            raise
+        return True
+
+    def delete_devices_by_email(self, email):
+        """Call 10: every device of that user; False when there was none."""
+        try:
+            self.request("DELETE", API_ROOT + "/v1/device/", params={"user_email": email})
+        except ApiError as err:
+            if err.status == 404:
+                return False
+            raise
+        return True
+
+    def resend_invitation(self, device_id, send_reg_email=True, send_reg_sms=False):
+        """Call 6."""
+        return self.request("POST", "%s/v1/device_status/%s/resend" % (API_ROOT, path_id(device_id, "device_id")),
+                            json_body={"send_reg_email": bool(send_reg_email), "send_reg_sms": bool(send_reg_sms)},
+                            idempotent=False)
+
+    def mark_email_sent(self, device_id):
+        """Call 7."""
+        return self.request("POST", "%s/v1/device_status/%s/mark_email_sent/" % (
+            API_ROOT, path_id(device_id, "device_id")), idempotent=True)
+
+    # ---- alerts and audits (calls 13, 19) ---------------------------------
+    def log_entries(self, kind, filters=None, max_items=None):
+        filters = dict((k, v) for k, v in (filters or {}).items() if v not in (None, ""))
+        unknown = set(filters) - DOCUMENTED_LOG_FILTERS[kind]
+        if unknown:
+            raise ValueError("%s filters not in the API guide: %s" % (kind, ", ".join(sorted(unknown))))
+        return self.paginate("%s/v3/%s/" % (API_ROOT, kind), filters, max_items=max_items)
+
+
+def _device_id_from(answer):
+    if isinstance(answer, dict):
+        for key in ("device_id", "id", "internal_id"):
+            if answer.get(key) not in (None, ""):
+                return str(answer[key])
+        data = answer.get("data")
+        if isinstance(data, dict):
+            return _device_id_from(data)
+    return None

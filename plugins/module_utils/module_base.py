@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Base classes that own AnsibleModule, the API client, check mode, diff and errors.
+
+A module subclasses one of them, declares its own options and implements
+``execute()``; ``main()`` is then ``ThatModule().run()``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.arguments import (
+    harmony_mobile_argument_spec, smartpt_argument_spec)
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
+from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import (
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpTransport, RetryPolicy)
+from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import SmartptClient
+from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import TokenCache
+
+
+class ApiModule:
+    """Common run loop: build the client lazily, turn errors into fail_json, report diff."""
+
+    url_option = None
+    connection_spec = None
+
+    def __init__(self, argument_spec, pool_size=4, **kwargs):
+        spec = self.connection_spec()
+        spec.update(argument_spec)
+        kwargs.setdefault("supports_check_mode", True)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self.result = {"changed": False}
+        self.pool_size = pool_size
+        self._transport = None
+        self._client = None
+
+    @property
+    def transport(self):
+        if self._transport is None:
+            url = self.params[self.url_option]
+            parts = urlsplit(url or "")
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError("%s: %r is not an http(s) URL" % (self.url_option, url))
+            if self.params["timeout"] <= 0:
+                raise ValueError("timeout: must be greater than 0, got %r" % self.params["timeout"])
+            if self.params["retries"] < 0:
+                raise ValueError("retries: must be 0 or more, got %r" % self.params["retries"])
+            self._transport = HttpTransport(url, validate_certs=self.params["validate_certs"],
+                                            timeout=self.params["timeout"], proxy_url=self.params["proxy_url"],
+                                            retry_policy=RetryPolicy(retries=self.params["retries"]),
+                                            pool_size=self.pool_size)
+        return self._transport
+
+    def set_diff(self, before, after):
+        if self.module._diff:
+            self.result["diff"] = {"before": before if before is not None else {},
+                                   "after": after if after is not None else {}}
+
+    def fail(self, msg, **extra):
+        self.module.fail_json(msg=msg, **dict(self.result, **extra))
+
+    def execute(self):
+        raise NotImplementedError
+
+    def run(self):
+        try:
+            self.execute()
+        except ApiError as err:
+            self.fail(str(err), api_error=err.to_result())
+        except ValueError as err:
+            self.fail(str(err))
+        finally:
+            if self._transport is not None:
+                self._transport.close()
+        self.module.exit_json(**self.result)
+
+
+class HarmonyMobileModule(ApiModule):
+    url_option = "gateway_url"
+    connection_spec = staticmethod(harmony_mobile_argument_spec)
+
+    @property
+    def client(self):
+        if self._client is None:
+            cache = TokenCache(self.params["token_cache_path"]) if self.params["token_cache"] else None
+            self._client = HarmonyMobileClient(self.transport, self.params["client_id"], self.params["access_key"],
+                                               token_cache=cache)
+        return self._client
+
+
+class SmartptModule(ApiModule):
+    url_option = "api_url"
+    connection_spec = staticmethod(smartpt_argument_spec)
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = SmartptClient(self.transport, self.params["company_key"])
+        return self._client

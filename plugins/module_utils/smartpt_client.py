@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Client of the SmartPT security-actions API."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, server_message
+
+ENDPOINT_PLATFORMS = {
+    "wazuh": "/wazuh/agents",
+    "paloalto": "/paloalto/endpoints",
+    "cisco": "/cisco/computers",
+    "cortex": "/cortex/endpoints",
+    "defender": "/defender/machines",
+}
+USER_PLATFORMS = {"azuread": "/azuread/users"}
+PLATFORM_PATHS = dict(ENDPOINT_PLATFORMS, **USER_PLATFORMS)
+
+ENDPOINT_ACTIONS = ("isolate", "releaseisolate", "status")
+USER_ACTIONS = ("AzureADBlock", "AzureADUnblock", "AzureADStatus", "AzureADSreport")
+
+
+def actions_for(platform):
+    return USER_ACTIONS if platform in USER_PLATFORMS else ENDPOINT_ACTIONS
+
+
+def target_field(platform):
+    return "upn" if platform in USER_PLATFORMS else "agent_id"
+
+
+class SmartptClient:
+    def __init__(self, transport, company_key):
+        self.transport = transport
+        self._company_key = company_key
+
+    def run(self, platform, action, requester_email, target):
+        """POST one action; returns a dict with status_code, message and action_result."""
+        if platform not in PLATFORM_PATHS:
+            raise ValueError("platform: %r is not one of %s" % (platform, ", ".join(sorted(PLATFORM_PATHS))))
+        if action not in actions_for(platform):
+            raise ValueError("action: %r is not valid for platform %s (valid: %s)" % (
+                action, platform, ", ".join(actions_for(platform))))
+        if not self._company_key:
+            raise ApiError("company_key is required (or SMARTPT_COMPANY_KEY)")
+        body = {"action": action, "Email": requester_email, target_field(platform): target}
+        path = PLATFORM_PATHS[platform]
+        try:
+            status, answer = self.transport.send("POST", path, json_body=body,
+                                                 headers={"x-sha256": self._company_key}, idempotent=True)
+        except ApiError as err:
+            if err.status == 401:
+                raise ApiError("SmartPT rejected the company key (Unauthorized)", "POST", path, 401, err.body)
+            raise
+        return normalise_answer(status, answer)
+
+
+def normalise_answer(http_status, answer):
+    """The guide shows a flat {statusCode, message} and a nested {statusCode, body: {message, action_result}}."""
+    answer = answer if isinstance(answer, dict) else {"message": answer}
+    inner = answer.get("body")
+    if isinstance(inner, str):
+        inner = {"message": inner}
+    inner = inner if isinstance(inner, dict) else {}
+    status_code = answer.get("statusCode", http_status)
+    try:
+        status_code = int(status_code)
+    except (TypeError, ValueError):
+        status_code = http_status
+    if status_code >= 400:
+        raise ApiError(server_message(answer, "HTTP %d" % status_code), status=status_code, body=answer)
+    action_result = inner.get("action_result", answer.get("action_result"))
+    return {
+        "status_code": status_code,
+        "message": inner.get("message") or answer.get("message") or "",
+        "action_result": action_result,
+    }

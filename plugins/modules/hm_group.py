@@ -1,0 +1,219 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: hm_group
+short_description: Create, rename, move and delete Harmony Mobile device groups
+version_added: "1.0.0"
+description:
+  - Manages one group of the Check Point Harmony Mobile tenant through the Infinity Portal external API.
+  - Group names are unique in a tenant, so O(name) identifies the group.
+  - Idempotent; supports check mode and diff mode.
+author:
+  - secops.mobile_security contributors
+options:
+  name:
+    description:
+      - Name of the group. With O(new_name), the group's current name.
+    type: str
+    required: true
+  parent:
+    description:
+      - Parent group, as a name (V(EMEA)), a full path (V(ALL/EMEA)) or a numeric id.
+      - When the group is created and O(parent) is not given, it is created under V(ALL).
+      - When the group exists and O(parent) is not given, its parent is left as it is. Give it to move the group.
+    type: str
+  new_name:
+    description:
+      - Rename the group to this name. Idempotent; if a group named O(new_name) already exists
+        and O(name) does not, the rename is taken as done.
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the group; V(absent) deletes it.
+      - A group that still has sub-groups is not deleted; delete or move them first (the
+        M(secops.mobile_security.hm_group_hierarchy) module orders this for you).
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - secops.mobile_security.harmony_mobile
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+'''
+
+EXAMPLES = r'''
+- name: Create EMEA under ALL
+  secops.mobile_security.hm_group:
+    name: EMEA
+    client_id: "{{ hm_client_id }}"
+    access_key: "{{ hm_access_key }}"
+
+- name: Create Sales under EMEA, credentials from HM_CLIENT_ID / HM_ACCESS_KEY
+  secops.mobile_security.hm_group:
+    name: Sales
+    parent: EMEA
+
+- name: Move Sales under ALL/AMER
+  secops.mobile_security.hm_group:
+    name: Sales
+    parent: ALL/AMER
+
+- name: Rename Sales to Field Sales
+  secops.mobile_security.hm_group:
+    name: Sales
+    new_name: Field Sales
+
+- name: Delete the group
+  secops.mobile_security.hm_group:
+    name: Field Sales
+    state: absent
+'''
+
+RETURN = r'''
+group:
+  description: The group after the task; empty when O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Group id.
+      type: int
+      sample: 4
+    name:
+      description: Group name.
+      type: str
+      sample: Sales
+    parent_id:
+      description: Id of the parent group.
+      type: int
+      sample: 2
+    parent_name:
+      description: Name of the parent group.
+      type: str
+      sample: EMEA
+    path:
+      description: Full path from the root group.
+      type: str
+      sample: ALL/EMEA/Sales
+diff:
+  description: Before and after state of the group (diff mode).
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import (
+    ROOT_NAME, GroupTree, validate_name)
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+
+
+class GroupModule(HarmonyMobileModule):
+    def __init__(self):
+        super(GroupModule, self).__init__(dict(
+            name=dict(type="str", required=True),
+            parent=dict(type="str"),
+            new_name=dict(type="str"),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ))
+
+    def execute(self):
+        name = validate_name(self.params["name"])
+        new_name = self.params["new_name"]
+        if new_name is not None:
+            validate_name(new_name, "new_name")
+        if ROOT_NAME in (name, new_name):
+            raise ValueError("name: the root group %r cannot be created, renamed or deleted" % ROOT_NAME)
+
+        tree = GroupTree(self.client.list_groups())
+        current = tree.by_name.get(name)
+        if current is None and new_name is not None:
+            current = tree.by_name.get(new_name)
+        elif current is not None and new_name is not None and new_name != name and new_name in tree.by_name:
+            raise ValueError("new_name: a group named %r already exists" % new_name)
+        before = tree.describe(current["id"]) if current else None
+
+        if self.params["state"] == "absent":
+            self.ensure_absent(tree, current, before)
+        else:
+            self.ensure_present(tree, current, before, new_name or name)
+
+    def ensure_absent(self, tree, current, before):
+        self.result["group"] = {}
+        if current is None:
+            return
+        children = tree.children(current["id"])
+        if children:
+            raise ValueError("name: group %r still has sub-groups (%s); delete or move them first" % (
+                current["name"], ", ".join(c["name"] for c in children)))
+        self.result["changed"] = True
+        self.set_diff(before, None)
+        if not self.check_mode:
+            self.client.delete_group(current["id"])
+
+    def ensure_present(self, tree, current, before, wanted_name):
+        parent_ref = self.params["parent"]
+        parent = tree.resolve(parent_ref, "parent") if parent_ref is not None else None
+
+        if current is None:
+            parent = parent or tree.root
+            after = {"id": None, "name": wanted_name, "parent_id": parent["id"], "parent_name": parent["name"],
+                     "path": tree.path(parent["id"]) + "/" + wanted_name}
+            self.result["changed"] = True
+            self.set_diff(None, after)
+            if self.check_mode:
+                self.result["group"] = after
+                return
+            created = self.client.add_group(wanted_name, parent["id"])
+            self.result["group"] = self.reread(created.get("id"), wanted_name)
+            return
+
+        changes = {}
+        if current["name"] != wanted_name:
+            changes["name"] = wanted_name
+        if parent is not None and parent["id"] != current["parent_id"]:
+            if tree.would_cycle(current["id"], parent["id"]):
+                raise ValueError("parent: moving %r under %r would create a cycle (%r is inside %r)" % (
+                    current["name"], parent["name"], parent["name"], current["name"]))
+            changes["parent_id"] = parent["id"]
+        if not changes:
+            self.result["group"] = before
+            return
+        after = dict(before, name=wanted_name)
+        if "parent_id" in changes:
+            after.update(parent_id=parent["id"], parent_name=parent["name"],
+                         path=tree.path(parent["id"]) + "/" + wanted_name)
+        else:
+            after["path"] = before["path"].rsplit("/", 1)[0] + "/" + wanted_name
+        self.result["changed"] = True
+        self.set_diff(before, after)
+        if self.check_mode:
+            self.result["group"] = after
+            return
+        self.client.edit_group(current["id"], **changes)
+        self.result["group"] = self.reread(current["id"], wanted_name)
+
+    def reread(self, group_id, name):
+        tree = GroupTree(self.client.list_groups())
+        group = tree.by_id.get(int(group_id)) if str(group_id).isdigit() else None
+        group = group or tree.by_name.get(name)
+        if group is None:
+            raise ValueError("name: group %r was written but is not in the group list afterwards" % name)
+        return tree.describe(group["id"])
+
+
+def main():
+    GroupModule().run()
+
+
+if __name__ == "__main__":
+    main()

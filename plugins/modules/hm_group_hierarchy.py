@@ -1,0 +1,154 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: hm_group_hierarchy
+short_description: Make the Harmony Mobile group tree match a nested description in one task
+version_added: "1.0.0"
+description:
+  - Reads the tenant's groups once, plans the creates, moves and (optionally) deletes that make the tree
+    match O(tree), and applies them in a safe order: parents before children when creating or moving,
+    children before parents when deleting.
+  - Idempotent; a second run with the same O(tree) makes no change. A run stopped halfway is finished by the next run.
+  - Supports check mode (the plan is returned, nothing is written) and diff mode (group paths before and after).
+  - Used by the C(secops.mobile_security.group_hierarchy) role.
+author:
+  - secops.mobile_security contributors
+options:
+  tree:
+    description:
+      - The groups under C(ALL), nested. Each item is a mapping with C(name) and optional C(children)
+        (a list of the same), or just a name.
+      - Names must be unique across the whole tree, as in the tenant.
+    type: list
+    elements: raw
+    required: true
+  prune:
+    description:
+      - Delete every group that is not in O(tree) (except C(ALL)), deepest first.
+      - Devices in a deleted group stay in the tenant; they lose that group membership.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - secops.mobile_security.harmony_mobile
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+'''
+
+EXAMPLES = r'''
+- name: Regions and teams
+  secops.mobile_security.hm_group_hierarchy:
+    tree:
+      - name: EMEA
+        children:
+          - name: EMEA-Sales
+          - name: EMEA-Support
+      - name: AMER
+        children:
+          - AMER-Sales
+    prune: false
+  register: groups_result
+
+- name: Show what changed
+  ansible.builtin.debug:
+    var: groups_result.operations
+'''
+
+RETURN = r'''
+operations:
+  description: Each planned operation and, unless in check mode, its outcome.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {op: create, name: EMEA, parent: ALL, result: ok}
+    - {op: move, name: Sales, parent: EMEA, from: ALL, result: ok}
+    - {op: delete, name: Old, path: ALL/Old, result: ok}
+summary:
+  description: Counts of created, moved and deleted groups.
+  returned: always
+  type: dict
+  sample: {created: 2, moved: 1, deleted: 0}
+groups:
+  description: Every group after the run, with id, name, parent and full path.
+  returned: always
+  type: list
+  elements: dict
+diff:
+  description: Group paths before and after.
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import group_tree
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+
+SUMMARY_KEYS = {"create": "created", "move": "moved", "delete": "deleted"}
+
+
+class GroupHierarchyModule(HarmonyMobileModule):
+    def __init__(self):
+        super(GroupHierarchyModule, self).__init__(dict(
+            tree=dict(type="list", elements="raw", required=True),
+            prune=dict(type="bool", default=False),
+        ))
+
+    def execute(self):
+        desired = group_tree.flatten(self.params["tree"])
+        current = self.client.list_groups()
+        ops = group_tree.plan(current, desired, prune=self.params["prune"])
+        self.result["operations"] = ops
+        self.result["summary"] = dict((key, sum(1 for o in ops if o["op"] == op)) for op, key in SUMMARY_KEYS.items())
+        self.result["changed"] = bool(ops)
+        before_paths = group_tree.paths(current)
+        if self.check_mode:
+            after = group_tree.apply_to_model(current, ops)
+            self.set_diff({"paths": before_paths}, {"paths": group_tree.paths(after)})
+            self.result["groups"] = self.describe_all(after)
+            return
+        self.apply(ops, current)
+        after = self.client.list_groups()
+        self.set_diff({"paths": before_paths}, {"paths": group_tree.paths(after)})
+        self.result["groups"] = self.describe_all(after)
+
+    def apply(self, ops, current):
+        # Ids are resolved as we go: a create's id is needed by its children's ops.
+        ids = dict((g["name"], g["id"]) for g in group_tree.GroupTree(current).by_id.values())
+        for op in ops:
+            try:
+                if op["op"] == "create":
+                    created = self.client.add_group(op["name"], ids[op["parent"]])
+                    ids[op["name"]] = int(created["id"])
+                elif op["op"] == "move":
+                    self.client.edit_group(ids[op["name"]], parent_id=ids[op["parent"]])
+                else:
+                    self.client.delete_group(ids.pop(op["name"]))
+                op["result"] = "ok"
+            except ApiError as err:
+                op["result"] = "failed: %s" % err
+                self.fail("%s of group %r failed: %s. A re-run continues from the current state." % (
+                    op["op"], op["name"], err), api_error=err.to_result())
+
+    @staticmethod
+    def describe_all(groups):
+        tree = group_tree.GroupTree(groups)
+        return sorted((tree.describe(i) for i in tree.by_id), key=lambda g: g["path"])
+
+
+def main():
+    GroupHierarchyModule().run()
+
+
+if __name__ == "__main__":
+    main()
