@@ -168,8 +168,10 @@ class _Unsent(Exception):
         self.reason = reason
 
 
-class _InDoubt(_Unsent):
-    pass
+class _InDoubt(Exception):
+    def __init__(self, reason):
+        super(_InDoubt, self).__init__(reason)
+        self.reason = reason
 
 
 def _never_connected(exc):

@@ -1,6 +1,7 @@
 """Integration: hm_group, hm_group_info and hm_group_hierarchy over real HTTP against the simulator."""
 
 import os
+import stat
 
 from tests.support import REPO_ROOT, run_playbook
 
@@ -14,5 +15,61 @@ def assert_ok(result):
 def test_group_lifecycle(sim):
     result = run_playbook(os.path.join(TARGETS, "groups.yml"), sim, args=["--diff"])
     assert_ok(result)
-    state = sim.stats()["state"]
-    assert state["groups"] == 3
+    assert sim.stats()["state"]["groups"] == 3
+
+
+def test_hierarchy_role_deep_tree_check_mode_prune(sim, tmp_path):
+    cache = tmp_path / "tokens.json"
+    result = run_playbook(os.path.join(TARGETS, "hierarchy.yml"), sim, {"token_cache_path": str(cache)})
+    assert_ok(result)
+    stats = sim.stats()
+    assert stats["state"]["groups"] == 4
+    assert stats["unauthorized"] >= 1  # the dead cached token was presented once...
+    assert stats["token_requests"] == 2  # ...and replaced once; every other task reused the cached token
+    assert stat.S_IMODE(os.stat(cache).st_mode) == 0o600
+    assert "sim-access-key" not in cache.read_text()
+
+
+def test_hierarchy_under_20_percent_faults_and_short_token_ttl(sim, tmp_path):
+    sim.faults(rate_429=0.05, rate_500=0.03, rate_502=0.03, rate_503=0.03, rate_drop=0.03,
+               rate_drop_after_write=0.03, retry_after=0, seed=7)
+    sim.config(token_ttl=1.0)
+    tree = [{"name": "R%d" % r, "children": [{"name": "R%d-S%d" % (r, s), "children": [
+        {"name": "R%d-S%d-T%d" % (r, s, t)} for t in range(2)]} for s in range(3)]} for r in range(3)]
+    playbook = tmp_path / "faulty.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/secops.mobile_security.harmony_mobile:
+      gateway_url: "{{ sim_url }}"
+      retries: 10
+      token_cache: true
+      token_cache_path: "%s"
+  tasks:
+    - secops.mobile_security.hm_group_hierarchy:
+        tree: "{{ tree }}"
+    - ansible.builtin.pause:
+        seconds: 1
+    - secops.mobile_security.hm_group_hierarchy:
+        tree: "{{ tree }}"
+      register: again
+    - ansible.builtin.assert:
+        that: again is not changed
+""" % (tmp_path / "tokens.json"))
+    result = run_playbook(str(playbook), sim, {"tree": tree})
+    assert_ok(result)
+    stats = sim.stats()
+    assert stats["faults"] > 0
+    assert stats["token_requests"] >= 2  # the 1 s token expired between tasks and was renewed
+    sim.faults(rate_429=0, rate_500=0, rate_502=0, rate_503=0, rate_drop=0, rate_drop_after_write=0)
+    names = [g["name"] for g in list_groups(sim)]
+    assert len(names) == len(set(names)) == 1 + 3 + 9 + 18
+
+
+def list_groups(sim):
+    token = sim.http.post(sim.url + "/auth/external", json={
+        "clientId": "sim-client-id", "accessKey": "sim-access-key-0123456789"}).json()["data"]["token"]
+    response = sim.http.get(sim.url + "/app/SBM/external_api/v1/groups/?limit=500",
+                            headers={"Authorization": "Bearer " + token})
+    return response.json()["objects"]

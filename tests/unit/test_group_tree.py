@@ -1,0 +1,101 @@
+"""Group tree lookups and the hierarchy plan, including a property test of plan + apply."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import group_tree
+
+CURRENT = [
+    {"id": 1, "name": "ALL", "parent": None},
+    {"id": 2, "name": "EMEA", "parent": {"id": 1, "name": "ALL"}},
+    {"id": 3, "name": "Sales", "parent": {"id": 2, "name": "EMEA"}},
+    {"id": 4, "name": "Old", "parent": {"id": 1, "name": "ALL"}},
+]
+
+
+def test_paths_and_resolution():
+    tree = group_tree.GroupTree(CURRENT)
+    assert tree.path(3) == "ALL/EMEA/Sales"
+    assert tree.resolve("Sales", "parent")["id"] == 3
+    assert tree.resolve("ALL/EMEA/Sales", "parent")["id"] == 3
+    assert tree.resolve("2", "parent")["id"] == 2
+    assert tree.resolve(4, "parent")["name"] == "Old"
+    with pytest.raises(ValueError, match=r"parent: group 'Nope' does not exist"):
+        tree.resolve("Nope", "parent")
+    assert tree.would_cycle(2, 3) and tree.would_cycle(2, 2) and not tree.would_cycle(3, 4)
+
+
+def test_flatten_validates_and_orders_parents_first():
+    flat = group_tree.flatten([{"name": "A", "children": [{"name": "B", "children": ["C"]}]}, "D"])
+    assert flat == [("A", "ALL"), ("B", "A"), ("C", "B"), ("D", "ALL")]
+    with pytest.raises(ValueError, match=r"tree\[1\]\.name: 'A' appears twice"):
+        group_tree.flatten(["A", "A"])
+    with pytest.raises(ValueError, match=r"tree\[0\]\.name: must not be empty"):
+        group_tree.flatten([{"name": ""}])
+    with pytest.raises(ValueError, match="unknown keys parent"):
+        group_tree.flatten([{"name": "A", "parent": "X"}])
+    with pytest.raises(ValueError, match="'ALL' is the root"):
+        group_tree.flatten(["ALL"])
+
+
+def test_plan_creates_moves_and_prunes_in_safe_order():
+    desired = group_tree.flatten([{"name": "AMER", "children": [{"name": "Sales", "children": ["Team"]}]}, "EMEA"])
+    ops = group_tree.plan(CURRENT, desired, prune=True)
+    assert ops == [
+        {"op": "create", "name": "AMER", "parent": "ALL"},
+        {"op": "move", "name": "Sales", "parent": "AMER", "from": "EMEA"},
+        {"op": "create", "name": "Team", "parent": "Sales"},
+        {"op": "delete", "name": "Old", "path": "ALL/Old"},
+    ]
+    assert group_tree.plan(CURRENT, [("EMEA", "ALL"), ("Sales", "EMEA")]) == []
+
+
+def test_plan_swapping_parent_and_child_has_no_cycle():
+    desired = group_tree.flatten([{"name": "Sales", "children": ["EMEA"]}])
+    after = group_tree.apply_to_model(CURRENT, group_tree.plan(CURRENT, desired))
+    assert "ALL/Sales/EMEA" in group_tree.paths(after)
+
+
+NAMES = ["g%d" % i for i in range(12)]
+
+
+@st.composite
+def forests(draw):
+    """A random forest over a subset of NAMES, as (name, parent_name) parents first."""
+    chosen = draw(st.lists(st.sampled_from(NAMES), unique=True, max_size=len(NAMES)))
+    flat = []
+    for index, name in enumerate(chosen):
+        parent = draw(st.sampled_from(["ALL"] + chosen[:index]))
+        flat.append((name, parent))
+    return flat
+
+
+def as_groups(flat):
+    ids = {"ALL": 1}
+    groups = [{"id": 1, "name": "ALL", "parent": None}]
+    for index, (name, parent) in enumerate(flat, start=2):
+        ids[name] = index
+        groups.append({"id": index, "name": name, "parent": {"id": ids[parent]}})
+    return groups
+
+
+def pairs(groups):
+    tree = group_tree.GroupTree(groups)
+    return sorted((g["name"], tree.by_id[g["parent_id"]]["name"]) for g in tree.by_id.values() if g["parent_id"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(current=forests(), desired=forests(), prune=st.booleans())
+def test_plan_then_apply_reaches_desired_and_replans_empty(current, desired, prune):
+    groups = as_groups(current)
+    ops = group_tree.plan(groups, desired, prune=prune)
+    after = group_tree.apply_to_model(groups, ops)  # raises if a child would be deleted before its parent
+    got = dict(pairs(after))
+    for name, parent in desired:
+        assert got[name] == parent
+    if prune:
+        assert sorted(got) == sorted(name for name, _ in desired)
+    else:
+        assert set(got) == set(name for name, _ in desired) | set(name for name, _ in current)
+    assert group_tree.plan(after, desired, prune=prune) == []
