@@ -1,0 +1,241 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: smartpt_action
+short_description: Block users and isolate endpoints through SmartPT
+version_added: "1.0.0"
+description:
+  - Calls the SmartPT security-actions API to block, unblock, report on or check a user in Azure AD, or to
+    isolate, release or check an endpoint in Wazuh, Palo Alto Networks, Cisco Secure Endpoint, Cortex XDR or
+    Microsoft Defender.
+  - With O(state), the module asks for the target's status first and acts only when the target is not
+    already in that state, so it is idempotent. When the vendor's status answer cannot be read, the module
+    says so in a warning and acts (reports a change) rather than guessing.
+  - With O(action), the documented action is sent as is.
+author:
+  - secops.mobile_security contributors
+options:
+  platform:
+    description: Where the target lives.
+    type: str
+    required: true
+    choices: [azuread, wazuh, paloalto, cisco, cortex, defender]
+  email:
+    description:
+      - The requester's email address, sent as C(Email) as the API requires (the person on whose behalf the
+        action is taken, for SmartPT's audit trail).
+    type: str
+    required: true
+  upn:
+    description: User principal name of the Azure AD user. Required when O(platform=azuread).
+    type: str
+  agent_id:
+    description:
+      - Agent or endpoint id (or IP/hostname where the vendor accepts it). Required for every platform except C(azuread).
+    type: str
+  state:
+    description:
+      - Declarative target state. V(isolated) and V(released) for endpoints, V(blocked) and V(unblocked) for Azure AD users.
+      - Mutually exclusive with O(action).
+    type: str
+    choices: [isolated, released, blocked, unblocked]
+  action:
+    description:
+      - A raw documented action, sent once. Endpoints take V(isolate), V(releaseisolate), V(status);
+        Azure AD takes V(AzureADBlock), V(AzureADUnblock), V(AzureADStatus), V(AzureADSreport) (audit report).
+      - Status actions never report a change; every other action does. In check mode only status actions are sent.
+    type: str
+    choices: [isolate, releaseisolate, status, AzureADBlock, AzureADUnblock, AzureADStatus, AzureADSreport]
+extends_documentation_fragment:
+  - secops.mobile_security.smartpt
+attributes:
+  check_mode:
+    support: full
+    details: Only status requests are sent in check mode.
+  diff_mode:
+    support: full
+    details: With O(state), the target state before and after.
+'''
+
+EXAMPLES = r'''
+- name: Isolate a Wazuh agent (idempotent)
+  secops.mobile_security.smartpt_action:
+    platform: wazuh
+    agent_id: "003"
+    email: soc-analyst@example.com
+    state: isolated
+
+- name: Release a Defender machine, key from SMARTPT_COMPANY_KEY
+  secops.mobile_security.smartpt_action:
+    platform: defender
+    agent_id: 7f3e2c1a9b
+    email: soc-analyst@example.com
+    state: released
+
+- name: Block a user in Azure AD
+  secops.mobile_security.smartpt_action:
+    platform: azuread
+    upn: jane.doe@example.com
+    email: soc-analyst@example.com
+    state: blocked
+    company_key: "{{ vault_smartpt_company_key }}"
+
+- name: Send an audit report for a user
+  secops.mobile_security.smartpt_action:
+    platform: azuread
+    upn: jane.doe@example.com
+    email: soc-analyst@example.com
+    action: AzureADSreport
+
+- name: Read a Cisco Secure Endpoint computer's status
+  secops.mobile_security.smartpt_action:
+    platform: cisco
+    agent_id: 1c2d3e4f-aaaa-bbbb-cccc-0123456789ab
+    email: soc-analyst@example.com
+    action: status
+  register: cisco_status
+'''
+
+RETURN = r'''
+status_code:
+  description: The C(statusCode) SmartPT returned for the last request sent.
+  returned: always
+  type: int
+  sample: 200
+message:
+  description: SmartPT's message for the last request sent.
+  returned: always
+  type: str
+  sample: Action executed successfully
+action_result:
+  description: The vendor's answer as SmartPT relayed it, unchanged (for a skipped action, the status answer).
+  returned: always
+  type: raw
+  sample: {"data": {"affected_items": ["003"], "total_affected_items": 1}}
+action_sent:
+  description: The action that changed the target, or null when none was sent.
+  returned: always
+  type: str
+  sample: isolate
+previous_state:
+  description: With O(state), what the status request said before acting (V(unknown) when it could not be read).
+  returned: when O(state) is given
+  type: str
+  sample: released
+'''
+
+import re
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import smartpt_status
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import SmartptModule
+from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import (
+    PLATFORM_PATHS, USER_PLATFORMS, actions_for, target_field)
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+STATES = {
+    "endpoint": {"isolated": ("isolate", True), "released": ("releaseisolate", False)},
+    "user": {"blocked": ("AzureADBlock", True), "unblocked": ("AzureADUnblock", False)},
+}
+READ_ONLY_ACTIONS = ("status", "AzureADStatus")
+
+
+class SmartptActionModule(SmartptModule):
+    def __init__(self):
+        super(SmartptActionModule, self).__init__(
+            dict(
+                platform=dict(type="str", required=True, choices=sorted(PLATFORM_PATHS)),
+                email=dict(type="str", required=True),
+                upn=dict(type="str"),
+                agent_id=dict(type="str"),
+                state=dict(type="str", choices=["isolated", "released", "blocked", "unblocked"]),
+                action=dict(type="str", choices=["isolate", "releaseisolate", "status", "AzureADBlock",
+                                                 "AzureADUnblock", "AzureADStatus", "AzureADSreport"]),
+            ),
+            mutually_exclusive=[("state", "action")],
+            required_one_of=[("state", "action")],
+        )
+
+    def validated_target(self):
+        platform = self.params["platform"]
+        email = self.params["email"]
+        if not EMAIL_RE.match(email or ""):
+            raise ValueError("email: %r is not a valid email address" % email)
+        field = target_field(platform)
+        other = "agent_id" if field == "upn" else "upn"
+        target = self.params[field]
+        if target is None or not target.strip():
+            raise ValueError("%s: is required for platform %s" % (field, platform))
+        if self.params[other] is not None:
+            raise ValueError("%s: is not used by platform %s (give %s)" % (other, platform, field))
+        if field == "upn" and not EMAIL_RE.match(target):
+            raise ValueError("upn: %r is not a user principal name (user@domain)" % target)
+        return platform, email, target.strip()
+
+    def execute(self):
+        platform, email, target = self.validated_target()
+        if self.params["action"]:
+            self.run_raw(platform, email, target, self.params["action"])
+        else:
+            self.converge(platform, email, target, self.params["state"])
+
+    def record(self, answer, action_sent):
+        self.result.update(answer)
+        self.result["action_sent"] = action_sent
+
+    def run_raw(self, platform, email, target, action):
+        if action not in actions_for(platform):
+            raise ValueError("action: %r is not valid for platform %s (valid: %s)" % (
+                action, platform, ", ".join(actions_for(platform))))
+        if action in READ_ONLY_ACTIONS:
+            self.record(self.client.run(platform, action, email, target), None)
+            return
+        self.result["changed"] = True
+        if self.check_mode:
+            self.record({"status_code": None, "message": "check mode: %s not sent" % action, "action_result": None},
+                        None)
+            return
+        self.record(self.client.run(platform, action, email, target), action)
+
+    def converge(self, platform, email, target, state):
+        kind = "user" if platform in USER_PLATFORMS else "endpoint"
+        if state not in STATES[kind]:
+            raise ValueError("state: %r does not apply to platform %s (use %s)" % (
+                state, platform, " or ".join(sorted(STATES[kind]))))
+        action, wanted = STATES[kind][state]
+        status_action = "AzureADStatus" if kind == "user" else "status"
+        status = self.client.run(platform, status_action, email, target)
+        if kind == "user":
+            reading = smartpt_status.user_blocked(status["action_result"])
+        else:
+            reading = smartpt_status.endpoint_isolated(platform, status["action_result"])
+        names = dict((flag, name) for name, (_action, flag) in STATES[kind].items())
+        previous = names[reading] if reading is not None else "unknown"
+        self.result["previous_state"] = previous
+        if reading is None:
+            self.module.warn("The %s status answer for %s could not be read; sending %s anyway. Answer: %r"
+                             % (platform, target, action, status["action_result"]))
+        if reading == wanted:
+            self.record(status, None)
+            return
+        self.result["changed"] = True
+        self.set_diff({"state": previous}, {"state": state})
+        if self.check_mode:
+            self.record(status, None)
+            return
+        self.record(self.client.run(platform, action, email, target), action)
+
+
+def main():
+    SmartptActionModule().run()
+
+
+if __name__ == "__main__":
+    main()
