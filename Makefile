@@ -6,9 +6,12 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 COLLECTIONS := $(CURDIR)/.build/collections
 SANITY_ROOT := $(CURDIR)/.build/sanity/ansible_collections/secops/mobile_security
+# ansible-test caches its venvs and bootstrap script under HOME; keep them inside .build.
+SANITY_HOME := $(CURDIR)/.build/sanity-home
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PATH := $(BIN):$(PATH)
 
 .PHONY: help venv demo test sanity unit integration lint perf reliability clean collection-link
 
@@ -40,9 +43,13 @@ sanity: venv
 	mkdir -p $(SANITY_ROOT)
 	git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} cp --parents {} $(SANITY_ROOT)/ 2>/dev/null || \
 	  (git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$$f" ] && cp --parents "$$f" $(SANITY_ROOT)/; done)
+	mkdir -p $(SANITY_HOME)/.ansible/test/cache
+	cp tests/sanity/get_pip_offline.py $(SANITY_HOME)/.ansible/test/cache/get_pip_$$($(BIN)/python -c \
+	  "import re, ansible_test._internal.python_requirements as m; \
+	  print(re.search(r\"pip='([0-9.]+)'\", open(m.__file__).read()).group(1).replace('.', '_'))").py
 	cd $(SANITY_ROOT) && git init -q && git add -A && \
-	  PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python 3.11 --color no \
-	    --exclude tests/simulator/ --exclude tests/perf/ --exclude tests/reliability/
+	  HOME=$(SANITY_HOME) PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --venv --python 3.11 --color no \
+	    $(SANITY_ARGS)
 
 unit: collection-link
 	$(BIN)/python -m pytest -q tests/unit

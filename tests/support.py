@@ -67,7 +67,7 @@ class Simulator:
         """Stop and start on the same port and database: state survives, tokens do not."""
         port = self.port
         self.stop()
-        for _ in range(50):
+        for _attempt in range(50):
             try:
                 return self.start(port)
             except (RuntimeError, ValueError):
@@ -139,4 +139,4 @@ def run_playbook(playbook, sim=None, extra_vars=None, args=(), env=None, invento
         cmd += ["-e", json.dumps(variables)]
     cmd += list(args)
     return subprocess.run(cmd, cwd=REPO_ROOT, env=ansible_env(sim, env), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+                          stderr=subprocess.STDOUT, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)

@@ -67,7 +67,7 @@ options:
       - If not set, the value of the E(HM_PROXY_URL) environment variable is used.
     type: str
 requirements:
-  - requests >= 2.25 on the host that runs the module (usually the controller, via C(delegate_to: localhost) or a local connection).
+  - requests >= 2.25 on the host that runs the module (usually the controller, with a local connection or C(delegate_to=localhost)).
 notes:
   - Use C(module_defaults) with C(group/secops.mobile_security.harmony_mobile) to set the connection options once per play.
 '''

@@ -17,7 +17,7 @@ description:
   - Group names are unique in a tenant, so O(name) identifies the group.
   - Idempotent; supports check mode and diff mode.
 author:
-  - secops.mobile_security contributors
+  - secops.mobile_security contributors (@secops)
 options:
   name:
     description:
@@ -44,8 +44,12 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
 attributes:
+  platform:
+    platforms: all
+    support: full
   check_mode:
     support: full
   diff_mode:

@@ -14,13 +14,13 @@ short_description: Make the Harmony Mobile group tree match a nested description
 version_added: "1.0.0"
 description:
   - Reads the tenant's groups once, plans the creates, moves and (optionally) deletes that make the tree
-    match O(tree), and applies them in a safe order: parents before children when creating or moving,
+    match O(tree), and applies them in a safe order. Parents come before children when creating or moving,
     children before parents when deleting.
   - Idempotent; a second run with the same O(tree) makes no change. A run stopped halfway is finished by the next run.
   - Supports check mode (the plan is returned, nothing is written) and diff mode (group paths before and after).
   - Used by the C(secops.mobile_security.group_hierarchy) role.
 author:
-  - secops.mobile_security contributors
+  - secops.mobile_security contributors (@secops)
 options:
   tree:
     description:
@@ -37,8 +37,12 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
 attributes:
+  platform:
+    platforms: all
+    support: full
   check_mode:
     support: full
   diff_mode:

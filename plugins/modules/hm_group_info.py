@@ -15,15 +15,19 @@ version_added: "1.0.0"
 description:
   - Returns every group of the tenant, or one group by name, each with its full path such as C(ALL/EMEA/Sales).
 author:
-  - secops.mobile_security contributors
+  - secops.mobile_security contributors (@secops)
 options:
   name:
     description:
       - Return only the group with this name (an empty list if there is none).
     type: str
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
 attributes:
+  platform:
+    platforms: all
+    support: full
   check_mode:
     support: full
     details: The module only reads.

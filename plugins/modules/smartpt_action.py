@@ -21,7 +21,7 @@ description:
     says so in a warning and acts (reports a change) rather than guessing.
   - With O(action), the documented action is sent as is.
 author:
-  - secops.mobile_security contributors
+  - secops.mobile_security contributors (@secops)
 options:
   platform:
     description: Where the target lives.
@@ -55,8 +55,12 @@ options:
     type: str
     choices: [isolate, releaseisolate, status, AzureADBlock, AzureADUnblock, AzureADStatus, AzureADSreport]
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
   - secops.mobile_security.smartpt
 attributes:
+  platform:
+    platforms: all
+    support: full
   check_mode:
     support: full
     details: Only status requests are sent in check mode.

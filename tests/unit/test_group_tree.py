@@ -95,7 +95,7 @@ def test_plan_then_apply_reaches_desired_and_replans_empty(current, desired, pru
     for name, parent in desired:
         assert got[name] == parent
     if prune:
-        assert sorted(got) == sorted(name for name, _ in desired)
+        assert sorted(got) == sorted(name for name, _parent in desired)
     else:
-        assert set(got) == set(name for name, _ in desired) | set(name for name, _ in current)
+        assert set(got) == set(name for name, _parent in desired) | set(name for name, _parent in current)
     assert group_tree.plan(after, desired, prune=prune) == []

@@ -85,7 +85,7 @@ def test_500_on_non_idempotent_write_is_ambiguous_and_not_retried():
 
 def test_dropped_connection_on_write_is_ambiguous_but_on_read_is_retried():
     dropped = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected())")
-    transport, _ = make_transport(Script(dropped))
+    transport, _sleeps = make_transport(Script(dropped))
     with pytest.raises(ApiError) as info:
         transport.send("POST", "/add", idempotent=False)
     assert info.value.ambiguous and info.value.status is None
@@ -126,7 +126,7 @@ def test_4xx_is_not_retried():
 
 def test_timeout_passed_and_no_redirects():
     script = Script(FakeResponse(200, {}))
-    transport, _ = make_transport(script)
+    transport, _sleeps = make_transport(script)
     transport.timeout = 4.5
     transport.send("GET", "/x", params={"a": "b"})
     _method, url, kwargs = script.calls[0]
