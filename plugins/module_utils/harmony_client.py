@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import datetime
 import re
+import threading
 import time
 
 from ansible.module_utils.six.moves.urllib.parse import quote
@@ -77,10 +78,20 @@ class HarmonyMobileClient:
         self._token = None
         self._token_refresh_at = 0.0
         self.token_requests = 0
+        # Bulk work shares one client between threads; only one of them logs in.
+        self._token_lock = threading.Lock()
         self._cache_key = cache_key(transport.base_url, client_id, access_key) if token_cache else None
 
     # ---- authentication (call 0) ----------------------------------------
+    def ensure_token(self):
+        """Log in now (or take the cached token), before any concurrent work starts."""
+        self._current_token()
+
     def _current_token(self):
+        with self._token_lock:
+            return self._current_token_locked()
+
+    def _current_token_locked(self):
         now = self.clock()
         if self._token and now < self._token_refresh_at:
             return self._token
@@ -115,23 +126,27 @@ class HarmonyMobileClient:
             self.token_cache.put(self._cache_key, token, expires_at)
         return token
 
-    def _forget_token(self):
-        self._token = None
-        self._token_refresh_at = 0.0
-        if self.token_cache:
-            self.token_cache.drop(self._cache_key)
+    def _forget_token(self, rejected):
+        with self._token_lock:
+            if self._token != rejected:
+                return  # another thread already replaced it
+            self._token = None
+            self._token_refresh_at = 0.0
+            if self.token_cache:
+                self.token_cache.drop(self._cache_key)
 
     def request(self, method, path, params=None, json_body=None, idempotent=None):
         """An authenticated call; a 401 gets one fresh token and one more try."""
         for attempt in (1, 2):
-            headers = {"Authorization": "Bearer " + self._current_token()}
+            token = self._current_token()
+            headers = {"Authorization": "Bearer " + token}
             try:
                 return self.transport.send(method, path, params=params, json_body=json_body,
                                            headers=headers, idempotent=idempotent)[1]
             except ApiError as err:
                 if err.status != 401 or attempt == 2:
                     raise
-                self._forget_token()
+                self._forget_token(token)
 
     def paginate(self, path, params=None, max_items=None):
         return paging.iterate(lambda p, q: self.request("GET", p, params=q), path, params,

@@ -12,12 +12,12 @@ import time
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS groups (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE,
     parent_id INTEGER
 );
 CREATE TABLE IF NOT EXISTS devices (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL,
     email TEXT NOT NULL,
     number TEXT,
@@ -103,6 +103,7 @@ class Store:
             for table in ("groups", "devices", "device_groups", "status_history",
                           "alerts", "audits", "smartpt_targets"):
                 self.db.execute("DELETE FROM %s" % table)
+            self.db.execute("DELETE FROM sqlite_sequence")
             self.db.execute("INSERT INTO groups(id, name, parent_id) VALUES (?, ?, NULL)",
                             (ROOT_GROUP_ID, ROOT_GROUP_NAME))
 

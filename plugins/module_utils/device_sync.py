@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bulk device sync: plan the adds/deletes that make the tenant match a list, then run them concurrently.
+
+The plan is pure (current + desired -> operations) so it can be tested and
+shown in check mode; execution reports one result per device and never stops
+the batch on one failure.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+
+try:
+    from concurrent.futures import ThreadPoolExecutor
+except ImportError:  # pragma: no cover - Python 2 targets are not supported by this collection
+    ThreadPoolExecutor = None
+
+WRITE_ACTIONS = ("add", "delete", "recreate")
+
+
+def duplicate_emails(entries):
+    seen, dups = {}, {}
+    for index, item in enumerate(entries):
+        key = email_key(item["email"])
+        if key in seen:
+            dups.setdefault(item["email"], [seen[key]]).append(index)
+        else:
+            seen[key] = index
+    return dups
+
+
+def plan(desired, current, purge=False, purge_groups=None, recreate=False):
+    """Operations, one per device touched or checked.
+
+    ``desired``: validated entries with unique emails. ``current``: normalised devices.
+    Purge deletes only devices in at least one of ``purge_groups``.
+    """
+    by_email = {}
+    for device in current:
+        by_email.setdefault(email_key(device["email"]), []).append(device)
+    purge_scope = set(purge_groups or [])
+
+    def purgeable(device):
+        return purge and bool(purge_scope.intersection(device.get("groups") or []))
+
+    ops = []
+    wanted_keys = set()
+    for item in desired:
+        key = email_key(item["email"])
+        wanted_keys.add(key)
+        found = by_email.get(key, [])
+        if not found:
+            ops.append({"action": "add", "email": item["email"], "entry": item})
+            continue
+        chosen = next((d for d in found if d.get("name") == item["name"]), found[0])
+        for extra in found:
+            if extra is not chosen and purgeable(extra):
+                ops.append({"action": "delete", "email": extra["email"], "device_id": extra["id"],
+                            "reason": "second device for this email"})
+        fields = drift(item, chosen)
+        if not fields:
+            ops.append({"action": "unchanged", "email": item["email"], "device_id": chosen["id"]})
+        elif recreate:
+            ops.append({"action": "recreate", "email": item["email"], "device_id": chosen["id"],
+                        "entry": keep_unasked(item, chosen),
+                        "fields": fields, "known_ids": [d["id"] for d in found]})
+        else:
+            ops.append({"action": "drift", "email": item["email"], "device_id": chosen["id"], "fields": fields})
+    for key in sorted(by_email):
+        if key in wanted_keys:
+            continue
+        for device in by_email[key]:
+            if purgeable(device):
+                ops.append({"action": "delete", "email": device["email"], "device_id": device["id"],
+                            "reason": "not in the list"})
+    return ops
+
+
+def apply_to_model(current, ops):
+    """What the tenant holds after the plan, without any API (tests and check-mode diff)."""
+    devices = dict((d["id"], dict(d)) for d in current)
+    next_id = 10 ** 9
+    for op in ops:
+        if op["action"] in ("delete", "recreate"):
+            devices.pop(op["device_id"], None)
+        if op["action"] in ("add", "recreate"):
+            entry = op["entry"]
+            next_id += 1
+            devices[str(next_id)] = {"id": str(next_id), "email": entry["email"], "name": entry["name"],
+                                     "number": entry.get("number"), "groups": sorted(entry.get("groups") or ["ALL"])}
+    return list(devices.values())
+
+
+def summarise(ops):
+    summary = dict((key, 0) for key in ("add", "delete", "recreate", "drift", "unchanged"))
+    for op in ops:
+        summary[op["action"]] += 1
+    return {"added": summary["add"], "deleted": summary["delete"], "recreated": summary["recreate"],
+            "drifted": summary["drift"], "unchanged": summary["unchanged"]}
+
+
+class SyncRunner:
+    """Runs the write operations of a plan with bounded concurrency; one result per operation."""
+
+    def __init__(self, client, concurrency=4, send_reg_email=None, send_reg_sms=None):
+        self.client = client
+        self.concurrency = max(1, int(concurrency))
+        self.send_reg_email = send_reg_email
+        self.send_reg_sms = send_reg_sms
+        self.lock = threading.Lock()
+
+    def run(self, ops):
+        writes = [op for op in ops if op["action"] in WRITE_ACTIONS]
+        if not writes:
+            return ops
+        # One token before the threads start, so they share it instead of racing to log in.
+        self.client.ensure_token()
+        if self.concurrency == 1 or len(writes) == 1 or ThreadPoolExecutor is None:
+            for op in writes:
+                self.run_one(op)
+        else:
+            with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+                list(pool.map(self.run_one, writes))
+        return ops
+
+    def run_one(self, op):
+        try:
+            if op["action"] in ("delete", "recreate"):
+                self.client.delete_device(op["device_id"])
+            if op["action"] in ("add", "recreate"):
+                entry = op["entry"]
+                op["new_device_id"] = self.client.add_device(
+                    entry["name"], entry["email"], entry.get("number"), entry.get("groups"),
+                    self.send_reg_email, self.send_reg_sms, known_ids=op.get("known_ids", ()))
+            op["result"] = "ok"
+        except (ApiError, ValueError) as err:
+            op["result"] = "failed"
+            op["error"] = str(err)
+        return op

@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Devices: the normalised shape modules return, input validation and drift between asked and found."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes
+
+EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+MAX_FIELD_LENGTH = 255
+ENTRY_KEYS = ("email", "name", "number", "groups")
+
+
+def normalise(raw):
+    """The device as modules return it: the API's fields plus ids, group names and decoded codes."""
+    groups = raw.get("groups") or []
+    if isinstance(groups, dict):
+        groups = [groups]
+    group_list = [g for g in groups if isinstance(g, dict)]
+    status_code, status_name = codes.describe(raw.get("status"), codes.STATUS_NAMES)
+    risk_code, risk_name = codes.describe(raw.get("risk"), codes.RISK_NAMES)
+    mdm = raw.get("mdm") if isinstance(raw.get("mdm"), dict) else {}
+    device_id = raw.get("internal_id", raw.get("id"))
+    return {
+        "id": str(device_id) if device_id is not None else None,
+        "name": raw.get("name"),
+        "email": raw.get("email"),
+        "number": raw.get("number") or None,
+        "groups": sorted(str(g.get("name")) for g in group_list),
+        "group_ids": sorted(int(g["id"]) for g in group_list if str(g.get("id", "")).isdigit()),
+        "status_code": status_code,
+        "status_name": status_name,
+        "risk_code": risk_code,
+        "risk_name": risk_name,
+        "mdm_uuid": mdm.get("uuid"),
+        "os_type": raw.get("os_type") or None,
+        "os_version": raw.get("os_version") or None,
+        "model": raw.get("model") or None,
+        "device_type": raw.get("device_type") or None,
+        "client_version": raw.get("client_version") or None,
+        "last_connection": raw.get("last_connection"),
+        "mail_sent": raw.get("mail_sent"),
+    }
+
+
+def validate_email(value, field="email"):
+    if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
+        raise ValueError("%s: %r is not a valid email address" % (field, value))
+    if len(value) > MAX_FIELD_LENGTH:
+        raise ValueError("%s: is longer than %d characters" % (field, MAX_FIELD_LENGTH))
+    return value.strip()
+
+
+def validate_text(value, field, required=False):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValueError("%s: must not be empty" % field)
+        return None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise ValueError("%s: %r must be a string" % (field, value))
+    value = str(value).strip()
+    if len(value) > MAX_FIELD_LENGTH:
+        raise ValueError("%s: is %d characters long, the limit is %d" % (field, len(value), MAX_FIELD_LENGTH))
+    return value
+
+
+def validate_groups(value, field="groups"):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[;|]", value)]
+    if not isinstance(value, list):
+        raise ValueError("%s: expected a list of group names, got %r" % (field, value))
+    names = []
+    for index, item in enumerate(value):
+        name = validate_text(item, "%s[%d]" % (field, index), required=True)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def entry(raw, field, default_groups=None):
+    """A desired device from user input ({email, name, number, groups}, or the hm_-prefixed inventory keys)."""
+    if not isinstance(raw, dict):
+        raise ValueError("%s: expected a mapping with email and name, got %r" % (field, raw))
+    data = {}
+    for key in ENTRY_KEYS:
+        if key in raw and raw[key] is not None:
+            data[key] = raw[key]
+        elif "hm_" + key in raw and raw["hm_" + key] is not None:
+            data[key] = raw["hm_" + key]
+    unknown = [k for k in raw if k not in ENTRY_KEYS and not (k.startswith("hm_") and k[3:] in ENTRY_KEYS)]
+    if unknown:
+        raise ValueError("%s: unknown keys %s (allowed: %s)" % (field, ", ".join(sorted(unknown)), ", ".join(ENTRY_KEYS)))
+    groups = validate_groups(data.get("groups"), field + ".groups")
+    return {
+        "email": validate_email(data.get("email"), field + ".email"),
+        "name": validate_text(data.get("name"), field + ".name", required=True),
+        "number": validate_text(data.get("number"), field + ".number"),
+        "groups": groups if groups else (list(default_groups) if default_groups else None),
+    }
+
+
+def drift(wanted, current):
+    """Fields where the found device differs from what is asked; unasked fields never drift."""
+    fields = []
+    if wanted.get("name") is not None and wanted["name"] != current.get("name"):
+        fields.append("name")
+    if wanted.get("number") is not None and (wanted["number"] or None) != (current.get("number") or None):
+        fields.append("number")
+    if wanted.get("groups") is not None and sorted(wanted["groups"]) != sorted(current.get("groups") or []):
+        fields.append("groups")
+    return fields
+
+
+def keep_unasked(wanted, current):
+    """For a recreate: the fields the caller left out keep the existing device's values."""
+    merged = dict(wanted)
+    if merged.get("number") is None:
+        merged["number"] = current.get("number")
+    if merged.get("groups") is None and current.get("groups"):
+        merged["groups"] = list(current["groups"])
+    return merged
+
+
+def unknown_groups(entries, existing_names):
+    missing = {}
+    for index, item in enumerate(entries):
+        for name in item.get("groups") or []:
+            if name not in existing_names:
+                missing.setdefault(name, index)
+    return missing
+
+
+def email_key(email):
+    return (email or "").strip().lower()

@@ -1,0 +1,248 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: hm_device
+short_description: Add or delete one Harmony Mobile device
+version_added: "1.0.0"
+description:
+  - Adds a device (a user's phone or tablet) to the Harmony Mobile tenant, or deletes it.
+  - A device is identified by O(email), and by O(name) as well when a user has several devices.
+  - The API has no update call. When the device exists but differs from what is asked (name, number, groups),
+    the module reports the drift in RV(drift) and changes nothing, unless O(recreate=true).
+  - For hundreds of devices use M(secops.mobile_security.hm_device_sync), which reads the list once.
+author:
+  - secops.mobile_security contributors (@secops)
+options:
+  email:
+    description: The user's email address. Required unless deleting by O(device_id).
+    type: str
+  name:
+    description:
+      - Device or user name. Required to add a device.
+      - When given, it also selects among several devices of the same user.
+    type: str
+  number:
+    description: Phone number, used for SMS invitations.
+    type: str
+  groups:
+    description:
+      - Names of the groups the device belongs to. They must exist.
+      - When adding without O(groups), the service places the device in C(ALL).
+    type: list
+    elements: str
+  send_reg_email:
+    description: When adding, ask the service to email the registration invitation.
+    type: bool
+  send_reg_sms:
+    description: When adding, ask the service to text the registration invitation (needs O(number)).
+    type: bool
+  recreate:
+    description:
+      - When the existing device differs from what is asked, delete it and add it again as asked.
+      - B(This costs the device its registration;) the user must enrol it again.
+    type: bool
+    default: false
+  device_id:
+    description:
+      - Check Point's internal device id. With O(state=absent), deletes exactly that device.
+    type: str
+  state:
+    description:
+      - V(present) adds the device if it is missing. V(absent) deletes it; with O(email) alone, every device of that user.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - secops.mobile_security.harmony_mobile
+attributes:
+  platform:
+    platforms: all
+    support: full
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+'''
+
+EXAMPLES = r'''
+- name: Add a device and email the invitation
+  secops.mobile_security.hm_device:
+    email: ana@example.com
+    name: Ana Lima
+    number: "+4915112345678"
+    groups: [EMEA-Sales]
+    send_reg_email: true
+  register: ana
+
+- name: Move a device to another group (the API has no update, so re-add it)
+  secops.mobile_security.hm_device:
+    email: ana@example.com
+    name: Ana Lima
+    groups: [EMEA-Support]
+    recreate: true
+
+- name: Delete every device of a leaver
+  secops.mobile_security.hm_device:
+    email: leaver@example.com
+    state: absent
+
+- name: Delete one device by id
+  secops.mobile_security.hm_device:
+    device_id: "1042"
+    state: absent
+'''
+
+RETURN = r'''
+device:
+  description: The device after the task (empty after a delete). Status and risk come as code and name.
+  returned: always
+  type: dict
+  sample:
+    id: "1042"
+    name: Ana Lima
+    email: ana@example.com
+    number: "+4915112345678"
+    groups: [EMEA-Sales]
+    group_ids: [7]
+    status_code: 0
+    status_name: user_notified
+    risk_code: 0
+    risk_name: none
+    mdm_uuid: null
+    os_type: null
+    last_connection: null
+    mail_sent: true
+drift:
+  description: Fields in which the existing device differs from what was asked (empty when none).
+  returned: always
+  type: list
+  elements: str
+  sample: [groups]
+deleted:
+  description: Ids of deleted devices.
+  returned: when O(state=absent)
+  type: list
+  elements: str
+'''
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import devices
+from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+
+
+class DeviceModule(HarmonyMobileModule):
+    def __init__(self):
+        super(DeviceModule, self).__init__(
+            dict(
+                email=dict(type="str"),
+                name=dict(type="str"),
+                number=dict(type="str"),
+                groups=dict(type="list", elements="str"),
+                send_reg_email=dict(type="bool"),
+                send_reg_sms=dict(type="bool"),
+                recreate=dict(type="bool", default=False),
+                device_id=dict(type="str"),
+                state=dict(type="str", choices=["present", "absent"], default="present"),
+            ),
+            required_if=[("state", "present", ("email", "name"))],
+            required_one_of=[("email", "device_id")],
+        )
+        self.result["drift"] = []
+
+    def execute(self):
+        if self.params["state"] == "absent":
+            self.ensure_absent()
+        else:
+            self.ensure_present()
+
+    def find(self, email, name):
+        """The user's devices and the one this task is about (None if missing)."""
+        if self.client.registration_details(email=email) is None:
+            return [], None
+        found = [devices.normalise(d) for d in self.client.devices_with_email(email)]
+        if name is not None:
+            return found, next((d for d in found if d["name"] == name), None)
+        if len(found) > 1:
+            raise ValueError("email: %s has %d devices (%s); give name to pick one" % (
+                email, len(found), ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found)))
+        return found, (found[0] if found else None)
+
+    def ensure_present(self):
+        wanted = devices.entry({"email": self.params["email"], "name": self.params["name"],
+                                "number": self.params["number"], "groups": self.params["groups"]}, "device")
+        if wanted["groups"]:
+            missing = devices.unknown_groups([wanted], set(GroupTree(self.client.list_groups()).by_name))
+            if missing:
+                raise ValueError("groups: group %s does not exist" % ", ".join(repr(m) for m in sorted(missing)))
+        found, current = self.find(wanted["email"], wanted["name"])
+        if current is not None:
+            drift = devices.drift(wanted, current)
+            self.result["drift"] = drift
+            self.result["device"] = current
+            if not drift:
+                return
+            if not self.params["recreate"]:
+                self.module.warn("Device %s (id %s) differs in %s; the API cannot update a device, so nothing was "
+                                 "changed. Use recreate=true to delete and re-add it (it must register again)." % (
+                                     current["email"], current["id"], ", ".join(drift)))
+                return
+        if current is not None:
+            # Re-adding must not lose what the task did not mention.
+            wanted = devices.keep_unasked(wanted, current)
+        after = dict(current or {}, email=wanted["email"], name=wanted["name"], number=wanted["number"],
+                     groups=sorted(wanted["groups"] or ["ALL"]), id=None)
+        self.result["changed"] = True
+        self.set_diff(current, after)
+        if self.check_mode:
+            self.result["device"] = after
+            return
+        if current is not None:
+            self.client.delete_device(current["id"])
+        new_id = self.client.add_device(wanted["name"], wanted["email"], wanted["number"], wanted["groups"],
+                                        self.params["send_reg_email"], self.params["send_reg_sms"],
+                                        known_ids=[d["id"] for d in found])
+        device = self.client.get_device(new_id)
+        self.result["device"] = devices.normalise(device) if device else dict(after, id=new_id)
+
+    def ensure_absent(self):
+        self.result["device"] = {}
+        self.result["deleted"] = []
+        if self.params["device_id"] is not None:
+            path_id(self.params["device_id"], "device_id")
+            raw = self.client.get_device(self.params["device_id"])
+            targets = [devices.normalise(raw)] if raw else []
+        else:
+            email = devices.validate_email(self.params["email"])
+            found, current = self.find(email, self.params["name"]) if self.params["name"] else (
+                [devices.normalise(d) for d in self.client.devices_with_email(email)], None)
+            targets = [current] if self.params["name"] and current else ([] if self.params["name"] else found)
+        if not targets:
+            return
+        self.result["changed"] = True
+        self.set_diff({"devices": targets}, {"devices": []})
+        self.result["deleted"] = [d["id"] for d in targets]
+        if self.check_mode:
+            return
+        if self.params["device_id"] is None and not self.params["name"]:
+            self.client.delete_devices_by_email(targets[0]["email"])
+        else:
+            for device in targets:
+                self.client.delete_device(device["id"])
+
+
+def main():
+    DeviceModule().run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: hm_device_registration
+short_description: Resend invitations, mark them sent, or read registration details of a Harmony Mobile device
+version_added: "1.0.0"
+description:
+  - Registration actions on an existing device, chosen with O(action).
+  - V(details) reads the registration code (C(device_hash)) and server, for example to hand them to an MDM.
+    It never changes anything.
+  - V(resend) sends the invitation again by email and/or SMS. The service only sends to devices in
+    C(user_notified) status, so the module checks the status first and fails clearly otherwise. Sending is
+    always a change; check mode sends nothing.
+  - V(mark_email_sent) sets the device to C(user_notified) and marks the invitation as sent (no message is sent).
+    It reports no change when the device is already in that state.
+  - The device is found by O(device_id), O(email) or O(mdm_uuid).
+author:
+  - secops.mobile_security contributors (@secops)
+options:
+  action:
+    description: What to do.
+    type: str
+    choices: [details, resend, mark_email_sent]
+    required: true
+  device_id:
+    description: Check Point's internal device id.
+    type: str
+  email:
+    description: The user's email. If the user has several devices, the first one the service returns is used.
+    type: str
+  mdm_uuid:
+    description: The MDM's unique id for the device.
+    type: str
+  send_reg_email:
+    description: With V(resend), send the invitation by email.
+    type: bool
+    default: true
+  send_reg_sms:
+    description: With V(resend), send the invitation by SMS (the device needs a phone number).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - secops.mobile_security.harmony_mobile
+attributes:
+  platform:
+    platforms: all
+    support: full
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+'''
+
+EXAMPLES = r'''
+- name: Registration code for an MDM-managed device
+  secops.mobile_security.hm_device_registration:
+    action: details
+    mdm_uuid: 4f1c2a9e-0000-4000-8000-000000000001
+  register: reg
+
+- name: Hand the code to the MDM
+  ansible.builtin.debug:
+    msg: "code {{ reg.registration.device_hash }} on {{ reg.registration.server }}"
+
+- name: Resend the invitation by email and SMS
+  secops.mobile_security.hm_device_registration:
+    action: resend
+    email: ana@example.com
+    send_reg_sms: true
+
+- name: Mark the invitation as sent (it went out through another channel)
+  secops.mobile_security.hm_device_registration:
+    action: mark_email_sent
+    device_id: "1042"
+'''
+
+RETURN = r'''
+registration:
+  description: Registration details.
+  returned: when O(action=details)
+  type: dict
+  contains:
+    id:
+      description: Check Point's internal device id.
+      type: str
+    device_hash:
+      description: Registration code of the device.
+      type: str
+    server:
+      description: The Check Point server the device registers with.
+      type: str
+device:
+  description: The device the action applied to (after the action, except in check mode).
+  returned: always
+  type: dict
+'''
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import devices
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+
+USER_NOTIFIED = 0
+
+
+class DeviceRegistrationModule(HarmonyMobileModule):
+    def __init__(self):
+        super(DeviceRegistrationModule, self).__init__(
+            dict(
+                action=dict(type="str", choices=["details", "resend", "mark_email_sent"], required=True),
+                device_id=dict(type="str"),
+                email=dict(type="str"),
+                mdm_uuid=dict(type="str"),
+                send_reg_email=dict(type="bool", default=True),
+                send_reg_sms=dict(type="bool", default=False),
+            ),
+            required_one_of=[("device_id", "email", "mdm_uuid")],
+            mutually_exclusive=[("device_id", "email", "mdm_uuid")],
+        )
+
+    def lookup(self):
+        """(registration details, device) for the device the options name; fails clearly when there is none."""
+        params = self.params
+        if params["device_id"] is not None:
+            path_id(params["device_id"], "device_id")
+            details = self.client.registration_details(device_id=params["device_id"])
+            what = "device_id %s" % params["device_id"]
+        elif params["email"] is not None:
+            details = self.client.registration_details(email=devices.validate_email(params["email"]))
+            what = "email %s" % params["email"]
+        else:
+            if not params["mdm_uuid"].strip():
+                raise ValueError("mdm_uuid: must not be empty")
+            details = self.client.registration_details(mdm_uuid=params["mdm_uuid"].strip())
+            what = "mdm_uuid %s" % params["mdm_uuid"]
+        if not details or details.get("id") in (None, ""):
+            raise ValueError("%s: no such device" % what)
+        raw = self.client.get_device(details["id"])
+        if raw is None:
+            raise ValueError("%s: no such device" % what)
+        return details, devices.normalise(raw)
+
+    def execute(self):
+        action = self.params["action"]
+        details, device = self.lookup()
+        self.result["device"] = device
+        if action == "details":
+            self.result["registration"] = {"id": str(details.get("id")), "device_hash": details.get("device_hash"),
+                                           "server": details.get("server")}
+            return
+        if action == "mark_email_sent":
+            if device["status_code"] == USER_NOTIFIED and device["mail_sent"]:
+                return
+            self.result["changed"] = True
+            if not self.check_mode:
+                self.client.mark_email_sent(device["id"])
+                self.result["device"] = devices.normalise(self.client.get_device(device["id"]) or {})
+            return
+        if not (self.params["send_reg_email"] or self.params["send_reg_sms"]):
+            raise ValueError("send_reg_email: with send_reg_sms also false there is nothing to send")
+        if self.params["send_reg_sms"] and not device["number"]:
+            raise ValueError("send_reg_sms: device %s has no phone number" % device["id"])
+        if device["status_code"] != USER_NOTIFIED:
+            raise ValueError("action: resend only works for devices in user_notified status; device %s is %s" % (
+                device["id"], device["status_name"] or device["status_code"]))
+        self.result["changed"] = True
+        if not self.check_mode:
+            self.client.resend_invitation(device["id"], self.params["send_reg_email"], self.params["send_reg_sms"])
+
+
+def main():
+    DeviceRegistrationModule().run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: hm_device_sync
+short_description: Make the Harmony Mobile device list match a desired list, in one task
+version_added: "1.0.0"
+description:
+  - The fast path for enrolling hundreds or thousands of devices. One paged read of the current devices,
+    then only the adds and deletes that are needed, run with bounded concurrency.
+  - Devices are matched by email (case-insensitive). Emails must be unique in the list; a user with
+    several devices is managed with M(secops.mobile_security.hm_device) and its O(secops.mobile_security.hm_device#module:name) option.
+  - The API has no update call. A device that exists but differs (name, number or groups) is reported as
+    drift and left alone, unless O(recreate=true) (delete + add, which costs the device its registration).
+  - Every entry is validated, and every group checked to exist, before the first write. A bad entry fails the
+    task with nothing written.
+  - One failed device does not stop the others; each gets a result. The task fails at the end if any
+    device failed (unless O(allow_partial=true)), and a re-run finishes the job.
+  - Supports check mode (the plan is returned) and diff mode (counts and the emails added or removed).
+author:
+  - secops.mobile_security contributors (@secops)
+options:
+  devices:
+    description:
+      - Desired devices. Each item has C(email) and C(name) (required), C(number) and C(groups) (list of
+        group names, or one string separated by C(;) or C(|)).
+      - The inventory-style keys C(hm_email), C(hm_name), C(hm_number) and C(hm_groups) are accepted too.
+      - Combined with the entries of O(devices_file).
+    type: list
+    elements: dict
+    default: []
+  devices_file:
+    description:
+      - A CSV file (header C(email,name,number,groups)) or a YAML/JSON file holding a list of the same
+        mappings, on the host that runs the module.
+    type: path
+  default_groups:
+    description: Groups for entries that give none. Without it, the API puts such devices in C(ALL).
+    type: list
+    elements: str
+  purge:
+    description:
+      - Delete devices that are not in the list, but only those in at least one of O(purge_groups).
+    type: bool
+    default: false
+  purge_groups:
+    description: The groups that O(purge) may delete devices from. Required when O(purge=true).
+    type: list
+    elements: str
+  recreate:
+    description:
+      - Delete and re-add devices that drifted from the list. The device loses its registration and must
+        enrol again.
+    type: bool
+    default: false
+  send_reg_email:
+    description: Ask the service to email the registration invitation to added devices.
+    type: bool
+  send_reg_sms:
+    description: Ask the service to text the registration invitation to added devices (needs C(number)).
+    type: bool
+  concurrency:
+    description:
+      - Writes in flight at once. The default is gentle on the API; raise it for large batches if your tenant's
+        rate limit allows (429 answers are retried with backoff either way).
+    type: int
+    default: 4
+  allow_partial:
+    description: Succeed even when some devices failed; their results say why.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - secops.mobile_security.harmony_mobile
+attributes:
+  platform:
+    platforms: all
+    support: full
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+'''
+
+EXAMPLES = r'''
+- name: Enrol the sales team
+  secops.mobile_security.hm_device_sync:
+    devices:
+      - {email: ana@example.com, name: Ana Lima, groups: [EMEA-Sales]}
+      - {email: bo@example.com, name: Bo Chen, number: "+4915112345678", groups: [EMEA-Sales]}
+    send_reg_email: true
+
+- name: Make EMEA-Sales hold exactly the devices of a CSV file
+  secops.mobile_security.hm_device_sync:
+    devices_file: /srv/hr/emea-sales.csv
+    default_groups: [EMEA-Sales]
+    purge: true
+    purge_groups: [EMEA-Sales]
+    concurrency: 8
+  register: sync
+
+- name: Show the summary
+  ansible.builtin.debug:
+    var: sync.summary
+'''
+
+RETURN = r'''
+summary:
+  description: How many devices were added, deleted, recreated, left drifted, unchanged and failed.
+  returned: always
+  type: dict
+  sample: {added: 12, deleted: 1, recreated: 0, drifted: 2, unchanged: 480, failed: 0}
+results:
+  description: One entry per device that was added, deleted, recreated or found drifted.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {action: add, email: ana@example.com, new_device_id: "1042", result: ok}
+    - {action: drift, email: bo@example.com, device_id: "17", fields: [groups]}
+    - {action: add, email: cy@example.com, result: failed, error: "POST /app/SBM/external_api/v2/device/ failed (HTTP 400): ..."}
+total_before:
+  description: Devices in the tenant before the run.
+  returned: always
+  type: int
+total_after:
+  description: Devices in the tenant after the run (predicted in check mode).
+  returned: always
+  type: int
+'''
+
+import csv
+import json
+import os
+
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices
+from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:
+    HAS_YAML = False
+
+MAX_CONCURRENCY = 32
+
+
+def read_devices_file(path):
+    if not os.path.isfile(path):
+        raise ValueError("devices_file: %r does not exist or is not a file" % path)
+    with open(path) as handle:
+        text = handle.read()
+    if path.lower().endswith(".csv"):
+        rows = list(csv.DictReader(text.splitlines()))
+        if rows and "email" not in rows[0]:
+            raise ValueError("devices_file: %r has no 'email' column (header must be email,name,number,groups)" % path)
+        return [dict((k.strip(), (v or "").strip() or None) for k, v in row.items() if k) for row in rows]
+    try:
+        data = json.loads(text) if path.lower().endswith(".json") or not HAS_YAML else yaml.safe_load(text)
+    except Exception as err:
+        raise ValueError("devices_file: %r is not valid YAML/JSON: %s" % (path, to_native(err)))
+    if isinstance(data, dict) and isinstance(data.get("devices"), list):
+        data = data["devices"]
+    if not isinstance(data, list):
+        raise ValueError("devices_file: %r must hold a list of devices" % path)
+    return data
+
+
+class DeviceSyncModule(HarmonyMobileModule):
+    def __init__(self):
+        super(DeviceSyncModule, self).__init__(
+            dict(
+                devices=dict(type="list", elements="dict", default=[]),
+                devices_file=dict(type="path"),
+                default_groups=dict(type="list", elements="str"),
+                purge=dict(type="bool", default=False),
+                purge_groups=dict(type="list", elements="str"),
+                recreate=dict(type="bool", default=False),
+                send_reg_email=dict(type="bool"),
+                send_reg_sms=dict(type="bool"),
+                concurrency=dict(type="int", default=4),
+                allow_partial=dict(type="bool", default=False),
+            ),
+            required_if=[("purge", True, ("purge_groups",))],
+            pool_size=MAX_CONCURRENCY,
+        )
+
+    def desired_entries(self):
+        concurrency = self.params["concurrency"]
+        if not 1 <= concurrency <= MAX_CONCURRENCY:
+            raise ValueError("concurrency: %r must be between 1 and %d" % (concurrency, MAX_CONCURRENCY))
+        default_groups = devices.validate_groups(self.params["default_groups"], "default_groups")
+        raw = [("devices[%d]" % i, item) for i, item in enumerate(self.params["devices"])]
+        if self.params["devices_file"]:
+            raw += [("devices_file[%d]" % i, item) for i, item in enumerate(read_devices_file(self.params["devices_file"]))]
+        entries = [devices.entry(item, field, default_groups) for field, item in raw]
+        dups = device_sync.duplicate_emails(entries)
+        if dups:
+            shown = ["%s (entries %s)" % (email, ", ".join(str(i) for i in idx)) for email, idx in sorted(dups.items())[:10]]
+            raise ValueError("devices: duplicate emails, each email may appear once: %s" % "; ".join(shown))
+        return entries
+
+    def execute(self):
+        entries = self.desired_entries()
+        group_names = set(GroupTree(self.client.list_groups()).by_name)
+        missing = devices.unknown_groups(entries, group_names)
+        for name in self.params["purge_groups"] or []:
+            if name not in group_names:
+                missing.setdefault(name, "purge_groups")
+        if missing:
+            raise ValueError("groups: these groups do not exist (create them first, e.g. with the group_hierarchy "
+                             "role): %s" % ", ".join(sorted(missing)))
+        current = [devices.normalise(d) for d in self.client.list_devices()]
+        ops = device_sync.plan(entries, current, self.params["purge"], self.params["purge_groups"],
+                               self.params["recreate"])
+        writes = [op for op in ops if op["action"] in device_sync.WRITE_ACTIONS]
+        self.result["changed"] = bool(writes)
+        after_model = device_sync.apply_to_model(current, ops)
+        self.result["total_before"] = len(current)
+        self.result["total_after"] = len(after_model)
+        self.set_diff(
+            {"count": len(current), "devices": sorted(op["email"] for op in writes if op["action"] != "add")},
+            {"count": len(after_model), "devices": sorted(op["email"] for op in writes if op["action"] != "delete")})
+        drifted = [op for op in ops if op["action"] == "drift"]
+        if drifted:
+            self.module.warn("%d device(s) differ from the list and were left as they are (recreate=false): %s" % (
+                len(drifted), ", ".join(op["email"] for op in drifted[:10])))
+        if not self.check_mode:
+            device_sync.SyncRunner(self.client, self.params["concurrency"], self.params["send_reg_email"],
+                                   self.params["send_reg_sms"]).run(ops)
+        reported = [self.public(op) for op in ops if op["action"] != "unchanged"]
+        failed = [op for op in reported if op.get("result") == "failed"]
+        summary = device_sync.summarise(ops)
+        summary["failed"] = len(failed)
+        self.result["summary"] = summary
+        self.result["results"] = reported
+        if failed and not self.params["allow_partial"]:
+            self.fail("%d of %d device writes failed (first: %s: %s); the others were applied and a re-run "
+                      "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"]))
+
+    @staticmethod
+    def public(op):
+        return dict((k, v) for k, v in op.items() if k not in ("entry", "known_ids"))
+
+
+def main():
+    DeviceSyncModule().run()
+
+
+if __name__ == "__main__":
+    main()
