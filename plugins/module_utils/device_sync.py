@@ -30,7 +30,7 @@ def duplicate_emails(entries):
     for index, item in enumerate(entries):
         key = email_key(item["email"])
         if key in seen:
-            dups.setdefault(item["email"], [seen[key]]).append(index)
+            dups.setdefault(key, [seen[key]]).append(index)
         else:
             seen[key] = index
     return dups

@@ -21,7 +21,7 @@ description:
     drift and left alone, unless O(recreate=true) (delete + add, which costs the device its registration).
   - Every entry is validated, and every group checked to exist, before the first write. A bad entry fails the
     task with nothing written.
-  - One failed device does not stop the others; each gets a result. The task fails at the end if any
+  - One failed device does not stop the others; each gets an entry in RV(devices). The task fails at the end if any
     device failed (unless O(allow_partial=true)), and a re-run finishes the job.
   - Supports check mode (the plan is returned) and diff mode (counts and the emails added or removed).
 author:
@@ -117,8 +117,8 @@ summary:
   returned: always
   type: dict
   sample: {added: 12, deleted: 1, recreated: 0, drifted: 2, unchanged: 480, failed: 0}
-results:
-  description: One entry per device that was added, deleted, recreated or found drifted.
+devices:
+  description: One entry per device that was added, deleted, recreated or found drifted, with its outcome.
   returned: always
   type: list
   elements: dict
@@ -243,7 +243,7 @@ class DeviceSyncModule(HarmonyMobileModule):
         summary = device_sync.summarise(ops)
         summary["failed"] = len(failed)
         self.result["summary"] = summary
-        self.result["results"] = reported
+        self.result["devices"] = reported
         if failed and not self.params["allow_partial"]:
             self.fail("%d of %d device writes failed (first: %s: %s); the others were applied and a re-run "
                       "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"]))

@@ -19,3 +19,68 @@ def test_device_modules(sim, tmp_path):
     assert stats["state"]["devices"] == 1
     # The playbook resets the counters after its first task logged in: every later task reused that token.
     assert stats.get("token_requests", 0) == 0
+
+
+def test_device_sync_module(sim, tmp_path):
+    csv_path = tmp_path / "sales.csv"
+    csv_path.write_text("email,name,number,groups\n" + "".join(
+        "u%d@corp.example.com,User u%d,,\n" % (i, i) for i in range(1, 5)) + "new@corp.example.com,New Hire,+15550001,\n")
+    result = run_playbook(os.path.join(TARGETS, "sync.yml"), sim, {"csv_path": str(csv_path)})
+    assert_ok(result)
+
+
+def test_sync_500_devices_under_5_percent_faults_ends_with_exactly_500(sim, tmp_path):
+    sim.faults(rate_429=0.01, rate_500=0.01, rate_502=0.01, rate_drop=0.01, rate_drop_after_write=0.01,
+               retry_after=0, seed=5)
+    devices = [{"email": "user%03d@bulk.example.com" % i, "name": "Bulk %d" % i, "groups": ["Bulk"]}
+               for i in range(500)]
+    playbook = tmp_path / "bulk.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/secops.mobile_security.harmony_mobile:
+      gateway_url: "{{ sim_url }}"
+      retries: 8
+  tasks:
+    - secops.mobile_security.hm_group_hierarchy:
+        tree: [Bulk]
+    - secops.mobile_security.hm_device_sync:
+        devices: "{{ devices }}"
+        concurrency: 8
+      register: first
+    - secops.mobile_security.hm_device_sync:
+        devices: "{{ devices }}"
+      register: second
+    - ansible.builtin.assert:
+        that:
+          - first.summary.added == 500
+          - first.summary.failed == 0
+          - second is not changed
+""")
+    devices_file = tmp_path / "devices.json"
+    import json
+    devices_file.write_text(json.dumps({"devices": devices}))
+    result = run_playbook(str(playbook), sim, args=["-e", "@" + str(devices_file)])
+    assert_ok(result)
+    stats = sim.stats()
+    assert stats["faults"] > 10, stats
+    assert stats["fault_drop_after_write"] > 0, stats
+    assert stats["state"]["devices"] == 500
+    sim.faults(rate_429=0, rate_500=0, rate_502=0, rate_drop=0, rate_drop_after_write=0)
+    emails = [d["email"] for d in list_all_devices(sim)]
+    assert len(emails) == len(set(emails)) == 500
+
+
+def list_all_devices(sim):
+    token = sim.http.post(sim.url + "/auth/external", json={
+        "clientId": "sim-client-id", "accessKey": "sim-access-key-0123456789"}).json()["data"]["token"]
+    found, offset = [], 0
+    while True:
+        page = sim.http.get(sim.url + "/app/SBM/external_api/v1/device_status/",
+                            params={"limit": 100, "offset": offset},
+                            headers={"Authorization": "Bearer " + token}).json()
+        found += page["objects"]
+        offset += len(page["objects"])
+        if not page["meta"]["next"]:
+            return found
