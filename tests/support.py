@@ -97,6 +97,27 @@ class Simulator:
     def seed(self, **settings):
         return self.control("POST", "seed", settings)
 
+    def api(self, method, path, **kwargs):
+        """A Harmony Mobile API call with a fresh token, for tests that check state directly."""
+        token = self.http.post(self.url + "/auth/external", json={
+            "clientId": SIM_CLIENT_ID, "accessKey": SIM_ACCESS_KEY}, timeout=30).json()["data"]["token"]
+        response = self.http.request(method, self.url + path, headers={"Authorization": "Bearer " + token},
+                                     timeout=30, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def all_devices(self):
+        found, offset = [], 0
+        while True:
+            page = self.api("GET", "/app/SBM/external_api/v1/device_status/", params={"limit": 100, "offset": offset})
+            found += page["objects"]
+            offset += len(page["objects"])
+            if not page["meta"]["next"]:
+                return found
+
+    def set_device(self, device_id, **state):
+        return self.control("POST", "devices/%s" % device_id, state)
+
     def env(self):
         return {
             "HM_GATEWAY_URL": self.url,

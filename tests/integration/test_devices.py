@@ -1,5 +1,6 @@
 """Integration: device modules over real HTTP against the simulator."""
 
+import json
 import os
 
 from tests.support import REPO_ROOT, run_playbook
@@ -59,7 +60,6 @@ def test_sync_500_devices_under_5_percent_faults_ends_with_exactly_500(sim, tmp_
           - second is not changed
 """)
     devices_file = tmp_path / "devices.json"
-    import json
     devices_file.write_text(json.dumps({"devices": devices}))
     result = run_playbook(str(playbook), sim, args=["-e", "@" + str(devices_file)])
     assert_ok(result)
@@ -68,19 +68,6 @@ def test_sync_500_devices_under_5_percent_faults_ends_with_exactly_500(sim, tmp_
     assert stats["fault_drop_after_write"] > 0, stats
     assert stats["state"]["devices"] == 500
     sim.faults(rate_429=0, rate_500=0, rate_502=0, rate_drop=0, rate_drop_after_write=0)
-    emails = [d["email"] for d in list_all_devices(sim)]
+    emails = [d["email"] for d in sim.all_devices()]
     assert len(emails) == len(set(emails)) == 500
 
-
-def list_all_devices(sim):
-    token = sim.http.post(sim.url + "/auth/external", json={
-        "clientId": "sim-client-id", "accessKey": "sim-access-key-0123456789"}).json()["data"]["token"]
-    found, offset = [], 0
-    while True:
-        page = sim.http.get(sim.url + "/app/SBM/external_api/v1/device_status/",
-                            params={"limit": 100, "offset": offset},
-                            headers={"Authorization": "Bearer " + token}).json()
-        found += page["objects"]
-        offset += len(page["objects"])
-        if not page["meta"]["next"]:
-            return found

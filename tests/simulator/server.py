@@ -47,6 +47,7 @@ class Simulator:
         with self.stats_lock:
             self.stats = collections.Counter()
             self.stats_by_route = collections.Counter()
+            self.writes_by_route = collections.Counter()
 
     def count(self, *keys):
         with self.stats_lock:
@@ -57,6 +58,7 @@ class Simulator:
         with self.stats_lock:
             data = dict(self.stats)
             data["by_route"] = dict(self.stats_by_route)
+            data["writes_by_route"] = dict(self.writes_by_route)
         data["state"] = self.store.counts()
         return data
 
@@ -194,6 +196,8 @@ class Handler(BaseHTTPRequestHandler):
             status, answer, wrote = err.status, {"message": err.message}, False
         if wrote:
             sim.count("writes")
+            with sim.stats_lock:
+                sim.writes_by_route[route_key(method, path)] += 1
         if fault == "drop_after_write" and wrote:
             return self.drop()
         self.send_json(status, answer)

@@ -1,0 +1,53 @@
+"""Integration: the example playbooks and roles, exactly as a user runs them, against the simulator."""
+
+import os
+
+from tests.support import REPO_ROOT, run_playbook
+
+PLAYBOOKS = os.path.join(REPO_ROOT, "playbooks")
+DEVICE_INVENTORY = os.path.join(PLAYBOOKS, "inventory", "devices.yml")
+
+
+def run(name, sim, tmp_path, **kwargs):
+    env = {"HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")}
+    result = run_playbook(os.path.join(PLAYBOOKS, name), sim, env=env, **kwargs)
+    assert result.returncode == 0, result.stdout[-8000:]
+    return result
+
+
+def test_build_groups_then_enrol_devices_then_rerun(sim, tmp_path):
+    run("build_groups.yml", sim, tmp_path)
+    assert sim.stats()["state"]["groups"] == 31
+    result = run("enrol_devices.yml", sim, tmp_path, inventory=DEVICE_INVENTORY)
+    assert "devices added 50, deleted 0" in result.stdout
+    devices = sim.all_devices()
+    assert len(devices) == 50
+    by_email = {d["email"]: d for d in devices}
+    assert [g["name"] for g in by_email["ana.0@example.com"]["groups"]] == ["EMEA-Sales-UK"]
+    assert by_email["ana.0@example.com"]["number"] == "+4915112000000"
+    assert by_email["bo.1@example.com"]["name"] == "Bo phone"
+    sim.reset_stats()
+    result = run("enrol_devices.yml", sim, tmp_path, inventory=DEVICE_INVENTORY)
+    assert "devices added 0, deleted 0, recreated 0, drifted 0, unchanged 50" in result.stdout
+    stats = sim.stats()
+    assert stats.get("writes", 0) == 0
+    assert stats.get("token_requests", 0) == 0
+
+
+def test_isolate_risky_devices_dry_run_then_real_then_rerun(sim, tmp_path):
+    run("enrol_devices.yml", sim, tmp_path, inventory=DEVICE_INVENTORY)
+    for device in sim.all_devices():
+        if device["email"] in ("ana.0@example.com", "chen.2@example.com", "eli.4@example.com"):
+            sim.set_device(device["internal_id"], risk=3)
+    sim.reset_stats()
+    result = run("isolate_risky_devices.yml", sim, tmp_path, extra_vars={"isolate_risky_devices_dry_run": True})
+    assert "3 high-risk device(s); 2 target(s) would be isolated or blocked; no mapping for: eli.4@example.com" \
+        in result.stdout
+    assert sim.stats().get("writes", 0) == 0
+    run("isolate_risky_devices.yml", sim, tmp_path)
+    states = {(t["platform"], t["target"]): t["state"] for t in sim.control("GET", "smartpt")}
+    assert states == {("wazuh", "001"): "isolated", ("azuread", "chen.2@example.com"): "blocked"}
+    sim.reset_stats()
+    result = run("isolate_risky_devices.yml", sim, tmp_path)
+    assert "0 target(s) isolated or blocked" in result.stdout
+    assert sim.stats().get("writes", 0) == 0
