@@ -73,7 +73,7 @@ def validate_groups(value, field="groups"):
     if value is None:
         return None
     if isinstance(value, str):
-        value = [v for v in re.split(r"[;|]", value)]
+        value = re.split(r"[;|]", value)
     if not isinstance(value, list):
         raise ValueError("%s: expected a list of group names, got %r" % (field, value))
     names = []

@@ -70,4 +70,3 @@ def test_sync_500_devices_under_5_percent_faults_ends_with_exactly_500(sim, tmp_
     sim.faults(rate_429=0, rate_500=0, rate_502=0, rate_drop=0, rate_drop_after_write=0)
     emails = [d["email"] for d in sim.all_devices()]
     assert len(emails) == len(set(emails)) == 500
-
