@@ -16,14 +16,14 @@ PLAYBOOK = """
   roles:
     - role: secops.mobile_security.smartpt_wazuh_active_response
       vars:
-        smartpt_wazuh_ossec_dir: "{{ ossec_dir }}"
-        smartpt_wazuh_owner: "{{ owner }}"
-        smartpt_wazuh_group: "{{ group }}"
-        smartpt_wazuh_python: "{{ python }}"
-        smartpt_wazuh_api_url: "{{ sim_url }}"
-        smartpt_wazuh_company_key: "{{ lookup('env', 'SMARTPT_COMPANY_KEY') }}"
-        smartpt_wazuh_rules_id: [100200, 100201]
-        smartpt_wazuh_timeout: 600
+        smartpt_wazuh_active_response_ossec_dir: "{{ ossec_dir }}"
+        smartpt_wazuh_active_response_owner: "{{ owner }}"
+        smartpt_wazuh_active_response_group: "{{ group }}"
+        smartpt_wazuh_active_response_python: "{{ python }}"
+        smartpt_wazuh_active_response_api_url: "{{ sim_url }}"
+        smartpt_wazuh_active_response_company_key: "{{ lookup('env', 'SMARTPT_COMPANY_KEY') }}"
+        smartpt_wazuh_active_response_rules_id: [100200, 100201]
+        smartpt_wazuh_active_response_timeout: 600
 """
 
 

@@ -99,9 +99,11 @@ def leaf_groups(tree):
 def write_inventory(path, count, leaves, prefix):
     hosts = {}
     for i in range(count):
-        hosts["%s-%05d" % (prefix, i)] = {"hm_email": "%s%05d@bench.example.com" % (prefix, i),
-                                           "hm_name": "%s device %d" % (prefix, i),
-                                           "hm_groups": [leaves[i % len(leaves)]]}
+        hosts["%s-%05d" % (prefix, i)] = {
+            "hm_email": "%s%05d@bench.example.com" % (prefix, i),
+            "hm_name": "%s device %d" % (prefix, i),
+            "hm_groups": [leaves[i % len(leaves)]],
+        }
     with open(path, "w") as handle:
         yaml.safe_dump({"all": {"children": {"hm_devices": {"hosts": hosts}}}}, handle)
 
