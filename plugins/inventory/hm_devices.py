@@ -1,0 +1,200 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: hm_devices
+short_description: Harmony Mobile devices as an Ansible inventory
+version_added: "1.0.0"
+description:
+  - Reads every device of a Check Point Harmony Mobile tenant (one paged read) and makes each one a host.
+  - Host variables carry every device field, prefixed C(hm_) (C(hm_id), C(hm_email), C(hm_risk_name), C(hm_groups), ...).
+  - Hosts are grouped by Harmony Mobile group path (C(hm_group_ALL_EMEA_Sales)), risk (C(hm_risk_high)),
+    status (C(hm_status_active)) and OS (C(hm_os_android)), and by whatever O(keyed_groups) / O(groups) add.
+  - Supports the inventory cache; a cache hit makes no API request.
+  - Works as an AWX / Automation Platform inventory source; the credentials come from the source's
+    credential through the E(HM_CLIENT_ID) / E(HM_ACCESS_KEY) environment variables.
+author:
+  - secops.mobile_security contributors (@secops)
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description: Marks this file as a source for this plugin.
+    type: str
+    required: true
+    choices: [secops.mobile_security.hm_devices]
+  gateway_url:
+    description: Infinity Portal gateway.
+    type: str
+    default: https://cloudinfra-gw.portal.checkpoint.com
+    env:
+      - name: HM_GATEWAY_URL
+  client_id:
+    description: API client id.
+    type: str
+    required: true
+    env:
+      - name: HM_CLIENT_ID
+  access_key:
+    description: API access key.
+    type: str
+    required: true
+    env:
+      - name: HM_ACCESS_KEY
+  validate_certs:
+    description: Verify the gateway's TLS certificate.
+    type: bool
+    default: true
+    env:
+      - name: HM_VALIDATE_CERTS
+  timeout:
+    description: Seconds per HTTP request.
+    type: float
+    default: 30
+  retries:
+    description: Retries after 429/5xx or connection errors.
+    type: int
+    default: 5
+  proxy_url:
+    description: HTTP(S) proxy.
+    type: str
+    env:
+      - name: HM_PROXY_URL
+  hostname:
+    description:
+      - What names a host. V(email) uses the device's email (a user's second device gets C(-<id>) appended);
+        V(id) the Check Point device id; V(name) the device name (duplicates get C(-<id>) too).
+    type: str
+    choices: [email, id, name]
+    default: email
+  risk:
+    description: Only devices at these risks (names or codes), filtered by the API.
+    type: list
+    elements: str
+  status:
+    description: Only devices in these statuses (names or codes), filtered by the API.
+    type: list
+    elements: str
+  group_prefix:
+    description: Prefix of the groups this plugin creates.
+    type: str
+    default: hm_
+'''
+
+EXAMPLES = r'''
+# hm.yml -- ansible-inventory -i hm.yml --graph
+plugin: secops.mobile_security.hm_devices
+hostname: email
+risk: [medium, high]
+keyed_groups:
+  - key: hm_model
+    prefix: model
+compose:
+  ansible_host: hm_email
+groups:
+  stale_clients: hm_client_version is version('3.8', '<')
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: /tmp/hm_inventory_cache
+cache_timeout: 600
+'''
+
+import re
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
+from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HttpTransport, RetryPolicy
+
+SAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    NAME = "secops.mobile_security.hm_devices"
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(
+            ("hm_devices.yml", "hm_devices.yaml", "hm.yml", "hm.yaml"))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option("cache") and cache
+        update_cache = self.get_option("cache") and not cache
+        found = None
+        if use_cache:
+            try:
+                found = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+        if found is None:
+            found = self.fetch()
+        if update_cache:
+            self._cache[cache_key] = found
+        self.populate(found)
+
+    def fetch(self):
+        """Devices (normalised) and each group's full path, from the API."""
+        try:
+            transport = HttpTransport(self.get_option("gateway_url"), validate_certs=self.get_option("validate_certs"),
+                                      timeout=self.get_option("timeout"), proxy_url=self.get_option("proxy_url"),
+                                      retry_policy=RetryPolicy(retries=self.get_option("retries")))
+            client = HarmonyMobileClient(transport, self.get_option("client_id"), self.get_option("access_key"))
+            filters = {}
+            if self.get_option("risk"):
+                filters["risk_in"] = ",".join(str(codes.risk_code(v, "risk")) for v in self.get_option("risk"))
+            if self.get_option("status"):
+                filters["status_in"] = ",".join(str(codes.status_code(v, "status")) for v in self.get_option("status"))
+            tree = GroupTree(client.list_groups())
+            paths = dict((str(i), tree.path(i)) for i in tree.by_id)
+            found = [devices.normalise(d) for d in client.list_devices(filters)]
+        except (ApiError, ValueError) as err:
+            raise AnsibleParserError("hm_devices inventory: %s" % err)
+        for device in found:
+            device["group_paths"] = sorted(paths.get(str(i), str(i)) for i in device["group_ids"])
+        return found
+
+    def host_names(self, found):
+        field = self.get_option("hostname")
+        key = {"email": "email", "id": "id", "name": "name"}[field]
+        names, seen = [], set()
+        for device in found:
+            name = str(device.get(key) or device["id"])
+            if name in seen:
+                name = "%s-%s" % (name, device["id"])
+            seen.add(name)
+            names.append(name)
+        return names
+
+    def populate(self, found):
+        prefix = self.get_option("group_prefix")
+        strict = self.get_option("strict")
+        for device, host in zip(found, self.host_names(found)):
+            self.inventory.add_host(host)
+            host_vars = dict(("hm_" + k, v) for k, v in device.items())
+            for var, value in host_vars.items():
+                self.inventory.set_variable(host, var, value)
+            own_groups = ["%sgroup_%s" % (prefix, SAFE.sub("_", p)) for p in device["group_paths"]]
+            if device["risk_name"]:
+                own_groups.append("%srisk_%s" % (prefix, device["risk_name"]))
+            if device["status_name"]:
+                own_groups.append("%sstatus_%s" % (prefix, device["status_name"]))
+            if device["os_type"]:
+                own_groups.append("%sos_%s" % (prefix, SAFE.sub("_", device["os_type"].lower())))
+            for group in own_groups:
+                self.inventory.add_group(group)
+                self.inventory.add_child(group, host)
+            self._set_composite_vars(self.get_option("compose"), host_vars, host, strict=strict)
+            self._add_host_to_composed_groups(self.get_option("groups"), host_vars, host, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), host_vars, host, strict=strict)

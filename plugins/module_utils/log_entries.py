@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Alerts and audits (v3): reading past a cursor, every page, in id order."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+AUDIT_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
+
+
+def entry_id(entry):
+    try:
+        return int(entry.get("id"))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def cursor(value, field):
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text.isdigit():
+        raise ValueError("%s: %r must be a non-negative whole number (an id)" % (field, value))
+    return int(text)
+
+
+def audit_time(value, field="time_after"):
+    """The guide's time format for audits: 'YYYY-MM-DD HH:MM:SS'."""
+    if value is None:
+        return None
+    text = str(value).strip().replace("T", " ").rstrip("Z")
+    if not AUDIT_TIME_RE.match(text):
+        raise ValueError("%s: %r must look like 2021-07-01 08:08:00" % (field, value))
+    return text if text.count(":") == 2 else text + ":00"
+
+
+def read(client, kind, filters, since_id=None, limit=None, keep=None):
+    """(entries sorted by id, newest id seen). ``keep`` filters client-side; newest covers every entry read,
+    so a cursor stored from it never re-reads an entry, kept or not."""
+    query = dict(filters)
+    if since_id is not None:
+        query["id__gt"] = since_id
+    entries, newest = [], since_id
+    for entry in client.log_entries(kind, query):
+        number = entry_id(entry)
+        if number is not None and (newest is None or number > newest):
+            newest = number
+        if keep is None or keep(entry):
+            entries.append(entry)
+    entries.sort(key=lambda e: (entry_id(e) is None, entry_id(e)))
+    if limit is not None:
+        entries = entries[:limit]
+        if entries and keep is None:
+            newest = max([since_id or 0] + [entry_id(e) or 0 for e in entries])
+    return entries, newest
