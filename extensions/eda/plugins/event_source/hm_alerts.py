@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""hm_alerts: Event-Driven Ansible source that emits new Harmony Mobile alerts.
+
+Polls the alerts API (v3) with an id cursor every ``interval`` seconds and puts
+one event per new alert on the queue, oldest first: ``{"hm_alert": {...}}``.
+
+Arguments (all optional except the credentials, which may come from the environment):
+
+    gateway_url     Infinity Portal gateway (HM_GATEWAY_URL; default the EU gateway)
+    client_id       API client id (HM_CLIENT_ID)
+    access_key      API access key (HM_ACCESS_KEY)
+    validate_certs  verify TLS (default true)
+    interval        seconds between polls (default 60)
+    cursor_file     file that keeps the last emitted id across restarts (recommended)
+    start           "latest" (default): on the very first start skip existing alerts;
+                    "all": emit every existing alert first
+    since_id        explicit starting cursor when there is no cursor file
+    severities      emit only these severities (e.g. [HIGH]); others still advance the cursor
+    max_backoff     longest wait after repeated errors, in seconds (default 300)
+
+An alert is never emitted twice: the cursor is advanced (and written to
+cursor_file) before its event is queued, with no await in between, and
+events for ids at or below the cursor are dropped. After an error the
+source waits interval, then twice that, and so on up to max_backoff.
+
+Example rulebook: extensions/eda/rulebooks/isolate_on_high_risk.yml
+"""
+
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+
+try:
+    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+except ImportError:  # loaded by path: make the collection root importable
+    sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), *([os.pardir] * 7))))
+    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
+from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HttpTransport, RetryPolicy
+
+LOGGER = logging.getLogger("secops.mobile_security.hm_alerts")
+DEFAULT_GATEWAY = "https://cloudinfra-gw.portal.checkpoint.com"
+
+
+class CursorStore:
+    """The last emitted alert id, optionally persisted (atomic replace, mode 0600)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def load(self):
+        if not self.path or not os.path.exists(self.path):
+            return None
+        with open(self.path) as handle:
+            text = handle.read().strip()
+        return int(text) if text.isdigit() else None
+
+    def save(self, value):
+        if not self.path:
+            return
+        directory = os.path.dirname(os.path.abspath(self.path))
+        os.makedirs(directory, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=directory, prefix=".hm_alerts.")
+        with os.fdopen(handle, "w") as out:
+            out.write(str(value))
+        os.chmod(temp, 0o600)
+        os.replace(temp, self.path)
+
+
+class AlertPoller:
+    def __init__(self, args):
+        def arg(name, env=None, default=None):
+            value = args.get(name)
+            if value is None and env:
+                value = os.environ.get(env)
+            return default if value is None else value
+
+        transport = HttpTransport(arg("gateway_url", "HM_GATEWAY_URL", DEFAULT_GATEWAY),
+                                  validate_certs=str(arg("validate_certs", default=True)).lower() not in ("false", "0", "no"),
+                                  timeout=float(arg("timeout", default=30)),
+                                  retry_policy=RetryPolicy(retries=int(arg("retries", default=3))))
+        self.client = HarmonyMobileClient(transport, arg("client_id", "HM_CLIENT_ID"), arg("access_key", "HM_ACCESS_KEY"))
+        self.store = CursorStore(arg("cursor_file"))
+        self.severities = set(s.upper() for s in arg("severities", default=[]))
+        self.start = arg("start", default="latest")
+        if self.start not in ("latest", "all"):
+            raise ValueError("start: %r must be latest or all" % self.start)
+        stored = self.store.load()
+        self.cursor = stored if stored is not None else log_entries.cursor(arg("since_id"), "since_id")
+
+    def fetch_new(self):
+        """New alerts past the cursor, oldest first (blocking; run in a thread)."""
+        if self.cursor is None and self.start == "latest":
+            _entries, newest = log_entries.read(self.client, "alert", {})
+            self.advance(newest or 0)
+            return []
+        alerts, _newest = log_entries.read(self.client, "alert", {}, self.cursor)
+        return [a for a in alerts if log_entries.entry_id(a) is not None and
+                (self.cursor is None or log_entries.entry_id(a) > self.cursor)]
+
+    def advance(self, alert_id):
+        self.cursor = alert_id
+        self.store.save(alert_id)
+
+    def wanted(self, alert):
+        return not self.severities or str(alert.get("severity", "")).upper() in self.severities
+
+
+async def main(queue, args):
+    poller = AlertPoller(args)
+    interval = float(args.get("interval", 60))
+    max_backoff = float(args.get("max_backoff", 300))
+    failures = 0
+    while True:
+        try:
+            alerts = await asyncio.to_thread(poller.fetch_new)
+        except (ApiError, ValueError, OSError) as err:
+            failures += 1
+            delay = min(max_backoff, interval * (2 ** failures))
+            LOGGER.warning("hm_alerts: poll failed (%s); retrying in %.1f s", err, delay)
+            await asyncio.sleep(delay)
+            continue
+        failures = 0
+        for alert in alerts:
+            alert_id = log_entries.entry_id(alert)
+            if poller.cursor is not None and alert_id <= poller.cursor:
+                continue
+            poller.advance(alert_id)
+            if poller.wanted(alert):
+                await queue.put({"hm_alert": alert})
+        await asyncio.sleep(interval)
+
+
+if __name__ == "__main__":
+
+    class PrintQueue:
+        async def put(self, event):
+            print(event, flush=True)
+
+    asyncio.run(main(PrintQueue(), {"interval": 10, "start": "all"}))

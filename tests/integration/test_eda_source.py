@@ -1,0 +1,99 @@
+"""The hm_alerts event source, driven through its main(queue, args) against the simulator."""
+
+import asyncio
+import importlib.util
+import os
+
+from tests.support import REPO_ROOT
+
+SOURCE = os.path.join(REPO_ROOT, "extensions", "eda", "plugins", "event_source", "hm_alerts.py")
+spec = importlib.util.spec_from_file_location("hm_alerts", SOURCE)
+hm_alerts = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(hm_alerts)
+
+
+def add_alerts(sim, *severities):
+    return sim.control("POST", "alerts", {"alerts": [{"severity": s, "event": "test", "details": "d"}
+                                                     for s in severities]})["ids"]
+
+
+async def collect(queue, count, timeout=10):
+    events = []
+    while len(events) < count:
+        events.append(await asyncio.wait_for(queue.get(), timeout))
+    return events
+
+
+def source_args(sim, tmp_path, **extra):
+    args = {"gateway_url": sim.url, "client_id": "sim-client-id", "access_key": "sim-access-key-0123456789",
+            "interval": 0.1, "cursor_file": str(tmp_path / "cursor"), "start": "all"}
+    args.update(extra)
+    return args
+
+
+def test_three_rounds_each_alert_once_in_order_then_restart_from_cursor(sim, tmp_path):
+    async def scenario():
+        queue = asyncio.Queue()
+        first = add_alerts(sim, "LOW", "HIGH", "MEDIUM", "HIGH", "NONE")
+        task = asyncio.ensure_future(hm_alerts.main(queue, source_args(sim, tmp_path)))
+        round1 = await collect(queue, 5)
+        second = add_alerts(sim, "HIGH", "LOW", "HIGH")
+        round2 = await collect(queue, 3)
+        third = add_alerts(sim, "MEDIUM", "HIGH")
+        round3 = await collect(queue, 2)
+        await asyncio.sleep(0.5)  # several more polls: nothing new may appear
+        assert queue.empty()
+        task.cancel()
+        ids = [e["hm_alert"]["id"] for e in round1 + round2 + round3]
+        assert ids == first + second + third
+        assert open(tmp_path / "cursor").read() == str(third[-1])
+
+        # Restart: the stored cursor wins; only alerts added since are emitted.
+        queue = asyncio.Queue()
+        later = add_alerts(sim, "HIGH")
+        task = asyncio.ensure_future(hm_alerts.main(queue, source_args(sim, tmp_path)))
+        events = await collect(queue, 1)
+        await asyncio.sleep(0.4)
+        assert queue.empty()
+        task.cancel()
+        assert [e["hm_alert"]["id"] for e in events] == later
+
+    asyncio.run(scenario())
+
+
+def test_start_latest_skips_history_and_severity_filter(sim, tmp_path):
+    async def scenario():
+        add_alerts(sim, "HIGH", "HIGH")
+        queue = asyncio.Queue()
+        task = asyncio.ensure_future(hm_alerts.main(queue, source_args(
+            sim, tmp_path, start="latest", severities=["high"], cursor_file=None)))
+        await asyncio.sleep(0.4)
+        assert queue.empty()
+        new = add_alerts(sim, "LOW", "HIGH", "MEDIUM")
+        events = await collect(queue, 1)
+        await asyncio.sleep(0.4)
+        assert queue.empty()
+        task.cancel()
+        assert [e["hm_alert"]["id"] for e in events] == [new[1]]
+
+    asyncio.run(scenario())
+
+
+def test_backs_off_on_errors_then_recovers(sim, tmp_path):
+    async def scenario():
+        queue = asyncio.Queue()
+        sim.faults(rate_500=1.0, paths="/app/")
+        sim.reset_stats()
+        task = asyncio.ensure_future(hm_alerts.main(queue, source_args(
+            sim, tmp_path, interval=0.05, max_backoff=0.4, retries=0)))
+        await asyncio.sleep(2.0)
+        polls = sim.stats()["by_route"].get("GET /app/sbm/external_api/v3/alert", 0)
+        # Without back-off a 0.05 s interval would poll about 40 times in 2 s.
+        assert 2 <= polls <= 9, polls
+        sim.faults(rate_500=0.0)
+        new = add_alerts(sim, "HIGH")
+        events = await collect(queue, 1)
+        task.cancel()
+        assert events[0]["hm_alert"]["id"] == new[0]
+
+    asyncio.run(scenario())
