@@ -13,8 +13,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import threading
+import time
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked, normalise
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 
 try:
@@ -59,7 +60,9 @@ def plan(desired, current, purge=False, purge_groups=None, recreate=False):
         if not found:
             ops.append({"action": "add", "email": item["email"], "entry": item})
             continue
-        chosen = next((d for d in found if d.get("name") == item["name"]), found[0])
+        # Prefer a device that already matches, so a user's second device never hides the right one.
+        chosen = next((d for d in found if d.get("name") == item["name"] and not drift(item, d)),
+                      next((d for d in found if d.get("name") == item["name"]), found[0]))
         for extra in found:
             if extra is not chosen and purgeable(extra):
                 ops.append({"action": "delete", "email": extra["email"], "device_id": extra["id"],
@@ -96,6 +99,38 @@ def apply_to_model(current, ops):
             devices[str(next_id)] = {"id": str(next_id), "email": entry["email"], "name": entry["name"],
                                      "number": entry.get("number"), "groups": sorted(entry.get("groups") or ["ALL"])}
     return list(devices.values())
+
+
+def settle_seconds(transport):
+    """How long to wait for a write the client gave up on to land before checking for it."""
+    return min(30.0, 2.0 * float(transport.timeout))
+
+
+def verify_adds(client, adds, settle, sleep=time.sleep):
+    """After writes in doubt: wait for late ones to land, then delete extra copies this run created.
+
+    ``adds``: (email, name, ids the email had before, id this run recorded). A device counts as ours
+    when its email and name match and its id was not there before. Returns the removed ids.
+    """
+    if not client.in_doubt_writes or not adds:
+        return []
+    sleep(settle)
+    by_email = {}
+    for raw in client.list_devices():
+        device = normalise(raw)
+        by_email.setdefault(email_key(device["email"]), []).append(device)
+    removed = []
+    for email, name, known_ids, new_id in adds:
+        known = set(str(i) for i in known_ids or ())
+        ours = [d for d in by_email.get(email_key(email), []) if d["id"] not in known and d["name"] == name]
+        if len(ours) < 2:
+            continue
+        keep = str(new_id) if any(d["id"] == str(new_id) for d in ours) else min(ours, key=lambda d: int(d["id"]))["id"]
+        for device in ours:
+            if device["id"] != keep:
+                client.delete_device(device["id"])
+                removed.append(device["id"])
+    return removed
 
 
 def summarise(ops):

@@ -78,6 +78,8 @@ class HarmonyMobileClient:
         self._token = None
         self._token_refresh_at = 0.0
         self.token_requests = 0
+        # Writes whose outcome was unknown at some point; callers may verify afterwards.
+        self.in_doubt_writes = 0
         # Bulk work shares one client between threads; only one of them logs in.
         self._token_lock = threading.Lock()
         self._cache_key = cache_key(transport.base_url, client_id, access_key) if token_cache else None
@@ -164,16 +166,23 @@ class HarmonyMobileClient:
         body = {"name": name}
         if parent_id is not None:
             body["parent_id"] = parent_id
+        in_doubt = False
         for _attempt in range(self.transport.retry_policy.retries + 1):
             try:
                 return self.request("POST", API_ROOT + "/v1/groups/", json_body=body, idempotent=False)
             except ApiError as err:
-                if not err.ambiguous:
+                # Group names are unique: if it is there now, an earlier POST of ours made it. A 400
+                # after a POST in doubt is the server refusing the name that POST already created.
+                if not (err.ambiguous or (in_doubt and err.status == 400)):
                     raise
-                # Group names are unique: if it is there now, our POST made it.
+                if err.ambiguous:
+                    self.in_doubt_writes += 1
+                in_doubt = True
                 found = self.groups_named(name)
                 if found:
                     return found[0]
+                if not err.ambiguous:
+                    raise
         raise ApiError("could not confirm that group %r was created" % name, "POST", API_ROOT + "/v1/groups/")
 
     def edit_group(self, group_id, name=None, parent_id=None):
@@ -259,6 +268,7 @@ class HarmonyMobileClient:
             except ApiError as err:
                 if not err.ambiguous:
                     raise
+                self.in_doubt_writes += 1
                 created = self._new_device_id(email, name, known)
                 if created is not None:
                     return created

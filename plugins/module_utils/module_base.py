@@ -76,7 +76,11 @@ class ApiModule:
         try:
             self.execute()
         except ApiError as err:
-            self.fail(str(err), api_error=err.to_result())
+            message = str(err)
+            if err.status is None and self._transport is not None:
+                # No answer at all: name the option that points at the server.
+                message += " (check %s %s)" % (self.url_option, self.params[self.url_option])
+            self.fail(message, api_error=err.to_result())
         except ValueError as err:
             self.fail(str(err))
         finally:

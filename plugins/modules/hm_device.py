@@ -134,7 +134,7 @@ deleted:
   elements: str
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import devices
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
@@ -208,9 +208,12 @@ class DeviceModule(HarmonyMobileModule):
             return
         if current is not None:
             self.client.delete_device(current["id"])
+        known_ids = [d["id"] for d in found]
         new_id = self.client.add_device(wanted["name"], wanted["email"], wanted["number"], wanted["groups"],
                                         self.params["send_reg_email"], self.params["send_reg_sms"],
-                                        known_ids=[d["id"] for d in found])
+                                        known_ids=known_ids)
+        device_sync.verify_adds(self.client, [(wanted["email"], wanted["name"], known_ids, new_id)],
+                                device_sync.settle_seconds(self.transport))
         device = self.client.get_device(new_id)
         self.result["device"] = devices.normalise(device) if device else dict(after, id=new_id)
 

@@ -126,6 +126,14 @@ devices:
     - {action: add, email: ana@example.com, new_device_id: "1042", result: ok}
     - {action: drift, email: bo@example.com, device_id: "17", fields: [groups]}
     - {action: add, email: cy@example.com, result: failed, error: "POST /app/SBM/external_api/v2/device/ failed (HTTP 400): ..."}
+duplicates_removed:
+  description:
+    - Ids of extra copies of devices this run added and then deleted. A copy can appear when a request timed
+      out and the service applied it later; after any write in doubt the module waits twice O(timeout) and
+      checks.
+  returned: when not in check mode
+  type: list
+  elements: str
 total_before:
   description: Devices in the tenant before the run.
   returned: always
@@ -238,6 +246,10 @@ class DeviceSyncModule(HarmonyMobileModule):
         if not self.check_mode:
             device_sync.SyncRunner(self.client, self.params["concurrency"], self.params["send_reg_email"],
                                    self.params["send_reg_sms"]).run(ops)
+            adds = [(op["email"], op["entry"]["name"], op.get("known_ids"), op.get("new_device_id"))
+                    for op in ops if op["action"] in ("add", "recreate") and op.get("result") == "ok"]
+            self.result["duplicates_removed"] = device_sync.verify_adds(
+                self.client, adds, device_sync.settle_seconds(self.transport))
         reported = [self.public(op) for op in ops if op["action"] != "unchanged"]
         failed = [op for op in reported if op.get("result") == "failed"]
         summary = device_sync.summarise(ops)

@@ -40,6 +40,7 @@ class Simulator:
         self.faults = FaultPlan(**(faults or {}))
         self.opaque_status = False
         self.tokens = {}
+        self.issued_tokens = set()
         self.stats_lock = threading.Lock()
         self.reset_stats()
 
@@ -71,6 +72,7 @@ class Simulator:
         token = secrets.token_urlsafe(32)
         expires_at = time.time() + self.token_ttl
         self.tokens[token] = expires_at
+        self.issued_tokens.add(token)
         return 200, {"success": True, "data": {
             "token": token,
             "csrf": secrets.token_hex(8),
@@ -221,6 +223,9 @@ class Handler(BaseHTTPRequestHandler):
                 if "max_page_size" in body:
                     sim.max_page_size = int(body["max_page_size"])
                 return self.send_json(200, {"token_ttl": sim.token_ttl, "max_page_size": sim.max_page_size})
+            if parts == ["tokens"] and method == "GET":
+                # Every token handed out since start, so tests can prove none leaked into output.
+                return self.send_json(200, sorted(sim.issued_tokens))
             if parts == ["tokens", "expire"] and method == "POST":
                 sim.tokens.clear()
                 return self.send_json(200, {"ok": True})
