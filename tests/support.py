@@ -149,8 +149,7 @@ def ansible_env(sim=None, extra=None):
     return env
 
 
-def run_playbook(playbook, sim=None, extra_vars=None, args=(), env=None, inventory=None, timeout=600):
-    """Run ansible-playbook for real; returns the CompletedProcess (stdout+stderr merged)."""
+def playbook_command(playbook, sim=None, extra_vars=None, args=(), inventory=None):
     inventory = inventory or os.path.join(REPO_ROOT, "tests", "integration", "inventory.ini")
     cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, playbook]
     variables = dict(extra_vars or {})
@@ -158,6 +157,18 @@ def run_playbook(playbook, sim=None, extra_vars=None, args=(), env=None, invento
         variables.setdefault("sim_url", sim.url)
     if variables:
         cmd += ["-e", json.dumps(variables)]
-    cmd += list(args)
-    return subprocess.run(cmd, cwd=REPO_ROOT, env=ansible_env(sim, env), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+    return cmd + list(args)
+
+
+def start_playbook(playbook, sim=None, extra_vars=None, args=(), env=None, inventory=None):
+    """ansible-playbook in the background, in its own process group (so a test can kill all of it)."""
+    return subprocess.Popen(playbook_command(playbook, sim, extra_vars, args, inventory), cwd=REPO_ROOT,
+                            env=ansible_env(sim, env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+def run_playbook(playbook, sim=None, extra_vars=None, args=(), env=None, inventory=None, timeout=600):
+    """Run ansible-playbook for real; returns the CompletedProcess (stdout+stderr merged)."""
+    return subprocess.run(playbook_command(playbook, sim, extra_vars, args, inventory), cwd=REPO_ROOT,
+                          env=ansible_env(sim, env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL, check=False)

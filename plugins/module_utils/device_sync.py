@@ -103,7 +103,7 @@ def apply_to_model(current, ops):
 
 def settle_seconds(transport):
     """How long to wait for a write the client gave up on to land before checking for it."""
-    return min(30.0, 2.0 * float(transport.timeout))
+    return min(5.0, float(transport.timeout))
 
 
 def verify_adds(client, adds, settle, sleep=time.sleep):

@@ -78,7 +78,8 @@ class HarmonyMobileClient:
         self._token = None
         self._token_refresh_at = 0.0
         self.token_requests = 0
-        # Writes whose outcome was unknown at some point; callers may verify afterwards.
+        # Writes that got no answer at all (dropped, timed out): the service may still apply them later,
+        # so callers verify afterwards. A 5xx answer means the service is done with the request.
         self.in_doubt_writes = 0
         # Bulk work shares one client between threads; only one of them logs in.
         self._token_lock = threading.Lock()
@@ -175,7 +176,7 @@ class HarmonyMobileClient:
                 # after a POST in doubt is the server refusing the name that POST already created.
                 if not (err.ambiguous or (in_doubt and err.status == 400)):
                     raise
-                if err.ambiguous:
+                if err.ambiguous and err.status is None:
                     self.in_doubt_writes += 1
                 in_doubt = True
                 found = self.groups_named(name)
@@ -268,7 +269,8 @@ class HarmonyMobileClient:
             except ApiError as err:
                 if not err.ambiguous:
                     raise
-                self.in_doubt_writes += 1
+                if err.status is None:
+                    self.in_doubt_writes += 1
                 created = self._new_device_id(email, name, known)
                 if created is not None:
                     return created

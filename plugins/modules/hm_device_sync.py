@@ -129,8 +129,8 @@ devices:
 duplicates_removed:
   description:
     - Ids of extra copies of devices this run added and then deleted. A copy can appear when a request timed
-      out and the service applied it later; after any write in doubt the module waits twice O(timeout) and
-      checks.
+      out or its connection dropped and the service applied it anyway; after such a write the module waits
+      O(timeout) (at most 5 seconds) and checks.
   returned: when not in check mode
   type: list
   elements: str
