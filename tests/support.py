@@ -75,7 +75,8 @@ class Simulator:
         raise RuntimeError("simulator did not restart on port %s" % port)
 
     def control(self, method, route, body=None):
-        response = self.http.request(method, "%s/_sim/%s" % (self.url, route), json=body, timeout=30)
+        response = self.http.request(method, "%s/_sim/%s" % (self.url, route), json=body, timeout=30,
+                                     verify=self.http.verify)
         response.raise_for_status()
         return response.json()
 

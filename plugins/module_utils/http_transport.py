@@ -144,8 +144,10 @@ class HttpTransport:
     def _send_once(self, method, path, params, json_body, headers):
         self.request_count += 1
         try:
+            # verify is passed per request: requests lets REQUESTS_CA_BUNDLE override session.verify.
             response = self.session.request(method, self.url(path), params=params, json=json_body,
-                                            headers=headers, timeout=self.timeout, allow_redirects=False)
+                                            headers=headers, timeout=self.timeout, allow_redirects=False,
+                                            verify=self.session.verify)
         except requests.exceptions.SSLError as exc:
             raise ApiError("TLS verification failed (set validate_certs: false only for a trusted test "
                            "endpoint): %s" % _short(exc), method, _display(path))

@@ -132,6 +132,17 @@ def test_timeout_passed_and_no_redirects():
     _method, url, kwargs = script.calls[0]
     assert url == "https://gw.example.com/x"
     assert kwargs["timeout"] == 4.5 and kwargs["allow_redirects"] is False and kwargs["params"] == {"a": "b"}
+    assert kwargs["verify"] is True
+
+
+def test_validate_certs_false_wins_over_requests_ca_bundle(monkeypatch):
+    # requests lets REQUESTS_CA_BUNDLE override session.verify; the transport passes verify per request.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    script = Script(FakeResponse(200, {}))
+    transport = HttpTransport("https://gw", validate_certs=False, retry_policy=RetryPolicy(sleep=lambda s: None))
+    transport.session.request = script
+    transport.send("GET", "/x")
+    assert script.calls[0][2]["verify"] is False
 
 
 def test_proxy_and_validate_certs_configure_the_session():
