@@ -13,12 +13,13 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv demo test sanity unit integration lint perf reliability clean collection-link
+.PHONY: help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link
 
 help:
 	@echo "make demo   - set up .venv, start the simulator, run the example playbooks, show what changed"
 	@echo "make test   - sanity, unit, integration and ansible-lint; non-zero exit on any failure"
 	@echo "make perf   - benchmarks against the simulator (prints figures)"
+	@echo "make reliability - the full fault, interruption, bad-input and secrets suite (make test runs a short one)"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	rm -rf $(VENV)
@@ -35,7 +36,7 @@ collection-link: venv
 demo: collection-link
 	$(BIN)/python -m tests.demo
 
-test: sanity unit integration lint
+test: sanity unit integration reliability-short lint
 	@echo "make test: all checks passed"
 
 sanity: venv
@@ -56,6 +57,12 @@ unit: collection-link
 
 integration: collection-link
 	$(BIN)/python -m pytest -q tests/integration
+
+reliability-short: collection-link
+	RELIABILITY_PROFILE=short $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability
+
+reliability: collection-link
+	RELIABILITY_PROFILE=full $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability
 
 lint: collection-link
 	$(BIN)/ansible-lint --profile production --offline
