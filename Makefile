@@ -13,7 +13,7 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link
+.PHONY: release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link
 
 help:
 	@echo "make demo   - set up .venv, start the simulator, run the example playbooks, show what changed"
@@ -36,7 +36,7 @@ collection-link: venv
 demo: collection-link
 	$(BIN)/python -m tests.demo
 
-test: sanity unit integration reliability-short lint
+test: sanity unit integration reliability-short release-check lint docs-check
 	@echo "make test: all checks passed"
 
 sanity: venv
@@ -66,6 +66,18 @@ reliability: collection-link
 
 lint: collection-link
 	$(BIN)/ansible-lint --profile production --offline
+
+release-check: collection-link
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/release
+
+docs: collection-link
+	$(BIN)/python -m tests.docsgen
+
+docs-check: collection-link
+	$(BIN)/python -m tests.docsgen --check
+
+test-matrix: collection-link
+	$(BIN)/python tests/matrix.py
 
 perf: collection-link
 	$(BIN)/python -m tests.perf.bench_enrolment

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -66,7 +67,9 @@ cache_timeout: 3600
     assert sim.stats().get("requests", 0) == 0  # served from the cache
     assert sorted(again["_meta"]["hostvars"]) == sorted(expected)
 
-    inventory(sim, config, "--flush-cache")
+    # An emptied cache is filled again from the API (ansible-inventory 2.16 has no --flush-cache).
+    shutil.rmtree(tmp_path / "cache")
+    inventory(sim, config)
     assert sim.stats()["requests"] == first_requests
 
 
@@ -81,5 +84,5 @@ def test_inventory_filters_and_bad_credentials(sim, tmp_path):
     env = ansible_env(sim, {"HM_ACCESS_KEY": "wrong-secret-123456"})
     result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i", str(config),
                              "--list"], env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert "authentication failed" in result.stderr
+    assert "authentication failed" in " ".join(result.stderr.split())  # older cores wrap warnings
     assert "wrong-secret-123456" not in result.stderr + result.stdout
