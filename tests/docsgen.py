@@ -137,7 +137,7 @@ def event_source_page(path):
     with open(path) as handle:
         docstring = ast.get_docstring(ast.parse(handle.read()))
     name = os.path.splitext(os.path.basename(path))[0]
-    title, _, body = docstring.partition("\n")
+    title, _sep, body = docstring.partition("\n")
     return name, "# %s.%s (event source)\n\n%s\n\n```text\n%s\n```\n\n*Generated from `%s` by `python -m tests.docsgen`;" \
         " do not edit.*\n" % (COLLECTION, name, title.strip(), body.strip("\n"), os.path.relpath(path, REPO_ROOT))
 

@@ -58,7 +58,7 @@ def test_simulator_restarted_mid_run(sim, tmp_path, report):
         assert proc.poll() is None and time.time() < deadline, "sync ended before the restart point"
         time.sleep(0.02)
     sim.restart()
-    output, _ = proc.communicate(timeout=300)
+    output, _stderr = proc.communicate(timeout=300)
     assert proc.returncode == 0, output[-5000:]
     sim.reset_stats()
     rerun = run_playbook(playbook, sim, args=["-e", variables])
