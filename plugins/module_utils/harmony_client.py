@@ -195,9 +195,13 @@ class HarmonyMobileClient:
         return self.request("PATCH", "%s/v1/groups/%s/" % (API_ROOT, path_id(group_id, "group id")), json_body=body)
 
     def delete_group(self, group_id):
-        """Delete; True if deleted, False if it was already gone (a retried DELETE lands here)."""
+        """Call 18; False when it was already gone."""
+        return self._delete("%s/v1/groups/%s/" % (API_ROOT, path_id(group_id, "group id")))
+
+    def _delete(self, path, params=None):
+        """DELETE; True if deleted, False on 404 (already gone, as after a retried DELETE)."""
         try:
-            self.request("DELETE", "%s/v1/groups/%s/" % (API_ROOT, path_id(group_id, "group id")))
+            self.request("DELETE", path, params=params)
         except ApiError as err:
             if err.status == 404:
                 return False
@@ -296,23 +300,11 @@ class HarmonyMobileClient:
 
     def delete_device(self, device_id):
         """Call 11; False when it was already gone."""
-        try:
-            self.request("DELETE", "%s/v1/device/%s/" % (API_ROOT, path_id(device_id, "device_id")))
-        except ApiError as err:
-            if err.status == 404:
-                return False
-            raise
-        return True
+        return self._delete("%s/v1/device/%s/" % (API_ROOT, path_id(device_id, "device_id")))
 
     def delete_devices_by_email(self, email):
         """Call 10: every device of that user; False when there was none."""
-        try:
-            self.request("DELETE", API_ROOT + "/v1/device/", params={"user_email": email})
-        except ApiError as err:
-            if err.status == 404:
-                return False
-            raise
-        return True
+        return self._delete(API_ROOT + "/v1/device/", params={"user_email": email})
 
     def resend_invitation(self, device_id, send_reg_email=True, send_reg_sms=False):
         """Call 6."""

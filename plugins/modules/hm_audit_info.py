@@ -32,17 +32,9 @@ options:
     description: Return at most this many entries (the oldest); RV(newest_id) is then the last one returned.
     type: int
 extends_documentation_fragment:
+  - secops.mobile_security.attributes.info_module
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
-attributes:
-  platform:
-    platforms: all
-    support: full
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: none
 '''
 
 EXAMPLES = r'''

@@ -71,17 +71,9 @@ options:
     description: Return at most this many devices (reading stops as soon as they are found).
     type: int
 extends_documentation_fragment:
+  - secops.mobile_security.attributes.info_module
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
-attributes:
-  platform:
-    platforms: all
-    support: full
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: none
 '''
 
 EXAMPLES = r'''

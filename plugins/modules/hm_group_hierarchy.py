@@ -37,16 +37,9 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - secops.mobile_security.attributes
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
-attributes:
-  platform:
-    platforms: all
-    support: full
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 '''
 
 EXAMPLES = r'''
