@@ -35,8 +35,9 @@ def test_high_alert_runs_the_isolation_playbook(sim, tmp_path):
         time.sleep(3)
         assert sim.control("GET", "smartpt") == [], "an old alert must not trigger the response"
         # ...and this LOW one does not match the rule; the HIGH one after it does.
-        sim.control("POST", "alerts", {"alerts": [{"severity": "LOW", "event": "new"},
-                                                   {"severity": "HIGH", "event": "new", "email": "ana.0@example.com"}]})
+        new_alerts = [{"severity": "LOW", "event": "new"},
+                      {"severity": "HIGH", "event": "new", "email": "ana.0@example.com"}]
+        sim.control("POST", "alerts", {"alerts": new_alerts})
         deadline = time.time() + 120
         while time.time() < deadline and proc.poll() is None:
             if sim.control("GET", "smartpt"):
