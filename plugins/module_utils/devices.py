@@ -84,10 +84,14 @@ def validate_groups(value, field="groups"):
     return names
 
 
-def entry(raw, field, default_groups=None):
-    """A desired device from user input ({email, name, number, groups}, or the hm_-prefixed inventory keys)."""
+def entry(raw, field="", default_groups=None):
+    """A desired device from user input ({email, name, number, groups}, or the hm_-prefixed inventory keys).
+
+    ``field`` names the entry in error messages (``devices[3]``); empty for a module's own options.
+    """
+    where = field + "." if field else ""
     if not isinstance(raw, dict):
-        raise ValueError("%s: expected a mapping with email and name, got %r" % (field, raw))
+        raise ValueError("%s: expected a mapping with email and name, got %r" % (field or "device", raw))
     data = {}
     for key in ENTRY_KEYS:
         if key in raw and raw[key] is not None:
@@ -96,12 +100,13 @@ def entry(raw, field, default_groups=None):
             data[key] = raw["hm_" + key]
     unknown = [k for k in raw if k not in ENTRY_KEYS and not (k.startswith("hm_") and k[3:] in ENTRY_KEYS)]
     if unknown:
-        raise ValueError("%s: unknown keys %s (allowed: %s)" % (field, ", ".join(sorted(unknown)), ", ".join(ENTRY_KEYS)))
-    groups = validate_groups(data.get("groups"), field + ".groups")
+        raise ValueError("%s: unknown keys %s (allowed: %s)" % (field or "device", ", ".join(sorted(unknown)),
+                                                                 ", ".join(ENTRY_KEYS)))
+    groups = validate_groups(data.get("groups"), where + "groups")
     return {
-        "email": validate_email(data.get("email"), field + ".email"),
-        "name": validate_text(data.get("name"), field + ".name", required=True),
-        "number": validate_text(data.get("number"), field + ".number"),
+        "email": validate_email(data.get("email"), where + "email"),
+        "name": validate_text(data.get("name"), where + "name", required=True),
+        "number": validate_text(data.get("number"), where + "number"),
         "groups": groups if groups else (list(default_groups) if default_groups else None),
     }
 

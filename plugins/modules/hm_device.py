@@ -172,7 +172,7 @@ class DeviceModule(HarmonyMobileModule):
 
     def ensure_present(self):
         wanted = devices.entry({"email": self.params["email"], "name": self.params["name"],
-                                "number": self.params["number"], "groups": self.params["groups"]}, "device")
+                                "number": self.params["number"], "groups": self.params["groups"]})
         if wanted["groups"]:
             missing = devices.unknown_groups([wanted], set(GroupTree(self.client.list_groups()).by_name))
             if missing:

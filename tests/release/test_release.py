@@ -44,8 +44,11 @@ def test_tarball_content(tarball):
 
 def test_installed_copy_runs_the_example_playbooks(tarball, sim, tmp_path):
     installed = tmp_path / "collections"
-    subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "-p", str(installed),
-                    str(tarball)], check=True, capture_output=True, text=True)
+    # --force and a collections path of its own: the working tree is already "installed" through
+    # ANSIBLE_COLLECTIONS_PATH, which would otherwise make the install a no-op.
+    subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "--force", "-p",
+                    str(installed), str(tarball)], check=True, capture_output=True, text=True,
+                   env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed)))
     root = installed / "ansible_collections" / "secops" / "mobile_security"
     assert (root / "MANIFEST.json").exists()
     env = {"ANSIBLE_COLLECTIONS_PATH": str(installed), "ANSIBLE_ROLES_PATH": str(tmp_path / "no-roles"),
