@@ -100,8 +100,8 @@ def entry(raw, field="", default_groups=None):
             data[key] = raw["hm_" + key]
     unknown = [k for k in raw if k not in ENTRY_KEYS and not (k.startswith("hm_") and k[3:] in ENTRY_KEYS)]
     if unknown:
-        raise ValueError("%s: unknown keys %s (allowed: %s)" % (field or "device", ", ".join(sorted(unknown)),
-                                                                 ", ".join(ENTRY_KEYS)))
+        raise ValueError("%s: unknown keys %s (allowed: %s)" % (
+            field or "device", ", ".join(sorted(unknown)), ", ".join(ENTRY_KEYS)))
     groups = validate_groups(data.get("groups"), where + "groups")
     return {
         "email": validate_email(data.get("email"), where + "email"),
