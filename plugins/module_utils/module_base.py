@@ -61,6 +61,13 @@ class ApiModule:
                                             pool_size=self.pool_size)
         return self._transport
 
+    def limit(self):
+        """The common `limit` option of the info modules, checked."""
+        value = self.params["limit"]
+        if value is not None and value < 1:
+            raise ValueError("limit: must be 1 or more, got %r" % value)
+        return value
+
     def set_diff(self, before, after):
         if self.module._diff:
             self.result["diff"] = {"before": before if before is not None else {},

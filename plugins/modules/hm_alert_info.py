@@ -91,9 +91,7 @@ class AlertInfoModule(HarmonyMobileModule):
     def execute(self):
         since_id = log_entries.cursor(self.params["since_id"], "since_id")
         before_id = log_entries.cursor(self.params["before_id"], "before_id")
-        limit = self.params["limit"]
-        if limit is not None and limit < 1:
-            raise ValueError("limit: must be 1 or more, got %r" % limit)
+        limit = self.limit()
         wanted = set(s.strip().upper() for s in self.params["severity"] or [])
         keep = (lambda a: str(a.get("severity", "")).upper() in wanted) if wanted else None
         filters = {"id__lt": before_id} if before_id is not None else {}

@@ -79,9 +79,7 @@ class AuditInfoModule(HarmonyMobileModule):
         ))
 
     def execute(self):
-        limit = self.params["limit"]
-        if limit is not None and limit < 1:
-            raise ValueError("limit: must be 1 or more, got %r" % limit)
+        limit = self.limit()
         filters = {}
         if self.params["time_after"] is not None:
             filters["time__gt"] = log_entries.audit_time(self.params["time_after"])

@@ -251,9 +251,7 @@ class DeviceInfoModule(HarmonyMobileModule):
         return query
 
     def execute(self):
-        limit = self.params["limit"]
-        if limit is not None and limit < 1:
-            raise ValueError("limit: must be 1 or more, got %r" % limit)
+        limit = self.limit()
         email = devices.validate_email(self.params["email"]) if self.params["email"] is not None else None
         query = self.filters()
         if self.params["device_id"] is not None:
