@@ -39,8 +39,11 @@ def audit_time(value, field="time_after"):
 
 
 def read(client, kind, filters, since_id=None, limit=None, keep=None):
-    """(entries sorted by id, newest id seen). ``keep`` filters client-side; newest covers every entry read,
-    so a cursor stored from it never re-reads an entry, kept or not."""
+    """(entries sorted by id, cursor to store). ``keep`` filters client-side.
+
+    The cursor covers every entry read, kept or not, so storing it never re-reads one; when ``limit``
+    cuts the list it is the last entry returned, so the entries cut off are read next time.
+    """
     query = dict(filters)
     if since_id is not None:
         query["id__gt"] = since_id
@@ -52,8 +55,7 @@ def read(client, kind, filters, since_id=None, limit=None, keep=None):
         if keep is None or keep(entry):
             entries.append(entry)
     entries.sort(key=lambda e: (entry_id(e) is None, entry_id(e)))
-    if limit is not None:
+    if limit is not None and len(entries) > limit:
         entries = entries[:limit]
-        if entries and keep is None:
-            newest = max([since_id or 0] + [entry_id(e) or 0 for e in entries])
+        newest = entry_id(entries[-1])
     return entries, newest
