@@ -77,7 +77,6 @@ class HarmonyMobileClient:
         self.page_size = page_size
         self._token = None
         self._token_refresh_at = 0.0
-        self.token_requests = 0
         # Writes that got no answer at all (dropped, timed out): the service may still apply them later,
         # so callers verify afterwards. A 5xx answer means the service is done with the request.
         self.in_doubt_writes = 0
@@ -108,7 +107,6 @@ class HarmonyMobileClient:
     def _login(self):
         if not self.client_id or not self._access_key:
             raise ApiError("client_id and access_key are required (or HM_CLIENT_ID / HM_ACCESS_KEY)")
-        self.token_requests += 1
         now = self.clock()
         try:
             _status, body = self.transport.send("POST", AUTH_PATH, json_body={

@@ -93,7 +93,6 @@ class HttpTransport:
         self.session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
         if proxy_url:
             self.session.proxies = {"http": proxy_url, "https": proxy_url}
-        self.request_count = 0
 
     def close(self):
         self.session.close()
@@ -142,7 +141,6 @@ class HttpTransport:
             return status, body
 
     def _send_once(self, method, path, params, json_body, headers):
-        self.request_count += 1
         try:
             # verify is passed per request: requests lets REQUESTS_CA_BUNDLE override session.verify.
             response = self.session.request(method, self.url(path), params=params, json=json_body,

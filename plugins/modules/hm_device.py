@@ -219,9 +219,11 @@ class DeviceModule(HarmonyMobileModule):
             targets = [devices.normalise(raw)] if raw else []
         else:
             email = devices.validate_email(self.params["email"])
-            found, current = self.find(email, self.params["name"]) if self.params["name"] else (
-                [devices.normalise(d) for d in self.client.devices_with_email(email)], None)
-            targets = [current] if self.params["name"] and current else ([] if self.params["name"] else found)
+            if self.params["name"]:
+                current = self.find(email, self.params["name"])[1]
+                targets = [current] if current else []
+            else:
+                targets = [devices.normalise(d) for d in self.client.devices_with_email(email)]
         if not targets:
             return
         self.result["changed"] = True
