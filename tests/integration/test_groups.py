@@ -63,13 +63,5 @@ def test_hierarchy_under_20_percent_faults_and_short_token_ttl(sim, tmp_path):
     assert stats["faults"] > 0
     assert stats["token_requests"] >= 2  # the 1 s token expired between tasks and was renewed
     sim.faults(rate_429=0, rate_500=0, rate_502=0, rate_503=0, rate_drop=0, rate_drop_after_write=0)
-    names = [g["name"] for g in list_groups(sim)]
+    names = [g["name"] for g in sim.api("GET", "/app/SBM/external_api/v1/groups/", params={"limit": 500})["objects"]]
     assert len(names) == len(set(names)) == 1 + 3 + 9 + 18
-
-
-def list_groups(sim):
-    token = sim.http.post(sim.url + "/auth/external", json={
-        "clientId": "sim-client-id", "accessKey": "sim-access-key-0123456789"}).json()["data"]["token"]
-    response = sim.http.get(sim.url + "/app/SBM/external_api/v1/groups/?limit=500",
-                            headers={"Authorization": "Bearer " + token})
-    return response.json()["objects"]

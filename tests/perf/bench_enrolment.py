@@ -141,15 +141,11 @@ def floor_run(sim, count, leaves):
 
 
 def create_groups(sim, tree):
-    token = sim.http.post(sim.url + "/auth/external", json={"clientId": SIM_CLIENT_ID, "accessKey": SIM_ACCESS_KEY}
-                          ).json()["data"]["token"]
-    headers = {"Authorization": "Bearer " + token}
-
     def walk(nodes, parent_id):
         for node in nodes:
             node = node if isinstance(node, dict) else {"name": node}
-            created = sim.http.post(sim.url + "/app/SBM/external_api/v1/groups/", headers=headers,
-                                    json={"name": node["name"], "parent_id": parent_id}).json()
+            created = sim.api("POST", "/app/SBM/external_api/v1/groups/",
+                              json={"name": node["name"], "parent_id": parent_id})
             walk(node.get("children") or [], created["id"])
     walk(tree, 1)
 
