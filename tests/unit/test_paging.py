@@ -1,0 +1,125 @@
+"""Paging under every form of ``meta.next`` a live gateway may send.
+
+Each server below answers only on the path the client asked for (anything
+else is a 404, as on the live service) and, like a gateway that rewrites
+links, leaves the caller's filters out of its links: a client that requested
+the link instead of its own path loses the filters or the page.
+"""
+
+import pytest
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import paging
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import API_ROOT, HarmonyMobileClient
+
+from tests.unit.test_harmony_client import FakeTransport
+
+GATEWAY = "https://gw.example.com"
+PATH = API_ROOT + "/v3/alert/"
+
+LINK_FORMS = {
+    "app-relative": lambda o, l: "/external_api/v3/alert/?limit=%d&offset=%d" % (l, o),
+    "gateway-absolute": lambda o, l: "/app/SBM/external_api/v3/alert/?limit=%d&offset=%d" % (l, o),
+    "full-url": lambda o, l: "%s/app/SBM/external_api/v3/alert/?limit=%d&offset=%d" % (GATEWAY, l, o),
+    "full-url-upper-host": lambda o, l: "HTTPS://GW.example.com/app/SBM/external_api/v3/alert/?offset=%d&limit=%d" % (o, l),
+    "query-only": lambda o, l: "?limit=%d&offset=%d" % (l, o),
+    "none": None,
+}
+
+
+def capped_server(items, cap, link_form, required=None):
+    """A server with page cap ``cap`` that serves only PATH and insists on the ``required`` filters."""
+    calls = []
+
+    def handler(method, path, params, body, headers):
+        calls.append((path, dict(params or {})))
+        if path != PATH:
+            raise ApiError("Not found", method, path, 404)
+        params = dict(params or {})
+        for key, value in (required or {}).items():
+            if params.get(key) != value:
+                raise AssertionError("filter %s lost on %s" % (key, params))
+        offset = int(params.get("offset", 0))
+        limit = min(int(params.get("limit", 20)), cap)
+        page = items[offset:offset + limit]
+        meta = {"limit": limit, "offset": offset, "total_count": len(items)}
+        if link_form is not None:
+            meta["next"] = link_form(offset + limit, limit) if offset + limit < len(items) else None
+        return 200, {"meta": meta, "objects": page}
+
+    return handler, calls
+
+
+@pytest.mark.parametrize("form", sorted(LINK_FORMS))
+def test_every_link_form_reads_every_item_on_the_path_asked_with_filters_kept(form):
+    items = [{"id": i} for i in range(1, 238)]
+    handler, calls = capped_server(items, 50, LINK_FORMS[form], required={"id__gt": 0})
+    client = HarmonyMobileClient(FakeTransport(handler), "cid", "key", page_size=100)
+    got = list(client.paginate(PATH, {"id__gt": 0}))
+    assert got == items
+    assert [c[0] for c in calls] == [PATH] * 5
+    assert [c[1]["offset"] for c in calls] == [0, 50, 100, 150, 200]
+
+
+def test_link_form_app_relative_behind_a_gateway_with_a_path_prefix():
+    items = list(range(30))
+
+    def get_page(path, params):
+        assert path == "/x/"
+        offset = params["offset"]
+        nxt = "/external_api/x/?offset=%d&limit=10" % (offset + 10) if offset + 10 < 30 else None
+        return {"meta": {"offset": offset, "limit": 10, "next": nxt, "total_count": 30}, "objects": items[offset:offset + 10]}
+
+    assert list(paging.iterate(get_page, "/x/", base_url="https://gw.example.com/prefix")) == items
+
+
+def test_link_without_offset_and_without_total_continues_after_a_full_page_only():
+    pages = {0: [1, 2, 3], 3: [4, 5]}
+
+    def get_page(path, params):
+        return {"meta": {"next": "/external_api/x/?cursor=abc"}, "objects": pages[params["offset"]]}
+
+    # The second page is short, yet has a link; with no offset in it and no total, a third
+    # request for offset 5 gives an empty page and ends the read.
+    pages[5] = []
+    assert list(paging.iterate(get_page, "/x/")) == [1, 2, 3, 4, 5]
+
+
+def test_no_meta_at_all_is_one_page():
+    assert list(paging.iterate(lambda p, q: [1, 2, 3], "/x")) == [1, 2, 3]
+    assert list(paging.iterate(lambda p, q: {"objects": [1, 2]}, "/x")) == [1, 2]
+
+
+@pytest.mark.parametrize("link", ["https://evil.example.net/app/SBM/external_api/v3/alert/?offset=5",
+                                  "//evil.example.net/x?offset=5", "http://gw.example.com/x?offset=5"])
+def test_links_to_another_host_or_scheme_are_refused(link):
+    def get_page(path, params):
+        return {"meta": {"next": link, "total_count": 99, "offset": params["offset"]}, "objects": [1]}
+
+    with pytest.raises(ApiError, match="another host"):
+        list(paging.iterate(get_page, "/x", base_url=GATEWAY))
+
+
+def test_a_link_that_does_not_move_forward_is_a_loop():
+    def get_page(path, params):
+        return {"meta": {"next": "/external_api/x?offset=0", "total_count": 99, "offset": params["offset"]},
+                "objects": [1]}
+
+    with pytest.raises(ApiError, match="paging loop"):
+        list(paging.iterate(get_page, "/x"))
+
+
+def test_a_server_that_ignores_offset_is_refused_not_read_twice():
+    def get_page(path, params):
+        return {"meta": {"next": "?offset=10", "total_count": 30, "offset": 0}, "objects": list(range(10))}
+
+    with pytest.raises(ApiError, match="asked for offset 10, the server answered with offset 0"):
+        list(paging.iterate(get_page, "/x"))
+
+
+def test_link_offset_and_limit_win_over_arithmetic():
+    # The server says where the next page starts (here it skips nothing but caps the limit at 7).
+    handler, calls = capped_server([{"id": i} for i in range(20)], 7, LINK_FORMS["app-relative"])
+    client = HarmonyMobileClient(FakeTransport(handler), "cid", "key", page_size=100)
+    assert len(list(client.paginate(PATH))) == 20
+    assert [(c[1]["offset"], c[1]["limit"]) for c in calls] == [(0, 100), (7, 7), (14, 7)]
