@@ -18,7 +18,7 @@ import time
 
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, server_message
 from ansible_collections.secops.mobile_security.plugins.module_utils import paging
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import cache_key
 
@@ -44,6 +44,31 @@ def path_id(value, field):
     if not _PATH_ID.match(text):
         raise ValueError("%s: %r is not a valid id (letters, digits, '-' and '_' only)" % (field, value))
     return quote(text, safe="")
+
+
+_AUTH_WORDS = ("authenticat", "token", "login", "log in", "unauthori", "session expired")
+
+
+def is_logout_body(body):
+    """True for an answer that says the token is no longer good, whatever its HTTP status.
+
+    Seen from production connectors: ``{"success": false, "message": "Authentication required",
+    "forceLogout": true}``. A ``success: false`` body counts only when its message is about
+    authentication, so an ordinary refusal is not mistaken for an expired token.
+    """
+    if not isinstance(body, dict):
+        return False
+    if body.get("forceLogout") is True or str(body.get("forceLogout")).lower() == "true":
+        return True
+    if body.get("success") is False:
+        message = str(body.get("message") or body.get("error") or "").lower()
+        return any(word in message for word in _AUTH_WORDS)
+    return False
+
+
+def token_rejected(status, body):
+    """A failed call that a fresh token may cure: any 401, or a logout body under 403 or another status."""
+    return status == 401 or (status is not None and is_logout_body(body))
 
 
 def token_expiry(data, now):
@@ -137,17 +162,29 @@ class HarmonyMobileClient:
                 self.token_cache.drop(self._cache_key)
 
     def request(self, method, path, params=None, json_body=None, idempotent=None):
-        """An authenticated call; a 401 gets one fresh token and one more try."""
+        """An authenticated call; an expired token (in any form) gets one fresh token and one more try."""
         for attempt in (1, 2):
             token = self._current_token()
             headers = {"Authorization": "Bearer " + token}
             try:
-                return self.transport.send(method, path, params=params, json_body=json_body,
+                body = self.transport.send(method, path, params=params, json_body=json_body,
                                            headers=headers, idempotent=idempotent)[1]
             except ApiError as err:
-                if err.status != 401 or attempt == 2:
+                if not token_rejected(err.status, err.body):
                     raise
+                if attempt == 2:
+                    raise ApiError("the gateway rejected a token it had just issued (%s); check that this API "
+                                   "client may use this service" % server_message(err.body, "HTTP %s" % err.status),
+                                   method, path.split("?", 1)[0], err.status, err.body)
                 self._forget_token(token)
+                continue
+            if not is_logout_body(body):
+                return body
+            # Some gateways say "log in again" in a 200 answer; that is never a success.
+            if attempt == 2:
+                raise ApiError("the gateway asked for a new login right after one (%s)" % server_message(
+                    body, "forceLogout"), method, path.split("?", 1)[0], 200, body)
+            self._forget_token(token)
 
     def paginate(self, path, params=None, max_items=None):
         return paging.iterate(lambda p, q: self.request("GET", p, params=q), path, params,
