@@ -95,6 +95,10 @@ class Simulator:
     def config(self, **settings):
         return self.control("POST", "config", settings)
 
+    def variants(self, **settings):
+        """Switch the simulator's choices where the guide is silent; unnamed switches go back to their defaults."""
+        return self.control("POST", "config", {"variants": settings})["variants"]
+
     def seed(self, **settings):
         return self.control("POST", "seed", settings)
 
@@ -113,7 +117,7 @@ class Simulator:
             page = self.api("GET", "/app/SBM/external_api/v1/device_status/", params={"limit": 100, "offset": offset})
             found += page["objects"]
             offset += len(page["objects"])
-            if not page["meta"]["next"]:
+            if not page["objects"] or offset >= page["meta"]["total_count"]:
                 return found
 
     def set_device(self, device_id, **state):

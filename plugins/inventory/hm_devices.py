@@ -156,9 +156,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 filters["risk_in"] = ",".join(str(codes.risk_code(v, "risk")) for v in self.get_option("risk"))
             if self.get_option("status"):
                 filters["status_in"] = ",".join(str(codes.status_code(v, "status")) for v in self.get_option("status"))
-            tree = GroupTree(client.list_groups())
+            groups = client.list_groups()
+            tree = GroupTree(groups)
             paths = dict((str(i), tree.path(i)) for i in tree.by_id)
-            found = [devices.normalise(d) for d in client.list_devices(filters)]
+            found = [devices.normalise(d) for d in client.with_groups(list(client.list_devices(filters)), groups)]
         except (ApiError, ValueError) as err:
             raise AnsibleParserError("hm_devices inventory: %s" % err)
         for device in found:

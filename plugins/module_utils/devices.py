@@ -18,6 +18,7 @@ ENTRY_KEYS = ("email", "name", "number", "groups")
 
 def normalise(raw):
     """The device as modules return it: the API's fields plus ids, group names and decoded codes."""
+    # Records from some tenants lack groups; HarmonyMobileClient.with_groups fills them in before this.
     groups = raw.get("groups") or []
     if isinstance(groups, dict):
         groups = [groups]

@@ -31,7 +31,10 @@ API_ROOT = "/app/SBM/external_api"
 # is ever sent: a filter the server silently ignored would return everything.
 DOCUMENTED_DEVICE_FILTERS = frozenset(("mdm__uuid", "groups__in", "groups__exact", "risk_in", "status_in",
                                        "status", "time_gte", "time_lte"))
-DOCUMENTED_LOG_FILTERS = {"alert": frozenset(("id__gt", "id__lt")),
+# The time window on alerts is not in the guide; production connectors use it, and the caller also
+# filters on its side (alerts.window_matcher) in case a server ignores it.
+DOCUMENTED_LOG_FILTERS = {"alert": frozenset(("id__gt", "id__lt", "backend_last_updated__gte",
+                                              "backend_last_updated__lte")),
                           "audit": frozenset(("id__gt", "time__gt", "module"))}
 
 _PATH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -262,9 +265,30 @@ class HarmonyMobileClient:
         return self.paginate(API_ROOT + "/v1/device_status/", filters, max_items=max_items)
 
     def devices_with_email(self, email):
-        """Every device of one user. The guide lists no email filter, so this reads the whole list."""
+        """Every device of one user, whatever the case of the stored e-mail. Reads the whole list: the guide
+        has no e-mail filter, and call 9's e-mail match may be case-sensitive (see docs/api-notes.md)."""
         wanted = email.strip().lower()
-        return [d for d in self.list_devices() if str(d.get("email", "")).strip().lower() == wanted]
+        return self.with_groups([d for d in self.list_devices() if str(d.get("email", "")).strip().lower() == wanted])
+
+    def with_groups(self, records, groups=None):
+        """The device records, each with ``groups``; records that came without them get them from the lists.
+
+        Some tenants' records lack ``groups`` (field notes). Membership is then read with one
+        ``groups__in`` list per group (``groups``: the tenant's group list, read here when not given).
+        """
+        records = [r for r in records if isinstance(r, dict)]
+        lacking = [r for r in records if "groups" not in r]
+        if not lacking:
+            return records
+        members = {}
+        for group in groups if groups is not None else self.list_groups():
+            group_id = group.get("id", group.get("ID"))
+            ref = {"id": group_id, "name": group.get("name", group.get("Name"))}
+            for device in self.list_devices({"groups__in": str(group_id)}):
+                members.setdefault(_record_id(device), []).append(ref)
+        for record in lacking:
+            record["groups"] = members.get(_record_id(record), [])
+        return records
 
     def registration_details(self, device_id=None, email=None, mdm_uuid=None):
         """Call 8 (by id) or call 9 (by id, email and/or MDM id); None when no device matches."""
@@ -359,6 +383,11 @@ class HarmonyMobileClient:
         if unknown:
             raise ValueError("%s filters not in the API guide: %s" % (kind, ", ".join(sorted(unknown))))
         return self.paginate("%s/v3/%s/" % (API_ROOT, kind), filters, max_items=max_items)
+
+
+def _record_id(record):
+    value = record.get("internal_id", record.get("id"))
+    return str(value) if value is not None else None
 
 
 def _device_id_from(answer):

@@ -17,6 +17,11 @@ description:
   - Returns RV(newest_id); store it and pass it as O(since_id) next time to read only new alerts.
   - O(severity) is filtered on the client (the API documents no severity filter). RV(newest_id) still
     covers every alert read, so filtered-out alerts are not read again.
+  - Alerts come in several shapes on the live service (severity words such as V(HIGH), V(High) or V(Critical);
+    times as C(MM/DD/YYYY HH:MM:SS), ISO 8601, C(No data) or null; C(device_id) as a string or a number;
+    C(device_rooted) as V(false) or V("False")). Each alert keeps its raw fields and gains normalised ones
+    (RV(alerts[].severity_level), RV(alerts[].event_time), RV(alerts[].updated_time), RV(alerts[].is_rooted),
+    RV(alerts[].device_internal_id)).
 author:
   - secops.mobile_security contributors (@secops)
 options:
@@ -27,9 +32,26 @@ options:
     description: Only alerts with a smaller id (C(id__lt), as public integrations use it for older alerts).
     type: str
   severity:
-    description: Keep only these severities (case-insensitive), for example V(HIGH).
+    description:
+      - Keep only alerts of these severities, in any vocabulary and case-insensitively; V(high) matches
+        C(HIGH), C(High) and C(3).
+      - "Known words: V(none) (also C(No Risk), C(Info), C(Informational), C(0)); V(low) (C(1));
+        V(medium) (C(Med), C(Moderate), C(2)); V(high) (C(3)); V(critical) (C(Crit), C(Severe), C(Very High), C(4))."
+      - Any other word matches alerts with exactly that word, ignoring case.
     type: list
     elements: str
+  updated_from:
+    description:
+      - Only alerts last updated at or after this time (the API's C(backend_last_updated__gte)).
+      - An ISO 8601 time (V(2026-11-23T08:00:00Z); no offset means UTC), C(MM/DD/YYYY HH:MM:SS) (UTC), epoch
+        seconds, or an age such as V(30m), V(24h) or V(7d).
+      - The API guide does not list this filter (production connectors use it), so the module also filters on
+        its side; alerts whose C(backend_last_updated) is C(No data) or null are left out.
+    type: str
+  updated_to:
+    description: Only alerts last updated at or before this time (C(backend_last_updated__lte)); same forms as
+      O(updated_from).
+    type: str
   limit:
     description:
       - Return at most this many alerts (the oldest ones); RV(newest_id) is then the last one returned, so
@@ -53,17 +75,47 @@ EXAMPLES = r'''
     dest: /var/lib/soc/hm_alert_cursor
     mode: "0600"
 
-- name: High-severity alerts only
+- name: High and critical alerts of the last 24 hours, whatever words the tenant uses
   secops.mobile_security.hm_alert_info:
-    severity: [HIGH]
+    severity: [high, critical]
+    updated_from: 24h
+  register: recent
+
+- name: Show when each happened, in UTC
+  ansible.builtin.debug:
+    msg: "{{ item.severity_level }} {{ item.event }} at {{ item.event_time | default('unknown', true) }}"
+  loop: "{{ recent.alerts }}"
 '''
 
 RETURN = r'''
 alerts:
-  description: Alerts, oldest first, with the API's fields (id, event, severity, device_id, email, details, ...).
+  description: Alerts, oldest first, with the API's fields as they came (id, event, severity, device_id, email,
+    details, ...) and the normalised fields below.
   returned: always
   type: list
   elements: dict
+  contains:
+    severity_level:
+      description: The severity as one of V(none), V(low), V(medium), V(high), V(critical); an unknown word is
+        kept as it came.
+      type: str
+      sample: critical
+    event_time:
+      description: C(event_timestamp) as ISO 8601 UTC; null when the alert has no usable time.
+      type: str
+      sample: "2023-02-22T02:22:20Z"
+    updated_time:
+      description: C(backend_last_updated) as ISO 8601 UTC, or null.
+      type: str
+      sample: "2023-02-22T02:25:00Z"
+    is_rooted:
+      description: C(device_rooted) as a real bool (the string C("False") is false); null when absent.
+      type: bool
+      sample: false
+    device_internal_id:
+      description: C(device_id) as a string, or null.
+      type: str
+      sample: "2"
 newest_id:
   description: The highest alert id read (O(since_id) when there was nothing new); null when there are no alerts.
   returned: always
@@ -75,6 +127,7 @@ count:
   type: int
 '''
 
+from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
 from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
@@ -85,6 +138,8 @@ class AlertInfoModule(HarmonyMobileModule):
             since_id=dict(type="str"),
             before_id=dict(type="str"),
             severity=dict(type="list", elements="str"),
+            updated_from=dict(type="str"),
+            updated_to=dict(type="str"),
             limit=dict(type="int"),
         ))
 
@@ -92,10 +147,18 @@ class AlertInfoModule(HarmonyMobileModule):
         since_id = log_entries.cursor(self.params["since_id"], "since_id")
         before_id = log_entries.cursor(self.params["before_id"], "before_id")
         limit = self.limit()
-        wanted = set(s.strip().upper() for s in self.params["severity"] or [])
-        keep = (lambda a: str(a.get("severity", "")).upper() in wanted) if wanted else None
-        filters = {"id__lt": before_id} if before_id is not None else {}
-        alerts, newest = log_entries.read(self.client, "alert", filters, since_id, limit, keep)
+        updated_from = alert_shapes.time_bound(self.params["updated_from"], "updated_from")
+        updated_to = alert_shapes.time_bound(self.params["updated_to"], "updated_to")
+        if updated_from and updated_to and updated_from > updated_to:
+            raise ValueError("updated_from: %s is after updated_to %s" % (
+                self.params["updated_from"], self.params["updated_to"]))
+        keep = alert_shapes.all_of(alert_shapes.severity_matcher(self.params["severity"]),
+                                   alert_shapes.window_matcher(updated_from, updated_to))
+        filters = alert_shapes.window_filters(updated_from, updated_to)
+        if before_id is not None:
+            filters["id__lt"] = before_id
+        entries, newest = log_entries.read(self.client, "alert", filters, since_id, limit, keep)
+        alerts = [alert_shapes.normalise(entry) for entry in entries]
         self.result.update(alerts=alerts, newest_id=newest, count=len(alerts))
 
 

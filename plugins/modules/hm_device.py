@@ -159,9 +159,11 @@ class DeviceModule(HarmonyMobileModule):
             self.ensure_present()
 
     def find(self, email, name):
-        """The user's devices and the one this task is about (None if missing)."""
-        if self.client.registration_details(email=email) is None:
-            return [], None
+        """The user's devices and the one this task is about (None if missing).
+
+        Always from the device list, compared case-insensitively: a "not found" from call 9 may only mean
+        that the server matched the e-mail's case exactly, and trusting it would add a second device.
+        """
         found = [devices.normalise(d) for d in self.client.devices_with_email(email)]
         if name is not None:
             return found, next((d for d in found if d["name"] == name), None)
@@ -208,7 +210,7 @@ class DeviceModule(HarmonyMobileModule):
         device_sync.verify_adds(self.client, [(wanted["email"], wanted["name"], known_ids, new_id)],
                                 device_sync.settle_seconds(self.transport))
         device = self.client.get_device(new_id)
-        self.result["device"] = devices.normalise(device) if device else dict(after, id=new_id)
+        self.result["device"] = devices.normalise(self.client.with_groups([device])[0]) if device else dict(after, id=new_id)
 
     def ensure_absent(self):
         self.result["device"] = {}
@@ -216,7 +218,7 @@ class DeviceModule(HarmonyMobileModule):
         if self.params["device_id"] is not None:
             path_id(self.params["device_id"], "device_id")
             raw = self.client.get_device(self.params["device_id"])
-            targets = [devices.normalise(raw)] if raw else []
+            targets = [devices.normalise(d) for d in self.client.with_groups([raw] if raw else [])]
         else:
             email = devices.validate_email(self.params["email"])
             if self.params["name"]:
@@ -232,7 +234,9 @@ class DeviceModule(HarmonyMobileModule):
         if self.check_mode:
             return
         if self.params["device_id"] is None and not self.params["name"]:
-            self.client.delete_devices_by_email(targets[0]["email"])
+            # Call 10 once per spelling the tenant holds: its match may be case-sensitive.
+            for stored_email in sorted(set(d["email"] for d in targets)):
+                self.client.delete_devices_by_email(stored_email)
         else:
             for device in targets:
                 self.client.delete_device(device["id"])

@@ -256,17 +256,17 @@ class DeviceInfoModule(HarmonyMobileModule):
         query = self.filters()
         if self.params["device_id"] is not None:
             raw = self.client.get_device(self.params["device_id"])
-            found = [devices.normalise(raw)] if raw else []
+            found = [devices.normalise(d) for d in self.client.with_groups([raw] if raw else [])]
             found = [d for d in found if self.matches_locally(d, query, email)]
         else:
             found = []
             # With a client-side email filter the server cannot stop early at `limit`.
             for raw in self.client.list_devices(query, max_items=None if email else limit):
-                device = devices.normalise(raw)
-                if email is None or devices.email_key(device["email"]) == devices.email_key(email):
-                    found.append(device)
+                if email is None or devices.email_key(raw.get("email")) == devices.email_key(email):
+                    found.append(raw)
                     if limit is not None and len(found) >= limit:
                         break
+            found = [devices.normalise(d) for d in self.client.with_groups(found)]
         self.result["devices"] = found[:limit] if limit else found
         self.result["count"] = len(self.result["devices"])
 

@@ -134,8 +134,14 @@ class DeviceRegistrationModule(HarmonyMobileModule):
             details = self.client.registration_details(device_id=params["device_id"])
             what = "device_id %s" % params["device_id"]
         elif params["email"] is not None:
-            details = self.client.registration_details(email=devices.validate_email(params["email"]))
-            what = "email %s" % params["email"]
+            # By the list, not call 9: its e-mail match may be case-sensitive, and a user may hold several devices.
+            email = devices.validate_email(params["email"])
+            what = "email %s" % email
+            found = [devices.normalise(d) for d in self.client.devices_with_email(email)]
+            if len(found) > 1:
+                raise ValueError("email: %s has %d devices (%s); give device_id to pick one" % (
+                    email, len(found), ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found)))
+            details = self.client.registration_details(device_id=found[0]["id"]) if found else None
         else:
             if not params["mdm_uuid"].strip():
                 raise ValueError("mdm_uuid: must not be empty")
@@ -146,7 +152,7 @@ class DeviceRegistrationModule(HarmonyMobileModule):
         raw = self.client.get_device(details["id"])
         if raw is None:
             raise ValueError("%s: no such device" % what)
-        return details, devices.normalise(raw)
+        return details, devices.normalise(self.client.with_groups([raw])[0])
 
     def execute(self):
         action = self.params["action"]
@@ -162,7 +168,8 @@ class DeviceRegistrationModule(HarmonyMobileModule):
             self.result["changed"] = True
             if not self.check_mode:
                 self.client.mark_email_sent(device["id"])
-                self.result["device"] = devices.normalise(self.client.get_device(device["id"]) or {})
+                raw = self.client.get_device(device["id"])
+                self.result["device"] = devices.normalise(self.client.with_groups([raw])[0]) if raw else {}
             return
         if not (self.params["send_reg_email"] or self.params["send_reg_sms"]):
             raise ValueError("send_reg_email: with send_reg_sms also false there is nothing to send")

@@ -221,7 +221,7 @@ class DeviceSyncModule(HarmonyMobileModule):
         if missing:
             raise ValueError("groups: these groups do not exist (create them first, e.g. with the group_hierarchy "
                              "role): %s" % ", ".join(sorted(missing)))
-        current = [devices.normalise(d) for d in self.client.list_devices()]
+        current = [devices.normalise(d) for d in self.client.with_groups(list(self.client.list_devices()))]
         ops = device_sync.plan(entries, current, self.params["purge"], self.params["purge_groups"],
                                self.params["recreate"])
         writes = [op for op in ops if op["action"] in device_sync.WRITE_ACTIONS]

@@ -32,7 +32,11 @@ def test_high_alert_runs_the_isolation_playbook(sim, tmp_path):
                              str(tmp_path / "inventory.yml"), "--vars", str(tmp_path / "vars.yml")],
                             cwd=str(tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        time.sleep(3)
+        # The source's first read marks where "latest" starts; alerts posted before it would be history.
+        deadline = time.time() + 60
+        while time.time() < deadline and not sim.stats()["by_route"].get("GET /app/sbm/external_api/v3/alert"):
+            time.sleep(0.2)
+        time.sleep(1)
         assert sim.control("GET", "smartpt") == [], "an old alert must not trigger the response"
         # ...and this LOW one does not match the rule; the HIGH one after it does.
         new_alerts = [{"severity": "LOW", "event": "new"},

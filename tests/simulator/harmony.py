@@ -9,6 +9,7 @@ import time
 from urllib.parse import urlencode
 
 from .store import StoreError
+from .variants import parse_time_ms, render_alert
 
 API_RE = re.compile(r"^/app/(sbm|hm)/external_api/(v[0-9]+)/(.*?)/?$", re.IGNORECASE)
 
@@ -34,17 +35,23 @@ def paged(sim, path, query, fetch):
         raise StoreError(400, "offset must not be negative")
     total, objects = fetch(offset, limit)
 
-    def link(new_offset):
-        q = dict(query, limit=limit, offset=new_offset)
-        return "%s?%s" % (path, urlencode(q))
+    style = sim.variants["paging_links"]
 
-    meta = {
-        "limit": limit,
-        "offset": offset,
-        "total_count": total,
-        "next": link(offset + limit) if offset + limit < total else None,
-        "previous": link(max(offset - limit, 0)) if offset > 0 else None,
-    }
+    def link(new_offset):
+        q = "?" + urlencode(dict(query, limit=limit, offset=new_offset))
+        if style == "query-only":
+            return q
+        if style == "app-relative":
+            # Tastypie behind a gateway that strips the app mount (/app/SBM).
+            return re.sub(r"^/app/[^/]+", "", path) + q
+        if style == "full-url":
+            return sim.base_url + path + q
+        return path + q
+
+    meta = {"limit": limit, "offset": offset, "total_count": total}
+    if style != "none":
+        meta["next"] = link(offset + limit) if offset + limit < total else None
+        meta["previous"] = link(max(offset - limit, 0)) if offset > 0 else None
     return {"meta": meta, "objects": objects}
 
 
@@ -99,7 +106,7 @@ def handle(sim, method, path, query, body):
             store.delete_device(_int(parts[1], "device_id"))
             return 204, None, True
         if len(parts) == 1 and query.get("user_email"):
-            deleted = store.delete_devices_by_email(query["user_email"])
+            deleted = store.delete_devices_by_email(query["user_email"], sim.email_case_sensitive())
             return 200, {"deleted": deleted}, True
         raise StoreError(400, "user_email is required")
 
@@ -144,14 +151,15 @@ def _device_status(sim, method, path, query, body, rest):
         if method != "GET":
             raise StoreError(405, "Method not allowed")
         where, params = device_filters(query)
-        return 200, paged(sim, path, query, lambda o, l: store.query_devices(where, params, o, l)), False
+        return 200, paged(sim, path, query, lambda o, l: store.query_devices(where, params, o, l, sim.variants)), False
     if rest[0] == "get_registration_details":
         with store.lock:
             row = None
             if query.get("device_id"):
                 row = store.device_row(_int(query["device_id"], "device_id"))
             elif query.get("email"):
-                row = store.db.execute("SELECT * FROM devices WHERE email=? ORDER BY id", (query["email"],)).fetchone()
+                row = store.db.execute("SELECT * FROM devices WHERE %s ORDER BY id" % store.email_clause(
+                    sim.email_case_sensitive()), (query["email"],)).fetchone()
             elif query.get("mi_id"):
                 row = store.db.execute("SELECT * FROM devices WHERE mdm_uuid=? ORDER BY id", (query["mi_id"],)).fetchone()
             else:
@@ -162,7 +170,7 @@ def _device_status(sim, method, path, query, body, rest):
     device_id = _int(rest[0], "device_id")
     action = rest[1] if len(rest) > 1 else None
     if action is None and method == "GET":
-        return 200, store.get_device(device_id), False
+        return 200, store.get_device(device_id, sim.variants), False
     if action == "resend" and method == "POST":
         device = store.get_device(device_id)
         if device["status"] != "0":
@@ -203,6 +211,16 @@ def _add_device(store, body):
 
 def _log(sim, path, query, table):
     where, params = [], []
+    if table == "alerts" and sim.variants["alert_time_filter"] == "honoured":
+        for param, op in (("backend_last_updated__gte", ">="), ("backend_last_updated__lte", "<=")):
+            if query.get(param) not in (None, ""):
+                try:
+                    bound = parse_time_ms(query[param])
+                except ValueError:
+                    raise StoreError(400, "Invalid value %r for %s" % (query[param], param))
+                # Whole seconds, as the service stores them.
+                where.append("updated_ms IS NOT NULL AND updated_ms / 1000 %s ?" % op)
+                params.append(bound // 1000)
     for param, op in (("id__gt", ">"), ("id__lt", "<"), ("id__gte", ">="), ("id__lte", "<=")):
         if query.get(param) not in (None, ""):
             where.append("id %s ?" % op)
@@ -219,4 +237,12 @@ def _log(sim, path, query, table):
         if query.get("module"):
             where.append("module = ?")
             params.append(query["module"])
+    if table == "alerts":
+        shape = sim.variants["alert_shape"]
+
+        def fetch(offset, limit):
+            total, rows = sim.store.query_log(table, where, params, offset, limit)
+            return total, [render_alert(alert_id, canonical, shape) for alert_id, canonical in rows]
+
+        return paged(sim, path, query, fetch)
     return paged(sim, path, query, lambda o, l: sim.store.query_log(table, where, params, o, l))

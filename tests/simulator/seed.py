@@ -6,6 +6,8 @@ import time
 from .store import ROOT_GROUP_NAME
 
 SEVERITIES = ("NONE", "LOW", "MEDIUM", "HIGH")
+# Alerts also come as Critical on the live service (field notes); the simulator renders the words.
+ALERT_SEVERITIES = SEVERITIES + ("CRITICAL",)
 AUDIT_MODULES = ("Policy", "Devices", "Settings", "Login")
 
 
@@ -50,17 +52,18 @@ def seed(store, devices=0, alerts=0, audits=0, groups=None, rng_seed=1, email_do
 
 def make_alert(rng, index, device_ids):
     device_id = rng.choice(device_ids) if device_ids else index + 1
+    happened = time.time() - rng.randint(0, 30 * 86400)
     return {
         "event": rng.choice(("Malicious app", "Man in the middle", "OS vulnerability")),
-        "backend_last_updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "backend_last_updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(happened + rng.randint(0, 3600))),
         "details": "Seeded alert %d" % index,
-        "severity": rng.choice(SEVERITIES),
-        "event_timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "severity": rng.choice(ALERT_SEVERITIES),
+        "event_timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(happened)),
         "threat_factors": "seed",
         "attack_vector": rng.choice(("Application", "Network", "Device")),
         "mdm_uuid": None,
         "device_id": str(device_id),
         "email": "user%d@seed.example.com" % index,
-        "number": "", "name": "Seed User %d" % index, "device_rooted": False,
+        "number": "", "name": "Seed User %d" % index, "device_rooted": rng.random() < 0.1,
         "client_version": "3.8.1.0001", "device_model": "Pixel 8", "os_version": "14",
     }

@@ -22,6 +22,7 @@ from . import harmony, smartpt
 from .faults import FaultPlan
 from .seed import seed
 from .store import Store, StoreError
+from .variants import DEFAULTS as VARIANT_DEFAULTS, checked as checked_variants, parse_cli as parse_variants
 
 DEFAULT_CLIENT_ID = "sim-client-id"
 DEFAULT_ACCESS_KEY = "sim-access-key-0123456789"
@@ -30,7 +31,7 @@ DEFAULT_COMPANY_KEY = "5f2b5a0c4f0e2d7c8f6a1b3e9d4c7a2b1e0f9d8c7b6a5f4e3d2c1b0a9
 
 class Simulator:
     def __init__(self, db_path, client_id=DEFAULT_CLIENT_ID, access_key=DEFAULT_ACCESS_KEY,
-                 company_key=DEFAULT_COMPANY_KEY, token_ttl=3600.0, max_page_size=100, faults=None):
+                 company_key=DEFAULT_COMPANY_KEY, token_ttl=3600.0, max_page_size=100, faults=None, variants=None):
         self.store = Store(db_path)
         self.client_id = client_id
         self.access_key = access_key
@@ -39,6 +40,8 @@ class Simulator:
         self.max_page_size = int(max_page_size)
         self.faults = FaultPlan(**(faults or {}))
         self.opaque_status = False
+        self.variants = dict(VARIANT_DEFAULTS, **checked_variants(variants))
+        self.base_url = ""  # set by make_server, for full-URL paging links
         self.tokens = {}
         self.issued_tokens = set()
         self.stats_lock = threading.Lock()
@@ -79,6 +82,18 @@ class Simulator:
             "expires": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(expires_at)),
             "expiresIn": self.token_ttl,
         }}
+
+    def email_case_sensitive(self):
+        return self.variants["email_match"] == "case-sensitive"
+
+    def token_rejection(self):
+        """(status, body) for a missing, unknown or expired token, in the chosen variant."""
+        form = self.variants["expired_token"]
+        if form == "plain-401":
+            return 401, {"message": "Unauthorized: token missing, invalid or expired"}
+        # Seen from a production connector's token refresher, whatever the status.
+        body = {"success": False, "message": "Authentication required", "forceLogout": True}
+        return {"logout-401": 401, "logout-403": 403, "logout-200": 200}[form], body
 
     def token_valid(self, header):
         if not header or not header.startswith("Bearer "):
@@ -192,7 +207,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 if not sim.token_valid(self.headers.get("Authorization")):
                     sim.count("unauthorized")
-                    return self.send_json(401, {"message": "Unauthorized: token missing, invalid or expired"})
+                    return self.send_json(*sim.token_rejection())
                 status, answer, wrote = harmony.handle(sim, method, path, query, body)
         except StoreError as err:
             status, answer, wrote = err.status, {"message": err.message}, False
@@ -222,7 +237,11 @@ class Handler(BaseHTTPRequestHandler):
                     sim.token_ttl = float(body["token_ttl"])
                 if "max_page_size" in body:
                     sim.max_page_size = int(body["max_page_size"])
-                return self.send_json(200, {"token_ttl": sim.token_ttl, "max_page_size": sim.max_page_size})
+                if "variants" in body:
+                    # Every switch not named goes back to its default, so a test never inherits another's.
+                    sim.variants = dict(VARIANT_DEFAULTS, **checked_variants(body["variants"]))
+                return self.send_json(200, {"token_ttl": sim.token_ttl, "max_page_size": sim.max_page_size,
+                                            "variants": sim.variants})
             if parts == ["tokens"] and method == "GET":
                 # Every token handed out since start, so tests can prove none leaked into output.
                 return self.send_json(200, sorted(sim.issued_tokens))
@@ -253,6 +272,7 @@ def make_server(sim, host="127.0.0.1", port=0, tls_cert=None, tls_key=None):
     handler = type("BoundHandler", (Handler,), {"sim": sim})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
+    sim.base_url = "%s://%s:%d" % ("https" if tls_cert else "http", host, server.server_address[1])
     if tls_cert:
         import ssl
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -272,14 +292,21 @@ def main(argv=None):
     parser.add_argument("--token-ttl", type=float, default=3600.0)
     parser.add_argument("--max-page-size", type=int, default=100)
     parser.add_argument("--faults", default="{}", help="JSON object of fault settings, e.g. '{\"rate_429\": 0.1}'")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=VALUE",
+                        help="a choice where the API guide is silent, e.g. paging_links=gateway-absolute "
+                             "(repeatable; see tests/simulator/variants.py and docs/api-notes.md)")
     parser.add_argument("--seed-devices", type=int, default=0)
     parser.add_argument("--seed-alerts", type=int, default=0)
     parser.add_argument("--seed-audits", type=int, default=0)
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     args = parser.parse_args(argv)
+    try:
+        variants = parse_variants(args.variant)
+    except ValueError as err:
+        parser.error(str(err))
     sim = Simulator(args.db, args.client_id, args.access_key, args.company_key, args.token_ttl,
-                    args.max_page_size, json.loads(args.faults))
+                    args.max_page_size, json.loads(args.faults), variants)
     if args.seed_devices or args.seed_alerts or args.seed_audits:
         seed(sim.store, devices=args.seed_devices, alerts=args.seed_alerts, audits=args.seed_audits,
              rng_seed=random.randint(0, 1 << 30))

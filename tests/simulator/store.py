@@ -7,6 +7,8 @@ that serialising statements costs nothing measurable.
 
 import json
 import sqlite3
+
+from .variants import canonical_alert
 import threading
 import time
 
@@ -49,7 +51,8 @@ CREATE TABLE IF NOT EXISTS status_history (
 CREATE TABLE IF NOT EXISTS alerts (
     id INTEGER PRIMARY KEY,
     severity TEXT,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    updated_ms INTEGER
 );
 CREATE TABLE IF NOT EXISTS audits (
     id INTEGER PRIMARY KEY,
@@ -90,6 +93,9 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        # A state file from before alerts kept their canonical update time.
+        if "updated_ms" not in [r[1] for r in self.db.execute("PRAGMA table_info(alerts)")]:
+            self.db.execute("ALTER TABLE alerts ADD COLUMN updated_ms INTEGER")
         with self.lock:
             if not self.db.execute("SELECT 1 FROM groups WHERE id=?", (ROOT_GROUP_ID,)).fetchone():
                 self.db.execute("INSERT INTO groups(id, name, parent_id) VALUES (?, ?, NULL)",
@@ -205,9 +211,11 @@ class Store:
             (device_id,)).fetchall()
         return [self.group_json(r) for r in rows]
 
-    def device_json(self, row):
+    def device_json(self, row, variants=None):
+        variants = variants or {}
         last = row["last_connection_ms"]
-        return {
+        no_mdm = {} if variants.get("device_mdm") == "object" else None
+        device = {
             "internal_id": str(row["id"]),
             "name": row["name"],
             "email": row["email"],
@@ -217,7 +225,7 @@ class Store:
             "groups": self._device_groups(row["id"]),
             "last_connection": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(last / 1000)) if last else None,
             "mail_sent": bool(row["mail_sent"]),
-            "mdm": {"uuid": row["mdm_uuid"]} if row["mdm_uuid"] else {},
+            "mdm": {"uuid": row["mdm_uuid"]} if row["mdm_uuid"] else no_mdm,
             "model": row["model"] or "",
             "os_type": row["os_type"] or "",
             "os_version": row["os_version"] or "",
@@ -225,24 +233,27 @@ class Store:
             "risk": str(row["risk"]),
             "status": str(row["status"]),
         }
+        if variants.get("device_groups") == "absent":
+            del device["groups"]
+        return device
 
     def device_row(self, device_id):
         return self.db.execute("SELECT * FROM devices WHERE id=?", (device_id,)).fetchone()
 
-    def get_device(self, device_id):
+    def get_device(self, device_id, variants=None):
         with self.lock:
             row = self.device_row(device_id)
             if not row:
                 raise StoreError(404, "Device %s not found" % device_id)
-            return self.device_json(row)
+            return self.device_json(row, variants)
 
-    def query_devices(self, where, params, offset, limit):
+    def query_devices(self, where, params, offset, limit, variants=None):
         with self.lock:
             sql_where = (" WHERE " + " AND ".join(where)) if where else ""
             total = self.db.execute("SELECT COUNT(*) FROM devices d" + sql_where, params).fetchone()[0]
             rows = self.db.execute("SELECT d.* FROM devices d" + sql_where + " ORDER BY d.id LIMIT ? OFFSET ?",
                                    list(params) + [limit, offset]).fetchall()
-            return total, [self.device_json(r) for r in rows]
+            return total, [self.device_json(r, variants) for r in rows]
 
     def add_device(self, name, email, number=None, groups=None, send_reg_email=False, send_reg_sms=False,
                    status=0, risk=0, extra=None):
@@ -304,9 +315,13 @@ class Store:
                 raise StoreError(404, "Device %s not found" % device_id)
             self._delete_devices([device_id])
 
-    def delete_devices_by_email(self, email):
+    def email_clause(self, case_sensitive):
+        return "email=?" if case_sensitive else "lower(email)=lower(?)"
+
+    def delete_devices_by_email(self, email, case_sensitive=True):
         with self.lock:
-            ids = [r[0] for r in self.db.execute("SELECT id FROM devices WHERE email=?", (email,))]
+            ids = [r[0] for r in self.db.execute("SELECT id FROM devices WHERE " + self.email_clause(case_sensitive),
+                                                 (email,))]
             if not ids:
                 raise StoreError(404, "No device with email %s" % email)
             self._delete_devices(ids)
@@ -319,9 +334,11 @@ class Store:
 
     # ---- alerts and audits --------------------------------------------
     def add_alert(self, data):
+        """Stores what the service knows about the alert; harmony.py renders it in the chosen shape."""
+        canonical = canonical_alert(data, now_ms())
         with self.lock:
-            cur = self.db.execute("INSERT INTO alerts(severity, data) VALUES (?, ?)",
-                                  (data.get("severity"), json.dumps(data)))
+            cur = self.db.execute("INSERT INTO alerts(severity, data, updated_ms) VALUES (?, ?, ?)",
+                                  (canonical["level"], json.dumps(canonical), canonical["updated_ms"]))
             return cur.lastrowid
 
     def add_audit(self, time_text, module, data):
@@ -336,6 +353,8 @@ class Store:
             total = self.db.execute("SELECT COUNT(*) FROM %s%s" % (table, sql_where), params).fetchone()[0]
             rows = self.db.execute("SELECT id, data FROM %s%s ORDER BY id LIMIT ? OFFSET ?" % (table, sql_where),
                                    list(params) + [limit, offset]).fetchall()
+            if table == "alerts":
+                return total, [(r["id"], json.loads(r["data"])) for r in rows]
             return total, [dict(json.loads(r["data"]), id=r["id"]) for r in rows]
 
     # ---- SmartPT --------------------------------------------------------

@@ -5,6 +5,10 @@
 
 Polls the alerts API (v3) with an id cursor every ``interval`` seconds and puts
 one event per new alert on the queue, oldest first: ``{"hm_alert": {...}}``.
+Each alert keeps its raw fields and carries the normalised ones that
+hm_alert_info documents (severity_level, event_time, updated_time, is_rooted,
+device_internal_id), so rules can match ``event.hm_alert.severity_level``
+whatever vocabulary the tenant uses.
 
 Arguments (all optional except the credentials, which may come from the environment):
 
@@ -17,7 +21,10 @@ Arguments (all optional except the credentials, which may come from the environm
     start           "latest" (default): on the very first start skip existing alerts;
                     "all": emit every existing alert first
     since_id        explicit starting cursor when there is no cursor file
-    severities      emit only these severities (e.g. [HIGH]); others still advance the cursor
+    severities      emit only these severities, a list or a comma-separated string, in any
+                    vocabulary and case (high matches HIGH, High, 3); others still advance the cursor
+    updated_from    with no stored cursor and no since_id, start from the alerts last updated at or
+                    after this time (ISO 8601, MM/DD/YYYY HH:MM:SS, or an age such as 24h); overrides start
     max_backoff     longest wait after repeated errors, in seconds (default 300)
 
 An alert is never emitted twice: the cursor is advanced (and written to
@@ -40,6 +47,7 @@ except ImportError:  # loaded by path: make the collection root importable
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), *([os.pardir] * 7))))
     from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 
+from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
 from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
 from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HttpTransport, RetryPolicy
@@ -87,7 +95,8 @@ class AlertPoller:
                                   retry_policy=RetryPolicy(retries=int(arg("retries", default=3))))
         self.client = HarmonyMobileClient(transport, arg("client_id", "HM_CLIENT_ID"), arg("access_key", "HM_ACCESS_KEY"))
         self.store = CursorStore(arg("cursor_file"))
-        self.severities = set(s.upper() for s in arg("severities", default=[]))
+        self.wanted = alert_shapes.severity_matcher(arg("severities"), "severities") or (lambda _alert: True)
+        self.updated_from = alert_shapes.time_bound(arg("updated_from"), "updated_from")
         self.start = arg("start", default="latest")
         if self.start not in ("latest", "all"):
             raise ValueError("start: %r must be latest or all" % self.start)
@@ -95,21 +104,22 @@ class AlertPoller:
         self.cursor = stored if stored is not None else log_entries.cursor(arg("since_id"), "since_id")
 
     def fetch_new(self):
-        """New alerts past the cursor, oldest first (blocking; run in a thread)."""
-        if self.cursor is None and self.start == "latest":
+        """(new alerts past the cursor oldest first, normalised; highest id read). Blocking: run in a thread."""
+        if self.cursor is None and self.updated_from is not None:
+            entries, newest = log_entries.read(self.client, "alert", alert_shapes.window_filters(self.updated_from, None),
+                                               keep=alert_shapes.window_matcher(self.updated_from, None))
+        elif self.cursor is None and self.start == "latest":
             _entries, newest = log_entries.read(self.client, "alert", {})
-            self.advance(newest or 0)
-            return []
-        alerts, _newest = log_entries.read(self.client, "alert", {}, self.cursor)
-        return [a for a in alerts if log_entries.entry_id(a) is not None and
-                (self.cursor is None or log_entries.entry_id(a) > self.cursor)]
+            return [], newest or 0
+        else:
+            entries, newest = log_entries.read(self.client, "alert", {}, self.cursor)
+        fresh = [alert_shapes.normalise(a) for a in entries if log_entries.entry_id(a) is not None and
+                 (self.cursor is None or log_entries.entry_id(a) > self.cursor)]
+        return fresh, newest
 
     def advance(self, alert_id):
         self.cursor = alert_id
         self.store.save(alert_id)
-
-    def wanted(self, alert):
-        return not self.severities or str(alert.get("severity", "")).upper() in self.severities
 
 
 async def main(queue, args):
@@ -119,7 +129,7 @@ async def main(queue, args):
     failures = 0
     while True:
         try:
-            alerts = await asyncio.to_thread(poller.fetch_new)
+            alerts, newest = await asyncio.to_thread(poller.fetch_new)
         except (ApiError, ValueError, OSError) as err:
             failures += 1
             delay = min(max_backoff, interval * (2 ** failures))
@@ -134,6 +144,9 @@ async def main(queue, args):
             poller.advance(alert_id)
             if poller.wanted(alert):
                 await queue.put({"hm_alert": alert})
+        if newest is not None and (poller.cursor is None or newest > poller.cursor):
+            # Alerts read but left out (outside the first read's window) are not read again.
+            poller.advance(newest)
         await asyncio.sleep(interval)
 
 
