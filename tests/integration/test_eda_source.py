@@ -97,3 +97,33 @@ def test_backs_off_on_errors_then_recovers(sim, tmp_path):
         assert events[0]["hm_alert"]["id"] == new[0]
 
     asyncio.run(scenario())
+
+
+def test_first_read_from_a_time_window_then_by_cursor_and_severities_as_a_string(sim, tmp_path):
+    old = {"severity": "High", "event": "old", "backend_last_updated": "01/02/2020 10:00:00"}
+    undated = {"severity": "High", "event": "undated", "backend_last_updated": "No data"}
+    recent = {"severity": "HIGH", "event": "recent", "backend_last_updated": "2026-01-02T10:00:00Z"}
+    low = {"severity": "Low", "event": "recent-low", "backend_last_updated": "01/03/2026 10:00:00"}
+
+    async def scenario():
+        queue = asyncio.Queue()
+        task = asyncio.ensure_future(hm_alerts.main(queue, source_args(
+            sim, tmp_path, updated_from="2025-12-31T00:00:00Z", severities="HIGH")))
+        events = await collect(queue, 1)
+        await asyncio.sleep(0.4)
+        assert queue.empty()
+        # Past the first read, the cursor rules: a new alert is emitted whatever its time.
+        later = add_alerts(sim, "High")
+        events += await collect(queue, 1)
+        task.cancel()
+        return events, later
+
+    for shape in ("recorded", "guide", "verbatim"):
+        sim.reset()
+        sim.variants(alert_shape=shape, alert_time_filter="ignored" if shape == "guide" else "honoured")
+        ids = sim.control("POST", "alerts", {"alerts": [old, undated, recent, low]})["ids"]
+        (tmp_path / "cursor").unlink(missing_ok=True)
+        events, later = asyncio.run(scenario())
+        assert [e["hm_alert"]["id"] for e in events] == [ids[2], later[0]], shape
+        assert all(e["hm_alert"]["severity_level"] == "high" for e in events)
+        assert open(tmp_path / "cursor").read() == str(later[0])
