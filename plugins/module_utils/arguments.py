@@ -9,6 +9,8 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_WAIT_BUDGET
+
 HM_DEFAULT_GATEWAY = "https://cloudinfra-gw.portal.checkpoint.com"
 SMARTPT_DEFAULT_API_URL = "https://security-api.smartpt.co.il"
 
@@ -19,6 +21,7 @@ def _common_http_options(prefix):
         timeout=dict(type="float", default=30.0),
         retries=dict(type="int", default=5),
         proxy_url=dict(type="str", fallback=(env_fallback, [prefix + "_PROXY_URL"])),
+        rate_limit_wait=dict(type="float", default=DEFAULT_WAIT_BUDGET),
     )
 
 

@@ -190,8 +190,11 @@ class HarmonyMobileClient:
             self._forget_token(token)
 
     def paginate(self, path, params=None, max_items=None):
+        # Pages are read as many at a time as the transport's pace allows (its ceiling).
+        pacer = getattr(self.transport, "pacer", None)
         return paging.iterate(lambda p, q: self.request("GET", p, params=q), path, params,
-                              page_size=self.page_size, base_url=self.transport.base_url, max_items=max_items)
+                              page_size=self.page_size, base_url=self.transport.base_url, max_items=max_items,
+                              concurrency=pacer.ceiling if pacer is not None else 1)
 
     # ---- groups (calls 14-18) ---------------------------------------------
     def list_groups(self):

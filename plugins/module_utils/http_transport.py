@@ -4,7 +4,9 @@
 """HTTP with retries: one keep-alive session, backoff with jitter, Retry-After.
 
 Retry rules:
-- 429 and 503 mean the request was refused before it was processed, so any
+- 429 means "too fast": the shared Pacer cuts the pace and pauses every
+  thread; the request is sent again, as often as the wait budget allows.
+- 503 means the request was refused before it was processed, so any
   request is retried.
 - 500, 502, 504, dropped connections and read timeouts leave a write in doubt:
   idempotent requests (GET, DELETE, PATCH and the POSTs the caller marks
@@ -24,6 +26,7 @@ import time
 import traceback
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, server_message
+from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import Pacer
 
 try:
     import requests
@@ -34,7 +37,7 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-REFUSED_STATUSES = (429, 503)
+REFUSED_STATUSES = (503,)
 DOUBTFUL_STATUSES = (500, 502, 504)
 IDEMPOTENT_METHODS = ("GET", "HEAD", "DELETE", "PATCH", "PUT")
 MAX_RETRY_AFTER = 120.0
@@ -78,13 +81,14 @@ class HttpTransport:
     """Sends requests to one base URL; knows nothing about either API's paths."""
 
     def __init__(self, base_url, validate_certs=True, timeout=30, proxy_url=None, retry_policy=None,
-                 pool_size=10, user_agent="secops.mobile_security"):
+                 pool_size=10, user_agent="secops.mobile_security", pacer=None):
         if not HAS_REQUESTS:
             raise ApiError("The Python library 'requests' is required on the host that runs the module: "
                            "pip install requests")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy()
+        self.pacer = pacer or Pacer(sleep=self.retry_policy.sleep)
         self.session = requests.Session()
         self.session.verify = validate_certs
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, int(pool_size)), max_retries=0)
@@ -108,9 +112,11 @@ class HttpTransport:
             idempotent = method.upper() in IDEMPOTENT_METHODS
         attempt = 0
         while True:
+            self.pacer.acquire()
             try:
                 status, body, retry_after = self._send_once(method, path, params, json_body, headers)
             except _Unsent as exc:
+                self.pacer.abandon()
                 # Nothing reached the server: always safe to try again.
                 if attempt >= self.retry_policy.retries:
                     raise ApiError("could not connect: %s" % exc.reason, method, _display(path))
@@ -118,6 +124,7 @@ class HttpTransport:
                 attempt += 1
                 continue
             except _InDoubt as exc:
+                self.pacer.abandon()
                 if not idempotent:
                     raise ApiError("connection failed after the request was sent (%s); the change may or may "
                                    "not have been applied" % exc.reason, method, _display(path), ambiguous=True)
@@ -126,7 +133,17 @@ class HttpTransport:
                 self.retry_policy.sleep(self.retry_policy.delay(attempt))
                 attempt += 1
                 continue
-
+            except BaseException:
+                self.pacer.abandon()
+                raise
+            if status == 429:
+                # Too fast, nothing processed: the pacer slows every thread down and decides how long to wait.
+                try:
+                    self.pacer.throttled(retry_after)
+                except ApiError as err:
+                    raise ApiError(err.message, method, _display(path), 429, body)
+                continue
+            self.pacer.release()
             retryable = status in REFUSED_STATUSES or (status in DOUBTFUL_STATUSES and idempotent)
             if retryable and attempt < self.retry_policy.retries:
                 self.retry_policy.sleep(self.retry_policy.delay(attempt, retry_after))

@@ -20,6 +20,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.errors impo
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
 from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpTransport, RetryPolicy)
+from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING, Pacer
 from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import SmartptClient
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import TokenCache
 
@@ -30,7 +31,7 @@ class ApiModule:
     url_option = None
     connection_spec = None
 
-    def __init__(self, argument_spec, pool_size=4, **kwargs):
+    def __init__(self, argument_spec, **kwargs):
         spec = self.connection_spec()
         spec.update(argument_spec)
         kwargs.setdefault("supports_check_mode", True)
@@ -40,7 +41,6 @@ class ApiModule:
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.result = {"changed": False}
-        self.pool_size = pool_size
         self._transport = None
         self._client = None
 
@@ -55,10 +55,16 @@ class ApiModule:
                 raise ValueError("timeout: must be greater than 0, got %r" % self.params["timeout"])
             if self.params["retries"] < 0:
                 raise ValueError("retries: must be 0 or more, got %r" % self.params["retries"])
+            if self.params["rate_limit_wait"] < 0:
+                raise ValueError("rate_limit_wait: must be 0 or more, got %r" % self.params["rate_limit_wait"])
+            # A module with a concurrency option sets the ceiling; reads of paged lists use the default one.
+            ceiling = self.params.get("concurrency") or DEFAULT_CEILING
+            policy = RetryPolicy(retries=self.params["retries"])
             self._transport = HttpTransport(url, validate_certs=self.params["validate_certs"],
                                             timeout=self.params["timeout"], proxy_url=self.params["proxy_url"],
-                                            retry_policy=RetryPolicy(retries=self.params["retries"]),
-                                            pool_size=self.pool_size)
+                                            retry_policy=policy, pool_size=ceiling,
+                                            pacer=Pacer(ceiling=ceiling, wait_budget=self.params["rate_limit_wait"],
+                                                        sleep=policy.sleep))
         return self._transport
 
     def limit(self):

@@ -18,6 +18,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible.module_utils.six.moves.urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
@@ -69,22 +71,42 @@ def next_window(meta, base_url, offset, limit, received):
             return link_offset, link_limit or limit
     total = _as_int(meta.get("total_count"))
     if total is None:
-        # A link without an offset (a cursor we cannot use on our own path) and no total: a full page
-        # may have more behind it, a short one cannot.
-        return (page_offset + received, limit) if link and received else None
+        # No total: a full page (by the size the server says it used) may have more behind it, a short
+        # one cannot; a link without an offset still says there is more.
+        full = received >= (_as_int(meta.get("limit")) or limit)
+        return (page_offset + received, limit) if received and (link or full) else None
     if page_offset + received >= total:
         return None
     return page_offset + received, limit
 
 
-def iterate(get_page, path, params=None, page_size=100, base_url="", max_items=None):
-    """Yield every object of a paged list. ``get_page(path, params)`` returns the parsed body."""
+def iterate(get_page, path, params=None, page_size=100, base_url="", max_items=None, concurrency=1):
+    """Yield every object of a paged list. ``get_page(path, params)`` returns the parsed body.
+
+    With ``concurrency`` > 1 and a ``total_count`` on the first page, the other pages are fetched at
+    once (at most ``concurrency`` in flight) and yielded in offset order; if they do not add up
+    (the total changed, a page is short or repeats objects), the list is read again one page after
+    another rather than returned wrong.
+    """
     params = dict(params or {})
     limit = _as_int(params.pop("limit", None)) or page_size
     offset = _as_int(params.pop("offset", None)) or 0
+    first = get_page(path, dict(params, limit=limit, offset=offset))
+    if concurrency > 1:
+        pages = _read_rest_concurrently(get_page, path, params, offset, first, base_url, max_items, concurrency)
+        if pages is not None:
+            for index, obj in enumerate(_chain(pages)):
+                if max_items is not None and index >= max_items:
+                    return
+                yield obj
+            return
+        first = get_page(path, dict(params, limit=limit, offset=offset))
+    yield from _read_sequentially(get_page, path, params, offset, limit, first, base_url, max_items)
+
+
+def _read_sequentially(get_page, path, params, offset, limit, body, base_url, max_items):
     yielded = 0
     while True:
-        body = get_page(path, dict(params, limit=limit, offset=offset))
         objects, meta = split_page(body)
         for obj in objects:
             yield obj
@@ -100,6 +122,57 @@ def iterate(get_page, path, params=None, page_size=100, base_url="", max_items=N
             raise ApiError("paging loop: the server's next page starts at offset %d, not after %d" % (
                 window[0], offset))
         offset, limit = window
+        body = get_page(path, dict(params, limit=limit, offset=offset))
+
+
+def _read_rest_concurrently(get_page, path, params, offset, first, base_url, max_items, concurrency):
+    """Every page's objects in order, or None when the list cannot be read in parallel or did not add up."""
+    objects, meta = split_page(first)
+    total = _as_int(meta.get("total_count"))
+    page_limit = _as_int(meta.get("limit")) or len(objects)
+    if total is None or not objects or page_limit <= 0:
+        return None
+    if len(objects) != min(page_limit, max(total - offset, 0)):
+        return None
+    link = meta.get("next")
+    if link:
+        link_offset, _link_limit = link_window(link, base_url)
+        if link_offset is not None and link_offset != offset + page_limit:
+            return None  # the server pages by its own rule; follow it one page at a time
+    end = total if max_items is None else min(total, offset + max_items)
+    offsets = list(range(offset + page_limit, end, page_limit))
+    if not offsets:
+        return [objects]
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(offsets))) as pool:
+        bodies = list(pool.map(lambda o: get_page(path, dict(params, limit=page_limit, offset=o)), offsets))
+    pages, seen = [objects], set(_object_ids(objects))
+    for page_offset, body in zip(offsets, bodies):
+        page, page_meta = split_page(body)
+        expected = min(page_limit, total - page_offset)
+        if (_as_int(page_meta.get("total_count")) not in (None, total) or len(page) != expected
+                or _as_int(page_meta.get("offset")) not in (None, page_offset)):
+            return None
+        ids = _object_ids(page)
+        if seen.intersection(ids):
+            return None
+        seen.update(ids)
+        pages.append(page)
+    return pages
+
+
+def _object_ids(objects):
+    ids = []
+    for obj in objects:
+        if isinstance(obj, dict):
+            value = obj.get("internal_id", obj.get("id"))
+            if value is not None:
+                ids.append(str(value))
+    return ids
+
+
+def _chain(pages):
+    for page in pages:
+        yield from page
 
 
 def _as_int(value):

@@ -68,10 +68,12 @@ options:
     type: bool
   concurrency:
     description:
-      - Writes in flight at once. The default is gentle on the API; raise it for large batches if your tenant's
-        rate limit allows (429 answers are retried with backoff either way).
+      - The most requests in flight at once (writes, and the pages of the device list).
+      - The module finds the tenant's pace itself. It starts at 4, adds one each time that many answers came back
+        clean, and halves on a rate-limit answer (HTTP 429), when every request pauses for C(Retry-After). So
+        this is a ceiling; lower it to be gentler on a shared tenant. See also O(rate_limit_wait).
     type: int
-    default: 4
+    default: 16
   allow_partial:
     description: Succeed even when some devices failed; their results say why.
     type: bool
@@ -146,6 +148,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING
 
 try:
     import yaml
@@ -189,11 +192,10 @@ class DeviceSyncModule(HarmonyMobileModule):
                 recreate=dict(type="bool", default=False),
                 send_reg_email=dict(type="bool"),
                 send_reg_sms=dict(type="bool"),
-                concurrency=dict(type="int", default=4),
+                concurrency=dict(type="int", default=DEFAULT_CEILING),
                 allow_partial=dict(type="bool", default=False),
             ),
             required_if=[("purge", True, ("purge_groups",))],
-            pool_size=MAX_CONCURRENCY,
         )
 
     def desired_entries(self):

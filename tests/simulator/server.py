@@ -42,6 +42,8 @@ class Simulator:
         self.opaque_status = False
         self.variants = dict(VARIANT_DEFAULTS, **checked_variants(variants))
         self.base_url = ""  # set by make_server, for full-URL paging links
+        self.latency = 0.0
+        self.rate_limiter = RateLimiter(0)
         self.tokens = {}
         self.issued_tokens = set()
         self.stats_lock = threading.Lock()
@@ -100,6 +102,33 @@ class Simulator:
             return False
         expires_at = self.tokens.get(header[len("Bearer "):])
         return expires_at is not None and expires_at > time.time()
+
+
+class RateLimiter:
+    """Requests per second across all clients, as a gateway enforces it: a token bucket that holds one
+    second's worth. Past it: 429 with Retry-After."""
+
+    def __init__(self, per_second):
+        self.lock = threading.Lock()
+        self.set(per_second)
+
+    def set(self, per_second):
+        with self.lock:
+            self.per_second = float(per_second or 0)
+            self.tokens = self.per_second
+            self.stamp = time.monotonic()
+
+    def allow(self):
+        with self.lock:
+            if self.per_second <= 0:
+                return True
+            now = time.monotonic()
+            self.tokens = min(self.per_second, self.tokens + (now - self.stamp) * self.per_second)
+            self.stamp = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            return False
 
 
 def route_key(method, path):
@@ -179,6 +208,12 @@ class Handler(BaseHTTPRequestHandler):
         sim.count("requests")
         with sim.stats_lock:
             sim.stats_by_route[route_key(method, path)] += 1
+        if sim.latency:
+            # A WAN gateway: every answer takes this long, whatever it is.
+            time.sleep(sim.latency)
+        if not sim.rate_limiter.allow():
+            sim.count("rate_limited")
+            return self.send_json(429, {"message": "Rate limit exceeded"}, {"Retry-After": "1"})
         is_write = method in ("POST", "PATCH", "DELETE", "PUT") and path != "/auth/external"
         fault = sim.faults.draw(path, is_write)
         if fault:
@@ -237,10 +272,15 @@ class Handler(BaseHTTPRequestHandler):
                     sim.token_ttl = float(body["token_ttl"])
                 if "max_page_size" in body:
                     sim.max_page_size = int(body["max_page_size"])
+                if "latency_ms" in body:
+                    sim.latency = float(body["latency_ms"]) / 1000.0
+                if "rate_limit" in body:
+                    sim.rate_limiter.set(float(body["rate_limit"] or 0))
                 if "variants" in body:
                     # Every switch not named goes back to its default, so a test never inherits another's.
                     sim.variants = dict(VARIANT_DEFAULTS, **checked_variants(body["variants"]))
                 return self.send_json(200, {"token_ttl": sim.token_ttl, "max_page_size": sim.max_page_size,
+                                            "latency_ms": sim.latency * 1000, "rate_limit": sim.rate_limiter.per_second,
                                             "variants": sim.variants})
             if parts == ["tokens"] and method == "GET":
                 # Every token handed out since start, so tests can prove none leaked into output.
@@ -270,7 +310,9 @@ class Handler(BaseHTTPRequestHandler):
 
 def make_server(sim, host="127.0.0.1", port=0, tls_cert=None, tls_key=None):
     handler = type("BoundHandler", (Handler,), {"sim": sim})
-    server = ThreadingHTTPServer((host, port), handler)
+    # Many clients connect at once (parallel pages, bulk writes): a backlog of 5 would make some wait a second.
+    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})
+    server = server_class((host, port), handler)
     server.daemon_threads = True
     sim.base_url = "%s://%s:%d" % ("https" if tls_cert else "http", host, server.server_address[1])
     if tls_cert:
@@ -292,6 +334,10 @@ def main(argv=None):
     parser.add_argument("--token-ttl", type=float, default=3600.0)
     parser.add_argument("--max-page-size", type=int, default=100)
     parser.add_argument("--faults", default="{}", help="JSON object of fault settings, e.g. '{\"rate_429\": 0.1}'")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="hold every API answer this long, as a WAN gateway does (e.g. 50)")
+    parser.add_argument("--rate-limit", type=float, default=0.0,
+                        help="requests per second across all clients; past it 429 with Retry-After: 1 (0: none)")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=VALUE",
                         help="a choice where the API guide is silent, e.g. paging_links=gateway-absolute "
                              "(repeatable; see tests/simulator/variants.py and docs/api-notes.md)")
@@ -310,6 +356,8 @@ def main(argv=None):
     if args.seed_devices or args.seed_alerts or args.seed_audits:
         seed(sim.store, devices=args.seed_devices, alerts=args.seed_alerts, audits=args.seed_audits,
              rng_seed=random.randint(0, 1 << 30))
+    sim.latency = args.latency_ms / 1000.0
+    sim.rate_limiter.set(args.rate_limit)
     server = make_server(sim, args.host, args.port, args.tls_cert, args.tls_key)
     scheme = "https" if args.tls_cert else "http"
     print(json.dumps({"ready": True, "port": server.server_address[1],

@@ -59,7 +59,7 @@ def parse_cli(items):
     """``["paging_links=none", ...]`` from ``--variant`` flags."""
     settings = {}
     for item in items or ():
-        name, _, value = item.partition("=")
+        name, value = item.split("=", 1) if "=" in item else (item, "")
         settings[name.strip().replace("-", "_")] = value.strip()
     return checked(settings)
 

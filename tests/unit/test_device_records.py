@@ -13,9 +13,12 @@ RECORDS = [{"internal_id": "10", "name": "Ana", "email": "Ana.Lima@Example.com",
            {"internal_id": "12", "name": "Cy", "email": "cy@example.com", "mdm": {"uuid": "m-1"}, "os_type": "Android_4_x"}]
 
 
+def page(objects):
+    return 200, {"meta": {"offset": 0, "total_count": len(objects)}, "objects": objects}
+
+
 def tenant(method, path, params, body, headers):
     params = params or {}
-    page = lambda objects: (200, {"meta": {"offset": 0, "total_count": len(objects)}, "objects": objects})  # noqa: E731
     if path == API_ROOT + "/v1/groups/":
         return page(GROUPS)
     if path == API_ROOT + "/v1/device_status/":

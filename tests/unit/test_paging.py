@@ -123,3 +123,98 @@ def test_link_offset_and_limit_win_over_arithmetic():
     client = HarmonyMobileClient(FakeTransport(handler), "cid", "key", page_size=100)
     assert len(list(client.paginate(PATH))) == 20
     assert [(c[1]["offset"], c[1]["limit"]) for c in calls] == [(0, 100), (7, 7), (14, 7)]
+
+
+class Tenant:
+    """A thread-safe paged list whose content a test can change between (or during) page reads."""
+
+    def __init__(self, count, cap=50, total_shown=True):
+        import threading
+        self.items = [{"id": i} for i in range(1, count + 1)]
+        self.cap = cap
+        self.total_shown = total_shown
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.calls = []
+        self.on_page = None
+
+    def get_page(self, path, params):
+        import time
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.calls.append(params["offset"])
+        time.sleep(0.01)
+        with self.lock:
+            self.in_flight -= 1
+            if self.on_page:
+                self.on_page(self, params)
+            offset, limit = params["offset"], min(params["limit"], self.cap)
+            meta = {"limit": limit, "offset": offset}
+            if self.total_shown:
+                meta["total_count"] = len(self.items)
+            return {"meta": meta, "objects": [dict(i) for i in self.items[offset:offset + limit]]}
+
+
+def test_parallel_read_is_complete_in_order_and_really_parallel():
+    tenant = Tenant(237)
+    got = list(paging.iterate(tenant.get_page, "/x", concurrency=8))
+    assert [o["id"] for o in got] == list(range(1, 238))
+    assert sorted(tenant.calls) == [0, 50, 100, 150, 200] and len(tenant.calls) == 5
+    assert tenant.max_in_flight > 1
+
+
+def test_parallel_read_stops_fetching_at_max_items():
+    tenant = Tenant(1000)
+    got = list(paging.iterate(tenant.get_page, "/x", concurrency=8, max_items=120))
+    assert [o["id"] for o in got] == list(range(1, 121))
+    assert sorted(tenant.calls) == [0, 50, 100]
+
+
+def test_a_total_that_changes_during_the_read_falls_back_to_a_sequential_re_read():
+    tenant = Tenant(237)
+
+    def grow_once(t, params):
+        if params["offset"] == 100 and len(t.items) == 237:
+            t.items.insert(0, {"id": 0})  # a device added mid-read shifts every later page
+
+    tenant.on_page = grow_once
+    got = list(paging.iterate(tenant.get_page, "/x", concurrency=8))
+    assert [o["id"] for o in got] == list(range(0, 238))
+    assert len(tenant.calls) == 5 + 5  # the parallel read, then the sequential one
+
+
+def test_duplicates_across_pages_fall_back_to_a_sequential_re_read():
+    tenant = Tenant(150)
+    original = tenant.get_page
+    state = {"dup": True}
+
+    def repeating(path, params):
+        body = original(path, params)
+        if params["offset"] == 100 and state["dup"]:
+            state["dup"] = False
+            body["objects"][0] = {"id": 1}  # the server served an object twice
+        return body
+
+    got = list(paging.iterate(repeating, "/x", concurrency=4))
+    assert [o["id"] for o in got] == list(range(1, 151))
+
+
+def test_a_short_page_falls_back_and_no_total_reads_sequentially():
+    tenant = Tenant(150)
+    original = tenant.get_page
+    state = {"short": True}
+
+    def short(path, params):
+        body = original(path, params)
+        if params["offset"] == 50 and state["short"]:
+            state["short"] = False
+            body["objects"] = body["objects"][:10]
+        return body
+
+    assert [o["id"] for o in paging.iterate(short, "/x", concurrency=4)] == list(range(1, 151))
+    no_total = Tenant(120, total_shown=False)
+    no_total.cap = 50
+    got = list(paging.iterate(no_total.get_page, "/x", page_size=50, concurrency=8))
+    assert [o["id"] for o in got] == list(range(1, 121)) and no_total.max_in_flight == 1

@@ -94,4 +94,3 @@ def test_403_without_a_logout_body_is_a_permission_error_not_a_relogin():
 ])
 def test_logout_body_recognition(body, expected):
     assert is_logout_body(body) is expected
-

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The pace of one client against one tenant: how many requests may be in flight, and when to wait.
+
+Every thread that sends through one transport shares one ``Pacer``:
+
+- It starts at a moderate number of requests in flight and adds one each time
+  that many answers came back clean (additive increase), up to the ceiling
+  (a module's ``concurrency``).
+- A 429 halves the number (multiplicative decrease, at most once per pause,
+  so a burst of 429s from one overload counts once) and pauses *every*
+  thread until the ``Retry-After`` has passed, so the workers that did not
+  get the 429 do not walk into the same limit.
+- Waiting on the rate limit never fails a run while the wait budget lasts;
+  past it, :meth:`throttled` raises with the time waited and the option to raise.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+import time
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+
+DEFAULT_CEILING = 16
+DEFAULT_START = 4
+DEFAULT_WAIT_BUDGET = 300.0
+# A 429 without Retry-After: wait this long.
+DEFAULT_PAUSE = 1.0
+MAX_PAUSE = 60.0
+
+
+class Pacer:
+    def __init__(self, ceiling=DEFAULT_CEILING, start=DEFAULT_START, wait_budget=DEFAULT_WAIT_BUDGET,
+                 clock=time.monotonic, sleep=time.sleep):
+        self.ceiling = max(1, int(ceiling))
+        self.limit = float(min(max(1, int(start)), self.ceiling))
+        self.wait_budget = float(wait_budget)
+        self.clock = clock
+        self.sleep = sleep
+        self.in_flight = 0
+        self.clean = 0
+        self.paused_until = 0.0
+        self.waited = 0.0
+        self.throttle_count = 0
+        self._floor = 0.0
+        self._cond = threading.Condition()
+
+    def acquire(self):
+        """Wait for a free place and for any pause to end."""
+        served = 0.0
+        with self._cond:
+            while True:
+                target = self.paused_until
+                pause = target - max(self.clock(), served)
+                if pause > 0 and target > served:
+                    # Sleep outside the lock so other threads can see (and extend) the same pause.
+                    self._cond.release()
+                    try:
+                        self.sleep(pause)
+                    finally:
+                        self._cond.acquire()
+                    served = target
+                    continue
+                if self.in_flight < int(self.limit):
+                    self.in_flight += 1
+                    return
+                self._cond.wait(0.5)
+
+    def release(self):
+        """A clean answer (or one that says nothing about our pace): maybe one more in flight."""
+        with self._cond:
+            self.in_flight = max(0, self.in_flight - 1)
+            self.clean += 1
+            if self.clean >= int(self.limit) and self.limit < self.ceiling:
+                self.limit += 1
+                self.clean = 0
+            self._floor = 0.0
+            self._cond.notify_all()
+
+    def abandon(self):
+        """The request never got an answer: free its place, learn nothing."""
+        with self._cond:
+            self.in_flight = max(0, self.in_flight - 1)
+            self._cond.notify_all()
+
+    def throttled(self, retry_after=None):
+        """A 429: cut the pace, pause everyone; raises ApiError once the wait budget is spent."""
+        with self._cond:
+            self.in_flight = max(0, self.in_flight - 1)
+            self.throttle_count += 1
+            now = self.clock()
+            # Retry-After when given; else a second. Either way at least a floor that doubles while 429s
+            # keep coming without a clean answer, so "Retry-After: 0" cannot make us spin.
+            pause = float(retry_after) if retry_after is not None else DEFAULT_PAUSE
+            pause = min(max(pause, self._floor), MAX_PAUSE)
+            new_until = now + pause
+            if now >= self.paused_until:
+                # The first 429 of this overload: cut once. Later ones from the same burst arrive while paused.
+                self.limit = max(1.0, self.limit / 2)
+                self.clean = 0
+                self._floor = min(max(self._floor * 2, 0.05), MAX_PAUSE)
+            if new_until > self.paused_until:
+                self.waited += new_until - max(now, self.paused_until)
+                self.paused_until = new_until
+            self._cond.notify_all()
+            if self.waited > self.wait_budget:
+                raise ApiError("rate limited (HTTP 429) %d times; waited %.0f s in all, past the wait budget of "
+                               "%.0f s: raise rate_limit_wait, or lower concurrency" % (
+                                   self.throttle_count, self.waited, self.wait_budget), status=429)
