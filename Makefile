@@ -18,7 +18,7 @@ export PATH := $(BIN):$(PATH)
 help:
 	@echo "make demo   - set up .venv, start the simulator, run the example playbooks, show what changed"
 	@echo "make test   - sanity, unit, integration and ansible-lint; non-zero exit on any failure"
-	@echo "make perf   - benchmarks against the simulator (prints figures)"
+	@echo "make perf   - benchmarks against the simulator, local and WAN profile (prints figures beside floors)"
 	@echo "make reliability - the full fault, interruption, bad-input and secrets suite (make test runs a short one)"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -81,6 +81,7 @@ test-matrix: collection-link
 
 perf: collection-link
 	$(BIN)/python -m tests.perf.bench_enrolment
+	$(BIN)/python -m tests.perf.bench_wan
 
 clean:
 	rm -rf .build $(VENV) .pytest_cache

@@ -5,9 +5,11 @@
 
 Every thread that sends through one transport shares one ``Pacer``:
 
-- It starts at a moderate number of requests in flight and adds one each time
-  that many answers came back clean (additive increase), up to the ceiling
-  (a module's ``concurrency``).
+- It starts at a moderate number of requests in flight and, until the first
+  429, adds one per clean answer (so it doubles every round trip, as TCP's
+  slow start does); after a 429 it adds one each time that many answers came
+  back clean (additive increase). Never above the ceiling (a module's
+  ``concurrency``).
 - A 429 halves the number (multiplicative decrease, at most once per pause,
   so a burst of 429s from one overload counts once) and pauses *every*
   thread until the ``Retry-After`` has passed, so the workers that did not
@@ -26,7 +28,7 @@ import time
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 
 DEFAULT_CEILING = 16
-DEFAULT_START = 4
+DEFAULT_START = 8
 DEFAULT_WAIT_BUDGET = 300.0
 # A 429 without Retry-After: wait this long.
 DEFAULT_PAUSE = 1.0
@@ -46,6 +48,7 @@ class Pacer:
         self.paused_until = 0.0
         self.waited = 0.0
         self.throttle_count = 0
+        self.slow_start = True
         self._floor = 0.0
         self._cond = threading.Condition()
 
@@ -75,7 +78,7 @@ class Pacer:
         with self._cond:
             self.in_flight = max(0, self.in_flight - 1)
             self.clean += 1
-            if self.clean >= int(self.limit) and self.limit < self.ceiling:
+            if self.limit < self.ceiling and (self.slow_start or self.clean >= int(self.limit)):
                 self.limit += 1
                 self.clean = 0
             self._floor = 0.0
@@ -102,12 +105,13 @@ class Pacer:
                 # The first 429 of this overload: cut once. Later ones from the same burst arrive while paused.
                 self.limit = max(1.0, self.limit / 2)
                 self.clean = 0
+                self.slow_start = False
                 self._floor = min(max(self._floor * 2, 0.05), MAX_PAUSE)
             if new_until > self.paused_until:
                 self.waited += new_until - max(now, self.paused_until)
                 self.paused_until = new_until
             self._cond.notify_all()
             if self.waited > self.wait_budget:
-                raise ApiError("rate limited (HTTP 429) %d times; waited %.0f s in all, past the wait budget of "
-                               "%.0f s: raise rate_limit_wait, or lower concurrency" % (
-                                   self.throttle_count, self.waited, self.wait_budget), status=429)
+                raise ApiError("rate limited (HTTP 429) %d times; waited %g s in all, past the wait budget of "
+                               "%g s: raise rate_limit_wait, or lower concurrency" % (
+                                   self.throttle_count, round(self.waited, 1), self.wait_budget), status=429)

@@ -69,9 +69,10 @@ options:
   concurrency:
     description:
       - The most requests in flight at once (writes, and the pages of the device list).
-      - The module finds the tenant's pace itself. It starts at 4, adds one each time that many answers came back
-        clean, and halves on a rate-limit answer (HTTP 429), when every request pauses for C(Retry-After). So
-        this is a ceiling; lower it to be gentler on a shared tenant. See also O(rate_limit_wait).
+      - The module finds the tenant's pace itself. It starts at 8 requests in flight and adds one per clean answer
+        until the first rate-limit answer (HTTP 429); that halves it and pauses every request for C(Retry-After),
+        and from then on it adds one each time that many answers came back clean. So this is a ceiling; lower it to
+        be gentler on a shared tenant. See also O(rate_limit_wait).
     type: int
     default: 16
   allow_partial:

@@ -32,15 +32,28 @@ def pacer(**kwargs):
     return Pacer(clock=clock, sleep=clock.sleep, **kwargs), clock
 
 
-def test_grows_by_one_per_window_of_clean_answers_up_to_the_ceiling():
-    pace, unused_clock = pacer(ceiling=6, start=2)
+def test_slow_start_then_one_more_per_window_of_clean_answers_up_to_the_ceiling():
+    pace, unused_clock = pacer(ceiling=40, start=2)
     seen = []
-    for _round in range(40):
+    for _round in range(6):
         pace.acquire()
         pace.release()
         seen.append(int(pace.limit))
-    assert seen[:6] == [2, 3, 3, 3, 4, 4]
-    assert max(seen) == 6 and seen[-1] == 6
+    assert seen == [3, 4, 5, 6, 7, 8]  # one more per clean answer: doubling every round trip
+    pace.acquire()
+    pace.throttled(retry_after=0)
+    assert pace.limit == 4
+    seen = []
+    for _round in range(30):
+        pace.acquire()
+        pace.release()
+        seen.append(int(pace.limit))
+    assert seen[:10] == [4, 4, 4, 5, 5, 5, 5, 5, 6, 6]  # after a 429: one more per window
+    capped, unused_clock = pacer(ceiling=6, start=2)
+    for _round in range(40):
+        capped.acquire()
+        capped.release()
+    assert capped.limit == 6
 
 
 def test_a_429_halves_the_pace_once_per_overload_and_pauses_everyone():
