@@ -17,6 +17,7 @@ import time
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked, normalise
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES, max_deletes_allowed
 
 try:
     from concurrent.futures import ThreadPoolExecutor
@@ -84,6 +85,23 @@ def plan(desired, current, purge=False, purge_groups=None, recreate=False):
                 ops.append({"action": "delete", "email": device["email"], "device_id": device["id"],
                             "reason": "not in the list"})
     return ops
+
+
+def purge_guard(ops, current, desired_count, purge_groups, max_deletes):
+    """Refuse a purge that deletes more than the user can have meant; nothing is written before this passes."""
+    scope = set(purge_groups or [])
+    in_scope = sum(1 for d in current if scope.intersection(d.get("groups") or []))
+    deletes = sum(1 for op in ops if op["action"] == "delete")
+    allowed = max_deletes_allowed(max_deletes, in_scope)
+    if desired_count == 0 and deletes and allowed is not None:
+        raise ValueError("devices: the list is empty and purge is true, which would delete all %d device(s) in "
+                         "purge_groups (%s); an empty list is most often a misspelt inventory group or file. To empty "
+                         "these groups on purpose, set max_deletes: all" % (deletes, ", ".join(sorted(scope))))
+    if allowed is not None and deletes > allowed:
+        raise ValueError("max_deletes: the purge would delete %d of the %d device(s) in purge_groups, more than "
+                         "max_deletes %s allows (%d); nothing was changed. Check the list, or raise max_deletes "
+                         "(a count, a percentage, or all)" % (deletes, in_scope, max_deletes or DEFAULT_MAX_DELETES,
+                                                             allowed))
 
 
 def apply_to_model(current, ops):

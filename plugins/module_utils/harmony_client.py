@@ -41,6 +41,16 @@ _PATH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DEFAULT_TOKEN_TTL = 600.0
 
 
+def known_filters(filters, allowed, call):
+    """The filters with a value; anything outside ``allowed`` is refused (a server that silently ignored an
+    unknown filter would return everything)."""
+    filters = dict((k, v) for k, v in (filters or {}).items() if v not in (None, ""))
+    unknown = set(filters) - allowed
+    if unknown:
+        raise ValueError("%s filters not in the API guide: %s" % (call, ", ".join(sorted(unknown))))
+    return filters
+
+
 def path_id(value, field):
     """An id that is safe to put in a URL path: no '/', '..', '?' or '%' can get through."""
     text = str(value).strip() if value is not None else ""
@@ -260,12 +270,19 @@ class HarmonyMobileClient:
             raise
 
     def list_devices(self, filters=None, max_items=None):
-        filters = dict((k, v) for k, v in (filters or {}).items() if v not in (None, ""))
-        unknown = set(filters) - DOCUMENTED_DEVICE_FILTERS
-        if unknown:
-            raise ValueError("device_status filters not in the API guide: %s" % ", ".join(sorted(unknown)))
+        filters = known_filters(filters, DOCUMENTED_DEVICE_FILTERS, "device_status")
         filters["format"] = "json"
         return self.paginate(API_ROOT + "/v1/device_status/", filters, max_items=max_items)
+
+    def device_count(self, filters=None):
+        """How many devices match, from one small page's ``total_count`` (or by reading them all)."""
+        filters = known_filters(filters, DOCUMENTED_DEVICE_FILTERS, "device_status")
+        objects, meta = paging.split_page(self.request("GET", API_ROOT + "/v1/device_status/",
+                                                       params=dict(filters, format="json", limit=1, offset=0)))
+        total = meta.get("total_count")
+        if isinstance(total, int) or (isinstance(total, str) and total.isdigit()):
+            return int(total)
+        return len(list(self.list_devices(filters))) if objects else 0
 
     def devices_with_email(self, email):
         """Every device of one user, whatever the case of the stored e-mail. Reads the whole list: the guide
@@ -381,10 +398,7 @@ class HarmonyMobileClient:
 
     # ---- alerts and audits (calls 13, 19) ---------------------------------
     def log_entries(self, kind, filters=None, max_items=None):
-        filters = dict((k, v) for k, v in (filters or {}).items() if v not in (None, ""))
-        unknown = set(filters) - DOCUMENTED_LOG_FILTERS[kind]
-        if unknown:
-            raise ValueError("%s filters not in the API guide: %s" % (kind, ", ".join(sorted(unknown))))
+        filters = known_filters(filters, DOCUMENTED_LOG_FILTERS[kind], kind)
         return self.paginate("%s/v3/%s/" % (API_ROOT, kind), filters, max_items=max_items)
 
 

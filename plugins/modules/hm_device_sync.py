@@ -51,9 +51,18 @@ options:
     type: bool
     default: false
   purge_groups:
-    description: The groups that O(purge) may delete devices from. Required when O(purge=true).
+    description: The groups that O(purge) may delete devices from. Required when O(purge=true), refused without it.
     type: list
     elements: str
+  max_deletes:
+    description:
+      - The most devices one run may delete with O(purge=true), checked against the plan before anything is
+        written (in check mode too). A count (V(25)), a percentage of the devices in O(purge_groups) (V(20%);
+        a percentage never blocks fewer than 5 deletes), or V(all).
+      - With O(purge=true) an empty desired list (often a misspelt inventory group or file) is refused unless
+        this is V(all).
+    type: str
+    default: "20%"
   recreate:
     description:
       - Delete and re-add devices that drifted from the list. The device loses its registration and must
@@ -148,6 +157,7 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
+from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING
 
@@ -194,6 +204,7 @@ class DeviceSyncModule(HarmonyMobileModule):
                 send_reg_email=dict(type="bool"),
                 send_reg_sms=dict(type="bool"),
                 concurrency=dict(type="int", default=DEFAULT_CEILING),
+                max_deletes=dict(type="str", default=DEFAULT_MAX_DELETES),
                 allow_partial=dict(type="bool", default=False),
             ),
             required_if=[("purge", True, ("purge_groups",))],
@@ -203,6 +214,9 @@ class DeviceSyncModule(HarmonyMobileModule):
         concurrency = self.params["concurrency"]
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise ValueError("concurrency: %r must be between 1 and %d" % (concurrency, MAX_CONCURRENCY))
+        if self.params["purge_groups"] and not self.params["purge"]:
+            raise ValueError("purge_groups: %s is only used with purge: true; without it nothing is deleted" % (
+                ", ".join(self.params["purge_groups"])))
         default_groups = devices.validate_groups(self.params["default_groups"], "default_groups")
         raw = [("devices[%d]" % i, item) for i, item in enumerate(self.params["devices"])]
         if self.params["devices_file"]:
@@ -227,6 +241,8 @@ class DeviceSyncModule(HarmonyMobileModule):
         current = [devices.normalise(d) for d in self.client.with_groups(list(self.client.list_devices()))]
         ops = device_sync.plan(entries, current, self.params["purge"], self.params["purge_groups"],
                                self.params["recreate"])
+        if self.params["purge"]:
+            device_sync.purge_guard(ops, current, len(entries), self.params["purge_groups"], self.params["max_deletes"])
         writes = [op for op in ops if op["action"] in device_sync.WRITE_ACTIONS]
         self.result["changed"] = bool(writes)
         after_model = device_sync.apply_to_model(current, ops)

@@ -37,12 +37,22 @@ options:
     type: str
   state:
     description:
-      - V(present) creates or updates the group; V(absent) deletes it.
+      - V(present) creates or updates the group; V(absent) deletes the group named O(name), and only that one
+        (O(new_name) and O(parent) are refused with it).
       - A group that still has sub-groups is not deleted; delete or move them first (the
         M(secops.mobile_security.hm_group_hierarchy) module orders this for you).
+      - A group that still holds devices is not deleted unless O(force=true); the error says how many.
     type: str
     choices: [present, absent]
     default: present
+  force:
+    description:
+      - With O(state=absent), delete the group even though devices are still in it.
+      - B(What the service does with those devices is not documented:) it may move them to C(ALL) or delete
+        them. Move them first (M(secops.mobile_security.hm_device_sync)) unless you accept either.
+      - Sub-groups are never deleted by this option.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - secops.mobile_security.attributes
   - ansible.builtin.action_common_attributes
@@ -121,9 +131,18 @@ class GroupModule(HarmonyMobileModule):
             parent=dict(type="str"),
             new_name=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
+            force=dict(type="bool", default=False),
         ))
 
     def execute(self):
+        if self.params["state"] == "absent":
+            # A delete acts on the group the task names, never on one found through another option.
+            for option in ("new_name", "parent"):
+                if self.params[option] is not None:
+                    raise ValueError("%s: %r cannot be used with state=absent, which deletes only the group named "
+                                     "in name (%r)" % (option, self.params[option], self.params["name"]))
+        elif self.params["force"]:
+            raise ValueError("force: applies only to state=absent")
         name = validate_name(self.params["name"])
         new_name = self.params["new_name"]
         if new_name is not None:
@@ -150,8 +169,13 @@ class GroupModule(HarmonyMobileModule):
             return
         children = tree.children(current["id"])
         if children:
-            raise ValueError("name: group %r still has sub-groups (%s); delete or move them first" % (
-                current["name"], ", ".join(c["name"] for c in children)))
+            raise ValueError("name: group %r still has %d sub-group(s) (%s); delete or move them first" % (
+                current["name"], len(children), ", ".join(c["name"] for c in children)))
+        held = self.client.device_count({"groups__in": str(current["id"])})
+        if held and not self.params["force"]:
+            raise ValueError("name: group %r still holds %d device(s); move them first, or set force: true to delete "
+                             "it anyway (the service may move those devices to ALL or delete them)" % (
+                                 current["name"], held))
         self.result["changed"] = True
         self.set_diff(before, None)
         if not self.check_mode:

@@ -33,7 +33,21 @@ options:
   prune:
     description:
       - Delete every group that is not in O(tree) (except C(ALL)), deepest first.
-      - Devices in a deleted group stay in the tenant; they lose that group membership.
+      - Refused, before anything is written, when it would delete more groups than O(max_deletes) allows, when
+        O(tree) is empty (unless O(max_deletes=all)), or when a group to delete still holds devices (unless
+        O(force=true)).
+    type: bool
+    default: false
+  max_deletes:
+    description:
+      - The most groups one run may prune; a count (V(3)), a percentage of the tenant's groups other than
+        C(ALL) (V(20%); a percentage never blocks fewer than 5 deletes), or V(all).
+    type: str
+    default: "20%"
+  force:
+    description:
+      - Prune groups even though devices are still in them. B(What the service does with those devices is not
+        documented:) it may move them to C(ALL) or delete them.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -89,6 +103,7 @@ diff:
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import group_tree
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES, max_deletes_allowed
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
 SUMMARY_KEYS = {"create": "created", "move": "moved", "delete": "deleted"}
@@ -99,12 +114,16 @@ class GroupHierarchyModule(HarmonyMobileModule):
         super(GroupHierarchyModule, self).__init__(dict(
             tree=dict(type="list", elements="raw", required=True),
             prune=dict(type="bool", default=False),
+            max_deletes=dict(type="str", default=DEFAULT_MAX_DELETES),
+            force=dict(type="bool", default=False),
         ))
 
     def execute(self):
         desired = group_tree.flatten(self.params["tree"])
         current = self.client.list_groups()
         ops = group_tree.plan(current, desired, prune=self.params["prune"])
+        if self.params["prune"]:
+            self.prune_guard(ops, current, desired)
         self.result["operations"] = ops
         self.result["summary"] = dict((key, sum(1 for o in ops if o["op"] == op)) for op, key in SUMMARY_KEYS.items())
         self.result["changed"] = bool(ops)
@@ -118,6 +137,30 @@ class GroupHierarchyModule(HarmonyMobileModule):
         after = self.client.list_groups()
         self.set_diff({"paths": before_paths}, {"paths": group_tree.paths(after)})
         self.result["groups"] = self.describe_all(after)
+
+    def prune_guard(self, ops, current, desired):
+        """Refuse a prune the user cannot have meant, before any write (and in check mode)."""
+        deletes = [op["name"] for op in ops if op["op"] == "delete"]
+        if not deletes:
+            return
+        existing = len(current) - 1  # ALL is never deleted
+        allowed = max_deletes_allowed(self.params["max_deletes"], existing)
+        if not desired and allowed is not None:
+            raise ValueError("tree: empty with prune: true, which would delete all %d group(s); to do that on "
+                             "purpose, set max_deletes: all" % len(deletes))
+        if allowed is not None and len(deletes) > allowed:
+            raise ValueError("max_deletes: the prune would delete %d of the %d group(s) (%s), more than max_deletes "
+                             "%s allows (%d); nothing was changed" % (len(deletes), existing, ", ".join(deletes[:10]),
+                                                                      self.params["max_deletes"], allowed))
+        if self.params["force"]:
+            return
+        ids = dict((g["name"], g["id"]) for g in group_tree.GroupTree(current).by_id.values())
+        held = [(name, self.client.device_count({"groups__in": str(ids[name])})) for name in deletes]
+        held = [(name, count) for name, count in held if count]
+        if held:
+            raise ValueError("prune: these groups still hold devices: %s; move the devices first, or set force: true "
+                             "to prune anyway (the service may move those devices to ALL or delete them)" % ", ".join(
+                                 "%s (%d)" % pair for pair in held))
 
     def apply(self, ops, current):
         # Ids are resolved as we go: a create's id is needed by its children's ops.

@@ -65,3 +65,9 @@ def test_hierarchy_under_20_percent_faults_and_short_token_ttl(sim, tmp_path):
     sim.faults(rate_429=0, rate_500=0, rate_502=0, rate_503=0, rate_drop=0, rate_drop_after_write=0)
     names = [g["name"] for g in sim.api("GET", "/app/SBM/external_api/v1/groups/", params={"limit": 500})["objects"]]
     assert len(names) == len(set(names)) == 1 + 3 + 9 + 18
+
+
+def test_group_deletes_act_only_on_the_named_group_and_refuse_groups_with_devices(sim):
+    result = run_playbook(os.path.join(REPO_ROOT, "tests", "integration", "targets", "group_guards.yml"), sim)
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert [g["name"] for g in sim.api("GET", "/app/SBM/external_api/v1/groups/")["objects"]] == ["ALL"]
