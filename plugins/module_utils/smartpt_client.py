@@ -21,6 +21,9 @@ PLATFORM_PATHS = dict(ENDPOINT_PLATFORMS, **USER_PLATFORMS)
 
 ENDPOINT_ACTIONS = ("isolate", "releaseisolate", "status")
 USER_ACTIONS = ("AzureADBlock", "AzureADUnblock", "AzureADStatus", "AzureADSreport")
+# Sending these twice does something twice (a second audit report); every other action is a state or a read,
+# so repeating it after an answer in doubt is harmless.
+NOT_IDEMPOTENT_ACTIONS = frozenset(("AzureADSreport",))
 
 
 def actions_for(platform):
@@ -48,11 +51,15 @@ class SmartptClient:
         body = {"action": action, "Email": requester_email, target_field(platform): target}
         path = PLATFORM_PATHS[platform]
         try:
-            status, answer = self.transport.send("POST", path, json_body=body,
-                                                 headers={"x-sha256": self._company_key}, idempotent=True)
+            status, answer = self.transport.send("POST", path, json_body=body, headers={"x-sha256": self._company_key},
+                                                 idempotent=action not in NOT_IDEMPOTENT_ACTIONS)
         except ApiError as err:
             if err.status == 401:
                 raise ApiError("SmartPT rejected the company key (Unauthorized)", "POST", path, 401, err.body)
+            if err.ambiguous:
+                raise ApiError("%s for %s may or may not have been sent (%s); it is not sent again automatically, "
+                               "check before you repeat it" % (action, target, err.message), "POST", path, err.status,
+                               err.body, ambiguous=True)
             raise
         return normalise_answer(status, answer)
 

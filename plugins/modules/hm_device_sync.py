@@ -118,7 +118,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 summary:
-  description: How many devices were added, deleted, recreated, left drifted, unchanged and failed.
+  description: How many devices were added, deleted, recreated (successful writes only), left drifted,
+    unchanged and failed.
   returned: always
   type: dict
   sample: {added: 12, deleted: 1, recreated: 0, drifted: 2, unchanged: 480, failed: 0}
@@ -144,9 +145,14 @@ total_before:
   returned: always
   type: int
 total_after:
-  description: Devices in the tenant after the run (predicted in check mode).
+  description: Devices in the tenant after the run, counting only the writes that succeeded (in check mode, the
+    plan's prediction; see RV(predicted)).
   returned: always
   type: int
+predicted:
+  description: True in check mode, where RV(summary), RV(total_after) and the diff are the plan, not what happened.
+  returned: always
+  type: bool
 '''
 
 import csv
@@ -173,13 +179,17 @@ MAX_CONCURRENCY = 32
 def read_devices_file(path):
     if not os.path.isfile(path):
         raise ValueError("devices_file: %r does not exist or is not a file" % path)
-    with open(path) as handle:
+    # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
+    with open(path, encoding="utf-8-sig") as handle:
         text = handle.read()
     if path.lower().endswith(".csv"):
-        rows = list(csv.DictReader(text.splitlines()))
-        if rows and "email" not in rows[0]:
-            raise ValueError("devices_file: %r has no 'email' column (header must be email,name,number,groups)" % path)
-        return [dict((k.strip(), (v or "").strip() or None) for k, v in row.items() if k) for row in rows]
+        reader = csv.reader(text.splitlines())
+        header = [column.strip().lower() for column in next(reader, [])]
+        if "email" not in header:
+            raise ValueError("devices_file: %r has no 'email' column (header must be email,name,number,groups; "
+                             "found %s)" % (path, ", ".join(repr(c) for c in header) or "nothing"))
+        return [dict((key, (value or "").strip() or None) for key, value in zip(header, row) if key)
+                for row in reader if any(cell.strip() for cell in row)]
     try:
         data = json.loads(text) if path.lower().endswith(".json") or not HAS_YAML else yaml.safe_load(text)
     except Exception as err:
@@ -244,13 +254,6 @@ class DeviceSyncModule(HarmonyMobileModule):
         if self.params["purge"]:
             device_sync.purge_guard(ops, current, len(entries), self.params["purge_groups"], self.params["max_deletes"])
         writes = [op for op in ops if op["action"] in device_sync.WRITE_ACTIONS]
-        self.result["changed"] = bool(writes)
-        after_model = device_sync.apply_to_model(current, ops)
-        self.result["total_before"] = len(current)
-        self.result["total_after"] = len(after_model)
-        self.set_diff(
-            {"count": len(current), "devices": sorted(op["email"] for op in writes if op["action"] != "add")},
-            {"count": len(after_model), "devices": sorted(op["email"] for op in writes if op["action"] != "delete")})
         drifted = [op for op in ops if op["action"] == "drift"]
         if drifted:
             self.module.warn("%d device(s) differ from the list and were left as they are (recreate=false): %s" % (
@@ -262,9 +265,20 @@ class DeviceSyncModule(HarmonyMobileModule):
                     for op in ops if op["action"] in ("add", "recreate") and op.get("result") == "ok"]
             self.result["duplicates_removed"] = device_sync.verify_adds(
                 self.client, adds, device_sync.settle_seconds(self.transport))
+        # What happened: in check mode the plan, otherwise only the writes that succeeded.
+        done = [op for op in ops if op["action"] not in device_sync.WRITE_ACTIONS or op.get("result", "ok") == "ok"]
+        done_writes = [op for op in done if op["action"] in device_sync.WRITE_ACTIONS]
+        after_model = device_sync.apply_to_model(current, done)
+        self.result["changed"] = bool(done_writes)
+        self.result["predicted"] = self.check_mode
+        self.result["total_before"] = len(current)
+        self.result["total_after"] = len(after_model)
+        self.set_diff(
+            {"count": len(current), "devices": sorted(op["email"] for op in done_writes if op["action"] != "add")},
+            {"count": len(after_model), "devices": sorted(op["email"] for op in done_writes if op["action"] != "delete")})
         reported = [self.public(op) for op in ops if op["action"] != "unchanged"]
         failed = [op for op in reported if op.get("result") == "failed"]
-        summary = device_sync.summarise(ops)
+        summary = device_sync.summarise(done)
         summary["failed"] = len(failed)
         self.result["summary"] = summary
         self.result["devices"] = reported
