@@ -42,7 +42,9 @@ options:
     env:
       - name: HM_CLIENT_ID
   access_key:
-    description: API access key.
+    description:
+      - API access key. May be a template, for example a C(lookup()) or a vaulted variable; so may
+        O(gateway_url), O(client_id) and O(proxy_url).
     type: str
     required: true
     env:
@@ -144,13 +146,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._cache[cache_key] = found
         self.populate(found)
 
+    def templated_option(self, name):
+        """An option that may be a template (a lookup of a secret, a vaulted variable), rendered."""
+        value = self.get_option(name)
+        if isinstance(value, str) and self.templar.is_template(value):
+            value = self.templar.template(value)
+        return value
+
     def fetch(self):
         """Devices (normalised) and each group's full path, from the API."""
+        transport = None
         try:
-            transport = HttpTransport(self.get_option("gateway_url"), validate_certs=self.get_option("validate_certs"),
-                                      timeout=self.get_option("timeout"), proxy_url=self.get_option("proxy_url"),
+            transport = HttpTransport(self.templated_option("gateway_url"),
+                                      validate_certs=self.get_option("validate_certs"),
+                                      timeout=self.get_option("timeout"), proxy_url=self.templated_option("proxy_url"),
                                       retry_policy=RetryPolicy(retries=self.get_option("retries")))
-            client = HarmonyMobileClient(transport, self.get_option("client_id"), self.get_option("access_key"))
+            client = HarmonyMobileClient(transport, self.templated_option("client_id"),
+                                         self.templated_option("access_key"))
             filters = {}
             if self.get_option("risk"):
                 filters["risk_in"] = ",".join(str(codes.risk_code(v, "risk")) for v in self.get_option("risk"))
@@ -162,6 +174,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             found = [devices.normalise(d) for d in client.with_groups(list(client.list_devices(filters)), groups)]
         except (ApiError, ValueError) as err:
             raise AnsibleParserError("hm_devices inventory: %s" % err)
+        finally:
+            if transport is not None:
+                transport.close()
         for device in found:
             device["group_paths"] = sorted(paths.get(str(i), str(i)) for i in device["group_ids"])
         return found

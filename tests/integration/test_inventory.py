@@ -86,3 +86,18 @@ def test_inventory_filters_and_bad_credentials(sim, tmp_path):
                              "--list"], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert "authentication failed" in " ".join(result.stderr.split())  # older cores wrap warnings
     assert "wrong-secret-123456" not in result.stderr + result.stdout
+
+
+def test_credentials_from_a_lookup_are_templated_not_sent_literally(sim, tmp_path):
+    sim.seed(devices=5, rng_seed=3)
+    config = tmp_path / "hm.yml"
+    config.write_text("plugin: secops.mobile_security.hm_devices\nhostname: id\n"
+                      "client_id: \"{{ lookup('ansible.builtin.env', 'MY_HM_ID') }}\"\n"
+                      "access_key: \"{{ lookup('ansible.builtin.env', 'MY_HM_SECRET') }}\"\n")
+    env = ansible_env(sim, {"MY_HM_ID": "sim-client-id", "MY_HM_SECRET": "sim-access-key-0123456789"})
+    for key in ("HM_CLIENT_ID", "HM_ACCESS_KEY"):
+        env.pop(key, None)
+    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i", str(config),
+                             "--list"], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(json.loads(result.stdout)["_meta"]["hostvars"]) == 5
