@@ -127,3 +127,24 @@ def test_first_read_from_a_time_window_then_by_cursor_and_severities_as_a_string
         assert [e["hm_alert"]["id"] for e in events] == [ids[2], later[0]], shape
         assert all(e["hm_alert"]["severity_level"] == "high" for e in events)
         assert open(tmp_path / "cursor").read() == str(later[0])
+
+
+def test_first_start_at_latest_reads_two_small_pages_not_the_history(sim, tmp_path):
+    sim.seed(alerts=750, rng_seed=8)
+
+    async def scenario():
+        queue = asyncio.Queue()
+        sim.reset_stats()
+        task = asyncio.ensure_future(hm_alerts.main(queue, source_args(sim, tmp_path, start="latest")))
+        while not (tmp_path / "cursor").exists():
+            await asyncio.sleep(0.05)
+        first_read = sim.stats()["by_route"].get("GET /app/sbm/external_api/v3/alert", 0)
+        new = add_alerts(sim, "High")
+        events = await collect(queue, 1)
+        task.cancel()
+        return first_read, new, events
+
+    first_read, new, events = asyncio.run(scenario())
+    assert first_read <= 2
+    assert open(tmp_path / "cursor").read() == str(new[0])
+    assert [e["hm_alert"]["id"] for e in events] == new

@@ -158,3 +158,10 @@ def test_missing_settings_are_logged(ossec):
     (ossec / "etc" / "smartpt.json").write_text(json.dumps({"api_url": "https://x"}))
     assert ar.main(["isolate", "042"], io.StringIO(""), io.StringIO()) == 2
     assert "lack company_key" in log_text(ossec)
+
+
+def test_an_error_status_inside_an_http_200_is_a_failure(ossec):
+    opener, calls = make_opener(FakeResponse(200, {"statusCode": 404, "body": {"message": "Agent not found"}}))
+    assert ar.main(["isolate", "042"], io.StringIO(""), io.StringIO(), opener=opener, sleep=lambda s: None) == 1
+    assert len(calls) == 1
+    assert "isolate agent 042: HTTP 404 Agent not found (FAILED)" in log_text(ossec)

@@ -126,7 +126,11 @@ def check_keys(message, agent_id, stdin, stdout):
 
 
 def call_smartpt(settings, action, agent_id, opener=urllib.request.urlopen, sleep=time.sleep):
-    """POST the action; returns (HTTP status, message). Retries 429/5xx up to three times."""
+    """POST the action; returns (status, message). Retries 429/5xx up to three times.
+
+    The status is the answer's own ``statusCode`` when it carries one (SmartPT relays the vendor's
+    error inside an HTTP 200), else the HTTP status.
+    """
     body = json.dumps({"action": action, "Email": settings["requester_email"], "agent_id": agent_id}).encode()
     url = settings["api_url"].rstrip("/") + "/wazuh/agents"
     context = None
@@ -138,7 +142,8 @@ def call_smartpt(settings, action, agent_id, opener=urllib.request.urlopen, slee
             "Content-Type": "application/json", "x-sha256": settings["company_key"]})
         try:
             with opener(request, timeout=float(settings.get("timeout", 15)), context=context) as response:
-                return response.status, _message(response.read())
+                raw = response.read()
+                return _body_status(raw) or response.status, _message(raw)
         except urllib.error.HTTPError as err:
             last = (err.code, _message(err.read()))
             if err.code not in RETRY_STATUSES:
@@ -147,6 +152,14 @@ def call_smartpt(settings, action, agent_id, opener=urllib.request.urlopen, slee
             last = (None, str(getattr(err, "reason", err)))
         sleep(min(8, 0.5 * 2 ** attempt))
     return last
+
+
+def _body_status(raw):
+    try:
+        data = json.loads(raw or b"{}")
+        return int(data.get("statusCode")) if isinstance(data, dict) and data.get("statusCode") is not None else None
+    except (ValueError, TypeError):
+        return None
 
 
 def _message(raw):

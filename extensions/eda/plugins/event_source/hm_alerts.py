@@ -109,8 +109,7 @@ class AlertPoller:
             entries, newest = log_entries.read(self.client, "alert", alert_shapes.window_filters(self.updated_from, None),
                                                keep=alert_shapes.window_matcher(self.updated_from, None))
         elif self.cursor is None and self.start == "latest":
-            _entries, newest = log_entries.read(self.client, "alert", {})
-            return [], newest or 0
+            return [], self.client.newest_log_id("alert") or 0
         else:
             entries, newest = log_entries.read(self.client, "alert", {}, self.cursor)
         fresh = [alert_shapes.normalise(a) for a in entries if log_entries.entry_id(a) is not None and
