@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
@@ -109,7 +111,12 @@ class HarmonyMobileModule(ApiModule):
     @property
     def client(self):
         if self._client is None:
-            cache = TokenCache(self.params["token_cache_path"]) if self.params["token_cache"] else None
+            path = self.params["token_cache_path"]
+            # Set in the task without token_cache it would be ignored; from the environment it is only a default.
+            from_env = os.path.expanduser(os.environ.get("HM_TOKEN_CACHE_PATH", ""))
+            if path and not self.params["token_cache"] and os.path.expanduser(path) != from_env:
+                raise ValueError("token_cache_path: %r is only used with token_cache: true" % path)
+            cache = TokenCache(path) if self.params["token_cache"] else None
             self._client = HarmonyMobileClient(self.transport, self.params["client_id"], self.params["access_key"],
                                                token_cache=cache)
         return self._client

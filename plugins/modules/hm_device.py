@@ -154,7 +154,24 @@ class DeviceModule(HarmonyMobileModule):
         )
         self.result["drift"] = []
 
+    def refuse_unused_options(self):
+        """Options that would be accepted and silently ignored are errors instead."""
+        params = self.params
+        if params["state"] == "present":
+            if params["device_id"] is not None:
+                raise ValueError("device_id: %r is only used with state=absent; a device is added by email and name"
+                                 % params["device_id"])
+            if params["send_reg_sms"] and not params["number"]:
+                raise ValueError("send_reg_sms: needs number, the phone the invitation is texted to")
+            return
+        for option in ("number", "groups", "send_reg_email", "send_reg_sms"):
+            if params[option] is not None:
+                raise ValueError("%s: %r is not used with state=absent, which only deletes" % (option, params[option]))
+        if params["recreate"]:
+            raise ValueError("recreate: is not used with state=absent, which only deletes")
+
     def execute(self):
+        self.refuse_unused_options()
         if self.params["state"] == "absent":
             self.ensure_absent()
         else:

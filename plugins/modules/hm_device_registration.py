@@ -40,13 +40,15 @@ options:
     description: The MDM's unique id for the device.
     type: str
   send_reg_email:
-    description: With V(resend), send the invitation by email.
+    description:
+      - With V(resend), send the invitation by email. V(true) when not given.
+      - Refused with the other actions, which send nothing.
     type: bool
-    default: true
   send_reg_sms:
-    description: With V(resend), send the invitation by SMS (the device needs a phone number).
+    description:
+      - With V(resend), send the invitation by SMS (the device needs a phone number). V(false) when not given.
+      - Refused with the other actions, which send nothing.
     type: bool
-    default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
@@ -119,8 +121,8 @@ class DeviceRegistrationModule(HarmonyMobileModule):
                 device_id=dict(type="str"),
                 email=dict(type="str"),
                 mdm_uuid=dict(type="str"),
-                send_reg_email=dict(type="bool", default=True),
-                send_reg_sms=dict(type="bool", default=False),
+                send_reg_email=dict(type="bool"),
+                send_reg_sms=dict(type="bool"),
             ),
             required_one_of=[("device_id", "email", "mdm_uuid")],
             mutually_exclusive=[("device_id", "email", "mdm_uuid")],
@@ -156,6 +158,11 @@ class DeviceRegistrationModule(HarmonyMobileModule):
 
     def execute(self):
         action = self.params["action"]
+        for option in ("send_reg_email", "send_reg_sms"):
+            if self.params[option] is not None and action != "resend":
+                raise ValueError("%s: only used with action=resend; action=%s sends nothing" % (option, action))
+        send_email = self.params["send_reg_email"] is not False
+        send_sms = bool(self.params["send_reg_sms"])
         details, device = self.lookup()
         self.result["device"] = device
         if action == "details":
@@ -171,16 +178,16 @@ class DeviceRegistrationModule(HarmonyMobileModule):
                 raw = self.client.get_device(device["id"])
                 self.result["device"] = devices.normalise(self.client.with_groups([raw])[0]) if raw else {}
             return
-        if not (self.params["send_reg_email"] or self.params["send_reg_sms"]):
+        if not (send_email or send_sms):
             raise ValueError("send_reg_email: with send_reg_sms also false there is nothing to send")
-        if self.params["send_reg_sms"] and not device["number"]:
+        if send_sms and not device["number"]:
             raise ValueError("send_reg_sms: device %s has no phone number" % device["id"])
         if device["status_code"] != USER_NOTIFIED:
             raise ValueError("action: resend only works for devices in user_notified status; device %s is %s" % (
                 device["id"], device["status_name"] or device["status_code"]))
         self.result["changed"] = True
         if not self.check_mode:
-            self.client.resend_invitation(device["id"], self.params["send_reg_email"], self.params["send_reg_sms"])
+            self.client.resend_invitation(device["id"], send_email, send_sms)
 
 
 def main():

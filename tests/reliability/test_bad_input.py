@@ -84,6 +84,47 @@ CASES = [
     ("smartpt_action", {"platform": "mainframe", "agent_id": "1", "email": "soc@example.com", "action": "status"},
      "platform"),
     ("smartpt_action", dict(EP, api_url="http://127.0.0.1:9", action="status", retries=0), "api_url http://127.0.0.1:9"),
+    # Destructive operations act only on what was named, within limits (correctness issue).
+    ("hm_group", {"name": "NoSuchGroup", "new_name": "Existing", "state": "absent"},
+     "new_name: 'Existing' cannot be used with state=absent"),
+    ("hm_group", {"name": "Existing", "parent": "ALL", "state": "absent"}, "parent: 'ALL' cannot be used with state=absent"),
+    ("hm_group", {"name": "Existing", "state": "absent"}, "group 'Existing' still holds 1 device(s)"),
+    ("hm_group", {"name": "Existing", "force": True}, "force: applies only to state=absent"),
+    ("hm_group_hierarchy", {"tree": [], "prune": True}, "tree: empty with prune: true"),
+    ("hm_group_hierarchy", {"tree": ["Other"], "prune": True, "max_deletes": "a few"}, "max_deletes: 'a few'"),
+    ("hm_group_hierarchy", {"tree": ["Other"], "prune": True, "max_deletes": "0"}, "max_deletes: the prune would delete 1"),
+    ("hm_device_sync", {"devices": [], "purge": True, "purge_groups": ["Existing"]},
+     "devices: the list is empty and purge is true"),
+    ("hm_device_sync", {"devices": [{"email": "a@example.com", "name": "A"}], "purge": True,
+                        "purge_groups": ["Existing"], "max_deletes": "0"}, "max_deletes: the purge would delete 1 of the 1"),
+    ("hm_device_sync", {"devices": [{"email": "a@example.com", "name": "A"}], "purge": True,
+                        "purge_groups": ["Existing"], "max_deletes": "150%"}, "max_deletes: '150%'"),
+    ("hm_device_sync", {"devices": [{"email": "a@example.com", "name": "A"}], "purge_groups": ["Existing"]},
+     "purge_groups: Existing is only used with purge: true"),
+    # Options that used to be accepted and silently ignored.
+    ("hm_device", {"email": "a@example.com", "name": "A", "device_id": "1"}, "device_id: '1' is only used with state=absent"),
+    ("hm_device", {"email": "a@example.com", "name": "A", "send_reg_sms": True}, "send_reg_sms: needs number"),
+    ("hm_device", {"email": "seed@example.com", "state": "absent", "number": "+15550000"},
+     "number: '+15550000' is not used with state=absent"),
+    ("hm_device", {"email": "seed@example.com", "state": "absent", "groups": ["Existing"]},
+     "groups: ['Existing'] is not used with state=absent"),
+    ("hm_device", {"email": "seed@example.com", "state": "absent", "send_reg_email": True},
+     "send_reg_email: True is not used with state=absent"),
+    ("hm_device", {"email": "seed@example.com", "state": "absent", "send_reg_sms": False},
+     "send_reg_sms: False is not used with state=absent"),
+    ("hm_device", {"email": "seed@example.com", "state": "absent", "recreate": True},
+     "recreate: is not used with state=absent"),
+    ("hm_device_registration", {"action": "details", "email": "seed@example.com", "send_reg_sms": True},
+     "send_reg_sms: only used with action=resend"),
+    ("hm_device_registration", {"action": "mark_email_sent", "email": "seed@example.com", "send_reg_email": True},
+     "send_reg_email: only used with action=resend"),
+    ("hm_group_info", {"token_cache_path": "/tmp/hm-never-used.json"},
+     "token_cache_path: '/tmp/hm-never-used.json' is only used with token_cache: true"),
+    ("hm_group_info", {"rate_limit_wait": -1}, "rate_limit_wait: must be 0 or more"),
+    ("hm_alert_info", {"updated_from": "yesterday"}, "updated_from: 'yesterday' is not a time"),
+    ("hm_alert_info", {"updated_from": "2026-02-01T00:00:00Z", "updated_to": "2026-01-01T00:00:00Z"},
+     "updated_from: 2026-02-01T00:00:00Z is after updated_to"),
+    ("hm_alert_info", {"severity": [""]}, "severity: '' is not a severity word"),
 ]
 
 
@@ -124,6 +165,8 @@ def test_bad_input_table(sim, tmp_path, report):
     sim.seed(devices=0, groups=["Existing"])
     sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Seed", "email": "seed@example.com"})
     sim.set_device(1, status=1)
+    sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Held", "email": "held@example.com",
+                                                               "groups": ["Existing"]})
     tls = Simulator(str(tmp_path / "tls"), extra_args=["--tls-cert", "--tls-key"])
     os.makedirs(tls.workdir, exist_ok=True)
     cert, key = self_signed(tls.workdir)
