@@ -23,6 +23,7 @@ author:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
+  - secops.mobile_security.device_identity
 options:
   plugin:
     description: Marks this file as a source for this plugin.
@@ -187,9 +188,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         names, seen = [], set()
         for device in found:
             name = str(device.get(key) or device["id"])
-            if name in seen:
+            # By the identity rule Ana@Example.com and ana@example.com are one user: the second gets its id too.
+            if name.lower() in seen:
                 name = "%s-%s" % (name, device["id"])
-            seen.add(name)
+            seen.add(name.lower())
             names.append(name)
         return names
 

@@ -125,30 +125,49 @@ def settle_seconds(transport):
 
 
 def verify_adds(client, adds, settle, sleep=time.sleep):
-    """After writes in doubt: wait for late ones to land, then delete extra copies this run created.
+    """After adds: make concurrent or repeated adds of the same device converge on one copy.
 
-    ``adds``: (email, name, ids the email had before, id this run recorded). A device counts as ours
-    when its email and name match and its id was not there before. Returns the removed ids.
+    ``adds``: (entry, ids that e-mail had when this run read the list, id this run recorded). Another run
+    adding the same devices at the same moment (an AWX schedule overlapping a manual run), or a write in
+    doubt that the service applied anyway, leaves identical copies: same e-mail (any case), name, number
+    and groups, all created since this run's read. Every run applies the same rule on its own: the lowest
+    id stays, the other copies go. Older devices are never touched. Returns the removed ids.
     """
-    if not client.in_doubt_writes or not adds:
+    if not adds:
         return []
-    sleep(settle)
+    if client.in_doubt_writes:
+        sleep(settle)  # a write that got no answer may still land
     by_email = {}
-    for raw in client.list_devices():
+    for raw in client.with_groups(list(client.list_devices())):
         device = normalise(raw)
         by_email.setdefault(email_key(device["email"]), []).append(device)
     removed = []
-    for email, name, known_ids, new_id in adds:
+    for entry, known_ids, _new_id in adds:
         known = set(str(i) for i in known_ids or ())
-        ours = [d for d in by_email.get(email_key(email), []) if d["id"] not in known and d["name"] == name]
-        if len(ours) < 2:
+        copies = [d for d in by_email.get(email_key(entry["email"]), [])
+                  if d["id"] not in known and d["id"] not in removed and not drift(entry, d)
+                  and d["name"] == entry["name"]]
+        if len(copies) < 2:
             continue
-        keep = str(new_id) if any(d["id"] == str(new_id) for d in ours) else min(ours, key=lambda d: int(d["id"]))["id"]
-        for device in ours:
-            if device["id"] != keep:
-                client.delete_device(device["id"])
+        keep = min(copies, key=lambda d: int(d["id"]) if str(d["id"]).isdigit() else float("inf"))["id"]
+        for device in copies:
+            # False: the other run got there first, which is the same outcome.
+            if device["id"] != keep and client.delete_device(device["id"]):
                 removed.append(device["id"])
     return removed
+
+
+def identical_copies(current):
+    """Users holding identical devices (same e-mail, name, number, groups) not yet registered: [[devices], ...]."""
+    groups = {}
+    for device in current:
+        if device.get("status_code") not in (None, -1, 0):
+            continue  # registered: a real phone, not a copy
+        key = (email_key(device["email"]), device.get("name"), device.get("number") or None,
+               tuple(sorted(device.get("groups") or [])))
+        groups.setdefault(key, []).append(device)
+    return [sorted(found, key=lambda d: int(d["id"]) if str(d["id"]).isdigit() else 0)
+            for _key, found in sorted(groups.items()) if len(found) > 1]
 
 
 def summarise(ops):

@@ -124,6 +124,24 @@ def drift(wanted, current):
     return fields
 
 
+def select(found, email, name, additional=False):
+    """The device a task means among one user's ``found`` devices (None: add one), by the identity rule.
+
+    One device: that one, whatever its name (a different name is drift). Several: the one with this name.
+    None of several has it: a further device only when ``additional``; otherwise refused, never guessed.
+    """
+    named = [d for d in found if name is not None and d["name"] == name]
+    if named:
+        return named[0]
+    if additional or not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    raise ValueError("name: %s already has %d devices (%s) and none is named %r; set additional_device: true to "
+                     "add another, or give the name of the one you mean" % (
+                         email, len(found), ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found), name))
+
+
 def keep_unasked(wanted, current):
     """For a recreate: the fields the caller left out keep the existing device's values."""
     merged = dict(wanted)

@@ -14,7 +14,6 @@ short_description: Add or delete one Harmony Mobile device
 version_added: "1.0.0"
 description:
   - Adds a device (a user's phone or tablet) to the Harmony Mobile tenant, or deletes it.
-  - A device is identified by O(email), and by O(name) as well when a user has several devices.
   - The API has no update call. When the device exists but differs from what is asked (name, number, groups),
     the module reports the drift in RV(drift) and changes nothing, unless O(recreate=true).
   - For hundreds of devices use M(secops.mobile_security.hm_device_sync), which reads the list once.
@@ -27,8 +26,16 @@ options:
   name:
     description:
       - Device or user name. Required to add a device.
-      - When given, it also selects among several devices of the same user.
+      - Selects among several devices of the same user; a user's only device that has another name has drift
+        in C(name). With O(state=absent), only a device with exactly this name is deleted.
     type: str
+  additional_device:
+    description:
+      - Add a further device for a user who already has one or more, when none of theirs has this O(name).
+      - Without it such a task is refused rather than adding a second device by mistake (an edited name, a
+        re-run with other input).
+    type: bool
+    default: false
   number:
     description: Phone number, used for SMS invitations.
     type: str
@@ -64,6 +71,7 @@ extends_documentation_fragment:
   - secops.mobile_security.attributes
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
+  - secops.mobile_security.device_identity
 '''
 
 EXAMPLES = r'''
@@ -82,6 +90,12 @@ EXAMPLES = r'''
     name: Ana Lima
     groups: [EMEA-Support]
     recreate: true
+
+- name: A second device (a tablet) for a user who already has a phone
+  secops.mobile_security.hm_device:
+    email: ana@example.com
+    name: Ana Lima tablet
+    additional_device: true
 
 - name: Delete every device of a leaver
   secops.mobile_security.hm_device:
@@ -146,6 +160,7 @@ class DeviceModule(HarmonyMobileModule):
                 send_reg_email=dict(type="bool"),
                 send_reg_sms=dict(type="bool"),
                 recreate=dict(type="bool", default=False),
+                additional_device=dict(type="bool", default=False),
                 device_id=dict(type="str"),
                 state=dict(type="str", choices=["present", "absent"], default="present"),
             ),
@@ -169,6 +184,8 @@ class DeviceModule(HarmonyMobileModule):
                 raise ValueError("%s: %r is not used with state=absent, which only deletes" % (option, params[option]))
         if params["recreate"]:
             raise ValueError("recreate: is not used with state=absent, which only deletes")
+        if params["additional_device"]:
+            raise ValueError("additional_device: is not used with state=absent, which only deletes")
 
     def execute(self):
         self.refuse_unused_options()
@@ -178,18 +195,13 @@ class DeviceModule(HarmonyMobileModule):
             self.ensure_present()
 
     def find(self, email, name):
-        """The user's devices and the one this task is about (None if missing).
+        """The user's devices and the one this task is about (None: add it), by the identity rule.
 
         Always from the device list, compared case-insensitively: a "not found" from call 9 may only mean
         that the server matched the e-mail's case exactly, and trusting it would add a second device.
         """
         found = [devices.normalise(d) for d in self.client.devices_with_email(email)]
-        if name is not None:
-            return found, next((d for d in found if d["name"] == name), None)
-        if len(found) > 1:
-            raise ValueError("email: %s has %d devices (%s); give name to pick one" % (
-                email, len(found), ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found)))
-        return found, (found[0] if found else None)
+        return found, devices.select(found, email, name, self.params["additional_device"])
 
     def ensure_present(self):
         wanted = devices.entry({"email": self.params["email"], "name": self.params["name"],
@@ -229,9 +241,12 @@ class DeviceModule(HarmonyMobileModule):
         new_id = self.client.add_device(wanted["name"], wanted["email"], wanted["number"], wanted["groups"],
                                         self.params["send_reg_email"], self.params["send_reg_sms"],
                                         known_ids=known_ids)
-        device_sync.verify_adds(self.client, [(wanted["email"], wanted["name"], known_ids, new_id)],
-                                device_sync.settle_seconds(self.transport))
+        device_sync.verify_adds(self.client, [(wanted, known_ids, new_id)], device_sync.settle_seconds(self.transport))
         device = self.client.get_device(new_id)
+        if device is None:
+            # Another run added the same device at the same moment and its copy (the older one) stayed.
+            device = next((d for d in self.client.devices_with_email(wanted["email"])
+                           if d.get("name") == wanted["name"]), None)
         self.result["device"] = devices.normalise(self.client.with_groups([device])[0]) if device else dict(after, id=new_id)
 
     def ensure_absent(self):
@@ -244,8 +259,9 @@ class DeviceModule(HarmonyMobileModule):
         else:
             email = devices.validate_email(self.params["email"])
             if self.params["name"]:
-                current = self.find(email, self.params["name"])[1]
-                targets = [current] if current else []
+                # A delete takes only the device with exactly that name: never a namesake by e-mail alone.
+                named = [devices.normalise(d) for d in self.client.devices_with_email(email)]
+                targets = [d for d in named if d["name"] == self.params["name"]]
             else:
                 targets = [devices.normalise(d) for d in self.client.devices_with_email(email)]
         if not targets:

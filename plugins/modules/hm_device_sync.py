@@ -16,7 +16,9 @@ description:
   - The fast path for enrolling hundreds or thousands of devices. One paged read of the current devices,
     then only the adds and deletes that are needed, run with bounded concurrency.
   - Devices are matched by email (case-insensitive). Emails must be unique in the list; a user with
-    several devices is managed with M(secops.mobile_security.hm_device) and its O(secops.mobile_security.hm_device#module:name) option.
+    several devices is managed with M(secops.mobile_security.hm_device) and its
+    O(secops.mobile_security.hm_device#module:additional_device) option. When a user holds several devices, the
+    one named as in the list is compared with it; if none is, the first is, and its name is reported as drift.
   - The API has no update call. A device that exists but differs (name, number or groups) is reported as
     drift and left alone, unless O(recreate=true) (delete + add, which costs the device its registration).
   - Every entry is validated, and every group checked to exist, before the first write. A bad entry fails the
@@ -24,6 +26,8 @@ description:
   - One failed device does not stop the others; each gets an entry in RV(devices). The task fails at the end if any
     device failed (unless O(allow_partial=true)), and a re-run finishes the job.
   - Supports check mode (the plan is returned) and diff mode (counts and the emails added or removed).
+  - Two runs at the same time (an AWX schedule overlapping a manual run, two pipelines) converge on one device per
+    user without a lock; see RV(duplicates_removed). Still, set the AWX job template to refuse simultaneous runs.
 author:
   - secops.mobile_security contributors (@secops)
 options:
@@ -84,6 +88,15 @@ options:
         be gentler on a shared tenant. See also O(rate_limit_wait).
     type: int
     default: 16
+  remove_duplicates:
+    description:
+      - Delete identical copies of a device (same e-mail in any case, name, number and groups, not yet
+        registered), keeping the oldest (lowest id) of each. Without it they are reported in RV(duplicates) and a
+        warning, and left alone.
+      - Copies appear when two runs added the same devices at the same moment before 1.1.0, or another tool did.
+        Since 1.1.0 overlapping runs remove their own copies; see the notes.
+    type: bool
+    default: false
   allow_partial:
     description: Succeed even when some devices failed; their results say why.
     type: bool
@@ -92,6 +105,7 @@ extends_documentation_fragment:
   - secops.mobile_security.attributes
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
+  - secops.mobile_security.device_identity
 '''
 
 EXAMPLES = r'''
@@ -132,11 +146,21 @@ devices:
     - {action: add, email: ana@example.com, new_device_id: "1042", result: ok}
     - {action: drift, email: bo@example.com, device_id: "17", fields: [groups]}
     - {action: add, email: cy@example.com, result: failed, error: "POST /app/SBM/external_api/v2/device/ failed (HTTP 400): ..."}
+duplicates:
+  description: Users that held identical unregistered copies of a device when the run read the list.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {email: ana@example.com, name: Ana Lima, device_ids: ["17", "42"], keep: "17"}
 duplicates_removed:
   description:
-    - Ids of extra copies of devices this run added and then deleted. A copy can appear when a request timed
-      out or its connection dropped and the service applied it anyway; after such a write the module waits
-      O(timeout) (at most 5 seconds) and checks.
+    - Ids of identical copies of the devices this run added, deleted after its writes. A copy appears when
+      another run added the same device at the same moment, or when a request timed out or its connection
+      dropped and the service applied it anyway (then the module first waits O(timeout), at most 5 seconds).
+    - Every run keeps the copy with the lowest id and removes the others created since it read the list, so
+      overlapping runs end with one device per user whichever finishes first; devices older than the run are
+      never touched.
   returned: when not in check mode
   type: list
   elements: str
@@ -215,6 +239,7 @@ class DeviceSyncModule(HarmonyMobileModule):
                 send_reg_sms=dict(type="bool"),
                 concurrency=dict(type="int", default=DEFAULT_CEILING),
                 max_deletes=dict(type="str", default=DEFAULT_MAX_DELETES),
+                remove_duplicates=dict(type="bool", default=False),
                 allow_partial=dict(type="bool", default=False),
             ),
             required_if=[("purge", True, ("purge_groups",))],
@@ -253,6 +278,7 @@ class DeviceSyncModule(HarmonyMobileModule):
                                self.params["recreate"])
         if self.params["purge"]:
             device_sync.purge_guard(ops, current, len(entries), self.params["purge_groups"], self.params["max_deletes"])
+        self.identical_copies(current, ops)
         writes = [op for op in ops if op["action"] in device_sync.WRITE_ACTIONS]
         drifted = [op for op in ops if op["action"] == "drift"]
         if drifted:
@@ -261,7 +287,7 @@ class DeviceSyncModule(HarmonyMobileModule):
         if not self.check_mode:
             device_sync.SyncRunner(self.client, self.params["concurrency"], self.params["send_reg_email"],
                                    self.params["send_reg_sms"]).run(ops)
-            adds = [(op["email"], op["entry"]["name"], op.get("known_ids"), op.get("new_device_id"))
+            adds = [(op["entry"], op.get("known_ids", ()), op.get("new_device_id"))
                     for op in ops if op["action"] in ("add", "recreate") and op.get("result") == "ok"]
             self.result["duplicates_removed"] = device_sync.verify_adds(
                 self.client, adds, device_sync.settle_seconds(self.transport))
@@ -285,6 +311,26 @@ class DeviceSyncModule(HarmonyMobileModule):
         if failed and not self.params["allow_partial"]:
             self.fail("%d of %d device writes failed (first: %s: %s); the others were applied and a re-run "
                       "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"]))
+
+    def identical_copies(self, current, ops):
+        """Report users holding identical unregistered copies (overlapping runs of 1.0.0, or another tool);
+        with remove_duplicates, plan deleting all but the oldest copy of each."""
+        copies = device_sync.identical_copies(current)
+        self.result["duplicates"] = [{"email": found[0]["email"], "name": found[0]["name"],
+                                      "device_ids": [d["id"] for d in found], "keep": found[0]["id"]} for found in copies]
+        if not copies:
+            return
+        if not self.params["remove_duplicates"]:
+            self.module.warn("%d user(s) hold identical copies of a device (first: %s, ids %s); set "
+                             "remove_duplicates: true to keep only the oldest copy of each" % (
+                                 len(copies), copies[0][0]["email"], ", ".join(d["id"] for d in copies[0])))
+            return
+        planned = set(op.get("device_id") for op in ops if op["action"] in ("delete", "recreate"))
+        for found in copies:
+            for extra in found[1:]:
+                if extra["id"] not in planned:
+                    ops.append({"action": "delete", "email": extra["email"], "device_id": extra["id"],
+                                "reason": "identical copy of device %s" % found[0]["id"]})
 
     @staticmethod
     def public(op):

@@ -70,3 +70,10 @@ def test_sync_500_devices_under_5_percent_faults_ends_with_exactly_500(sim, tmp_
     sim.faults(rate_429=0, rate_500=0, rate_502=0, rate_drop=0, rate_drop_after_write=0)
     emails = [d["email"] for d in sim.all_devices()]
     assert len(emails) == len(set(emails)) == 500
+
+
+def test_one_device_identity_rule(sim):
+    assert sim.variants()["email_match"] == "case-sensitive"
+    result = run_playbook(os.path.join(TARGETS, "identity.yml"), sim)
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert sorted(d["name"] for d in sim.all_devices()) == ["Ana L.", "Ana tablet"]

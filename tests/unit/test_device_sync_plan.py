@@ -41,30 +41,60 @@ def test_duplicate_emails_are_found_case_insensitively():
 
 
 class FakeClient:
-    def __init__(self, devices):
-        self.devices = devices
-        self.in_doubt_writes = 1
+    """One tenant that several runs share."""
+
+    def __init__(self, devices, in_doubt=0):
+        self.devices = list(devices)
+        self.in_doubt_writes = in_doubt
         self.deleted = []
 
     def list_devices(self):
-        return [{"internal_id": d["id"], "email": d["email"], "name": d["name"], "groups": []} for d in self.devices]
+        return [{"internal_id": d["id"], "email": d["email"], "name": d["name"], "groups": [{"id": 1, "name": g}
+                                                                                           for g in d["groups"]],
+                 "number": d.get("number"), "status": "0"} for d in self.devices]
+
+    def with_groups(self, records):
+        return records
 
     def delete_device(self, device_id):
+        before = len(self.devices)
+        self.devices = [d for d in self.devices if d["id"] != device_id]
         self.deleted.append(device_id)
+        return len(self.devices) < before
 
 
-def test_verify_adds_removes_late_copies_this_run_created():
+def test_copies_from_writes_in_doubt_keep_the_lowest_id():
     client = FakeClient([device(5, "a@x.com", "A", []), device(9, "a@x.com", "A", []), device(7, "a@x.com", "A", []),
-                         device(3, "b@x.com", "B", []), device(4, "b@x.com", "B", [])])
-    removed = device_sync.verify_adds(client, [("a@x.com", "A", [], "9"), ("b@x.com", "B", ["3"], "4")], 0,
-                                      sleep=lambda s: None)
-    assert sorted(removed) == ["5", "7"] and sorted(client.deleted) == ["5", "7"]
+                         device(3, "b@x.com", "B", []), device(4, "b@x.com", "B", [])], in_doubt=1)
+    removed = device_sync.verify_adds(client, [(entry("a@x.com", "A", None), [], "9"),
+                                               (entry("b@x.com", "B", None), ["3"], "4")], 0, sleep=lambda s: None)
+    assert sorted(removed) == ["7", "9"]
+    assert sorted(d["id"] for d in client.devices) == ["3", "4", "5"]  # b's 3 was there before this run
 
 
-def test_verify_adds_does_nothing_without_writes_in_doubt():
-    client = FakeClient([device(5, "a@x.com", "A", []), device(9, "a@x.com", "A", [])])
-    client.in_doubt_writes = 0
-    assert device_sync.verify_adds(client, [("a@x.com", "A", [], "9")], 0, sleep=lambda s: None) == []
+def test_two_runs_adding_the_same_devices_converge_on_one_copy_each():
+    # Runs A and B read an empty tenant, then both added a@ and b@: A got 1 and 4, B got 2 and 3.
+    client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "A@X.com", "A", ["G"]),
+                         device(3, "b@x.com", "B", ["G"]), device(4, "b@x.com", "B", ["G"])])
+    wanted = [entry("a@x.com", "A", ["G"]), entry("b@x.com", "B", ["G"])]
+    removed_by_a = device_sync.verify_adds(client, [(wanted[0], [], "1"), (wanted[1], [], "4")], 0)
+    removed_by_b = device_sync.verify_adds(client, [(wanted[0], [], "2"), (wanted[1], [], "3")], 0)
+    assert sorted(removed_by_a) == ["2", "4"] and removed_by_b == []
+    assert sorted(d["id"] for d in client.devices) == ["1", "3"]
+
+
+def test_devices_that_differ_or_were_there_before_are_never_removed():
+    client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "a@x.com", "A", ["H"]),
+                         device(3, "a@x.com", "A2", ["G"]), device(4, "a@x.com", "A", ["G"])])
+    removed = device_sync.verify_adds(client, [(entry("a@x.com", "A", ["G"]), ["1"], "4")], 0)
+    assert removed == [] and len(client.devices) == 4
+
+
+def test_identical_unregistered_copies_are_reported():
+    current = [dict(device(1, "a@x.com", "A", ["G"]), status_code=0), dict(device(2, "A@x.com", "A", ["G"]), status_code=0),
+               dict(device(3, "b@x.com", "B", ["G"]), status_code=1), dict(device(4, "b@x.com", "B", ["G"]), status_code=1),
+               dict(device(5, "c@x.com", "C", ["G"]), status_code=0), dict(device(6, "c@x.com", "C", ["H"]), status_code=0)]
+    assert [[d["id"] for d in copies] for copies in device_sync.identical_copies(current)] == [["1", "2"]]
 
 
 devices_strategy = st.lists(

@@ -1,0 +1,71 @@
+"""Two hm_device_sync runs adding the same 100 devices at the same moment end with exactly 100 devices."""
+
+import json
+
+from tests.support import start_playbook
+
+PLAYBOOK = """
+- name: Sync
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: sync
+      secops.mobile_security.hm_device_sync:
+        devices: "{{ devices }}"
+      register: synced
+    - name: hand over
+      ansible.builtin.copy:
+        content: "{{ synced | to_json }}"
+        dest: "{{ out }}"
+        mode: "0600"
+"""
+
+ROUNDS = 3
+
+
+def test_overlapping_syncs_converge_on_one_device_per_user(sim, tmp_path):
+    # 1.0.0's simulator never de-duplicated e-mails either: two adds of one user make two devices.
+    sim.config(latency_ms=20)  # long enough for the two runs' writes to interleave
+    playbook = tmp_path / "sync.yml"
+    playbook.write_text(PLAYBOOK)
+    overlapped = 0
+    for round_ in range(ROUNDS):
+        sim.reset()
+        wanted = [{"email": "r%d-user%03d@example.com" % (round_, i), "name": "User %d" % i} for i in range(100)]
+        runs = [start_playbook(str(playbook), sim, extra_vars={"devices": wanted, "out": str(tmp_path / ("%d.json" % n))})
+                for n in range(2)]
+        outputs = [run.communicate(timeout=600)[0] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], outputs[0][-3000:] + outputs[1][-3000:]
+        devices = sim.all_devices()
+        assert len(devices) == 100, "round %d: %d devices" % (round_, len(devices))
+        assert sorted(d["email"] for d in devices) == sorted(w["email"] for w in wanted)
+        results = [json.loads((tmp_path / ("%d.json" % n)).read_text()) for n in range(2)]
+        removed = sum(len(r["duplicates_removed"]) for r in results)
+        added = sum(r["summary"]["added"] for r in results)
+        assert added - removed == 100, (added, removed)
+        overlapped += added > 100
+    sim.config(latency_ms=0)
+    assert overlapped, "the two runs never added the same device: the test proved nothing"
+
+
+def test_identical_copies_from_earlier_runs_are_reported_and_removed_only_when_asked(sim, tmp_path):
+    for _copy in range(3):
+        sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Ana", "email": "ana@example.com"})
+    sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Bo", "email": "bo@example.com"})
+    playbook = tmp_path / "sync.yml"
+    playbook.write_text(PLAYBOOK.replace("      register: synced", "        remove_duplicates: \"{{ remove }}\"\n"
+                                                                  "      register: synced"))
+    wanted = [{"email": "ana@example.com", "name": "Ana"}, {"email": "bo@example.com", "name": "Bo"}]
+    for remove in (False, True):
+        out = tmp_path / ("%s.json" % remove)
+        run = start_playbook(str(playbook), sim, extra_vars={"devices": wanted, "out": str(out), "remove": remove})
+        output = run.communicate(timeout=300)[0]
+        assert run.returncode == 0, output[-3000:]
+        result = json.loads(out.read_text())
+        assert result["duplicates"] == [{"email": "ana@example.com", "name": "Ana", "device_ids": ["1", "2", "3"],
+                                         "keep": "1"}]
+        if not remove:
+            assert "1 user(s) hold identical copies of a device" in " ".join(output.split())
+            assert len(sim.all_devices()) == 4 and result["changed"] is False
+    assert sorted(d["internal_id"] for d in sim.all_devices()) == ["1", "4"]
+    assert result["summary"]["deleted"] == 2
