@@ -10,6 +10,8 @@ __metaclass__ = type
 class ModuleDocFragment(object):
     # The one rule of what "the same device" means, shared by every module and plugin that finds devices.
     DOCUMENTATION = r'''
+# Notes only; Ansible requires the options key in every fragment.
+options: {}
 notes:
   - "Device identity: a device is found by the user's e-mail, compared case-insensitively (C(Ana@Example.com) is
     C(ana@example.com)) and always from the device list, never from a server-side e-mail match that may be
