@@ -152,13 +152,23 @@ def keep_unasked(wanted, current):
     return merged
 
 
-def unknown_groups(entries, existing_names):
-    missing = {}
-    for index, item in enumerate(entries):
+def check_groups(entries, fields, existing_names, planned=(), check_mode=False, extra=()):
+    """Refuse, naming each entry, groups that neither exist nor (in check mode) are planned by an earlier task.
+
+    ``fields`` names each entry (``devices_file[3]``); ``extra`` is (group, field) pairs of other options.
+    """
+    known = set(existing_names) | (set(planned or ()) if check_mode else set())
+    missing = []
+    for field, item in zip(fields, entries):
         for name in item.get("groups") or []:
-            if name not in existing_names:
-                missing.setdefault(name, index)
-    return missing
+            if name not in known:
+                missing.append("%r (%s, %s)" % (name, field, item["email"]))
+    missing += ["%r (%s)" % (name, field) for name, field in extra if name not in known]
+    if missing:
+        raise ValueError("groups: %d group reference(s) to groups that do not exist%s: %s%s; create them first, "
+                         "e.g. with the group_hierarchy role" % (
+                             len(missing), " and that no earlier task plans" if check_mode else "",
+                             ", ".join(missing[:10]), " and %d more" % (len(missing) - 10) if len(missing) > 10 else ""))
 
 
 def email_key(email):

@@ -72,6 +72,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.device_identity
+  - secops.mobile_security.planned_groups
 '''
 
 EXAMPLES = r'''
@@ -161,6 +162,7 @@ class DeviceModule(HarmonyMobileModule):
                 send_reg_sms=dict(type="bool"),
                 recreate=dict(type="bool", default=False),
                 additional_device=dict(type="bool", default=False),
+                planned_groups=dict(type="list", elements="str", default=[]),
                 device_id=dict(type="str"),
                 state=dict(type="str", choices=["present", "absent"], default="present"),
             ),
@@ -211,9 +213,8 @@ class DeviceModule(HarmonyMobileModule):
             groups = pool.submit(self.client.list_groups) if wanted["groups"] else None
             found, current = self.find(wanted["email"], wanted["name"])
             if groups is not None:
-                missing = devices.unknown_groups([wanted], set(GroupTree(groups.result()).by_name))
-                if missing:
-                    raise ValueError("groups: group %s does not exist" % ", ".join(repr(m) for m in sorted(missing)))
+                devices.check_groups([wanted], ["groups"], GroupTree(groups.result()).by_name,
+                                     self.params["planned_groups"], self.check_mode)
         if current is not None:
             drift = devices.drift(wanted, current)
             self.result["drift"] = drift

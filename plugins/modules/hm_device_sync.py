@@ -106,6 +106,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.device_identity
+  - secops.mobile_security.planned_groups
 '''
 
 EXAMPLES = r'''
@@ -241,6 +242,7 @@ class DeviceSyncModule(HarmonyMobileModule):
                 max_deletes=dict(type="str", default=DEFAULT_MAX_DELETES),
                 remove_duplicates=dict(type="bool", default=False),
                 allow_partial=dict(type="bool", default=False),
+                planned_groups=dict(type="list", elements="str", default=[]),
             ),
             required_if=[("purge", True, ("purge_groups",))],
         )
@@ -261,18 +263,13 @@ class DeviceSyncModule(HarmonyMobileModule):
         if dups:
             shown = ["%s (entries %s)" % (email, ", ".join(str(i) for i in idx)) for email, idx in sorted(dups.items())[:10]]
             raise ValueError("devices: duplicate emails, each email may appear once: %s" % "; ".join(shown))
-        return entries
+        return [field for field, _item in raw], entries
 
     def execute(self):
-        entries = self.desired_entries()
+        fields, entries = self.desired_entries()
         group_names = set(GroupTree(self.client.list_groups()).by_name)
-        missing = devices.unknown_groups(entries, group_names)
-        for name in self.params["purge_groups"] or []:
-            if name not in group_names:
-                missing.setdefault(name, "purge_groups")
-        if missing:
-            raise ValueError("groups: these groups do not exist (create them first, e.g. with the group_hierarchy "
-                             "role): %s" % ", ".join(sorted(missing)))
+        devices.check_groups(entries, fields, group_names, self.params["planned_groups"], self.check_mode,
+                             extra=[(name, "purge_groups") for name in self.params["purge_groups"] or []])
         current = [devices.normalise(d) for d in self.client.with_groups(list(self.client.list_devices()))]
         ops = device_sync.plan(entries, current, self.params["purge"], self.params["purge_groups"],
                                self.params["recreate"])

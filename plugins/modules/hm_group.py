@@ -117,6 +117,14 @@ diff:
   description: Before and after state of the group (diff mode).
   returned: when diff mode is on
   type: dict
+planned_groups:
+  description:
+    - In check mode, the group this task would create or rename to; pass it to a later task's
+      O(secops.mobile_security.hm_device#module:planned_groups) so the whole play can be previewed. Empty otherwise.
+  returned: always
+  type: list
+  elements: str
+  sample: [EMEA-Sales]
 '''
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import (
@@ -135,6 +143,8 @@ class GroupModule(HarmonyMobileModule):
         ))
 
     def execute(self):
+        # Check mode: the group this task would create (or rename to), for later tasks' planned_groups.
+        self.result["planned_groups"] = []
         if self.params["state"] == "absent":
             # A delete acts on the group the task names, never on one found through another option.
             for option in ("new_name", "parent"):
@@ -193,6 +203,7 @@ class GroupModule(HarmonyMobileModule):
             self.set_diff(None, after)
             if self.check_mode:
                 self.result["group"] = after
+                self.result["planned_groups"] = [wanted_name]
                 return
             created = self.client.add_group(wanted_name, parent["id"])
             self.result["group"] = self.reread(created.get("id"), wanted_name)
@@ -219,6 +230,7 @@ class GroupModule(HarmonyMobileModule):
         self.set_diff(before, after)
         if self.check_mode:
             self.result["group"] = after
+            self.result["planned_groups"] = [wanted_name] if "name" in changes else []
             return
         self.client.edit_group(current["id"], **changes)
         self.result["group"] = self.reread(current["id"], wanted_name)

@@ -99,6 +99,15 @@ diff:
   description: Group paths before and after.
   returned: when diff mode is on
   type: dict
+planned_groups:
+  description:
+    - In check mode, the groups this task would create; pass them to a later task's
+      O(secops.mobile_security.hm_device_sync#module:planned_groups) so the whole play can be previewed with
+      C(--check --diff) on a tenant that does not have them yet. Empty otherwise.
+  returned: always
+  type: list
+  elements: str
+  sample: [EMEA, EMEA-Sales]
 '''
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import group_tree
@@ -127,6 +136,8 @@ class GroupHierarchyModule(HarmonyMobileModule):
         self.result["operations"] = ops
         self.result["summary"] = dict((key, sum(1 for o in ops if o["op"] == op)) for op, key in SUMMARY_KEYS.items())
         self.result["changed"] = bool(ops)
+        # Check mode: the groups this task would create, for later tasks' planned_groups.
+        self.result["planned_groups"] = [op["name"] for op in ops if op["op"] == "create"] if self.check_mode else []
         before_paths = group_tree.paths(current)
         if self.check_mode:
             after = group_tree.apply_to_model(current, ops)

@@ -53,8 +53,8 @@ def test_identical_copies_from_earlier_runs_are_reported_and_removed_only_when_a
         sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Ana", "email": "ana@example.com"})
     sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Bo", "email": "bo@example.com"})
     playbook = tmp_path / "sync.yml"
-    playbook.write_text(PLAYBOOK.replace("      register: synced", "        remove_duplicates: \"{{ remove }}\"\n"
-                                                                  "      register: synced"))
+    option = "        remove_duplicates: \"{{ remove }}\"\n      register: synced"
+    playbook.write_text(PLAYBOOK.replace("      register: synced", option))
     wanted = [{"email": "ana@example.com", "name": "Ana"}, {"email": "bo@example.com", "name": "Bo"}]
     for remove in (False, True):
         out = tmp_path / ("%s.json" % remove)

@@ -33,8 +33,8 @@ def test_failed_writes_are_not_reported_as_changes(sim, tmp_path):
 
     def sync(plan_only):
         out = tmp_path / "out.json"
-        result = run_playbook(str(playbook), sim, extra_vars={"devices": wanted, "out": str(out),
-                                                               "plan_only": plan_only}, args=["--diff"])
+        extra_vars = {"devices": wanted, "out": str(out), "plan_only": plan_only}
+        result = run_playbook(str(playbook), sim, extra_vars=extra_vars, args=["--diff"])
         assert result.returncode == 0, result.stdout[-4000:]
         return json.loads(out.read_text())
 

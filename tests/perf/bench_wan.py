@@ -268,8 +268,8 @@ def main(argv=None):
         say("| hm_device_sync, concurrency: 32 (task) | %.2f s | %.2f s | %.2fx | |" % (
             raised_sync, floor_sync, raised_sync / floor_sync))
         say("| full device list, %d devices, hm_device_info (task) | %.2f s | %.2f s (pages 16 at a time) "
-            "| %.2fx | <= 2x floor + 1 s = %.2f s |" % (total, list_task, floor_list, list_task / floor_list,
-                                                         2 * floor_list + 1))
+            "| %.2fx | <= 2x floor + 1 s = %.2f s |" % (
+                total, list_task, floor_list, list_task / floor_list, 2 * floor_list + 1))
         say("| the same list through the collection's client, no Ansible | %.2f s | %.2f s | %.2fx | |" % (
             client_list, floor_list, client_list / floor_list))
         say("| the same hm_device_info task with instant answers (Ansible's own share) | %.2f s | | | |" % list_local)

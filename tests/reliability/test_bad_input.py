@@ -34,7 +34,7 @@ CASES = [
     ("hm_device", {"email": "not-an-email", "name": "N"}, "email: 'not-an-email'"),
     ("hm_device", {"email": "a@example.com", "name": ""}, "name: must not be empty"),
     ("hm_device", {"email": "a@example.com", "name": HUGE}, "name: is 5000 characters"),
-    ("hm_device", {"email": "a@example.com", "name": "N", "groups": ["NoSuchGroup"]}, "groups: group 'NoSuchGroup'"),
+    ("hm_device", {"email": "a@example.com", "name": "N", "groups": ["NoSuchGroup"]}, "groups: 1 group reference(s) to groups that do not exist: 'NoSuchGroup' (groups, a@example.com)"),
     ("hm_device", {"email": "a@example.com", "name": "N", "groups": {"a": 1}}, "groups"),
     ("hm_device", {"device_id": "../1", "state": "absent"}, "device_id: '../1'"),
     ("hm_device", {"device_id": "١٢٣", "state": "absent"}, "device_id: '١٢٣'"),
@@ -165,8 +165,8 @@ def test_bad_input_table(sim, tmp_path, report):
     sim.seed(devices=0, groups=["Existing"])
     sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Seed", "email": "seed@example.com"})
     sim.set_device(1, status=1)
-    sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Held", "email": "held@example.com",
-                                                               "groups": ["Existing"]})
+    held = {"name": "Held", "email": "held@example.com", "groups": ["Existing"]}
+    sim.api("POST", "/app/SBM/external_api/v2/device/", json=held)
     tls = Simulator(str(tmp_path / "tls"), extra_args=["--tls-cert", "--tls-key"])
     os.makedirs(tls.workdir, exist_ok=True)
     cert, key = self_signed(tls.workdir)

@@ -49,9 +49,9 @@ class FakeClient:
         self.deleted = []
 
     def list_devices(self):
-        return [{"internal_id": d["id"], "email": d["email"], "name": d["name"], "groups": [{"id": 1, "name": g}
-                                                                                           for g in d["groups"]],
-                 "number": d.get("number"), "status": "0"} for d in self.devices]
+        return [{"internal_id": d["id"], "email": d["email"], "name": d["name"],
+                 "groups": [{"id": 1, "name": g} for g in d["groups"]], "number": d.get("number"), "status": "0"}
+                for d in self.devices]
 
     def with_groups(self, records):
         return records
