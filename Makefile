@@ -13,11 +13,15 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PATH := $(BIN):$(PATH)
 
-.PHONY: release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link
+SIM_DB ?= $(CURDIR)/.simulator.db
+SIM_PORT ?= 8787
+
+.PHONY: sim sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link
 
 help:
 	@echo "make demo   - set up .venv, start the simulator, run the example playbooks, show what changed"
 	@echo "make test   - sanity, unit, integration and ansible-lint; non-zero exit on any failure"
+	@echo "make sim    - run the API simulator on port 8787 with devices, alerts and audits (make sim-reset: empty it)"
 	@echo "make perf   - benchmarks against the simulator, local and WAN profile (prints figures beside floors)"
 	@echo "make reliability - the full fault, interruption, bad-input and secrets suite (make test runs a short one)"
 
@@ -32,6 +36,13 @@ venv: $(STAMP)
 
 collection-link: venv
 	@$(BIN)/python -c "import sys; sys.path.insert(0, '.'); from tests.support import ensure_collection_link; ensure_collection_link()"
+
+sim: collection-link
+	$(BIN)/python -m tests.simulator --port $(SIM_PORT) --db $(SIM_DB) --seed-devices 120 --seed-alerts 200 \
+	  --seed-audits 50 --print-env
+
+sim-reset:
+	rm -f $(SIM_DB) $(SIM_DB)-wal $(SIM_DB)-shm
 
 demo: collection-link
 	$(BIN)/python -m tests.demo

@@ -122,3 +122,20 @@ def test_roles_with_only_their_required_variables(sim, tmp_path):
         assert result.returncode == 0, result.stdout[-4000:]
     devices = dict((d["email"], [g["name"] for g in d["groups"]]) for d in sim.all_devices())
     assert devices == {"Ana.Lima@Example.com": ["EMEA-Sales-UK"], "bo@example.com": ["ALL"]}
+
+
+def test_role_checks_name_the_variable_the_user_set(sim, tmp_path):
+    cases = [
+        ("secops.mobile_security.device_enrolment", {"device_enrolment_purge": True},
+         "device_enrolment_purge is true but device_enrolment_purge_groups is empty"),
+        ("secops.mobile_security.device_enrolment", {"device_enrolment_create_groups": True},
+         "device_enrolment_create_groups is true but device_enrolment_group_tree is empty"),
+        ("secops.mobile_security.group_hierarchy", {}, "missing required arguments: group_hierarchy_tree"),
+    ]
+    for role, variables, message in cases:
+        plays = [{"hosts": "localhost", "gather_facts": False, "roles": [{"role": role, "vars": variables}]}]
+        result = run_playbook(playbook_file(tmp_path, "role.yml", plays), sim)
+        assert result.returncode != 0
+        assert message in " ".join(result.stdout.split()), result.stdout[-3000:]
+        assert "device_enrolment_create_groups needs" not in result.stdout  # 1.0.0 blamed a variable nobody set
+    assert sim.stats().get("writes", 0) == 0

@@ -344,6 +344,8 @@ def main(argv=None):
     parser.add_argument("--seed-devices", type=int, default=0)
     parser.add_argument("--seed-alerts", type=int, default=0)
     parser.add_argument("--seed-audits", type=int, default=0)
+    parser.add_argument("--print-env", action="store_true",
+                        help="print the environment variables that point the collection at this simulator")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     args = parser.parse_args(argv)
@@ -353,15 +355,31 @@ def main(argv=None):
         parser.error(str(err))
     sim = Simulator(args.db, args.client_id, args.access_key, args.company_key, args.token_ttl,
                     args.max_page_size, json.loads(args.faults), variants)
-    if args.seed_devices or args.seed_alerts or args.seed_audits:
-        seed(sim.store, devices=args.seed_devices, alerts=args.seed_alerts, audits=args.seed_audits,
-             rng_seed=random.randint(0, 1 << 30))
+    # Seeding fills only what the state file does not hold yet, so restarting with the same command never
+    # seeds twice (duplicate e-mails); `make sim-reset` deletes the file to start over.
+    held = sim.store.counts()
+    wanted = {"devices": args.seed_devices, "alerts": args.seed_alerts, "audits": args.seed_audits}
+    todo = dict((kind, count if not held[kind] else 0) for kind, count in wanted.items())
+    if any(todo.values()):
+        seed(sim.store, rng_seed=random.randint(0, 1 << 30), **todo)
+    kept = [kind for kind, count in wanted.items() if count and held[kind]]
+    if kept:
+        sys.stderr.write("simulator: %s already holds %s; not seeding those again (delete the file, or make "
+                         "sim-reset, to start over)\n" % (args.db, ", ".join("%d %s" % (held[k], k) for k in kept)))
     sim.latency = args.latency_ms / 1000.0
     sim.rate_limiter.set(args.rate_limit)
     server = make_server(sim, args.host, args.port, args.tls_cert, args.tls_key)
     scheme = "https" if args.tls_cert else "http"
-    print(json.dumps({"ready": True, "port": server.server_address[1],
-                      "url": "%s://%s:%d" % (scheme, args.host, server.server_address[1])}), flush=True)
+    url = "%s://%s:%d" % (scheme, args.host, server.server_address[1])
+    print(json.dumps({"ready": True, "port": server.server_address[1], "url": url}), flush=True)
+    if args.print_env:
+        sys.stderr.write("simulator: serving %s with state in %s (%s). In another shell:\n"
+                         "  export HM_GATEWAY_URL=%s HM_CLIENT_ID=%s HM_ACCESS_KEY=%s\n"
+                         "  export SMARTPT_API_URL=%s SMARTPT_COMPANY_KEY=%s\n"
+                         "Stop it with Ctrl-C.\n" % (
+                             url, args.db, ", ".join("%d %s" % (v, k) for k, v in sorted(sim.store.counts().items())),
+                             url, args.client_id, args.access_key, url, args.company_key))
+        sys.stderr.flush()
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
