@@ -17,7 +17,7 @@ options:
       - In check mode these count as existing, so a whole provisioning play can be previewed with
         C(--check --diff) against a tenant that does not have the groups yet. A group that is neither in the
         tenant nor planned is still an error naming the entry.
-      - Outside check mode it is ignored: by then the earlier task has created the groups.
+      - Outside check mode it is ignored, since by then the earlier task has created the groups.
     type: list
     elements: str
     default: []
