@@ -11,8 +11,8 @@ PATHS = ["ALL/EMEA", "ALL/EMEA/EMEA-Sales", "ALL/EMEA/EMEA-Support", "ALL/AMER",
 
 
 def run(sim, tmp_path, playbook, *args):
-    return run_playbook(playbook, sim, args=list(args), inventory=os.path.join(REPO_ROOT, "tests", "integration",
-                                                                                 "inventory.ini"),
+    inventory = os.path.join(REPO_ROOT, "tests", "integration", "inventory.ini")
+    return run_playbook(playbook, sim, args=list(args), inventory=inventory,
                         env={"HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")})
 
 
