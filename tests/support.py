@@ -177,3 +177,30 @@ def run_playbook(playbook, sim=None, extra_vars=None, args=(), env=None, invento
     return subprocess.run(playbook_command(playbook, sim, extra_vars, args, inventory), cwd=REPO_ROOT,
                           env=ansible_env(sim, env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+
+
+SYNC_PLAYBOOK = """
+- name: Sync
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: sync
+      secops.mobile_security.hm_device_sync:
+        devices: "{{ devices }}"
+%(options)s%(keywords)s      register: synced
+    - name: hand over
+      ansible.builtin.copy:
+        content: "{{ synced | to_json }}"
+        dest: "{{ out }}"
+        mode: "0600"
+"""
+
+
+def sync_playbook(path, options=(), keywords=()):
+    """A playbook that runs hm_device_sync on the variable ``devices`` and saves its result to ``out``.
+
+    ``options``: extra module arguments, ``keywords``: task keywords, each a "key: value" line.
+    """
+    path.write_text(SYNC_PLAYBOOK % {"options": "".join("        %s\n" % line for line in options),
+                                     "keywords": "".join("      %s\n" % line for line in keywords)})
+    return str(path)

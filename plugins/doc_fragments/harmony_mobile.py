@@ -49,26 +49,6 @@ options:
       - If not set, the value of the E(HM_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
-  timeout:
-    description: Seconds to wait for each HTTP answer.
-    type: float
-    default: 30
-  retries:
-    description:
-      - How many times a request is retried after HTTP 5xx or a connection error, with exponential
-        backoff and jitter, honouring C(Retry-After).
-      - A write whose outcome is in doubt is checked before it is sent again, so retries never create duplicates.
-      - HTTP 429 (rate limited) does not count here; see O(rate_limit_wait).
-    type: int
-    default: 5
-  rate_limit_wait:
-    description:
-      - Seconds the task may spend in all waiting on the service's rate limit (HTTP 429) before it fails.
-      - On a 429 every request of the task pauses for the C(Retry-After) time and the number of requests in
-        flight is halved; it grows again by one each time that many answers come back clean. A run never fails
-        on a 429 while this budget lasts; past it the error says how long it waited.
-    type: float
-    default: 300
   proxy_url:
     description:
       - HTTP(S) proxy for all requests, for example C(http://proxy.example.com:3128).

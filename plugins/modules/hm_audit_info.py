@@ -35,6 +35,7 @@ extends_documentation_fragment:
   - secops.mobile_security.attributes.info_module
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
+  - secops.mobile_security.http_options
 '''
 
 EXAMPLES = r'''

@@ -52,6 +52,7 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
+  - secops.mobile_security.http_options
   - secops.mobile_security.device_identity
 attributes:
   platform:

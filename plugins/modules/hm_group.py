@@ -57,6 +57,7 @@ extends_documentation_fragment:
   - secops.mobile_security.attributes
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
+  - secops.mobile_security.http_options
 '''
 
 EXAMPLES = r'''

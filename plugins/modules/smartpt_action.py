@@ -57,6 +57,7 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.smartpt
+  - secops.mobile_security.http_options
 attributes:
   platform:
     platforms: all

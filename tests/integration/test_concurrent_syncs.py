@@ -2,23 +2,8 @@
 
 import json
 
-from tests.support import start_playbook
+from tests.support import start_playbook, sync_playbook
 
-PLAYBOOK = """
-- name: Sync
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: sync
-      secops.mobile_security.hm_device_sync:
-        devices: "{{ devices }}"
-      register: synced
-    - name: hand over
-      ansible.builtin.copy:
-        content: "{{ synced | to_json }}"
-        dest: "{{ out }}"
-        mode: "0600"
-"""
 
 ROUNDS = 3
 
@@ -26,13 +11,12 @@ ROUNDS = 3
 def test_overlapping_syncs_converge_on_one_device_per_user(sim, tmp_path):
     # 1.0.0's simulator never de-duplicated e-mails either: two adds of one user make two devices.
     sim.config(latency_ms=20)  # long enough for the two runs' writes to interleave
-    playbook = tmp_path / "sync.yml"
-    playbook.write_text(PLAYBOOK)
+    playbook = sync_playbook(tmp_path / "sync.yml")
     overlapped = 0
     for round_ in range(ROUNDS):
         sim.reset()
         wanted = [{"email": "r%d-user%03d@example.com" % (round_, i), "name": "User %d" % i} for i in range(100)]
-        runs = [start_playbook(str(playbook), sim, extra_vars={"devices": wanted, "out": str(tmp_path / ("%d.json" % n))})
+        runs = [start_playbook(playbook, sim, extra_vars={"devices": wanted, "out": str(tmp_path / ("%d.json" % n))})
                 for n in range(2)]
         outputs = [run.communicate(timeout=600)[0] for run in runs]
         assert [run.returncode for run in runs] == [0, 0], outputs[0][-3000:] + outputs[1][-3000:]
@@ -52,13 +36,11 @@ def test_identical_copies_from_earlier_runs_are_reported_and_removed_only_when_a
     for _copy in range(3):
         sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Ana", "email": "ana@example.com"})
     sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Bo", "email": "bo@example.com"})
-    playbook = tmp_path / "sync.yml"
-    option = "        remove_duplicates: \"{{ remove }}\"\n      register: synced"
-    playbook.write_text(PLAYBOOK.replace("      register: synced", option))
+    playbook = sync_playbook(tmp_path / "sync.yml", options=['remove_duplicates: "{{ remove }}"'])
     wanted = [{"email": "ana@example.com", "name": "Ana"}, {"email": "bo@example.com", "name": "Bo"}]
     for remove in (False, True):
         out = tmp_path / ("%s.json" % remove)
-        run = start_playbook(str(playbook), sim, extra_vars={"devices": wanted, "out": str(out), "remove": remove})
+        run = start_playbook(playbook, sim, extra_vars={"devices": wanted, "out": str(out), "remove": remove})
         output = run.communicate(timeout=300)[0]
         assert run.returncode == 0, output[-3000:]
         result = json.loads(out.read_text())

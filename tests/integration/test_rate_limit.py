@@ -3,24 +3,7 @@ how long it waited and what to raise; nothing is duplicated either way."""
 
 import json
 
-from tests.support import run_playbook
-
-PLAYBOOK = """
-- name: Sync under a rate limit
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: sync
-      secops.mobile_security.hm_device_sync:
-        devices: "{{ devices }}"
-        rate_limit_wait: "{{ budget }}"
-      register: synced
-    - name: hand over
-      ansible.builtin.copy:
-        content: "{{ synced | to_json }}"
-        dest: "{{ out }}"
-        mode: "0600"
-"""
+from tests.support import run_playbook, sync_playbook
 
 
 def devices(prefix, count):
@@ -28,12 +11,11 @@ def devices(prefix, count):
 
 
 def run(sim, tmp_path, entries, budget):
-    playbook = tmp_path / "sync.yml"
-    playbook.write_text(PLAYBOOK)
+    playbook = sync_playbook(tmp_path / "sync.yml", options=['rate_limit_wait: "{{ budget }}"'])
     out = tmp_path / "out.json"
     if out.exists():
         out.unlink()
-    result = run_playbook(str(playbook), sim, extra_vars={"devices": entries, "budget": budget, "out": str(out)})
+    result = run_playbook(playbook, sim, extra_vars={"devices": entries, "budget": budget, "out": str(out)})
     return result, (json.loads(out.read_text()) if out.exists() else None)
 
 

@@ -2,39 +2,20 @@
 
 import json
 
-from tests.support import run_playbook
-
-PLAYBOOK = """
-- name: Sync while every add fails
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: sync
-      secops.mobile_security.hm_device_sync:
-        devices: "{{ devices }}"
-        allow_partial: true
-        retries: 0
-      check_mode: "{{ plan_only }}"
-      register: synced
-    - name: hand over
-      ansible.builtin.copy:
-        content: "{{ synced | to_json }}"
-        dest: "{{ out }}"
-        mode: "0600"
-"""
+from tests.support import run_playbook, sync_playbook
 
 
 def test_failed_writes_are_not_reported_as_changes(sim, tmp_path):
     sim.seed(devices=4, rng_seed=2)
-    playbook = tmp_path / "sync.yml"
-    playbook.write_text(PLAYBOOK)
+    playbook = sync_playbook(tmp_path / "sync.yml", options=["allow_partial: true", "retries: 0"],
+                             keywords=['check_mode: "{{ plan_only }}"'])
     wanted = [{"email": d["email"], "name": d["name"]} for d in sim.all_devices()]
     wanted += [{"email": "new%d@example.com" % i, "name": "New %d" % i} for i in range(3)]
 
     def sync(plan_only):
         out = tmp_path / "out.json"
         extra_vars = {"devices": wanted, "out": str(out), "plan_only": plan_only}
-        result = run_playbook(str(playbook), sim, extra_vars=extra_vars, args=["--diff"])
+        result = run_playbook(playbook, sim, extra_vars=extra_vars, args=["--diff"])
         assert result.returncode == 0, result.stdout[-4000:]
         return json.loads(out.read_text())
 

@@ -82,6 +82,31 @@ SINGLE_TASK_PLAYBOOK = """
 """
 
 
+SINGLE_TASK_PAIR = """    - name: uri %(i)d
+      ansible.builtin.uri:
+        url: "{{ lookup('env', 'HM_GATEWAY_URL') }}/app/SBM/external_api/v2/device/"
+        method: POST
+        headers: {Authorization: "Bearer {{ login.json.data.token }}"}
+        body_format: json
+        body: {name: "U %(i)d", email: "u%(i)d@single.example.com", groups: [%(g)s]}
+        status_code: [200, 201]
+    - name: module %(i)d
+      secops.mobile_security.hm_device:
+        email: m%(i)d@single.example.com
+        name: M %(i)d
+        groups: [%(g)s]
+"""
+
+
+def single_task_seconds(sim, workdir, count, groups):
+    """Mean seconds of one uri add and of one hm_device add, alternating, each with a warm token."""
+    tasks = "".join(SINGLE_TASK_PAIR % {"i": i, "g": groups[i % len(groups)]} for i in range(count))
+    _wall, single = timed_playbook(sim, workdir, SINGLE_TASK_PLAYBOOK % {"tasks": tasks}, None, "single")
+    uri_task = sum(t["seconds"] for t in single if t["name"].startswith("uri ")) / count
+    module_task = sum(t["seconds"] for t in single if t["name"].startswith("module ")) / count
+    return uri_task, module_task
+
+
 def leaf_groups(tree):
     leaves = []
 
@@ -218,25 +243,7 @@ def main(argv=None):
         # 5. One hm_device task vs one uri task, per task.
         sim.reset()
         create_groups(sim, tree)
-        tasks = []
-        for i in range(args.single_tasks):
-            tasks.append("""    - name: uri %(i)d
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'HM_GATEWAY_URL') }}/app/SBM/external_api/v2/device/"
-        method: POST
-        headers: {Authorization: "Bearer {{ login.json.data.token }}"}
-        body_format: json
-        body: {name: "U %(i)d", email: "u%(i)d@single.example.com", groups: [%(g)s]}
-        status_code: [200, 201]
-    - name: module %(i)d
-      secops.mobile_security.hm_device:
-        email: m%(i)d@single.example.com
-        name: M %(i)d
-        groups: [%(g)s]
-""" % {"i": i, "g": leaves[i % len(leaves)]})
-        _wall, single = timed_playbook(sim, workdir, SINGLE_TASK_PLAYBOOK % {"tasks": "".join(tasks)}, None, "single")
-        uri_task = sum(t["seconds"] for t in single if t["name"].startswith("uri ")) / args.single_tasks
-        module_task = sum(t["seconds"] for t in single if t["name"].startswith("module ")) / args.single_tasks
+        uri_task, module_task = single_task_seconds(sim, workdir, args.single_tasks, leaves)
 
         say("| measurement | figure | target |")
         say("|---|---|---|")

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 import yaml
 
-from tests.perf.bench_enrolment import timed_playbook
+from tests.perf.bench_enrolment import single_task_seconds, timed_playbook
 from tests.support import REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, Simulator
 
 API = "/app/SBM/external_api"
@@ -56,26 +56,6 @@ LIST_PLAYBOOK = """
     - name: count
       ansible.builtin.assert:
         that: bench_list.count == %(count)d
-"""
-
-SINGLE_PLAYBOOK = """
-- name: One device per task
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/secops.mobile_security.harmony_mobile:
-      token_cache: true
-  tasks:
-    - name: Get a token (uri)
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'HM_GATEWAY_URL') }}/auth/external"
-        method: POST
-        body_format: json
-        body: {clientId: "{{ lookup('env', 'HM_CLIENT_ID') }}", accessKey: "{{ lookup('env', 'HM_ACCESS_KEY') }}"}
-      register: login
-    - name: Warm the token cache
-      secops.mobile_security.hm_group_info:
-%(tasks)s
 """
 
 
@@ -226,25 +206,7 @@ def main(argv=None):
         wan()
         client_list = client_read_seconds(sim)
 
-        tasks = []
-        for i in range(args.single_tasks):
-            tasks.append("""    - name: uri %(i)d
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'HM_GATEWAY_URL') }}%(api)s/v2/device/"
-        method: POST
-        headers: {Authorization: "Bearer {{ login.json.data.token }}"}
-        body_format: json
-        body: {name: "U %(i)d", email: "u%(i)d@single.example.com", groups: [Seed-1]}
-        status_code: [200, 201]
-    - name: module %(i)d
-      secops.mobile_security.hm_device:
-        email: m%(i)d@single.example.com
-        name: M %(i)d
-        groups: [Seed-1]
-""" % {"i": i, "api": API})
-        _wall, single = timed_playbook(sim, workdir, SINGLE_PLAYBOOK % {"tasks": "".join(tasks)}, None, "single")
-        uri_task = sum(t["seconds"] for t in single if t["name"].startswith("uri ")) / args.single_tasks
-        module_task = sum(t["seconds"] for t in single if t["name"].startswith("module ")) / args.single_tasks
+        uri_task, module_task = single_task_seconds(sim, workdir, args.single_tasks, ["Seed-1"])
 
         # Rate-limited profile: several syncs in a row under a gateway limit, default settings.
         fresh_tenant(sim, 0)

@@ -185,34 +185,28 @@ def test_a_total_that_changes_during_the_read_falls_back_to_a_sequential_re_read
     assert len(tenant.calls) == 5 + 5  # the parallel read, then the sequential one
 
 
-def test_duplicates_across_pages_fall_back_to_a_sequential_re_read():
-    tenant = Tenant(150)
-    original = tenant.get_page
-    state = {"dup": True}
+def disturbed_once(tenant, offset, change):
+    """The tenant's pages, with the first answer for ``offset`` changed by ``change(body)``."""
+    state = {"done": False}
 
-    def repeating(path, params):
-        body = original(path, params)
-        if params["offset"] == 100 and state["dup"]:
-            state["dup"] = False
-            body["objects"][0] = {"id": 1}  # the server served an object twice
+    def get_page(path, params):
+        body = tenant.get_page(path, params)
+        if params["offset"] == offset and not state["done"]:
+            state["done"] = True
+            change(body)
         return body
 
-    got = list(paging.iterate(repeating, "/x", concurrency=4))
-    assert [o["id"] for o in got] == list(range(1, 151))
+    return get_page
+
+
+def test_duplicates_across_pages_fall_back_to_a_sequential_re_read():
+    # The server serves an object twice.
+    repeating = disturbed_once(Tenant(150), 100, lambda body: body["objects"].__setitem__(0, {"id": 1}))
+    assert [o["id"] for o in paging.iterate(repeating, "/x", concurrency=4)] == list(range(1, 151))
 
 
 def test_a_short_page_falls_back_and_no_total_reads_sequentially():
-    tenant = Tenant(150)
-    original = tenant.get_page
-    state = {"short": True}
-
-    def short(path, params):
-        body = original(path, params)
-        if params["offset"] == 50 and state["short"]:
-            state["short"] = False
-            body["objects"] = body["objects"][:10]
-        return body
-
+    short = disturbed_once(Tenant(150), 50, lambda body: body.update(objects=body["objects"][:10]))
     assert [o["id"] for o in paging.iterate(short, "/x", concurrency=4)] == list(range(1, 151))
     no_total = Tenant(120, total_shown=False)
     no_total.cap = 50
