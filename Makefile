@@ -67,7 +67,7 @@ unit: collection-link
 	$(BIN)/python -m pytest -q tests/unit
 
 integration: collection-link
-	$(BIN)/python -m pytest -q tests/integration
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/integration
 
 reliability-short: collection-link
 	RELIABILITY_PROFILE=short $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability
