@@ -277,6 +277,13 @@ def main(argv=None):
 
 def write_doc(lines, args):
     path = os.path.join(REPO_ROOT, "docs", "performance.md")
+    # The WAN section belongs to tests/perf/bench_wan.py: keep it.
+    wan = ""
+    if os.path.exists(path):
+        with open(path) as handle:
+            text = handle.read()
+        if "\n## WAN profile" in text:
+            wan = "\n## WAN profile" + text.split("\n## WAN profile", 1)[1]
     with open(path, "w") as handle:
         handle.write("# Performance\n\nLatest figures of the enrolment benchmark, against the simulator on this "
                      "project's 2-core machine.\n\nProduced by:\n\n```sh\n.venv/bin/python -m tests.perf.bench_enrolment"
@@ -285,6 +292,7 @@ def write_doc(lines, args):
                      "from `tests/perf/callback_plugins/task_timer.py`, which measures what profile_tasks measures "
                      "(task start to the next task's start).\n\n" % (args.devices, args.uri_devices))
         handle.write("\n".join(lines) + "\n")
+        handle.write(wan)
     print("wrote %s" % path)
 
 
