@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
+
 ROOT_NAME = "ALL"
 MAX_NAME_LENGTH = 255
 
@@ -18,24 +20,15 @@ MAX_NAME_LENGTH = 255
 def _parent_id(group):
     parent = group.get("parent")
     if isinstance(parent, dict):
-        return _int_or_none(parent.get("id", parent.get("ID")))
-    return _int_or_none(group.get("parent_id", parent))
-
-
-def _int_or_none(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+        return as_int(parent.get("id", parent.get("ID")))
+    return as_int(group.get("parent_id", parent))
 
 
 class GroupTree:
     def __init__(self, groups):
         self.by_id = {}
         for group in groups:
-            group_id = _int_or_none(group.get("id", group.get("ID")))
+            group_id = as_int(group.get("id", group.get("ID")))
             if group_id is None:
                 continue
             self.by_id[group_id] = {"id": group_id, "name": group.get("name", group.get("Name")),

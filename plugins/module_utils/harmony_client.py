@@ -279,9 +279,9 @@ class HarmonyMobileClient:
         filters = known_filters(filters, DOCUMENTED_DEVICE_FILTERS, "device_status")
         objects, meta = paging.split_page(self.request("GET", API_ROOT + "/v1/device_status/",
                                                        params=dict(filters, format="json", limit=1, offset=0)))
-        total = meta.get("total_count")
-        if isinstance(total, int) or (isinstance(total, str) and total.isdigit()):
-            return int(total)
+        total = paging.as_int(meta.get("total_count"))
+        if total is not None:
+            return total
         return len(list(self.list_devices(filters))) if objects else 0
 
     def devices_with_email(self, email):
@@ -401,24 +401,17 @@ class HarmonyMobileClient:
         """The highest alert or audit id, from the first and the last one-item page (not the whole history)."""
         path = "%s/v3/%s/" % (API_ROOT, kind)
         objects, meta = paging.split_page(self.request("GET", path, params={"limit": 1, "offset": 0}))
-        total = _int_or_none(meta.get("total_count"))
+        total = paging.as_int(meta.get("total_count"))
         if total is None:
             objects = list(self.paginate(path))
         elif total > 1:
             objects = objects + paging.split_page(self.request("GET", path, params={"limit": 1, "offset": total - 1}))[0]
-        ids = [i for i in (_int_or_none(o.get("id")) for o in objects if isinstance(o, dict)) if i is not None]
+        ids = [i for i in (paging.as_int(o.get("id")) for o in objects if isinstance(o, dict)) if i is not None]
         return max(ids) if ids else None
 
     def log_entries(self, kind, filters=None, max_items=None):
         filters = known_filters(filters, DOCUMENTED_LOG_FILTERS[kind], kind)
         return self.paginate("%s/v3/%s/" % (API_ROOT, kind), filters, max_items=max_items)
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _record_id(record):

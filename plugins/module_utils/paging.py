@@ -50,7 +50,7 @@ def link_window(next_link, base_url):
         if (parts.scheme.lower(), parts.netloc.lower()) != (base.scheme.lower(), base.netloc.lower()):
             raise ApiError("refusing to follow paging link to another host: %s://%s" % (parts.scheme, parts.netloc))
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    return _as_int(query.get("offset")), _as_int(query.get("limit"))
+    return as_int(query.get("offset")), as_int(query.get("limit"))
 
 
 def next_window(meta, base_url, offset, limit, received):
@@ -59,7 +59,7 @@ def next_window(meta, base_url, offset, limit, received):
     ``offset``/``limit`` are what this page was asked for; ``received`` how many objects it held.
     """
     link = meta.get("next")
-    page_offset = _as_int(meta.get("offset"))
+    page_offset = as_int(meta.get("offset"))
     if page_offset is None:
         page_offset = offset
     elif page_offset != offset:
@@ -69,11 +69,11 @@ def next_window(meta, base_url, offset, limit, received):
         link_offset, link_limit = link_window(link, base_url)
         if link_offset is not None:
             return link_offset, link_limit or limit
-    total = _as_int(meta.get("total_count"))
+    total = as_int(meta.get("total_count"))
     if total is None:
         # No total: a full page (by the size the server says it used) may have more behind it, a short
         # one cannot; a link without an offset still says there is more.
-        full = received >= (_as_int(meta.get("limit")) or limit)
+        full = received >= (as_int(meta.get("limit")) or limit)
         return (page_offset + received, limit) if received and (link or full) else None
     if page_offset + received >= total:
         return None
@@ -89,8 +89,8 @@ def iterate(get_page, path, params=None, page_size=100, base_url="", max_items=N
     another rather than returned wrong.
     """
     params = dict(params or {})
-    limit = _as_int(params.pop("limit", None)) or page_size
-    offset = _as_int(params.pop("offset", None)) or 0
+    limit = as_int(params.pop("limit", None)) or page_size
+    offset = as_int(params.pop("offset", None)) or 0
     first = get_page(path, dict(params, limit=limit, offset=offset))
     if concurrency > 1:
         pages = _read_rest_concurrently(get_page, path, params, offset, first, base_url, max_items, concurrency)
@@ -128,8 +128,8 @@ def _read_sequentially(get_page, path, params, offset, limit, body, base_url, ma
 def _read_rest_concurrently(get_page, path, params, offset, first, base_url, max_items, concurrency):
     """Every page's objects in order, or None when the list cannot be read in parallel or did not add up."""
     objects, meta = split_page(first)
-    total = _as_int(meta.get("total_count"))
-    page_limit = _as_int(meta.get("limit")) or len(objects)
+    total = as_int(meta.get("total_count"))
+    page_limit = as_int(meta.get("limit")) or len(objects)
     if total is None or not objects or page_limit <= 0:
         return None
     if len(objects) != min(page_limit, max(total - offset, 0)):
@@ -149,8 +149,8 @@ def _read_rest_concurrently(get_page, path, params, offset, first, base_url, max
     for page_offset, body in zip(offsets, bodies):
         page, page_meta = split_page(body)
         expected = min(page_limit, total - page_offset)
-        if (_as_int(page_meta.get("total_count")) not in (None, total) or len(page) != expected
-                or _as_int(page_meta.get("offset")) not in (None, page_offset)):
+        if (as_int(page_meta.get("total_count")) not in (None, total) or len(page) != expected
+                or as_int(page_meta.get("offset")) not in (None, page_offset)):
             return None
         ids = _object_ids(page)
         if seen.intersection(ids):
@@ -175,7 +175,8 @@ def _chain(pages):
         yield from page
 
 
-def _as_int(value):
+def as_int(value):
+    """An int from a number or a numeric string (meta fields come as either), else None."""
     try:
         return int(value)
     except (TypeError, ValueError):
