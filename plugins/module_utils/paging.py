@@ -92,14 +92,16 @@ def iterate(get_page, path, params=None, page_size=100, base_url="", max_items=N
     limit = as_int(params.pop("limit", None)) or page_size
     offset = as_int(params.pop("offset", None)) or 0
     first = get_page(path, dict(params, limit=limit, offset=offset))
-    if concurrency > 1:
-        pages = _read_rest_concurrently(get_page, path, params, offset, first, base_url, max_items, concurrency)
+    plan = _parallel_plan(first, offset, base_url, max_items) if concurrency > 1 else None
+    if plan is not None:
+        pages = _read_rest_concurrently(get_page, path, params, first, plan, concurrency)
         if pages is not None:
             for index, obj in enumerate(_chain(pages)):
                 if max_items is not None and index >= max_items:
                     return
                 yield obj
             return
+        # The pages did not add up: read the list again, one page after another.
         first = get_page(path, dict(params, limit=limit, offset=offset))
     yield from _read_sequentially(get_page, path, params, offset, limit, first, base_url, max_items)
 
@@ -125,8 +127,8 @@ def _read_sequentially(get_page, path, params, offset, limit, body, base_url, ma
         body = get_page(path, dict(params, limit=limit, offset=offset))
 
 
-def _read_rest_concurrently(get_page, path, params, offset, first, base_url, max_items, concurrency):
-    """Every page's objects in order, or None when the list cannot be read in parallel or did not add up."""
+def _parallel_plan(first, offset, base_url, max_items):
+    """(total, page size, offsets of the other pages) when the first page allows a parallel read, else None."""
     objects, meta = split_page(first)
     total = as_int(meta.get("total_count"))
     page_limit = as_int(meta.get("limit")) or len(objects)
@@ -140,7 +142,13 @@ def _read_rest_concurrently(get_page, path, params, offset, first, base_url, max
         if link_offset is not None and link_offset != offset + page_limit:
             return None  # the server pages by its own rule; follow it one page at a time
     end = total if max_items is None else min(total, offset + max_items)
-    offsets = list(range(offset + page_limit, end, page_limit))
+    return total, page_limit, list(range(offset + page_limit, end, page_limit))
+
+
+def _read_rest_concurrently(get_page, path, params, first, plan, concurrency):
+    """Every page's objects in order, or None when the pages did not add up."""
+    objects = split_page(first)[0]
+    total, page_limit, offsets = plan
     if not offsets:
         return [objects]
     with ThreadPoolExecutor(max_workers=min(concurrency, len(offsets))) as pool:

@@ -212,3 +212,11 @@ def test_a_short_page_falls_back_and_no_total_reads_sequentially():
     no_total.cap = 50
     got = list(paging.iterate(no_total.get_page, "/x", page_size=50, concurrency=8))
     assert [o["id"] for o in got] == list(range(1, 121)) and no_total.max_in_flight == 1
+
+
+def test_a_list_that_cannot_be_read_in_parallel_is_not_requested_twice():
+    # An empty alert list is what the event source reads on every quiet poll.
+    for tenant in (Tenant(0), Tenant(30, total_shown=False), Tenant(30)):
+        got = list(paging.iterate(tenant.get_page, "/x", page_size=50, concurrency=8))
+        assert len(got) == len(tenant.items)
+        assert tenant.calls == [0], tenant.calls
