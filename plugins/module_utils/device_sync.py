@@ -144,12 +144,12 @@ def verify_adds(client, adds, settle, sleep=time.sleep):
     removed = []
     for entry, known_ids, _new_id in adds:
         known = set(str(i) for i in known_ids or ())
+        # Entries always carry a name, so "no drift" means same name too (and same number and groups if asked).
         copies = [d for d in by_email.get(email_key(entry["email"]), [])
-                  if d["id"] not in known and d["id"] not in removed and not drift(entry, d)
-                  and d["name"] == entry["name"]]
+                  if d["id"] not in known and d["id"] not in removed and not drift(entry, d)]
         if len(copies) < 2:
             continue
-        keep = min(copies, key=lambda d: int(d["id"]) if str(d["id"]).isdigit() else float("inf"))["id"]
+        keep = min(copies, key=creation_order)["id"]
         for device in copies:
             # False: the other run got there first, which is the same outcome.
             if device["id"] != keep and client.delete_device(device["id"]):
@@ -166,8 +166,13 @@ def identical_copies(current):
         key = (email_key(device["email"]), device.get("name"), device.get("number") or None,
                tuple(sorted(device.get("groups") or [])))
         groups.setdefault(key, []).append(device)
-    return [sorted(found, key=lambda d: int(d["id"]) if str(d["id"]).isdigit() else 0)
-            for _key, found in sorted(groups.items()) if len(found) > 1]
+    return [sorted(found, key=creation_order) for _key, found in sorted(groups.items()) if len(found) > 1]
+
+
+def creation_order(device):
+    """Sort key: the service numbers devices as it creates them; a non-numeric id sorts last."""
+    device_id = str(device["id"])
+    return (0, int(device_id)) if device_id.isdigit() else (1, device_id)
 
 
 def summarise(ops):
