@@ -10,14 +10,22 @@ __metaclass__ = type
 class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
+  region:
+    description:
+      - Infinity Portal region of the tenant; picks its gateway. V(eu) is
+        C(https://cloudinfra-gw.portal.checkpoint.com), V(us) C(https://cloudinfra-gw-us.portal.checkpoint.com),
+        V(ap) C(https://cloudinfra-gw-ap.portal.checkpoint.com).
+      - Give O(region) or O(gateway_url), not both. With neither, the EU gateway (the one the Harmony Mobile
+        external API guide names) is used.
+      - If not set, the value of the E(HM_REGION) environment variable is used.
+    type: str
+    version_added: "1.1.0"
   gateway_url:
     description:
-      - Base URL of the Infinity Portal gateway.
-      - The default is the EU gateway named in the Harmony Mobile external API guide; use your
-        region's gateway if your tenant lives elsewhere.
+      - Base URL of the Infinity Portal gateway, for a gateway O(region) does not list (or a test endpoint).
+      - Give O(region) or O(gateway_url), not both. With neither, the EU gateway is used.
       - If not set, the value of the E(HM_GATEWAY_URL) environment variable is used.
     type: str
-    default: https://cloudinfra-gw.portal.checkpoint.com
   client_id:
     description:
       - Client ID of an Infinity Portal API key for the Mobile service (Global Settings > API Keys).

@@ -13,8 +13,13 @@ version_added: "1.0.0"
 description:
   - Reads every device of a Check Point Harmony Mobile tenant (one paged read) and makes each one a host.
   - Host variables carry every device field, prefixed C(hm_) (C(hm_id), C(hm_email), C(hm_risk_name), C(hm_groups), ...).
-  - Hosts are grouped by Harmony Mobile group path (C(hm_group_ALL_EMEA_Sales)), risk (C(hm_risk_high)),
-    status (C(hm_status_active)) and OS (C(hm_os_android)), and by whatever O(keyed_groups) / O(groups) add.
+  - Every Harmony Mobile group becomes an Ansible group whose children are its sub-groups, so a group holds the
+    devices of its whole subtree (C(hm_group_EMEA) contains the hosts of C(hm_group_Sales) below it). Names are
+    O(group_prefix) + C(group_) + the group's own name with every character other than letters, digits and C(_)
+    turned into C(_); when two groups would get the same name, each of them is named by its full path instead
+    (C(hm_group_ALL_EMEA_Sales)). See O(group_layout) for 1.0.0's flat names.
+  - Hosts are also grouped by risk (C(hm_risk_high)), status (C(hm_status_active)) and OS (C(hm_os_android)),
+    and by whatever O(keyed_groups) / O(groups) add.
   - Supports the inventory cache; a cache hit makes no API request.
   - Works as an AWX / Automation Platform inventory source; the credentials come from the source's
     credential through the E(HM_CLIENT_ID) / E(HM_ACCESS_KEY) environment variables.
@@ -30,10 +35,18 @@ options:
     type: str
     required: true
     choices: [secops.mobile_security.hm_devices]
-  gateway_url:
-    description: Infinity Portal gateway.
+  region:
+    description:
+      - Infinity Portal region of the tenant (V(eu), V(us), V(ap)); picks its gateway as the modules'
+        O(secops.mobile_security.hm_device_info#module:region) does. Give O(region) or O(gateway_url), not both;
+        with neither, the EU gateway.
     type: str
-    default: https://cloudinfra-gw.portal.checkpoint.com
+    version_added: "1.1.0"
+    env:
+      - name: HM_REGION
+  gateway_url:
+    description: Infinity Portal gateway URL, for a gateway O(region) does not list.
+    type: str
     env:
       - name: HM_GATEWAY_URL
   client_id:
@@ -88,6 +101,16 @@ options:
     description: Prefix of the groups this plugin creates.
     type: str
     default: hm_
+  group_layout:
+    description:
+      - V(tree) mirrors the group tree as described above.
+      - V(flat) is 1.0.0's layout, kept for one release; it warns and will be removed in 2.0.0. Each group is named by
+        its sanitised full path (C(hm_group_ALL_EMEA_Sales)), has no children, and holds only the devices assigned
+        to it directly.
+    type: str
+    choices: [tree, flat]
+    default: tree
+    version_added: "1.1.0"
 '''
 
 EXAMPLES = r'''
@@ -113,11 +136,13 @@ import re
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients, codes, devices
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
-from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
-from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HttpTransport, RetryPolicy
+from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
+
+CONNECTION_OPTIONS = ("region", "gateway_url", "client_id", "access_key", "validate_certs", "timeout", "retries",
+                      "proxy_url")
 
 SAFE = re.compile(r"[^A-Za-z0-9_]")
 
@@ -141,6 +166,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 found = self._cache[cache_key]
             except KeyError:
                 update_cache = True
+            if not isinstance(found, dict):  # 1.0.0's cache held only the device list
+                found, update_cache = None, True
         if found is None:
             found = self.fetch()
         if update_cache:
@@ -155,32 +182,25 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return value
 
     def fetch(self):
-        """Devices (normalised) and each group's full path, from the API."""
-        transport = None
+        """{"devices": normalised devices with their group paths, "groups": every group described}, from the API."""
+        client = None
         try:
-            transport = HttpTransport(self.templated_option("gateway_url"),
-                                      validate_certs=self.get_option("validate_certs"),
-                                      timeout=self.get_option("timeout"), proxy_url=self.templated_option("proxy_url"),
-                                      retry_policy=RetryPolicy(retries=self.get_option("retries")))
-            client = HarmonyMobileClient(transport, self.templated_option("client_id"),
-                                         self.templated_option("access_key"))
-            filters = {}
-            if self.get_option("risk"):
-                filters["risk_in"] = ",".join(str(codes.risk_code(v, "risk")) for v in self.get_option("risk"))
-            if self.get_option("status"):
-                filters["status_in"] = ",".join(str(codes.status_code(v, "status")) for v in self.get_option("status"))
+            settings = dict((name, self.templated_option(name)) for name in CONNECTION_OPTIONS)
+            client = clients.harmony_mobile_client(settings)
+            filters = codes.risk_status_filters(self.get_option("risk"), self.get_option("status"))
             groups = client.list_groups()
             tree = GroupTree(groups)
             paths = dict((str(i), tree.path(i)) for i in tree.by_id)
             found = [devices.normalise(d) for d in client.with_groups(list(client.list_devices(filters)), groups)]
-        except (ApiError, ValueError) as err:
+            described = [tree.describe(i) for i in sorted(tree.by_id)]
+        except (ApiError, UserError) as err:
             raise AnsibleParserError("hm_devices inventory: %s" % err)
         finally:
-            if transport is not None:
-                transport.close()
+            if client is not None:
+                client.transport.close()
         for device in found:
             device["group_paths"] = sorted(paths.get(str(i), str(i)) for i in device["group_ids"])
-        return found
+        return {"devices": found, "groups": described}
 
     def host_names(self, found):
         field = self.get_option("hostname")
@@ -195,15 +215,49 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             names.append(name)
         return names
 
+    def group_names(self, groups):
+        """Ansible group name per Harmony Mobile group id: own name, or full path where own names collide."""
+        prefix = self.get_option("group_prefix") + "group_"
+        if self.get_option("group_layout") == "flat":
+            return dict((g["id"], prefix + SAFE.sub("_", g["path"])) for g in groups)
+        by_short = {}
+        for group in groups:
+            by_short.setdefault(SAFE.sub("_", group["name"]), []).append(group)
+        names = {}
+        for short, sharing in by_short.items():
+            for group in sharing:
+                names[group["id"]] = prefix + (short if len(sharing) == 1 else SAFE.sub("_", group["path"]))
+        # Paths can still collide after sanitising (A/B_C and A_B/C): the group id settles it.
+        counts = {}
+        for name in names.values():
+            counts[name] = counts.get(name, 0) + 1
+        return dict((i, name if counts[name] == 1 else "%s_%s" % (name, i)) for i, name in names.items())
+
+    def add_group_tree(self, groups):
+        names = self.group_names(groups)
+        for group in groups:
+            self.inventory.add_group(names[group["id"]])
+        if self.get_option("group_layout") == "tree":
+            for group in groups:
+                if group["parent_id"] in names:
+                    self.inventory.add_child(names[group["parent_id"]], names[group["id"]])
+        else:
+            self.display.deprecated("hm_devices group_layout: flat names each group by its full path and ignores "
+                                    "sub-groups; use the default group_layout: tree", version="2.0.0",
+                                    collection_name="secops.mobile_security")
+        return names
+
     def populate(self, found):
         prefix = self.get_option("group_prefix")
         strict = self.get_option("strict")
-        for device, host in zip(found, self.host_names(found)):
+        group_names = self.add_group_tree(found["groups"])
+        for device, host in zip(found["devices"], self.host_names(found["devices"])):
             self.inventory.add_host(host)
             host_vars = dict(("hm_" + k, v) for k, v in device.items())
             for var, value in host_vars.items():
                 self.inventory.set_variable(host, var, value)
-            own_groups = ["%sgroup_%s" % (prefix, SAFE.sub("_", p)) for p in device["group_paths"]]
+            own_groups = [group_names.get(as_int(i)) or "%sgroup_%s" % (prefix, SAFE.sub("_", str(i)))
+                          for i in device["group_ids"]]
             if device["risk_name"]:
                 own_groups.append("%srisk_%s" % (prefix, device["risk_name"]))
             if device["status_name"]:

@@ -20,6 +20,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 import datetime
 import email.utils
 import re
@@ -134,11 +135,11 @@ def severity_matcher(wanted, field="severity"):
     if isinstance(wanted, str):
         wanted = [w for w in re.split(r"[,\s]+", wanted) if w]
     if not isinstance(wanted, (list, tuple, set)):
-        raise ValueError("%s: expected a list of severities, got %r" % (field, wanted))
+        raise UserError("%s: expected a list of severities, got %r" % (field, wanted))
     levels = set()
     for word in wanted:
         if not isinstance(word, str) or not word.strip():
-            raise ValueError("%s: %r is not a severity word" % (field, word))
+            raise UserError("%s: %r is not a severity word" % (field, word))
         levels.add(str(severity_level(word)).lower())
     if not levels:
         return None
@@ -156,7 +157,7 @@ def time_bound(value, field, now=None):
         return now - datetime.timedelta(seconds=int(relative.group(1)) * _RELATIVE_SECONDS[relative.group(2)])
     moment = parse_time(text)
     if moment is None:
-        raise ValueError("%s: %r is not a time (use 2026-11-23T08:00:00Z, 11/23/2026 08:00:00, epoch seconds "
+        raise UserError("%s: %r is not a time (use 2026-11-23T08:00:00Z, 11/23/2026 08:00:00, epoch seconds "
                          "or an age such as 24h or 7d)" % (field, value))
     return moment
 

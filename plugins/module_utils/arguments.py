@@ -9,38 +9,46 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.secops.mobile_security.plugins.module_utils.clients import (
+    DEFAULT_RETRIES, DEFAULT_TIMEOUT, HM_ENVIRONMENT, SMARTPT_DEFAULT_API_URL, SMARTPT_ENVIRONMENT)
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_WAIT_BUDGET
 
-HM_DEFAULT_GATEWAY = "https://cloudinfra-gw.portal.checkpoint.com"
-SMARTPT_DEFAULT_API_URL = "https://security-api.smartpt.co.il"
+
+def _from_env(environment, field):
+    return (env_fallback, [environment[field]])
 
 
-def _common_http_options(prefix):
+def _common_http_options(environment):
     return dict(
-        validate_certs=dict(type="bool", default=True, fallback=(env_fallback, [prefix + "_VALIDATE_CERTS"])),
-        timeout=dict(type="float", default=30.0),
-        retries=dict(type="int", default=5),
-        proxy_url=dict(type="str", fallback=(env_fallback, [prefix + "_PROXY_URL"])),
+        validate_certs=dict(type="bool", default=True, fallback=_from_env(environment, "validate_certs")),
+        timeout=dict(type="float", default=DEFAULT_TIMEOUT),
+        retries=dict(type="int", default=DEFAULT_RETRIES),
+        proxy_url=dict(type="str", fallback=_from_env(environment, "proxy_url")),
         rate_limit_wait=dict(type="float", default=DEFAULT_WAIT_BUDGET),
     )
 
 
 def harmony_mobile_argument_spec():
+    env = HM_ENVIRONMENT
     spec = dict(
-        gateway_url=dict(type="str", default=HM_DEFAULT_GATEWAY, fallback=(env_fallback, ["HM_GATEWAY_URL"])),
-        client_id=dict(type="str", required=True, fallback=(env_fallback, ["HM_CLIENT_ID"])),
-        access_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["HM_ACCESS_KEY"])),
-        token_cache=dict(type="bool", default=False, fallback=(env_fallback, ["HM_TOKEN_CACHE"])),
-        token_cache_path=dict(type="path", fallback=(env_fallback, ["HM_TOKEN_CACHE_PATH"])),
+        # Neither given means the EU gateway; clients.gateway_url() decides, so both given can be refused.
+        gateway_url=dict(type="str", fallback=_from_env(env, "gateway_url")),
+        # No `choices`: AWX injects an unfilled credential field as "", which means "not set" here.
+        region=dict(type="str", fallback=_from_env(env, "region")),
+        client_id=dict(type="str", required=True, fallback=_from_env(env, "client_id")),
+        access_key=dict(type="str", required=True, no_log=True, fallback=_from_env(env, "access_key")),
+        token_cache=dict(type="bool", default=False, fallback=_from_env(env, "token_cache")),
+        token_cache_path=dict(type="path", fallback=_from_env(env, "token_cache_path")),
     )
-    spec.update(_common_http_options("HM"))
+    spec.update(_common_http_options(env))
     return spec
 
 
 def smartpt_argument_spec():
+    env = SMARTPT_ENVIRONMENT
     spec = dict(
-        api_url=dict(type="str", default=SMARTPT_DEFAULT_API_URL, fallback=(env_fallback, ["SMARTPT_API_URL"])),
-        company_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["SMARTPT_COMPANY_KEY"])),
+        api_url=dict(type="str", default=SMARTPT_DEFAULT_API_URL, fallback=_from_env(env, "api_url")),
+        company_key=dict(type="str", required=True, no_log=True, fallback=_from_env(env, "company_key")),
     )
-    spec.update(_common_http_options("SMARTPT"))
+    spec.update(_common_http_options(env))
     return spec

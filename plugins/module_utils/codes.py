@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 STATUS_NAMES = {-1: "processing", 0: "user_notified", 1: "active", 4: "inactive"}
 RISK_NAMES = {0: "none", 1: "low", 2: "medium", 3: "high"}
 
@@ -20,7 +21,7 @@ _RISK_ALIASES = {"no_risk": 0, "no risk": 0}
 
 def _to_code(value, names, aliases, field):
     if isinstance(value, bool):
-        raise ValueError("%s: %r is not a valid value" % (field, value))
+        raise UserError("%s: %r is not a valid value" % (field, value))
     if isinstance(value, int):
         code = value
     else:
@@ -31,11 +32,11 @@ def _to_code(value, names, aliases, field):
             by_name = dict((name, code) for code, name in names.items())
             by_name.update(aliases)
             if text not in by_name:
-                raise ValueError("%s: %r is not one of %s (or their codes %s)" % (
+                raise UserError("%s: %r is not one of %s (or their codes %s)" % (
                     field, value, ", ".join(sorted(names.values())), ", ".join(str(c) for c in sorted(names))))
             return by_name[text]
     if code not in names:
-        raise ValueError("%s: %r is not a known code (%s)" % (field, value, ", ".join(str(c) for c in sorted(names))))
+        raise UserError("%s: %r is not a known code (%s)" % (field, value, ", ".join(str(c) for c in sorted(names))))
     return code
 
 
@@ -45,6 +46,16 @@ def status_code(value, field="status"):
 
 def risk_code(value, field="risk"):
     return _to_code(value, RISK_NAMES, _RISK_ALIASES, field)
+
+
+def risk_status_filters(risk=None, status=None):
+    """The device list's risk_in / status_in filters from names or codes (options `risk` and `status`)."""
+    query = {}
+    if risk:
+        query["risk_in"] = ",".join(str(risk_code(v, "risk")) for v in risk)
+    if status:
+        query["status_in"] = ",".join(str(status_code(v, "status")) for v in status)
+    return query
 
 
 def describe(value, names):

@@ -15,8 +15,9 @@ __metaclass__ = type
 import threading
 import time
 
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked, normalise
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES, max_deletes_allowed
 
 try:
@@ -25,6 +26,8 @@ except ImportError:  # pragma: no cover - Python 2 targets are not supported by 
     ThreadPoolExecutor = None
 
 WRITE_ACTIONS = ("add", "delete", "recreate")
+# Every action an item of hm_device_sync can carry, for the summary (bulk.summary).
+ITEM_ACTIONS = WRITE_ACTIONS + ("drift",)
 
 
 def duplicate_emails(entries):
@@ -94,12 +97,12 @@ def purge_guard(ops, current, desired_count, purge_groups, max_deletes):
     deletes = sum(1 for op in ops if op["action"] == "delete")
     allowed = max_deletes_allowed(max_deletes, in_scope)
     if desired_count == 0 and deletes and allowed is not None:
-        raise ValueError("devices: the list is empty and purge is true, which would delete all %d device(s) in "
+        raise UserError("devices: the list is empty and purge is true, which would delete all %d device(s) in "
                          "purge_groups (%s); an empty list is most often a misspelt inventory group or file. To empty "
                          "these groups on purpose, set max_deletes: all" % (deletes, ", ".join(sorted(scope))))
     if allowed is not None and deletes > allowed:
         limit = max_deletes or DEFAULT_MAX_DELETES
-        raise ValueError("max_deletes: the purge would delete %d of the %d device(s) in purge_groups, more than "
+        raise UserError("max_deletes: the purge would delete %d of the %d device(s) in purge_groups, more than "
                          "max_deletes %s allows (%d); nothing was changed. Check the list, or raise max_deletes "
                          "(a count, a percentage, or all)" % (deletes, in_scope, limit, allowed))
 
@@ -175,14 +178,6 @@ def creation_order(device):
     return (0, int(device_id)) if device_id.isdigit() else (1, device_id)
 
 
-def summarise(ops):
-    summary = dict((key, 0) for key in ("add", "delete", "recreate", "drift", "unchanged"))
-    for op in ops:
-        summary[op["action"]] += 1
-    return {"added": summary["add"], "deleted": summary["delete"], "recreated": summary["recreate"],
-            "drifted": summary["drift"], "unchanged": summary["unchanged"]}
-
-
 class SyncRunner:
     """Runs the write operations of a plan with bounded concurrency; one result per operation."""
 
@@ -216,8 +211,7 @@ class SyncRunner:
                 op["new_device_id"] = self.client.add_device(
                     entry["name"], entry["email"], entry.get("number"), entry.get("groups"),
                     self.send_reg_email, self.send_reg_sms, known_ids=op.get("known_ids", ()))
-            op["result"] = "ok"
-        except (ApiError, ValueError) as err:
-            op["result"] = "failed"
-            op["error"] = str(err)
+            bulk.succeeded(op)
+        except (ApiError, UserError) as err:
+            bulk.failed(op, err)
         return op

@@ -10,9 +10,9 @@ __metaclass__ = type
 import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_text
 
-EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
-MAX_FIELD_LENGTH = 255
 ENTRY_KEYS = ("email", "name", "number", "groups")
 
 
@@ -49,34 +49,13 @@ def normalise(raw):
     }
 
 
-def validate_email(value, field="email"):
-    if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
-        raise ValueError("%s: %r is not a valid email address" % (field, value))
-    if len(value) > MAX_FIELD_LENGTH:
-        raise ValueError("%s: is longer than %d characters" % (field, MAX_FIELD_LENGTH))
-    return value.strip()
-
-
-def validate_text(value, field, required=False):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValueError("%s: must not be empty" % field)
-        return None
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise ValueError("%s: %r must be a string" % (field, value))
-    value = str(value).strip()
-    if len(value) > MAX_FIELD_LENGTH:
-        raise ValueError("%s: is %d characters long, the limit is %d" % (field, len(value), MAX_FIELD_LENGTH))
-    return value
-
-
 def validate_groups(value, field="groups"):
     if value is None:
         return None
     if isinstance(value, str):
         value = re.split(r"[;|]", value)
     if not isinstance(value, list):
-        raise ValueError("%s: expected a list of group names, got %r" % (field, value))
+        raise UserError("%s: expected a list of group names, got %r" % (field, value))
     names = []
     for index, item in enumerate(value):
         name = validate_text(item, "%s[%d]" % (field, index), required=True)
@@ -92,7 +71,7 @@ def entry(raw, field="", default_groups=None):
     """
     where = field + "." if field else ""
     if not isinstance(raw, dict):
-        raise ValueError("%s: expected a mapping with email and name, got %r" % (field or "device", raw))
+        raise UserError("%s: expected a mapping with email and name, got %r" % (field or "device", raw))
     data = {}
     for key in ENTRY_KEYS:
         if key in raw and raw[key] is not None:
@@ -101,7 +80,7 @@ def entry(raw, field="", default_groups=None):
             data[key] = raw["hm_" + key]
     unknown = [k for k in raw if k not in ENTRY_KEYS and not (k.startswith("hm_") and k[3:] in ENTRY_KEYS)]
     if unknown:
-        raise ValueError("%s: unknown keys %s (allowed: %s)" % (
+        raise UserError("%s: unknown keys %s (allowed: %s)" % (
             field or "device", ", ".join(sorted(unknown)), ", ".join(ENTRY_KEYS)))
     groups = validate_groups(data.get("groups"), where + "groups")
     return {
@@ -137,7 +116,7 @@ def select(found, email, name, additional=False):
         return None
     if len(found) == 1:
         return found[0]
-    raise ValueError("name: %s already has %d devices (%s) and none is named %r; set additional_device: true to "
+    raise UserError("name: %s already has %d devices (%s) and none is named %r; set additional_device: true to "
                      "add another, or give the name of the one you mean" % (
                          email, len(found), ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found), name))
 
@@ -165,7 +144,7 @@ def check_groups(entries, fields, existing_names, planned=(), check_mode=False, 
                 missing.append("%r (%s, %s)" % (name, field, item["email"]))
     missing += ["%r (%s)" % (name, field) for name, field in extra if name not in known]
     if missing:
-        raise ValueError("groups: %d group reference(s) to groups that do not exist%s: %s%s; create them first, "
+        raise UserError("groups: %d group reference(s) to groups that do not exist%s: %s%s; create them first, "
                          "e.g. with the group_hierarchy role" % (
                              len(missing), " and that no earlier task plans" if check_mode else "",
                              ", ".join(missing[:10]), " and %d more" % (len(missing) - 10) if len(missing) > 10 else ""))

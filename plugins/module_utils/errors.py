@@ -50,3 +50,11 @@ def server_message(body, default):
     if isinstance(body, str) and body.strip():
         return body.strip()[:500]
     return default
+
+
+class UserError(ValueError):
+    """Input the user can fix: the message names the option (or file, line) and the value, never a secret.
+
+    Modules report it as a plain failure; any other exception is a bug and fails with its traceback.
+    It is a ValueError so parsers that try one form after another can still catch ValueError.
+    """

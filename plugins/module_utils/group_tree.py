@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 ROOT_NAME = "ALL"
 MAX_NAME_LENGTH = 255
@@ -63,6 +64,18 @@ class GroupTree:
     def children(self, group_id):
         return sorted((g for g in self.by_id.values() if g["parent_id"] == group_id), key=lambda g: g["id"])
 
+    def subtree_names(self, group_id):
+        """Names of the group and of every group below it; a loop in the data is visited once."""
+        names, stack, seen = [], [group_id], set()
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.by_id:
+                continue
+            seen.add(current)
+            names.append(self.by_id[current]["name"])
+            stack.extend(child["id"] for child in self.children(current))
+        return names
+
     def describe(self, group_id):
         group = self.by_id[group_id]
         parent = self.by_id.get(group["parent_id"])
@@ -77,20 +90,20 @@ class GroupTree:
     def resolve(self, reference, field):
         """A group from an id, a name or a full path (ALL/EMEA/Sales); ValueError naming the field if none."""
         if isinstance(reference, bool) or reference is None:
-            raise ValueError("%s: %r is not a group name, id or path" % (field, reference))
+            raise UserError("%s: %r is not a group name, id or path" % (field, reference))
         if isinstance(reference, int):
             found = self.by_id.get(reference)
         else:
             text = str(reference).strip()
             if not text:
-                raise ValueError("%s: must not be empty" % field)
+                raise UserError("%s: must not be empty" % field)
             found = self.by_name.get(text)
             if found is None and "/" in text:
                 found = next((g for g in self.by_id.values() if self.path(g["id"]) == text.strip("/")), None)
             if found is None and text.isdigit():
                 found = self.by_id.get(int(text))
         if found is None:
-            raise ValueError("%s: group %r does not exist" % (field, reference))
+            raise UserError("%s: group %r does not exist" % (field, reference))
         return found
 
     def would_cycle(self, group_id, new_parent_id):
@@ -99,13 +112,13 @@ class GroupTree:
 
 def validate_name(name, field="name"):
     if not isinstance(name, str) or not name.strip():
-        raise ValueError("%s: must not be empty" % field)
+        raise UserError("%s: must not be empty" % field)
     if name != name.strip():
-        raise ValueError("%s: %r has leading or trailing spaces" % (field, name))
+        raise UserError("%s: %r has leading or trailing spaces" % (field, name))
     if len(name) > MAX_NAME_LENGTH:
-        raise ValueError("%s: is %d characters long, the limit is %d" % (field, len(name), MAX_NAME_LENGTH))
+        raise UserError("%s: is %d characters long, the limit is %d" % (field, len(name), MAX_NAME_LENGTH))
     if "/" in name:
-        raise ValueError("%s: %r contains '/', which separates path levels" % (field, name))
+        raise UserError("%s: %r contains '/', which separates path levels" % (field, name))
     return name
 
 
@@ -117,21 +130,21 @@ def flatten(tree, field="tree"):
         if nodes is None:
             return
         if not isinstance(nodes, list):
-            raise ValueError("%s: expected a list of groups, got %s" % (where, type(nodes).__name__))
+            raise UserError("%s: expected a list of groups, got %s" % (where, type(nodes).__name__))
         for index, node in enumerate(nodes):
             here = "%s[%d]" % (where, index)
             if isinstance(node, str):
                 node = {"name": node}
             if not isinstance(node, dict):
-                raise ValueError("%s: expected a mapping with 'name', got %r" % (here, node))
+                raise UserError("%s: expected a mapping with 'name', got %r" % (here, node))
             unknown = set(node) - set(("name", "children"))
             if unknown:
-                raise ValueError("%s: unknown keys %s (allowed: name, children)" % (here, ", ".join(sorted(unknown))))
+                raise UserError("%s: unknown keys %s (allowed: name, children)" % (here, ", ".join(sorted(unknown))))
             name = validate_name(node.get("name"), here + ".name")
             if name == ROOT_NAME:
-                raise ValueError("%s.name: 'ALL' is the root and cannot be declared" % here)
+                raise UserError("%s.name: 'ALL' is the root and cannot be declared" % here)
             if name in seen:
-                raise ValueError("%s.name: %r appears twice (also at %s); group names are unique" % (
+                raise UserError("%s.name: %r appears twice (also at %s); group names are unique" % (
                     here, name, seen[name]))
             seen[name] = here
             flat.append((name, parent))
@@ -141,12 +154,12 @@ def flatten(tree, field="tree"):
     return flat
 
 
-def plan(current_groups, desired, prune=False):
+def plan(current_groups, desired, purge=False):
     """Operations that turn the current groups into ``desired`` [(name, parent_name)].
 
     Creates and moves run parents first (so a group's new parent is already in
     place, which also rules out cycles); deletes run deepest first.
-    Operations are dicts: {"op": "create"|"move"|"delete", "name", "parent"}.
+    Operations are dicts: {"action": "create"|"move"|"delete", "name", "parent"}.
     """
     tree = GroupTree(current_groups)
     desired_names = set(name for name, _parent in desired)
@@ -154,17 +167,17 @@ def plan(current_groups, desired, prune=False):
     for name, parent in desired:
         existing = tree.by_name.get(name)
         if existing is None:
-            ops.append({"op": "create", "name": name, "parent": parent})
+            ops.append({"action": "create", "name": name, "parent": parent})
             continue
         current_parent = tree.by_id.get(existing["parent_id"])
         if current_parent is None or current_parent["name"] != parent:
-            ops.append({"op": "move", "name": name, "parent": parent,
+            ops.append({"action": "move", "name": name, "parent": parent,
                         "from": current_parent["name"] if current_parent else None})
-    if prune:
+    if purge:
         doomed = [g for g in tree.by_id.values() if g["name"] not in desired_names and g["name"] != ROOT_NAME
                   and g["parent_id"] is not None]
         doomed.sort(key=lambda g: (-tree.depth(g["id"]), g["name"]))
-        ops.extend({"op": "delete", "name": g["name"], "path": tree.path(g["id"])} for g in doomed)
+        ops.extend({"action": "delete", "name": g["name"], "path": tree.path(g["id"])} for g in doomed)
     return ops
 
 
@@ -175,16 +188,16 @@ def apply_to_model(current_groups, ops):
     by_name = dict((r["name"], r) for r in rows.values())
     next_id = max(list(rows) + [0]) + 1
     for op in ops:
-        if op["op"] == "create":
+        if op["action"] == "create":
             row = {"id": next_id, "name": op["name"], "parent_id": by_name[op["parent"]]["id"]}
             rows[next_id] = by_name[op["name"]] = row
             next_id += 1
-        elif op["op"] == "move":
+        elif op["action"] == "move":
             by_name[op["name"]]["parent_id"] = by_name[op["parent"]]["id"]
-        elif op["op"] == "delete":
+        elif op["action"] == "delete":
             row = by_name.pop(op["name"])
             if any(r["parent_id"] == row["id"] for r in rows.values() if r["id"] != row["id"]):
-                raise ValueError("delete of %r before its children" % op["name"])
+                raise UserError("delete of %r before its children" % op["name"])
             del rows[row["id"]]
     return list(rows.values())
 

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 DEFAULT_MAX_DELETES = "20%"
 # A percentage never blocks this many deletes: removing 1 device of a 3-device group is ordinary.
 MIN_PERCENT_ALLOWANCE = 5
@@ -28,4 +29,4 @@ def max_deletes_allowed(value, scope_size, field="max_deletes"):
             raise ValueError
         return count
     except ValueError:
-        raise ValueError("%s: %r is not a count (25), a percentage of the purge scope (20%%) or 'all'" % (field, value))
+        raise UserError("%s: %r is not a count (25), a percentage of the purge scope (20%%) or 'all'" % (field, value))

@@ -18,7 +18,7 @@ import time
 
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, server_message
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError, server_message
 from ansible_collections.secops.mobile_security.plugins.module_utils import paging
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import cache_key
 
@@ -47,7 +47,7 @@ def known_filters(filters, allowed, call):
     filters = dict((k, v) for k, v in (filters or {}).items() if v not in (None, ""))
     unknown = set(filters) - allowed
     if unknown:
-        raise ValueError("%s filters not in the API guide: %s" % (call, ", ".join(sorted(unknown))))
+        raise UserError("%s filters not in the API guide: %s" % (call, ", ".join(sorted(unknown))))
     return filters
 
 
@@ -55,7 +55,7 @@ def path_id(value, field):
     """An id that is safe to put in a URL path: no '/', '..', '?' or '%' can get through."""
     text = str(value).strip() if value is not None else ""
     if not _PATH_ID.match(text):
-        raise ValueError("%s: %r is not a valid id (letters, digits, '-' and '_' only)" % (field, value))
+        raise UserError("%s: %r is not a valid id (letters, digits, '-' and '_' only)" % (field, value))
     return quote(text, safe="")
 
 

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 import re
 
 AUDIT_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
@@ -24,7 +25,7 @@ def cursor(value, field):
         return None
     text = str(value).strip()
     if not text.isdigit():
-        raise ValueError("%s: %r must be a non-negative whole number (an id)" % (field, value))
+        raise UserError("%s: %r must be a non-negative whole number (an id)" % (field, value))
     return int(text)
 
 
@@ -34,7 +35,7 @@ def audit_time(value, field="time_after"):
         return None
     text = str(value).strip().replace("T", " ").rstrip("Z")
     if not AUDIT_TIME_RE.match(text):
-        raise ValueError("%s: %r must look like 2021-07-01 08:08:00" % (field, value))
+        raise UserError("%s: %r must look like 2021-07-01 08:08:00" % (field, value))
     return text if text.count(":") == 2 else text + ":00"
 
 

@@ -12,18 +12,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.arguments import (
     harmony_mobile_argument_spec, smartpt_argument_spec)
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
-from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
-from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpTransport, RetryPolicy)
-from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING, Pacer
-from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import SmartptClient
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import TokenCache
 
 
@@ -48,32 +45,23 @@ class ApiModule:
 
     @property
     def transport(self):
-        if self._transport is None:
-            url = self.params[self.url_option]
-            parts = urlsplit(url or "")
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError("%s: %r is not an http(s) URL" % (self.url_option, url))
-            if self.params["timeout"] <= 0:
-                raise ValueError("timeout: must be greater than 0, got %r" % self.params["timeout"])
-            if self.params["retries"] < 0:
-                raise ValueError("retries: must be 0 or more, got %r" % self.params["retries"])
-            if self.params["rate_limit_wait"] < 0:
-                raise ValueError("rate_limit_wait: must be 0 or more, got %r" % self.params["rate_limit_wait"])
-            # A module with a concurrency option sets the ceiling; reads of paged lists use the default one.
-            ceiling = self.params.get("concurrency") or DEFAULT_CEILING
-            policy = RetryPolicy(retries=self.params["retries"])
-            self._transport = HttpTransport(url, validate_certs=self.params["validate_certs"],
-                                            timeout=self.params["timeout"], proxy_url=self.params["proxy_url"],
-                                            retry_policy=policy, pool_size=ceiling,
-                                            pacer=Pacer(ceiling=ceiling, wait_budget=self.params["rate_limit_wait"],
-                                                        sleep=policy.sleep))
-        return self._transport
+        return self.client.transport
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self.build_client()
+            self._transport = self._client.transport
+        return self._client
+
+    def build_client(self):
+        raise NotImplementedError
 
     def limit(self):
         """The common `limit` option of the info modules, checked."""
         value = self.params["limit"]
         if value is not None and value < 1:
-            raise ValueError("limit: must be 1 or more, got %r" % value)
+            raise UserError("limit: must be 1 or more, got %r" % value)
         return value
 
     def set_diff(self, before, after):
@@ -94,10 +82,13 @@ class ApiModule:
             message = str(err)
             if err.status is None and self._transport is not None:
                 # No answer at all: name the option that points at the server.
-                message += " (check %s %s)" % (self.url_option, self.params[self.url_option])
+                message += " (check %s %s)" % (self.url_option, self._transport.base_url)
             self.fail(message, api_error=err.to_result())
-        except ValueError as err:
+        except UserError as err:
             self.fail(str(err))
+        except Exception as err:  # pylint: disable=broad-except
+            # Not the user's input: a bug, so the traceback goes with it (shown with -vvv).
+            self.fail("%s: %s" % (type(err).__name__, err), exception=traceback.format_exc())
         finally:
             if self._transport is not None:
                 self._transport.close()
@@ -108,26 +99,20 @@ class HarmonyMobileModule(ApiModule):
     url_option = "gateway_url"
     connection_spec = staticmethod(harmony_mobile_argument_spec)
 
-    @property
-    def client(self):
-        if self._client is None:
-            path = self.params["token_cache_path"]
-            # Set in the task without token_cache it would be ignored; from the environment it is only a default.
-            from_env = os.path.expanduser(os.environ.get("HM_TOKEN_CACHE_PATH", ""))
-            if path and not self.params["token_cache"] and os.path.expanduser(path) != from_env:
-                raise ValueError("token_cache_path: %r is only used with token_cache: true" % path)
-            cache = TokenCache(path) if self.params["token_cache"] else None
-            self._client = HarmonyMobileClient(self.transport, self.params["client_id"], self.params["access_key"],
-                                               token_cache=cache)
-        return self._client
+    def build_client(self):
+        path = self.params["token_cache_path"]
+        # Set in the task without token_cache it would be ignored; from the environment it is only a default.
+        from_env = os.path.expanduser(os.environ.get("HM_TOKEN_CACHE_PATH", ""))
+        if path and not self.params["token_cache"] and os.path.expanduser(path) != from_env:
+            raise UserError("token_cache_path: %r is only used with token_cache: true" % path)
+        cache = TokenCache(path) if self.params["token_cache"] else None
+        # A module with a concurrency option sets the pace's ceiling; paged reads use the default one.
+        return clients.harmony_mobile_client(self.params, token_cache=cache, concurrency=self.params.get("concurrency"))
 
 
 class SmartptModule(ApiModule):
     url_option = "api_url"
     connection_spec = staticmethod(smartpt_argument_spec)
 
-    @property
-    def client(self):
-        if self._client is None:
-            self._client = SmartptClient(self.transport, self.params["company_key"])
-        return self._client
+    def build_client(self):
+        return clients.smartpt_client(self.params)

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, server_message
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError, server_message
 
 ENDPOINT_PLATFORMS = {
     "wazuh": "/wazuh/agents",
@@ -30,6 +30,15 @@ def actions_for(platform):
     return USER_ACTIONS if platform in USER_PLATFORMS else ENDPOINT_ACTIONS
 
 
+def check_action(platform, action):
+    """UserError unless ``action`` is one the platform takes."""
+    if platform not in PLATFORM_PATHS:
+        raise UserError("platform: %r is not one of %s" % (platform, ", ".join(sorted(PLATFORM_PATHS))))
+    if action not in actions_for(platform):
+        raise UserError("action: %r is not valid for platform %s (valid: %s)" % (
+            action, platform, ", ".join(actions_for(platform))))
+
+
 def target_field(platform):
     return "upn" if platform in USER_PLATFORMS else "agent_id"
 
@@ -41,11 +50,7 @@ class SmartptClient:
 
     def run(self, platform, action, requester_email, target):
         """POST one action; returns a dict with status_code, message and action_result."""
-        if platform not in PLATFORM_PATHS:
-            raise ValueError("platform: %r is not one of %s" % (platform, ", ".join(sorted(PLATFORM_PATHS))))
-        if action not in actions_for(platform):
-            raise ValueError("action: %r is not valid for platform %s (valid: %s)" % (
-                action, platform, ", ".join(actions_for(platform))))
+        check_action(platform, action)
         if not self._company_key:
             raise ApiError("company_key is required (or SMARTPT_COMPANY_KEY)")
         body = {"action": action, "Email": requester_email, target_field(platform): target}

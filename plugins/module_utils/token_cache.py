@@ -17,8 +17,9 @@ __metaclass__ = type
 import hashlib
 import json
 import os
-import tempfile
 import time
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
 
 DEFAULT_PATH = os.path.join("~", ".cache", "secops.mobile_security", "hm_tokens.json")
 
@@ -67,16 +68,4 @@ class TokenCache:
             self._write(data)
 
     def _write(self, data):
-        directory = os.path.dirname(self.path)
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o700)
-        handle, temp_path = tempfile.mkstemp(dir=directory, prefix=".hm_tokens.")
-        try:
-            os.fchmod(handle, 0o600)
-            with os.fdopen(handle, "w") as out:
-                json.dump(data, out)
-            os.rename(temp_path, self.path)
-        except Exception:
-            if os.path.exists(temp_path):
-                os.unlink(temp_path)
-            raise
+        write_private(self.path, json.dumps(data))

@@ -131,6 +131,7 @@ count:
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
 from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
 class AlertInfoModule(HarmonyMobileModule):
@@ -151,7 +152,7 @@ class AlertInfoModule(HarmonyMobileModule):
         updated_from = alert_shapes.time_bound(self.params["updated_from"], "updated_from")
         updated_to = alert_shapes.time_bound(self.params["updated_to"], "updated_to")
         if updated_from and updated_to and updated_from > updated_to:
-            raise ValueError("updated_from: %s is after updated_to %s" % (
+            raise UserError("updated_from: %s is after updated_to %s" % (
                 self.params["updated_from"], self.params["updated_to"]))
         keep = alert_shapes.all_of(alert_shapes.severity_matcher(self.params["severity"]),
                                    alert_shapes.window_matcher(updated_from, updated_to))

@@ -68,6 +68,7 @@ count:
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
 class AuditInfoModule(HarmonyMobileModule):
@@ -86,7 +87,7 @@ class AuditInfoModule(HarmonyMobileModule):
             filters["time__gt"] = log_entries.audit_time(self.params["time_after"])
         if self.params["module"] is not None:
             if not self.params["module"].strip():
-                raise ValueError("module: must not be empty")
+                raise UserError("module: must not be empty")
             filters["module"] = self.params["module"].strip()
         since_id = log_entries.cursor(self.params["since_id"], "since_id")
         audits, newest = log_entries.read(self.client, "audit", filters, since_id, limit)

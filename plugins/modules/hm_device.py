@@ -148,7 +148,9 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
 class DeviceModule(HarmonyMobileModule):
@@ -177,18 +179,18 @@ class DeviceModule(HarmonyMobileModule):
         params = self.params
         if params["state"] == "present":
             if params["device_id"] is not None:
-                raise ValueError("device_id: %r is only used with state=absent; a device is added by email and name"
+                raise UserError("device_id: %r is only used with state=absent; a device is added by email and name"
                                  % params["device_id"])
             if params["send_reg_sms"] and not params["number"]:
-                raise ValueError("send_reg_sms: needs number, the phone the invitation is texted to")
+                raise UserError("send_reg_sms: needs number, the phone the invitation is texted to")
             return
         for option in ("number", "groups", "send_reg_email", "send_reg_sms"):
             if params[option] is not None:
-                raise ValueError("%s: %r is not used with state=absent, which only deletes" % (option, params[option]))
+                raise UserError("%s: %r is not used with state=absent, which only deletes" % (option, params[option]))
         if params["recreate"]:
-            raise ValueError("recreate: is not used with state=absent, which only deletes")
+            raise UserError("recreate: is not used with state=absent, which only deletes")
         if params["additional_device"]:
-            raise ValueError("additional_device: is not used with state=absent, which only deletes")
+            raise UserError("additional_device: is not used with state=absent, which only deletes")
 
     def execute(self):
         self.refuse_unused_options()
@@ -259,7 +261,7 @@ class DeviceModule(HarmonyMobileModule):
             raw = self.client.get_device(self.params["device_id"])
             targets = [devices.normalise(d) for d in self.client.with_groups([raw] if raw else [])]
         else:
-            email = devices.validate_email(self.params["email"])
+            email = validate_email(self.params["email"])
             if self.params["name"]:
                 # A delete takes only the device with exactly that name: never a namesake by e-mail alone.
                 named = [devices.normalise(d) for d in self.client.devices_with_email(email)]

@@ -178,7 +178,9 @@ import datetime
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_mdm_uuid
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
 
@@ -201,7 +203,7 @@ def epoch_ms(value, field):
         except ValueError:
             continue
         return calendar.timegm(parsed.timetuple()) * 1000 + parsed.microsecond // 1000
-    raise ValueError("%s: %r is neither epoch milliseconds nor an ISO 8601 date/time" % (field, value))
+    raise UserError("%s: %r is neither epoch milliseconds nor an ISO 8601 date/time" % (field, value))
 
 
 class DeviceInfoModule(HarmonyMobileModule):
@@ -226,17 +228,12 @@ class DeviceInfoModule(HarmonyMobileModule):
         params = self.params
         query = {}
         if params["mdm_uuid"] is not None:
-            if not params["mdm_uuid"].strip():
-                raise ValueError("mdm_uuid: must not be empty")
-            query["mdm__uuid"] = params["mdm_uuid"].strip()
+            query["mdm__uuid"] = validate_mdm_uuid(params["mdm_uuid"])
         if params["groups"]:
             tree = GroupTree(self.client.list_groups())
             ids = [str(tree.resolve(g, "groups")["id"]) for g in params["groups"]]
             query["groups__exact" if params["groups_match"] == "all" else "groups__in"] = ",".join(ids)
-        if params["risk"]:
-            query["risk_in"] = ",".join(str(codes.risk_code(v, "risk")) for v in params["risk"])
-        if params["status"]:
-            query["status_in"] = ",".join(str(codes.status_code(v, "status")) for v in params["status"])
+        query.update(codes.risk_status_filters(params["risk"], params["status"]))
         window = params["status_during"]
         if window:
             query["status"] = codes.status_code(window["status"], "status_during.status")
@@ -245,15 +242,15 @@ class DeviceInfoModule(HarmonyMobileModule):
             if window.get("to") is not None:
                 query["time_lte"] = epoch_ms(window["to"], "status_during.to")
             if "time_gte" not in query and "time_lte" not in query:
-                raise ValueError("status_during: give from, to or both")
+                raise UserError("status_during: give from, to or both")
             if query.get("time_gte") is not None and query.get("time_lte") is not None \
                     and query["time_gte"] >= query["time_lte"]:
-                raise ValueError("status_during: from (%s) must be before to (%s)" % (window["from"], window["to"]))
+                raise UserError("status_during: from (%s) must be before to (%s)" % (window["from"], window["to"]))
         return query
 
     def execute(self):
         limit = self.limit()
-        email = devices.validate_email(self.params["email"]) if self.params["email"] is not None else None
+        email = validate_email(self.params["email"]) if self.params["email"] is not None else None
         query = self.filters()
         if self.params["device_id"] is not None:
             raw = self.client.get_device(self.params["device_id"])

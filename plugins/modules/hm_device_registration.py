@@ -110,7 +110,9 @@ device:
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_mdm_uuid
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 USER_NOTIFIED = 0
 
@@ -139,30 +141,28 @@ class DeviceRegistrationModule(HarmonyMobileModule):
             what = "device_id %s" % params["device_id"]
         elif params["email"] is not None:
             # By the list, not call 9: its e-mail match may be case-sensitive, and a user may hold several devices.
-            email = devices.validate_email(params["email"])
+            email = validate_email(params["email"])
             what = "email %s" % email
             found = [devices.normalise(d) for d in self.client.devices_with_email(email)]
             if len(found) > 1:
-                raise ValueError("email: %s has %d devices (%s); give device_id to pick one" % (
+                raise UserError("email: %s has %d devices (%s); give device_id to pick one" % (
                     email, len(found), ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found)))
             details = self.client.registration_details(device_id=found[0]["id"]) if found else None
         else:
-            if not params["mdm_uuid"].strip():
-                raise ValueError("mdm_uuid: must not be empty")
-            details = self.client.registration_details(mdm_uuid=params["mdm_uuid"].strip())
+            details = self.client.registration_details(mdm_uuid=validate_mdm_uuid(params["mdm_uuid"]))
             what = "mdm_uuid %s" % params["mdm_uuid"]
         if not details or details.get("id") in (None, ""):
-            raise ValueError("%s: no such device" % what)
+            raise UserError("%s: no such device" % what)
         raw = self.client.get_device(details["id"])
         if raw is None:
-            raise ValueError("%s: no such device" % what)
+            raise UserError("%s: no such device" % what)
         return details, devices.normalise(self.client.with_groups([raw])[0])
 
     def execute(self):
         action = self.params["action"]
         for option in ("send_reg_email", "send_reg_sms"):
             if self.params[option] is not None and action != "resend":
-                raise ValueError("%s: only used with action=resend; action=%s sends nothing" % (option, action))
+                raise UserError("%s: only used with action=resend; action=%s sends nothing" % (option, action))
         send_email = self.params["send_reg_email"] is not False
         send_sms = bool(self.params["send_reg_sms"])
         details, device = self.lookup()
@@ -181,11 +181,11 @@ class DeviceRegistrationModule(HarmonyMobileModule):
                 self.result["device"] = devices.normalise(self.client.with_groups([raw])[0]) if raw else {}
             return
         if not (send_email or send_sms):
-            raise ValueError("send_reg_email: with send_reg_sms also false there is nothing to send")
+            raise UserError("send_reg_email: with send_reg_sms also false there is nothing to send")
         if send_sms and not device["number"]:
-            raise ValueError("send_reg_sms: device %s has no phone number" % device["id"])
+            raise UserError("send_reg_sms: device %s has no phone number" % device["id"])
         if device["status_code"] != USER_NOTIFIED:
-            raise ValueError("action: resend only works for devices in user_notified status; device %s is %s" % (
+            raise UserError("action: resend only works for devices in user_notified status; device %s is %s" % (
                 device["id"], device["status_name"] or device["status_code"]))
         self.result["changed"] = True
         if not self.check_mode:

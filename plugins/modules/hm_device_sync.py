@@ -55,9 +55,21 @@ options:
     type: bool
     default: false
   purge_groups:
-    description: The groups that O(purge) may delete devices from. Required when O(purge=true), refused without it.
+    description:
+      - The groups that O(purge) may delete devices from, each with every group below it unless
+        O(purge_subgroups=false). Required when O(purge=true), refused without it.
+      - RV(purge_scope) shows, per group, which groups it covers, how many devices they hold and how many the
+        purge deletes (in check mode, would delete).
     type: list
     elements: str
+  purge_subgroups:
+    description:
+      - Whether a group in O(purge_groups) covers the groups below it (its whole subtree), as a tree is how a
+        scope is usually meant. With V(false) only devices assigned to the named groups themselves are in scope
+        (1.0.0's behaviour).
+    type: bool
+    default: true
+    version_added: "1.1.0"
   max_deletes:
     description:
       - The most devices one run may delete with O(purge=true), checked against the plan before anything is
@@ -134,20 +146,35 @@ EXAMPLES = r'''
 
 RETURN = r'''
 summary:
-  description: How many devices were added, deleted, recreated (successful writes only), left drifted,
-    unchanged and failed.
+  description:
+    - How many devices were added, deleted, recreated (successful writes only; in check mode, planned), left
+      drifted, unchanged and failed. Every key is always present. The same shape as every bulk module's
+      summary (docs/conventions.md).
   returned: always
   type: dict
   sample: {added: 12, deleted: 1, recreated: 0, drifted: 2, unchanged: 480, failed: 0}
 devices:
-  description: One entry per device that was added, deleted, recreated or found drifted, with its outcome.
+  description:
+    - One item per device that was added, deleted, recreated or found drifted. C(action) is C(add), C(delete),
+      C(recreate) or C(drift); C(result) is C(ok), C(failed) (with C(error)), C(planned) in check mode, or
+      C(skipped) for drift (reported, not written). The same item shape as every bulk module's.
   returned: always
   type: list
   elements: dict
   sample:
     - {action: add, email: ana@example.com, new_device_id: "1042", result: ok}
-    - {action: drift, email: bo@example.com, device_id: "17", fields: [groups]}
+    - {action: drift, email: bo@example.com, device_id: "17", fields: [groups], result: skipped}
     - {action: add, email: cy@example.com, result: failed, error: "POST /app/SBM/external_api/v2/device/ failed (HTTP 400): ..."}
+purge_scope:
+  description:
+    - Per group in O(purge_groups), the groups it covers (itself and, with O(purge_subgroups), every group
+      below it), the devices they held before the run and how many of them the purge deleted (in check mode,
+      would delete). Empty without O(purge_groups).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {group: Corp, groups: [Corp, Corp-IT, Corp-IT-Helpdesk], devices: 40, deleted: 3}
 duplicates:
   description: Users that held identical unregistered copies of a device when the run read the list.
   returned: always
@@ -187,11 +214,12 @@ import os
 
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_sync, devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 try:
     import yaml
@@ -204,7 +232,7 @@ MAX_CONCURRENCY = 32
 
 def read_devices_file(path):
     if not os.path.isfile(path):
-        raise ValueError("devices_file: %r does not exist or is not a file" % path)
+        raise UserError("devices_file: %r does not exist or is not a file" % path)
     # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
     with open(path, encoding="utf-8-sig") as handle:
         text = handle.read()
@@ -212,18 +240,18 @@ def read_devices_file(path):
         reader = csv.reader(text.splitlines())
         header = [column.strip().lower() for column in next(reader, [])]
         if "email" not in header:
-            raise ValueError("devices_file: %r has no 'email' column (header must be email,name,number,groups; "
+            raise UserError("devices_file: %r has no 'email' column (header must be email,name,number,groups; "
                              "found %s)" % (path, ", ".join(repr(c) for c in header) or "nothing"))
         return [dict((key, (value or "").strip() or None) for key, value in zip(header, row) if key)
                 for row in reader if any(cell.strip() for cell in row)]
     try:
         data = json.loads(text) if path.lower().endswith(".json") or not HAS_YAML else yaml.safe_load(text)
     except Exception as err:
-        raise ValueError("devices_file: %r is not valid YAML/JSON: %s" % (path, to_native(err)))
+        raise UserError("devices_file: %r is not valid YAML/JSON: %s" % (path, to_native(err)))
     if isinstance(data, dict) and isinstance(data.get("devices"), list):
         data = data["devices"]
     if not isinstance(data, list):
-        raise ValueError("devices_file: %r must hold a list of devices" % path)
+        raise UserError("devices_file: %r must hold a list of devices" % path)
     return data
 
 
@@ -236,6 +264,7 @@ class DeviceSyncModule(HarmonyMobileModule):
                 default_groups=dict(type="list", elements="str"),
                 purge=dict(type="bool", default=False),
                 purge_groups=dict(type="list", elements="str"),
+                purge_subgroups=dict(type="bool", default=True),
                 recreate=dict(type="bool", default=False),
                 send_reg_email=dict(type="bool"),
                 send_reg_sms=dict(type="bool"),
@@ -251,9 +280,9 @@ class DeviceSyncModule(HarmonyMobileModule):
     def desired_entries(self):
         concurrency = self.params["concurrency"]
         if not 1 <= concurrency <= MAX_CONCURRENCY:
-            raise ValueError("concurrency: %r must be between 1 and %d" % (concurrency, MAX_CONCURRENCY))
+            raise UserError("concurrency: %r must be between 1 and %d" % (concurrency, MAX_CONCURRENCY))
         if self.params["purge_groups"] and not self.params["purge"]:
-            raise ValueError("purge_groups: %s is only used with purge: true; without it nothing is deleted" % (
+            raise UserError("purge_groups: %s is only used with purge: true; without it nothing is deleted" % (
                 ", ".join(self.params["purge_groups"])))
         default_groups = devices.validate_groups(self.params["default_groups"], "default_groups")
         raw = [("devices[%d]" % i, item) for i, item in enumerate(self.params["devices"])]
@@ -263,52 +292,87 @@ class DeviceSyncModule(HarmonyMobileModule):
         dups = device_sync.duplicate_emails(entries)
         if dups:
             shown = ["%s (entries %s)" % (email, ", ".join(str(i) for i in idx)) for email, idx in sorted(dups.items())[:10]]
-            raise ValueError("devices: duplicate emails, each email may appear once: %s" % "; ".join(shown))
+            raise UserError("devices: duplicate emails, each email may appear once: %s" % "; ".join(shown))
         return [field for field, _item in raw], entries
 
     def execute(self):
         fields, entries = self.desired_entries()
-        group_names = set(GroupTree(self.client.list_groups()).by_name)
-        devices.check_groups(entries, fields, group_names, self.params["planned_groups"], self.check_mode,
+        tree = GroupTree(self.client.list_groups())
+        devices.check_groups(entries, fields, set(tree.by_name), self.params["planned_groups"], self.check_mode,
                              extra=[(name, "purge_groups") for name in self.params["purge_groups"] or []])
+        scopes = self.purge_scopes(tree)
+        scope_names = sorted(set().union(*scopes.values())) if scopes else []
         current = [devices.normalise(d) for d in self.client.with_groups(list(self.client.list_devices()))]
-        ops = device_sync.plan(entries, current, self.params["purge"], self.params["purge_groups"],
-                               self.params["recreate"])
+        ops = device_sync.plan(entries, current, self.params["purge"], scope_names, self.params["recreate"])
         if self.params["purge"]:
-            device_sync.purge_guard(ops, current, len(entries), self.params["purge_groups"], self.params["max_deletes"])
+            device_sync.purge_guard(ops, current, len(entries), scope_names, self.params["max_deletes"])
         self.identical_copies(current, ops)
         writes = [op for op in ops if op["action"] in device_sync.WRITE_ACTIONS]
         drifted = [op for op in ops if op["action"] == "drift"]
         if drifted:
             self.module.warn("%d device(s) differ from the list and were left as they are (recreate=false): %s" % (
                 len(drifted), ", ".join(op["email"] for op in drifted[:10])))
-        if not self.check_mode:
+        if self.check_mode:
+            bulk.mark_planned(ops, device_sync.WRITE_ACTIONS)
+        else:
             device_sync.SyncRunner(self.client, self.params["concurrency"], self.params["send_reg_email"],
                                    self.params["send_reg_sms"]).run(ops)
+            for op in drifted:
+                op["result"] = bulk.SKIPPED
             adds = [(op["entry"], op.get("known_ids", ()), op.get("new_device_id"))
-                    for op in ops if op["action"] in ("add", "recreate") and op.get("result") == "ok"]
+                    for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
             self.result["duplicates_removed"] = device_sync.verify_adds(
                 self.client, adds, device_sync.settle_seconds(self.transport))
         # What happened: in check mode the plan, otherwise only the writes that succeeded.
-        done = [op for op in ops if op["action"] not in device_sync.WRITE_ACTIONS or op.get("result", "ok") == "ok"]
+        done = [op for op in ops if op.get("result") != bulk.FAILED]
         done_writes = [op for op in done if op["action"] in device_sync.WRITE_ACTIONS]
         after_model = device_sync.apply_to_model(current, done)
         self.result["changed"] = bool(done_writes)
         self.result["predicted"] = self.check_mode
         self.result["total_before"] = len(current)
         self.result["total_after"] = len(after_model)
-        self.set_diff(
-            {"count": len(current), "devices": sorted(op["email"] for op in done_writes if op["action"] != "add")},
-            {"count": len(after_model), "devices": sorted(op["email"] for op in done_writes if op["action"] != "delete")})
+        self.result["purge_scope"] = self.purge_report(scopes, current, done_writes)
+        self.set_diff(self.diff_side(len(current), "removed", done_writes, drifted),
+                      self.diff_side(len(after_model), "added", done_writes, drifted))
         reported = [self.public(op) for op in ops if op["action"] != "unchanged"]
-        failed = [op for op in reported if op.get("result") == "failed"]
-        summary = device_sync.summarise(done)
-        summary["failed"] = len(failed)
-        self.result["summary"] = summary
+        unchanged = sum(1 for op in ops if op["action"] == "unchanged")
+        self.result["summary"] = bulk.summary(reported, device_sync.ITEM_ACTIONS, unchanged)
         self.result["devices"] = reported
+        failed = [op for op in reported if op.get("result") == bulk.FAILED]
         if failed and not self.params["allow_partial"]:
             self.fail("%d of %d device writes failed (first: %s: %s); the others were applied and a re-run "
                       "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"]))
+
+    def purge_scopes(self, tree):
+        """{purge group named by the user: names of the groups its purge covers} (itself, and with
+        purge_subgroups every group below it)."""
+        scopes = {}
+        for name in self.params["purge_groups"] or []:
+            group = tree.by_name.get(name)
+            below = tree.subtree_names(group["id"]) if group and self.params["purge_subgroups"] else [name]
+            scopes[name] = set(below) | set([name])
+        return scopes
+
+    @staticmethod
+    def purge_report(scopes, current, done_writes):
+        deleted = set(op["device_id"] for op in done_writes if op["action"] == "delete")
+        report = []
+        for name in sorted(scopes):
+            in_scope = [d for d in current if scopes[name].intersection(d.get("groups") or [])]
+            report.append({"group": name, "groups": sorted(scopes[name]), "devices": len(in_scope),
+                           "deleted": sum(1 for d in in_scope if d["id"] in deleted)})
+        return report
+
+    @staticmethod
+    def diff_side(count, side, done_writes, drifted):
+        """One side of the diff: the count, and the users the writes remove (before) or add (after).
+
+        A recreate appears on both sides; drifted devices (left as they are) are listed on both, so the
+        diff shows them as context, not as a change.
+        """
+        gone = ("delete", "recreate") if side == "removed" else ("add", "recreate")
+        return {"count": count, side: sorted(op["email"] for op in done_writes if op["action"] in gone),
+                "drifted": sorted(op["email"] for op in drifted)}
 
     def identical_copies(self, current, ops):
         """Report users holding identical unregistered copies (overlapping runs of 1.0.0, or another tool);

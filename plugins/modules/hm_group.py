@@ -131,6 +131,7 @@ planned_groups:
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import (
     ROOT_NAME, GroupTree, validate_name)
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
 class GroupModule(HarmonyMobileModule):
@@ -150,23 +151,23 @@ class GroupModule(HarmonyMobileModule):
             # A delete acts on the group the task names, never on one found through another option.
             for option in ("new_name", "parent"):
                 if self.params[option] is not None:
-                    raise ValueError("%s: %r cannot be used with state=absent, which deletes only the group named "
+                    raise UserError("%s: %r cannot be used with state=absent, which deletes only the group named "
                                      "in name (%r)" % (option, self.params[option], self.params["name"]))
         elif self.params["force"]:
-            raise ValueError("force: applies only to state=absent")
+            raise UserError("force: applies only to state=absent")
         name = validate_name(self.params["name"])
         new_name = self.params["new_name"]
         if new_name is not None:
             validate_name(new_name, "new_name")
         if ROOT_NAME in (name, new_name):
-            raise ValueError("name: the root group %r cannot be created, renamed or deleted" % ROOT_NAME)
+            raise UserError("name: the root group %r cannot be created, renamed or deleted" % ROOT_NAME)
 
         tree = GroupTree(self.client.list_groups())
         current = tree.by_name.get(name)
         if current is None and new_name is not None:
             current = tree.by_name.get(new_name)
         elif current is not None and new_name is not None and new_name != name and new_name in tree.by_name:
-            raise ValueError("new_name: a group named %r already exists" % new_name)
+            raise UserError("new_name: a group named %r already exists" % new_name)
         before = tree.describe(current["id"]) if current else None
 
         if self.params["state"] == "absent":
@@ -180,11 +181,11 @@ class GroupModule(HarmonyMobileModule):
             return
         children = tree.children(current["id"])
         if children:
-            raise ValueError("name: group %r still has %d sub-group(s) (%s); delete or move them first" % (
+            raise UserError("name: group %r still has %d sub-group(s) (%s); delete or move them first" % (
                 current["name"], len(children), ", ".join(c["name"] for c in children)))
         held = self.client.device_count({"groups__in": str(current["id"])})
         if held and not self.params["force"]:
-            raise ValueError("name: group %r still holds %d device(s); move them first, or set force: true to delete "
+            raise UserError("name: group %r still holds %d device(s); move them first, or set force: true to delete "
                              "it anyway (the service may move those devices to ALL or delete them)" % (
                                  current["name"], held))
         self.result["changed"] = True
@@ -215,7 +216,7 @@ class GroupModule(HarmonyMobileModule):
             changes["name"] = wanted_name
         if parent is not None and parent["id"] != current["parent_id"]:
             if tree.would_cycle(current["id"], parent["id"]):
-                raise ValueError("parent: moving %r under %r would create a cycle (%r is inside %r)" % (
+                raise UserError("parent: moving %r under %r would create a cycle (%r is inside %r)" % (
                     current["name"], parent["name"], parent["name"], current["name"]))
             changes["parent_id"] = parent["id"]
         if not changes:
@@ -241,7 +242,7 @@ class GroupModule(HarmonyMobileModule):
         group = tree.by_id.get(int(group_id)) if str(group_id).isdigit() else None
         group = group or tree.by_name.get(name)
         if group is None:
-            raise ValueError("name: group %r was written but is not in the group list afterwards" % name)
+            raise UserError("name: group %r was written but is not in the group list afterwards" % name)
         return tree.describe(group["id"])
 
 

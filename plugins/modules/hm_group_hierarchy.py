@@ -30,23 +30,27 @@ options:
     type: list
     elements: raw
     required: true
-  prune:
+  purge:
     description:
       - Delete every group that is not in O(tree) (except C(ALL)), deepest first.
+      - Named C(prune) before 1.1.0; that name works until 2.0.0 and warns. C(purge) is the collection's one
+        word for deleting what the desired state does not name (as in M(secops.mobile_security.hm_device_sync)).
       - Refused, before anything is written, when it would delete more groups than O(max_deletes) allows, when
         O(tree) is empty (unless O(max_deletes=all)), or when a group to delete still holds devices (unless
         O(force=true)).
     type: bool
     default: false
+    aliases: [prune]
+    version_added: "1.1.0"
   max_deletes:
     description:
-      - The most groups one run may prune; a count (V(3)), a percentage of the tenant's groups other than
+      - The most groups one run may purge; a count (V(3)), a percentage of the tenant's groups other than
         C(ALL) (V(20%); a percentage never blocks fewer than 5 deletes), or V(all).
     type: str
     default: "20%"
   force:
     description:
-      - Prune groups even though devices are still in them. B(What the service does with those devices is not
+      - Purge groups even though devices are still in them. B(What the service does with those devices is not
         documented:) it may move them to C(ALL) or delete them.
     type: bool
     default: false
@@ -68,7 +72,7 @@ EXAMPLES = r'''
       - name: AMER
         children:
           - AMER-Sales
-    prune: false
+    purge: false
   register: groups_result
 
 - name: Show what changed
@@ -78,19 +82,27 @@ EXAMPLES = r'''
 
 RETURN = r'''
 operations:
-  description: Each planned operation and, unless in check mode, its outcome.
+  description:
+    - One item per group created, moved or deleted. C(action) is C(create), C(move) or C(delete); C(result) is
+      C(ok), C(failed) (with C(error)), or C(planned) in check mode. The same item shape as every bulk
+      module's (docs/conventions.md).
+    - C(op), 1.0.0's name of C(action), is kept as a copy until 2.0.0.
+    - A failed write stops the run (later operations depend on it); operations after it have no C(result).
   returned: always
   type: list
   elements: dict
   sample:
-    - {op: create, name: EMEA, parent: ALL, result: ok}
-    - {op: move, name: Sales, parent: EMEA, from: ALL, result: ok}
-    - {op: delete, name: Old, path: ALL/Old, result: ok}
+    - {action: create, name: EMEA, parent: ALL, result: ok}
+    - {action: move, name: Sales, parent: EMEA, from: ALL, result: ok}
+    - {action: delete, name: Old, path: ALL/Old, result: failed, error: "DELETE ... failed (HTTP 400): ..."}
 summary:
-  description: Counts of created, moved and deleted groups.
+  description:
+    - Groups created, moved and deleted (successful writes only; in check mode, planned), groups of the tree
+      already in place (C(unchanged)) and failed writes. Every key is always present; the same shape as every
+      bulk module's summary.
   returned: always
   type: dict
-  sample: {created: 2, moved: 1, deleted: 0}
+  sample: {created: 2, moved: 1, deleted: 0, unchanged: 7, failed: 0}
 groups:
   description: Every group after the run, with id, name, parent and full path.
   returned: always
@@ -111,19 +123,20 @@ planned_groups:
   sample: [EMEA, EMEA-Sales]
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import group_tree
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, group_tree
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES, max_deletes_allowed
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
-SUMMARY_KEYS = {"create": "created", "move": "moved", "delete": "deleted"}
+ITEM_ACTIONS = ("create", "move", "delete")
 
 
 class GroupHierarchyModule(HarmonyMobileModule):
     def __init__(self):
         super(GroupHierarchyModule, self).__init__(dict(
             tree=dict(type="list", elements="raw", required=True),
-            prune=dict(type="bool", default=False),
+            purge=dict(type="bool", default=False, aliases=["prune"], deprecated_aliases=[
+                dict(name="prune", version="2.0.0", collection_name="secops.mobile_security")]),
             max_deletes=dict(type="str", default=DEFAULT_MAX_DELETES),
             force=dict(type="bool", default=False),
         ))
@@ -131,37 +144,49 @@ class GroupHierarchyModule(HarmonyMobileModule):
     def execute(self):
         desired = group_tree.flatten(self.params["tree"])
         current = self.client.list_groups()
-        ops = group_tree.plan(current, desired, prune=self.params["prune"])
-        if self.params["prune"]:
-            self.prune_guard(ops, current, desired)
+        ops = group_tree.plan(current, desired, purge=self.params["purge"])
+        if self.params["purge"]:
+            self.purge_guard(ops, current, desired)
+        touched = set(op["name"] for op in ops)
+        unchanged = sum(1 for name, _parent in desired if name not in touched)
         self.result["operations"] = ops
-        self.result["summary"] = dict((key, sum(1 for o in ops if o["op"] == op)) for op, key in SUMMARY_KEYS.items())
         self.result["changed"] = bool(ops)
         # Check mode: the groups this task would create, for later tasks' planned_groups.
-        self.result["planned_groups"] = [op["name"] for op in ops if op["op"] == "create"] if self.check_mode else []
+        self.result["planned_groups"] = [op["name"] for op in ops if op["action"] == "create"] if self.check_mode else []
         before_paths = group_tree.paths(current)
         if self.check_mode:
+            bulk.mark_planned(ops, ITEM_ACTIONS)
+            self.report(ops, unchanged)
             after = group_tree.apply_to_model(current, ops)
             self.set_diff({"paths": before_paths}, {"paths": group_tree.paths(after)})
             self.result["groups"] = self.describe_all(after)
             return
-        self.apply(ops, current)
+        try:
+            self.apply(ops, current)
+        finally:
+            self.report(ops, unchanged)
         after = self.client.list_groups()
         self.set_diff({"paths": before_paths}, {"paths": group_tree.paths(after)})
         self.result["groups"] = self.describe_all(after)
 
-    def prune_guard(self, ops, current, desired):
-        """Refuse a prune the user cannot have meant, before any write (and in check mode)."""
-        deletes = [op["name"] for op in ops if op["op"] == "delete"]
+    def report(self, ops, unchanged):
+        for op in ops:
+            # 1.0.0 called the action `op`; kept as a copy until 2.0.0 (changelog, docs/conventions.md).
+            op["op"] = op["action"]
+        self.result["summary"] = bulk.summary([op for op in ops if "result" in op], ITEM_ACTIONS, unchanged)
+
+    def purge_guard(self, ops, current, desired):
+        """Refuse a purge the user cannot have meant, before any write (and in check mode)."""
+        deletes = [op["name"] for op in ops if op["action"] == "delete"]
         if not deletes:
             return
         existing = len(current) - 1  # ALL is never deleted
         allowed = max_deletes_allowed(self.params["max_deletes"], existing)
         if not desired and allowed is not None:
-            raise ValueError("tree: empty with prune: true, which would delete all %d group(s); to do that on "
+            raise UserError("tree: empty with purge: true, which would delete all %d group(s); to do that on "
                              "purpose, set max_deletes: all" % len(deletes))
         if allowed is not None and len(deletes) > allowed:
-            raise ValueError("max_deletes: the prune would delete %d of the %d group(s) (%s), more than max_deletes "
+            raise UserError("max_deletes: the purge would delete %d of the %d group(s) (%s), more than max_deletes "
                              "%s allows (%d); nothing was changed" % (len(deletes), existing, ", ".join(deletes[:10]),
                                                                       self.params["max_deletes"], allowed))
         if self.params["force"]:
@@ -170,8 +195,8 @@ class GroupHierarchyModule(HarmonyMobileModule):
         held = [(name, self.client.device_count({"groups__in": str(ids[name])})) for name in deletes]
         held = [(name, count) for name, count in held if count]
         if held:
-            raise ValueError("prune: these groups still hold devices: %s; move the devices first, or set force: true "
-                             "to prune anyway (the service may move those devices to ALL or delete them)" % ", ".join(
+            raise UserError("purge: these groups still hold devices: %s; move the devices first, or set force: true "
+                             "to purge anyway (the service may move those devices to ALL or delete them)" % ", ".join(
                                  "%s (%d)" % pair for pair in held))
 
     def apply(self, ops, current):
@@ -179,18 +204,19 @@ class GroupHierarchyModule(HarmonyMobileModule):
         ids = dict((g["name"], g["id"]) for g in group_tree.GroupTree(current).by_id.values())
         for op in ops:
             try:
-                if op["op"] == "create":
+                if op["action"] == "create":
                     created = self.client.add_group(op["name"], ids[op["parent"]])
                     ids[op["name"]] = int(created["id"])
-                elif op["op"] == "move":
+                elif op["action"] == "move":
                     self.client.edit_group(ids[op["name"]], parent_id=ids[op["parent"]])
                 else:
                     self.client.delete_group(ids.pop(op["name"]))
-                op["result"] = "ok"
+                bulk.succeeded(op)
             except ApiError as err:
-                op["result"] = "failed: %s" % err
+                bulk.failed(op, err)
+                self.report(ops, 0)
                 self.fail("%s of group %r failed: %s. A re-run continues from the current state." % (
-                    op["op"], op["name"], err), api_error=err.to_result())
+                    op["action"], op["name"], err), api_error=err.to_result())
 
     @staticmethod
     def describe_all(groups):

@@ -28,12 +28,16 @@ options:
     type: str
     required: true
     choices: [azuread, wazuh, paloalto, cisco, cortex, defender]
-  email:
+  requester_email:
     description:
       - The requester's email address, sent as C(Email) as the API requires (the person on whose behalf the
         action is taken, for SmartPT's audit trail).
+      - Named C(email) before 1.1.0; that name still works until 2.0.0 and warns. In every C(hm_*) module
+        C(email) is the device user's address, so this module no longer uses that word for the requester.
     type: str
     required: true
+    aliases: [email]
+    version_added: "1.1.0"
   upn:
     description: User principal name of the Azure AD user. Required when O(platform=azuread).
     type: str
@@ -137,14 +141,12 @@ previous_state:
   sample: released
 '''
 
-import re
-
 from ansible_collections.secops.mobile_security.plugins.module_utils import smartpt_status
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import SmartptModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import (
-    PLATFORM_PATHS, USER_PLATFORMS, actions_for, target_field)
-
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    PLATFORM_PATHS, USER_PLATFORMS, check_action, target_field)
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
 STATES = {
     "endpoint": {"isolated": ("isolate", True), "released": ("releaseisolate", False)},
     "user": {"blocked": ("AzureADBlock", True), "unblocked": ("AzureADUnblock", False)},
@@ -157,7 +159,8 @@ class SmartptActionModule(SmartptModule):
         super(SmartptActionModule, self).__init__(
             dict(
                 platform=dict(type="str", required=True, choices=sorted(PLATFORM_PATHS)),
-                email=dict(type="str", required=True),
+                requester_email=dict(type="str", required=True, aliases=["email"], deprecated_aliases=[
+                    dict(name="email", version="2.0.0", collection_name="secops.mobile_security")]),
                 upn=dict(type="str"),
                 agent_id=dict(type="str"),
                 state=dict(type="str", choices=["isolated", "released", "blocked", "unblocked"]),
@@ -170,18 +173,16 @@ class SmartptActionModule(SmartptModule):
 
     def validated_target(self):
         platform = self.params["platform"]
-        email = self.params["email"]
-        if not EMAIL_RE.match(email or ""):
-            raise ValueError("email: %r is not a valid email address" % email)
+        email = validate_email(self.params["requester_email"], "requester_email")
         field = target_field(platform)
         other = "agent_id" if field == "upn" else "upn"
         target = self.params[field]
         if target is None or not target.strip():
-            raise ValueError("%s: is required for platform %s" % (field, platform))
+            raise UserError("%s: is required for platform %s" % (field, platform))
         if self.params[other] is not None:
-            raise ValueError("%s: is not used by platform %s (give %s)" % (other, platform, field))
-        if field == "upn" and not EMAIL_RE.match(target):
-            raise ValueError("upn: %r is not a user principal name (user@domain)" % target)
+            raise UserError("%s: is not used by platform %s (give %s)" % (other, platform, field))
+        if field == "upn":
+            validate_email(target, "upn", "a user principal name (user@domain)")
         return platform, email, target.strip()
 
     def execute(self):
@@ -196,9 +197,7 @@ class SmartptActionModule(SmartptModule):
         self.result["action_sent"] = action_sent
 
     def run_raw(self, platform, email, target, action):
-        if action not in actions_for(platform):
-            raise ValueError("action: %r is not valid for platform %s (valid: %s)" % (
-                action, platform, ", ".join(actions_for(platform))))
+        check_action(platform, action)
         if action in READ_ONLY_ACTIONS:
             self.record(self.client.run(platform, action, email, target), None)
             return
@@ -212,7 +211,7 @@ class SmartptActionModule(SmartptModule):
     def converge(self, platform, email, target, state):
         kind = "user" if platform in USER_PLATFORMS else "endpoint"
         if state not in STATES[kind]:
-            raise ValueError("state: %r does not apply to platform %s (use %s)" % (
+            raise UserError("state: %r does not apply to platform %s (use %s)" % (
                 state, platform, " or ".join(sorted(STATES[kind]))))
         action, wanted = STATES[kind][state]
         status_action = "AzureADStatus" if kind == "user" else "status"

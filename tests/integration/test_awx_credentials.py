@@ -16,6 +16,7 @@ PLAYBOOK = """
   tasks:
     - secops.mobile_security.hm_group_info:
       register: hm_groups
+    # `email`, the requester's name before 1.1.0, still works and warns.
     - secops.mobile_security.smartpt_action:
         platform: wazuh
         agent_id: "001"
@@ -36,7 +37,8 @@ def load(name):
 
 def inject(credential_type, values):
     """What AWX puts in the job's environment: the env injectors rendered with the credential's inputs."""
-    defaults = {f["id"]: f.get("default") for f in credential_type["inputs"]["fields"]}
+    # An input the user left empty renders as "" in AWX's injectors.
+    defaults = {f["id"]: f.get("default", "") for f in credential_type["inputs"]["fields"]}
     context = dict(defaults, **values)
     return {k: Template(v).render(**context) for k, v in credential_type["injectors"]["env"].items()}
 
@@ -58,7 +60,7 @@ def test_modules_run_with_only_the_injected_environment(sim, tmp_path):
     env = inject(load("harmony_mobile.yml"), {"gateway_url": sim.url, "client_id": SIM_CLIENT_ID,
                                               "access_key": SIM_ACCESS_KEY, "validate_certs": False})
     env.update(inject(load("smartpt.yml"), {"api_url": sim.url, "company_key": SIM_COMPANY_KEY}))
-    assert env["HM_VALIDATE_CERTS"] == "False"
+    assert env["HM_VALIDATE_CERTS"] == "False" and env["HM_REGION"] == ""
     for key in list(os.environ):
         if key.startswith(("HM_", "SMARTPT_")):
             env.setdefault(key, "")
@@ -68,3 +70,5 @@ def test_modules_run_with_only_the_injected_environment(sim, tmp_path):
     result = run_playbook(str(playbook), None, env=env)
     assert result.returncode == 0, result.stdout[-4000:]
     assert SIM_ACCESS_KEY not in result.stdout and SIM_COMPANY_KEY not in result.stdout
+    flat = " ".join(result.stdout.split())
+    assert "[DEPRECATION WARNING]" in flat and "Alias 'email' is deprecated" in flat

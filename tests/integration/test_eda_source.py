@@ -61,7 +61,8 @@ def test_three_rounds_each_alert_once_in_order_then_restart_from_cursor(sim, tmp
     asyncio.run(scenario())
 
 
-def test_start_latest_skips_history_and_severity_filter(sim, tmp_path):
+def test_start_latest_skips_history_and_severity_filter(sim, tmp_path, caplog):
+    # `severities`, the argument's name before 1.1.0, still works and warns.
     async def scenario():
         add_alerts(sim, "HIGH", "HIGH")
         queue = asyncio.Queue()
@@ -77,6 +78,7 @@ def test_start_latest_skips_history_and_severity_filter(sim, tmp_path):
         assert [e["hm_alert"]["id"] for e in events] == [new[1]]
 
     asyncio.run(scenario())
+    assert "severities is deprecated" in caplog.text
 
 
 def test_backs_off_on_errors_then_recovers(sim, tmp_path):
@@ -108,7 +110,7 @@ def test_first_read_from_a_time_window_then_by_cursor_and_severities_as_a_string
     async def scenario():
         queue = asyncio.Queue()
         task = asyncio.ensure_future(hm_alerts.main(queue, source_args(
-            sim, tmp_path, updated_from="2025-12-31T00:00:00Z", severities="HIGH")))
+            sim, tmp_path, updated_from="2025-12-31T00:00:00Z", severity="HIGH")))
         events = await collect(queue, 1)
         await asyncio.sleep(0.4)
         assert queue.empty()

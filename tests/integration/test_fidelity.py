@@ -150,7 +150,7 @@ def test_tenant_under_every_variant(sim, tmp_path, profile):
         queue = asyncio.Queue()
         task = asyncio.ensure_future(hm_alerts.main(queue, {
             "gateway_url": sim.url, "client_id": "sim-client-id", "access_key": "sim-access-key-0123456789",
-            "interval": 0.1, "start": "all", "severities": "high, CRITICAL"}))
+            "interval": 0.1, "start": "all", "severity": "high, CRITICAL"}))
         events = []
         try:
             while len(events) < len(got["severe"]):

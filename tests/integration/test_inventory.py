@@ -49,8 +49,8 @@ cache_timeout: 3600
     assert first_requests == 1 + 1 + 10  # token, groups, 10 pages of 100 devices
 
     for email, device in expected.items():
-        path = "hm_group_ALL_" + device["groups"][0]["name"].replace("-", "_")
-        assert email in data[path]["hosts"]
+        group = "hm_group_" + device["groups"][0]["name"].replace("-", "_")
+        assert email in data[group]["hosts"]
         risk = {"0": "none", "1": "low", "2": "medium", "3": "high"}[device["risk"]]
         assert email in data["hm_risk_" + risk]["hosts"]
         assert hostvars[email]["hm_id"] == device["internal_id"]
@@ -101,3 +101,60 @@ def test_credentials_from_a_lookup_are_templated_not_sent_literally(sim, tmp_pat
                              "--list"], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(json.loads(result.stdout)["_meta"]["hostvars"]) == 5
+
+
+GROUPS = "/app/SBM/external_api/v1/groups/"
+
+
+def make_tree(sim, tree, parent_id=None):
+    """Create {name: subtree} below parent_id through the API; returns {name: id}."""
+    ids = {}
+    for name, children in tree.items():
+        body = {"name": name} if parent_id is None else {"name": name, "parent_id": parent_id}
+        created = sim.api("POST", GROUPS, json=body)
+        ids[name] = int(created["id"])
+        ids.update(make_tree(sim, children, ids[name]))
+    return ids
+
+
+def test_inventory_groups_mirror_the_tree_with_short_names(sim, tmp_path):
+    ids = make_tree(sim, {"Corp": {"Corp-IT": {"Corp-IT-SOC": {}, "Corp-IT-Helpdesk": {}}},
+                          "EMEA Sales": {}, "EMEA-Sales": {"Team 1": {}}})
+    for email, group in (("soc@example.com", "Corp-IT-SOC"), ("help@example.com", "Corp-IT-Helpdesk"),
+                         ("it@example.com", "Corp-IT"), ("s1@example.com", "EMEA Sales"),
+                         ("s2@example.com", "Team 1")):
+        sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": email, "email": email, "groups": [group]})
+    config = tmp_path / "hm.yml"
+    config.write_text("plugin: secops.mobile_security.hm_devices\n")
+    data = inventory(sim, config)
+
+    # Short names from the group's own name; the path only where two names collide once sanitised.
+    assert data["hm_group_Corp"]["children"] == ["hm_group_Corp_IT"]
+    assert sorted(data["hm_group_Corp_IT"]["children"]) == ["hm_group_Corp_IT_Helpdesk", "hm_group_Corp_IT_SOC"]
+    assert data["hm_group_Corp_IT"]["hosts"] == ["it@example.com"]
+    assert data["hm_group_Corp_IT_SOC"]["hosts"] == ["soc@example.com"]
+    # "EMEA Sales" and "EMEA-Sales" sanitise alike, and so do their paths: the id settles it.
+    collided = sorted(g for g in data if "EMEA" in g)
+    assert collided == sorted("hm_group_ALL_EMEA_Sales_%d" % ids[n] for n in ("EMEA Sales", "EMEA-Sales"))
+    assert data["hm_group_ALL_EMEA_Sales_%d" % ids["EMEA Sales"]]["hosts"] == ["s1@example.com"]
+    assert data["hm_group_Team_1"]["hosts"] == ["s2@example.com"]
+    assert "hm_group_Corp" in data["hm_group_ALL"]["children"]
+
+    # A parent contains every device of its subtree, as Ansible resolves group membership.
+    graph = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible"), "-i", str(config),
+                            "hm_group_Corp", "--list-hosts"], env=ansible_env(sim), capture_output=True, text=True,
+                           timeout=300, check=False)
+    assert graph.returncode == 0, graph.stderr[-2000:]
+    listed = sorted(line.strip() for line in graph.stdout.splitlines()[1:])
+    assert listed == ["help@example.com", "it@example.com", "soc@example.com"]
+
+    # 1.0.0's flat path names, behind an option for one release, with a deprecation warning.
+    config.write_text("plugin: secops.mobile_security.hm_devices\ngroup_layout: flat\n")
+    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i", str(config), "--list"]
+    flat_run = subprocess.run(cmd, env=ansible_env(sim), capture_output=True, text=True, timeout=300, check=False)
+    assert flat_run.returncode == 0, flat_run.stderr[-2000:]
+    assert "[DEPRECATION WARNING]" in flat_run.stderr and "group_layout: tree" in " ".join(flat_run.stderr.split())
+    flat = json.loads(flat_run.stdout, object_hook=unwrap_unsafe)
+    assert flat["hm_group_ALL_Corp_Corp_IT_Corp_IT_SOC"]["hosts"] == ["soc@example.com"]
+    # Corp holds no device directly and has no children there, so it is empty (ansible-inventory omits it).
+    assert flat.get("hm_group_ALL_Corp", {}) == {}

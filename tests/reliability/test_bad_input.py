@@ -15,7 +15,7 @@ from cryptography.x509.oid import NameOID
 from tests.support import SIM_ACCESS_KEY, SIM_COMPANY_KEY, Simulator, run_playbook
 
 HUGE = "x" * 5000
-EP = {"platform": "wazuh", "agent_id": "001", "email": "soc@example.com"}
+EP = {"platform": "wazuh", "agent_id": "001", "requester_email": "soc@example.com"}
 
 # (module, arguments, text the error must contain: the field's name, and the value where it is not secret)
 CASES = [
@@ -73,16 +73,16 @@ CASES = [
     ("hm_group_info", {"retries": -2}, "retries: must be 0 or more"),
     ("hm_group_info", {"gateway_url": "TLS_URL", "validate_certs": True, "retries": 0}, "validate_certs"),
     ("smartpt_action", dict(EP, action="status", company_key="wrong-company-key-000"), "company key"),
-    ("smartpt_action", {"platform": "defender", "email": "soc@example.com", "state": "isolated"},
+    ("smartpt_action", {"platform": "defender", "requester_email": "soc@example.com", "state": "isolated"},
      "agent_id: is required"),
-    ("smartpt_action", {"platform": "azuread", "email": "soc@example.com", "state": "blocked"}, "upn: is required"),
-    ("smartpt_action", dict(EP, email="soc", action="status"), "email: 'soc'"),
-    ("smartpt_action", {"platform": "azuread", "upn": "jdoe", "email": "soc@example.com", "state": "blocked"},
+    ("smartpt_action", {"platform": "azuread", "requester_email": "soc@example.com", "state": "blocked"}, "upn: is required"),
+    ("smartpt_action", dict(EP, requester_email="soc", action="status"), "requester_email: 'soc'"),
+    ("smartpt_action", {"platform": "azuread", "upn": "jdoe", "requester_email": "soc@example.com", "state": "blocked"},
      "upn: 'jdoe'"),
-    ("smartpt_action", {"platform": "azuread", "upn": "j@example.com", "email": "soc@example.com", "state": "isolated"},
+    ("smartpt_action", {"platform": "azuread", "upn": "j@example.com", "requester_email": "soc@example.com", "state": "isolated"},
      "state: 'isolated'"),
     ("smartpt_action", dict(EP, state="isolated", action="isolate"), "state|action"),
-    ("smartpt_action", {"platform": "mainframe", "agent_id": "1", "email": "soc@example.com", "action": "status"},
+    ("smartpt_action", {"platform": "mainframe", "agent_id": "1", "requester_email": "soc@example.com", "action": "status"},
      "platform"),
     ("smartpt_action", dict(EP, api_url="http://127.0.0.1:9", action="status", retries=0), "api_url http://127.0.0.1:9"),
     # Destructive operations act only on what was named, within limits (correctness issue).
@@ -122,6 +122,9 @@ CASES = [
     ("hm_group_info", {"token_cache_path": "/tmp/hm-never-used.json"},
      "token_cache_path: '/tmp/hm-never-used.json' is only used with token_cache: true"),
     ("hm_group_info", {"rate_limit_wait": -1}, "rate_limit_wait: must be 0 or more"),
+    ("hm_group_info", {"region": "mars"}, "region: 'mars' is not one of ap, eu, us"),
+    ("hm_group_info", {"region": "us"}, "region: 'us' and gateway_url: 'http"),
+    ("hm_group_info", {"proxy_url": "proxy:3128"}, "proxy_url: 'proxy:3128' is not an http(s) URL"),
     ("hm_alert_info", {"updated_from": "yesterday"}, "updated_from: 'yesterday' is not a time"),
     ("hm_alert_info", {"updated_from": "2026-02-01T00:00:00Z", "updated_to": "2026-01-01T00:00:00Z"},
      "updated_from: 2026-02-01T00:00:00Z is after updated_to"),

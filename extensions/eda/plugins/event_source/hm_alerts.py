@@ -12,16 +12,19 @@ whatever vocabulary the tenant uses.
 
 Arguments (all optional except the credentials, which may come from the environment):
 
-    gateway_url     Infinity Portal gateway (HM_GATEWAY_URL; default the EU gateway)
+    region          Infinity Portal region, eu, us or ap (HM_REGION); or
+    gateway_url     any other gateway (HM_GATEWAY_URL); with neither, the EU gateway
     client_id       API client id (HM_CLIENT_ID)
     access_key      API access key (HM_ACCESS_KEY)
-    validate_certs  verify TLS (default true)
+    validate_certs  verify TLS (HM_VALIDATE_CERTS; default true)
+    proxy_url       HTTP(S) proxy (HM_PROXY_URL)
+    timeout, retries, rate_limit_wait   as the modules' options of the same names
     interval        seconds between polls (default 60)
     cursor_file     file that keeps the last emitted id across restarts (recommended)
     start           "latest" (default): on the very first start skip existing alerts;
                     "all": emit every existing alert first
     since_id        explicit starting cursor when there is no cursor file
-    severities      emit only these severities, a list or a comma-separated string, in any
+    severity        emit only these severities, a list or a comma-separated string, in any
                     vocabulary and case (high matches HIGH, High, 3); others still advance the cursor
     updated_from    with no stored cursor and no since_id, start from the alerts last updated at or
                     after this time (ISO 8601, MM/DD/YYYY HH:MM:SS, or an age such as 24h); overrides start
@@ -39,21 +42,18 @@ import asyncio
 import logging
 import os
 import sys
-import tempfile
 
 try:
-    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 except ImportError:  # loaded by path: make the collection root importable
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), *([os.pardir] * 7))))
-    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
-from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries
-from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
-from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HttpTransport, RetryPolicy
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients, log_entries
+from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
 
 LOGGER = logging.getLogger("secops.mobile_security.hm_alerts")
-DEFAULT_GATEWAY = "https://cloudinfra-gw.portal.checkpoint.com"
 
 
 class CursorStore:
@@ -70,36 +70,35 @@ class CursorStore:
         return int(text) if text.isdigit() else None
 
     def save(self, value):
-        if not self.path:
-            return
-        directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=directory, prefix=".hm_alerts.")
-        with os.fdopen(handle, "w") as out:
-            out.write(str(value))
-        os.chmod(temp, 0o600)
-        os.replace(temp, self.path)
+        if self.path:
+            write_private(self.path, str(value))
+
+
+def severity_argument(args):
+    """(value, name) of the severity filter. `severities` was its name before 1.1.0 (hm_alert_info says
+    `severity`); it works until 2.0.0 and logs a deprecation warning."""
+    if args.get("severities") is not None:
+        if args.get("severity") is not None:
+            raise UserError("severity: given together with severities, its deprecated name; keep only severity")
+        LOGGER.warning("hm_alerts: the argument severities is deprecated and will be removed in 2.0.0; "
+                       "call it severity, as hm_alert_info does")
+        return args["severities"], "severities"
+    return args.get("severity"), "severity"
 
 
 class AlertPoller:
     def __init__(self, args):
-        def arg(name, env=None, default=None):
+        def arg(name, default=None):
             value = args.get(name)
-            if value is None and env:
-                value = os.environ.get(env)
             return default if value is None else value
 
-        transport = HttpTransport(arg("gateway_url", "HM_GATEWAY_URL", DEFAULT_GATEWAY),
-                                  validate_certs=str(arg("validate_certs", default=True)).lower() not in ("false", "0", "no"),
-                                  timeout=float(arg("timeout", default=30)),
-                                  retry_policy=RetryPolicy(retries=int(arg("retries", default=3))))
-        self.client = HarmonyMobileClient(transport, arg("client_id", "HM_CLIENT_ID"), arg("access_key", "HM_ACCESS_KEY"))
+        self.client = clients.harmony_mobile_client(clients.with_environment(args, clients.HM_ENVIRONMENT))
         self.store = CursorStore(arg("cursor_file"))
-        self.wanted = alert_shapes.severity_matcher(arg("severities"), "severities") or (lambda _alert: True)
+        self.wanted = alert_shapes.severity_matcher(*severity_argument(args)) or (lambda _alert: True)
         self.updated_from = alert_shapes.time_bound(arg("updated_from"), "updated_from")
         self.start = arg("start", default="latest")
         if self.start not in ("latest", "all"):
-            raise ValueError("start: %r must be latest or all" % self.start)
+            raise UserError("start: %r must be latest or all" % self.start)
         stored = self.store.load()
         self.cursor = stored if stored is not None else log_entries.cursor(arg("since_id"), "since_id")
 

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_sync
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import email_key
 
 GROUPS = ["A", "B", "C"]
@@ -25,7 +25,9 @@ def test_plan_adds_keeps_reports_drift_and_purges_only_in_scope():
     ops = device_sync.plan(desired, current, purge=True, purge_groups=["B"])
     actions = {(op["action"], op["email"]) for op in ops}
     assert actions == {("unchanged", "A@x.com"), ("drift", "b@x.com"), ("add", "e@x.com"), ("delete", "c@x.com")}
-    assert device_sync.summarise(ops) == {"added": 1, "deleted": 1, "recreated": 0, "drifted": 1, "unchanged": 1}
+    reported = [op for op in ops if op["action"] != "unchanged"]
+    assert bulk.summary(reported, device_sync.ITEM_ACTIONS, 1) == {
+        "added": 1, "deleted": 1, "recreated": 0, "drifted": 1, "unchanged": 1, "failed": 0}
 
 
 def test_recreate_keeps_number_the_entry_does_not_give():

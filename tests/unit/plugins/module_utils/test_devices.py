@@ -3,7 +3,7 @@
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import API_ROOT, HarmonyMobileClient
 
-from tests.unit.test_harmony_client import FakeTransport
+from tests.unit.plugins.module_utils.test_harmony_client import FakeTransport
 
 GROUPS = [{"id": 1, "name": "ALL", "parent": None}, {"id": 2, "name": "Sales", "parent": {"id": 1, "name": "ALL"}},
           {"id": 3, "name": "Support", "parent": {"id": 1, "name": "ALL"}}]

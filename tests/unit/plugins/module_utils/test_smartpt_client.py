@@ -6,7 +6,7 @@ import requests
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import SmartptClient
 
-from tests.unit.test_http_transport import FakeResponse, Script, make_transport
+from tests.unit.plugins.module_utils.test_http_transport import FakeResponse, Script, make_transport
 
 OK = FakeResponse(200, {"statusCode": 200, "message": "done"})
 DOUBTS = {"502": FakeResponse(502, {"message": "bad gateway"}), "504": FakeResponse(504, {"message": "timeout"}),

@@ -6,7 +6,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.errors impo
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import (
     HarmonyMobileClient, is_logout_body)
 
-from tests.unit.test_harmony_client import FakeTransport
+from tests.unit.plugins.module_utils.test_harmony_client import FakeTransport
 
 LOGOUT = {"success": False, "message": "Authentication required", "forceLogout": True}
 FORMS = {

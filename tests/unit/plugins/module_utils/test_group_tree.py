@@ -41,12 +41,12 @@ def test_flatten_validates_and_orders_parents_first():
 
 def test_plan_creates_moves_and_prunes_in_safe_order():
     desired = group_tree.flatten([{"name": "AMER", "children": [{"name": "Sales", "children": ["Team"]}]}, "EMEA"])
-    ops = group_tree.plan(CURRENT, desired, prune=True)
+    ops = group_tree.plan(CURRENT, desired, purge=True)
     assert ops == [
-        {"op": "create", "name": "AMER", "parent": "ALL"},
-        {"op": "move", "name": "Sales", "parent": "AMER", "from": "EMEA"},
-        {"op": "create", "name": "Team", "parent": "Sales"},
-        {"op": "delete", "name": "Old", "path": "ALL/Old"},
+        {"action": "create", "name": "AMER", "parent": "ALL"},
+        {"action": "move", "name": "Sales", "parent": "AMER", "from": "EMEA"},
+        {"action": "create", "name": "Team", "parent": "Sales"},
+        {"action": "delete", "name": "Old", "path": "ALL/Old"},
     ]
     assert group_tree.plan(CURRENT, [("EMEA", "ALL"), ("Sales", "EMEA")]) == []
 
@@ -86,16 +86,27 @@ def pairs(groups):
 
 
 @settings(max_examples=300, deadline=None)
-@given(current=forests(), desired=forests(), prune=st.booleans())
-def test_plan_then_apply_reaches_desired_and_replans_empty(current, desired, prune):
+@given(current=forests(), desired=forests(), purge=st.booleans())
+def test_plan_then_apply_reaches_desired_and_replans_empty(current, desired, purge):
     groups = as_groups(current)
-    ops = group_tree.plan(groups, desired, prune=prune)
+    ops = group_tree.plan(groups, desired, purge=purge)
     after = group_tree.apply_to_model(groups, ops)  # raises if a child would be deleted before its parent
     got = dict(pairs(after))
     for name, parent in desired:
         assert got[name] == parent
-    if prune:
+    if purge:
         assert sorted(got) == sorted(name for name, _parent in desired)
     else:
         assert set(got) == set(name for name, _parent in desired) | set(name for name, _parent in current)
-    assert group_tree.plan(after, desired, prune=prune) == []
+    assert group_tree.plan(after, desired, purge=purge) == []
+
+
+def test_subtree_names_cover_every_level_below_and_survive_a_loop():
+    tree = group_tree.GroupTree([{"id": 1, "name": "ALL"}, {"id": 2, "name": "Corp", "parent_id": 1},
+                                 {"id": 3, "name": "Corp-IT", "parent_id": 2},
+                                 {"id": 4, "name": "Corp-IT-Helpdesk", "parent_id": 3},
+                                 {"id": 5, "name": "Other", "parent_id": 1},
+                                 {"id": 6, "name": "LoopA", "parent_id": 7}, {"id": 7, "name": "LoopB", "parent_id": 6}])
+    assert sorted(tree.subtree_names(2)) == ["Corp", "Corp-IT", "Corp-IT-Helpdesk"]
+    assert tree.subtree_names(4) == ["Corp-IT-Helpdesk"]
+    assert sorted(tree.subtree_names(6)) == ["LoopA", "LoopB"]

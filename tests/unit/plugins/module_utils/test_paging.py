@@ -12,7 +12,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils import pagi
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import API_ROOT, HarmonyMobileClient
 
-from tests.unit.test_harmony_client import FakeTransport
+from tests.unit.plugins.module_utils.test_harmony_client import FakeTransport
 
 GATEWAY = "https://gw.example.com"
 PATH = API_ROOT + "/v3/alert/"

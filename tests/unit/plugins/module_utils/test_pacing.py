@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import Pacer
 
-from tests.unit.test_http_transport import FakeResponse, Script
+from tests.unit.plugins.module_utils.test_http_transport import FakeResponse, Script
 from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HttpTransport, RetryPolicy
 
 

@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one place that turns connection settings into a transport and a client.
+
+Modules, the inventory plugin and the EDA source all come here, so every
+consumer checks the URL, timeout, retries, proxy and TLS the same way and
+shares the same defaults. Settings are a plain dict keyed by the option
+names of the doc fragments (``gateway_url``, ``region``, ``timeout``, ...);
+an unset setting is None or missing, and an empty string counts as unset
+(AWX renders an unfilled credential field as "").
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
+from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HttpTransport, RetryPolicy
+from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import (
+    DEFAULT_CEILING, DEFAULT_WAIT_BUDGET, Pacer)
+from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import SmartptClient
+
+# Infinity Portal gateways by region, as public Check Point SDKs list them (docs/api-notes.md).
+# One host serves the token call and every /app/... service of its region.
+HM_REGIONS = {
+    "eu": "https://cloudinfra-gw.portal.checkpoint.com",
+    "us": "https://cloudinfra-gw-us.portal.checkpoint.com",
+    "ap": "https://cloudinfra-gw-ap.portal.checkpoint.com",
+}
+HM_DEFAULT_REGION = "eu"
+SMARTPT_DEFAULT_API_URL = "https://security-api.smartpt.co.il"
+
+# The environment variable behind each connection setting, for modules (env_fallback), the inventory
+# plugin (its documented env), the EDA source and the AWX credential types' injectors.
+HM_ENVIRONMENT = {
+    "gateway_url": "HM_GATEWAY_URL",
+    "region": "HM_REGION",
+    "client_id": "HM_CLIENT_ID",
+    "access_key": "HM_ACCESS_KEY",
+    "validate_certs": "HM_VALIDATE_CERTS",
+    "proxy_url": "HM_PROXY_URL",
+    "token_cache": "HM_TOKEN_CACHE",
+    "token_cache_path": "HM_TOKEN_CACHE_PATH",
+}
+SMARTPT_ENVIRONMENT = {
+    "api_url": "SMARTPT_API_URL",
+    "company_key": "SMARTPT_COMPANY_KEY",
+    "validate_certs": "SMARTPT_VALIDATE_CERTS",
+    "proxy_url": "SMARTPT_PROXY_URL",
+}
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 5
+
+TRUE_WORDS = ("true", "yes", "on", "1")
+FALSE_WORDS = ("false", "no", "off", "0")
+
+
+def given(value):
+    return value is not None and value != ""
+
+
+def as_bool(value, field):
+    """A boolean from a bool or from the strings environment variables and EDA arguments carry."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise UserError("%s: %r is not a boolean (true/false)" % (field, value))
+
+
+def _number(settings, field, default, kind):
+    value = settings.get(field)
+    if not given(value):
+        return default
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise UserError("%s: %r is not a number" % (field, value))
+
+
+def with_environment(settings, environment, env=None):
+    """``settings`` with each unset one taken from its environment variable (for callers outside AnsibleModule)."""
+    env = os.environ if env is None else env
+    merged = dict(settings)
+    for field, variable in environment.items():
+        if not given(merged.get(field)) and given(env.get(variable)):
+            merged[field] = env[variable]
+    return merged
+
+
+def check_url(url, field):
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UserError("%s: %r is not an http(s) URL" % (field, url))
+    return url
+
+
+def gateway_url(settings):
+    """The Harmony Mobile gateway from ``gateway_url`` or ``region`` (not both); the EU gateway if neither."""
+    url, region = settings.get("gateway_url"), settings.get("region")
+    if given(region) and str(region).strip().lower() not in HM_REGIONS:
+        raise UserError("region: %r is not one of %s (or give gateway_url)" % (region, ", ".join(sorted(HM_REGIONS))))
+    if given(url) and given(region):
+        raise UserError("region: %r and gateway_url: %r are both set; give one of them (region picks the "
+                        "gateway, gateway_url names any other one)" % (region, url))
+    if given(region):
+        return HM_REGIONS[str(region).strip().lower()]
+    if given(url):
+        return check_url(url, "gateway_url")
+    return HM_REGIONS[HM_DEFAULT_REGION]
+
+
+def transport(url, settings, concurrency=None):
+    """An HttpTransport for ``url`` with the settings checked; ``concurrency`` is the pace's ceiling."""
+    timeout = _number(settings, "timeout", DEFAULT_TIMEOUT, float)
+    if timeout <= 0:
+        raise UserError("timeout: must be greater than 0, got %r" % timeout)
+    retries = _number(settings, "retries", DEFAULT_RETRIES, int)
+    if retries < 0:
+        raise UserError("retries: must be 0 or more, got %r" % retries)
+    wait_budget = _number(settings, "rate_limit_wait", DEFAULT_WAIT_BUDGET, float)
+    if wait_budget < 0:
+        raise UserError("rate_limit_wait: must be 0 or more, got %r" % wait_budget)
+    proxy_url = settings.get("proxy_url")
+    if given(proxy_url):
+        check_url(proxy_url, "proxy_url")
+    else:
+        proxy_url = None
+    validate_certs = settings.get("validate_certs")
+    validate_certs = True if not given(validate_certs) else as_bool(validate_certs, "validate_certs")
+    ceiling = concurrency or DEFAULT_CEILING
+    policy = RetryPolicy(retries=retries)
+    return HttpTransport(url, validate_certs=validate_certs, timeout=timeout, proxy_url=proxy_url,
+                         retry_policy=policy, pool_size=ceiling,
+                         pacer=Pacer(ceiling=ceiling, wait_budget=wait_budget, sleep=policy.sleep))
+
+
+def _required(settings, field):
+    value = settings.get(field)
+    if not given(value):
+        raise UserError("%s: not set (give the option or its environment variable)" % field)
+    return value
+
+
+def harmony_mobile_client(settings, token_cache=None, concurrency=None):
+    """A HarmonyMobileClient from connection settings; the caller closes ``client.transport``."""
+    client_id = _required(settings, "client_id")
+    access_key = _required(settings, "access_key")
+    return HarmonyMobileClient(transport(gateway_url(settings), settings, concurrency), client_id, access_key,
+                               token_cache=token_cache)
+
+
+def smartpt_client(settings, concurrency=None):
+    """A SmartptClient from connection settings; the caller closes ``client.transport``."""
+    url = settings.get("api_url")
+    url = check_url(url, "api_url") if given(url) else SMARTPT_DEFAULT_API_URL
+    return SmartptClient(transport(url, settings, concurrency), _required(settings, "company_key"))

@@ -1,0 +1,29 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private state files (token cache, EDA cursor): written whole or not at all, readable only by their owner."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import tempfile
+
+
+def write_private(path, text):
+    """Replace ``path`` with ``text`` atomically, mode 0600 from the start (a reader never sees half a file,
+    and the secret is never world-readable, not even for a moment); its directory is made 0700 if missing."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        os.makedirs(directory, 0o700)
+    handle, temp_path = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".")
+    try:
+        os.fchmod(handle, 0o600)
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        os.replace(temp_path, path)
+    except Exception:
+        if os.path.exists(temp_path):
+            os.unlink(temp_path)
+        raise

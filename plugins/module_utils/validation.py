@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Checks of user input shared by every module: e-mail addresses and short text fields."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+
+# One address, no list: a comma or semicolon means the user pasted several.
+EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+# The longest name, e-mail or number the Harmony Mobile guide's fields hold.
+MAX_FIELD_LENGTH = 255
+
+
+def validate_email(value, field="email", what="a valid email address"):
+    """The address stripped of spaces; UserError naming ``field`` and the value otherwise."""
+    if not isinstance(value, str) or not EMAIL_RE.match(value.strip()):
+        raise UserError("%s: %r is not %s" % (field, value, what))
+    if len(value) > MAX_FIELD_LENGTH:
+        raise UserError("%s: is longer than %d characters" % (field, MAX_FIELD_LENGTH))
+    return value.strip()
+
+
+def validate_mdm_uuid(value, field="mdm_uuid"):
+    """An MDM id with surrounding spaces removed; an empty one would match nothing (or everything)."""
+    if not isinstance(value, str) or not value.strip():
+        raise UserError("%s: must not be empty" % field)
+    return value.strip()
+
+
+def validate_text(value, field, required=False):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise UserError("%s: must not be empty" % field)
+        return None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise UserError("%s: %r must be a string" % (field, value))
+    value = str(value).strip()
+    if len(value) > MAX_FIELD_LENGTH:
+        raise UserError("%s: is %d characters long, the limit is %d" % (field, len(value), MAX_FIELD_LENGTH))
+    return value

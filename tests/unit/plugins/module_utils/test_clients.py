@@ -1,0 +1,89 @@
+"""The one client factory: defaults, regions, and one validation of every connection setting."""
+
+import pytest
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+
+CREDS = {"client_id": "cid", "access_key": "secret-key"}
+
+
+def built(**settings):
+    client = clients.harmony_mobile_client(dict(CREDS, **settings))
+    client.transport.close()
+    return client
+
+
+@pytest.mark.parametrize("settings,url", [
+    ({}, "https://cloudinfra-gw.portal.checkpoint.com"),
+    ({"region": "eu"}, "https://cloudinfra-gw.portal.checkpoint.com"),
+    ({"region": "us"}, "https://cloudinfra-gw-us.portal.checkpoint.com"),
+    ({"region": "AP "}, "https://cloudinfra-gw-ap.portal.checkpoint.com"),
+    ({"region": "", "gateway_url": "http://127.0.0.1:8787/"}, "http://127.0.0.1:8787"),
+    ({"region": "us", "gateway_url": ""}, "https://cloudinfra-gw-us.portal.checkpoint.com"),
+    ({"region": None, "gateway_url": None}, "https://cloudinfra-gw.portal.checkpoint.com"),
+])
+def test_gateway_from_region_or_url(settings, url):
+    assert built(**settings).transport.base_url == url
+
+
+@pytest.mark.parametrize("settings,message", [
+    ({"region": "mars"}, "region: 'mars' is not one of ap, eu, us"),
+    ({"region": "us", "gateway_url": "https://gw.example.com"},
+     "region: 'us' and gateway_url: 'https://gw.example.com' are both set"),
+    ({"gateway_url": "gw.example.com"}, "gateway_url: 'gw.example.com' is not an http(s) URL"),
+    ({"timeout": 0}, "timeout: must be greater than 0"),
+    ({"timeout": "soon"}, "timeout: 'soon' is not a number"),
+    ({"retries": -1}, "retries: must be 0 or more"),
+    ({"rate_limit_wait": -5}, "rate_limit_wait: must be 0 or more"),
+    ({"proxy_url": "proxy:3128"}, "proxy_url: 'proxy:3128' is not an http(s) URL"),
+    ({"validate_certs": "maybe"}, "validate_certs: 'maybe' is not a boolean"),
+    ({"client_id": ""}, "client_id: not set"),
+])
+def test_bad_settings_name_the_field_and_value(settings, message):
+    with pytest.raises(UserError) as err:
+        built(**settings)
+    assert message in str(err.value)
+    assert "secret-key" not in str(err.value)
+
+
+def test_settings_reach_the_transport():
+    client = built(timeout="12.5", retries="2", validate_certs="false", proxy_url="http://proxy:3128",
+                   rate_limit_wait=7)
+    transport = client.transport
+    assert transport.timeout == 12.5
+    assert transport.retry_policy.retries == 2
+    assert transport.session.verify is False
+    assert transport.session.proxies == {"http": "http://proxy:3128", "https": "http://proxy:3128"}
+    assert transport.pacer.wait_budget == 7
+    assert client.client_id == "cid"
+
+
+def test_defaults_are_the_modules_defaults():
+    transport = built().transport
+    assert transport.timeout == clients.DEFAULT_TIMEOUT
+    assert transport.retry_policy.retries == clients.DEFAULT_RETRIES
+    assert transport.session.verify is True
+    assert not transport.session.proxies
+
+
+def test_concurrency_sets_the_pace_ceiling():
+    client = clients.harmony_mobile_client(dict(CREDS), concurrency=32)
+    assert client.transport.pacer.ceiling == 32
+    client.transport.close()
+
+
+def test_environment_fills_only_what_is_unset():
+    env = {"HM_REGION": "us", "HM_CLIENT_ID": "from-env", "HM_ACCESS_KEY": "k", "HM_GATEWAY_URL": ""}
+    merged = clients.with_environment({"client_id": "given", "access_key": ""}, clients.HM_ENVIRONMENT, env)
+    assert merged == {"client_id": "given", "access_key": "k", "region": "us"}
+
+
+def test_smartpt_client_defaults_and_checks():
+    client = clients.smartpt_client({"company_key": "ck"})
+    assert client.transport.base_url == clients.SMARTPT_DEFAULT_API_URL
+    client.transport.close()
+    with pytest.raises(UserError, match="api_url: 'nope' is not an http"):
+        clients.smartpt_client({"company_key": "ck", "api_url": "nope"})
+    with pytest.raises(UserError, match="company_key: not set"):
+        clients.smartpt_client({})

@@ -1,0 +1,64 @@
+"""The run loop: a user error fails with its message only; anything else is a bug and keeps its traceback."""
+
+import pytest
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ApiModule
+
+
+class Exited(Exception):
+    pass
+
+
+class FakeAnsibleModule:
+    def __init__(self):
+        self.outcome = None
+
+    def fail_json(self, **result):
+        self.outcome = ("failed", result)
+        raise Exited()
+
+    def exit_json(self, **result):
+        self.outcome = ("ok", result)
+        raise Exited()
+
+
+def run(error):
+    class Module(ApiModule):
+        def execute(self):
+            if error is not None:
+                raise error
+
+    module = Module.__new__(Module)
+    module.module = FakeAnsibleModule()
+    module.result = {"changed": False}
+    module._transport = None
+    module._client = None
+    with pytest.raises(Exited):
+        module.run()
+    return module.module.outcome
+
+
+def test_user_error_is_a_plain_failure():
+    state, result = run(UserError("name: 'a/b' must not contain '/'"))
+    assert state == "failed"
+    assert result["msg"] == "name: 'a/b' must not contain '/'"
+    assert "exception" not in result
+
+
+def test_a_bug_keeps_its_traceback():
+    state, result = run(ValueError("invalid literal for int() with base 10: 'x'"))
+    assert state == "failed"
+    assert result["msg"] == "ValueError: invalid literal for int() with base 10: 'x'"
+    assert "Traceback" in result["exception"] and "in execute" in result["exception"]
+    state, result = run(KeyError("group_ids"))
+    assert result["msg"].startswith("KeyError") and "Traceback" in result["exception"]
+
+
+def test_api_error_reports_the_call():
+    state, result = run(ApiError("forbidden", "GET", "/app/x", 403))
+    assert state == "failed" and result["api_error"]["status"] == 403 and "exception" not in result
+
+
+def test_success_exits_with_the_result():
+    assert run(None) == ("ok", {"changed": False})
