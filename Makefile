@@ -16,12 +16,13 @@ export PATH := $(BIN):$(PATH)
 SIM_DB ?= $(CURDIR)/.simulator.db
 SIM_PORT ?= 8787
 
-.PHONY: sim sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link
+.PHONY: sim sim-env shell sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link
 
 help:
 	@echo "make demo   - set up .venv, start the simulator, run the example playbooks, show what changed"
 	@echo "make test   - sanity, unit, integration and ansible-lint; non-zero exit on any failure"
 	@echo "make sim    - run the API simulator on port 8787 with devices, alerts and audits (make sim-reset: empty it)"
+	@echo "make shell  - a shell with .venv active and this clone's collection on the collections path (. ./dev-env.sh)"
 	@echo "make perf   - benchmarks against the simulator, local and WAN profile (prints figures beside floors)"
 	@echo "make reliability - the full fault, interruption, bad-input and secrets suite (make test runs a short one)"
 
@@ -40,6 +41,15 @@ collection-link: venv
 sim: collection-link
 	$(BIN)/python -m tests.simulator --port $(SIM_PORT) --db $(SIM_DB) --seed-devices 120 --seed-alerts 200 \
 	  --seed-audits 50 --print-env
+
+# The exports that point a shell at `make sim` (same SIM_PORT): eval "$$(make -s sim-env)"
+sim-env:
+	@$(BIN)/python -c "import sys; sys.path.insert(0, '.'); from tests.simulator.server import env_lines; \
+	  print(env_lines('http://127.0.0.1:$(SIM_PORT)'), end='')"
+
+# A shell with .venv active and this clone's collection on the collections path (what dev-env.sh sets up).
+shell: collection-link
+	@bash --rcfile <(printf '%s\n' '[ -f ~/.bashrc ] && . ~/.bashrc' '. ./dev-env.sh' 'PS1="(mobile_security) $$PS1"') -i
 
 sim-reset:
 	rm -f $(SIM_DB) $(SIM_DB)-wal $(SIM_DB)-shm

@@ -67,9 +67,10 @@ def validate_groups(value, field="groups"):
 def entry(raw, field="", default_groups=None):
     """A desired device from user input ({email, name, number, groups}, or the hm_-prefixed inventory keys).
 
-    ``field`` names the entry in error messages (``devices[3]``); empty for a module's own options.
+    ``field`` names the entry in error messages: an option path (``devices[3]``), a row of a file
+    (``devices_file devices.csv line 4``, see ``row_label``), or empty for a module's own options.
     """
-    where = field + "." if field else ""
+    where = (field + ": " if " " in field else field + ".") if field else ""
     if not isinstance(raw, dict):
         raise UserError("%s: expected a mapping with email and name, got %r" % (field or "device", raw))
     data = {}
@@ -131,10 +132,15 @@ def keep_unasked(wanted, current):
     return merged
 
 
+def row_label(path, line):
+    """How messages name a row of a devices file: the option, the file and the line an editor shows."""
+    return "devices_file %s line %d" % (path, line)
+
+
 def check_groups(entries, fields, existing_names, planned=(), check_mode=False, extra=()):
     """Refuse, naming each entry, groups that neither exist nor (in check mode) are planned by an earlier task.
 
-    ``fields`` names each entry (``devices_file[3]``); ``extra`` is (group, field) pairs of other options.
+    ``fields`` names each entry (``devices[3]``, ``devices_file devices.csv line 4``); ``extra`` is (group, field) pairs of other options.
     """
     known = set(existing_names) | (set(planned or ()) if check_mode else set())
     missing = []

@@ -231,6 +231,7 @@ MAX_CONCURRENCY = 32
 
 
 def read_devices_file(path):
+    """[(label naming the row for messages, {email, name, number, groups})] from a CSV, YAML or JSON file."""
     if not os.path.isfile(path):
         raise UserError("devices_file: %r does not exist or is not a file" % path)
     # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
@@ -242,8 +243,13 @@ def read_devices_file(path):
         if "email" not in header:
             raise UserError("devices_file: %r has no 'email' column (header must be email,name,number,groups; "
                              "found %s)" % (path, ", ".join(repr(c) for c in header) or "nothing"))
-        return [dict((key, (value or "").strip() or None) for key, value in zip(header, row) if key)
-                for row in reader if any(cell.strip() for cell in row)]
+        rows = []
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                # line_num is the file line the row ends on, as an editor numbers it (quoted cells may span lines).
+                rows.append((devices.row_label(path, reader.line_num),
+                             dict((key, (value or "").strip() or None) for key, value in zip(header, row) if key)))
+        return rows
     try:
         data = json.loads(text) if path.lower().endswith(".json") or not HAS_YAML else yaml.safe_load(text)
     except Exception as err:
@@ -252,7 +258,7 @@ def read_devices_file(path):
         data = data["devices"]
     if not isinstance(data, list):
         raise UserError("devices_file: %r must hold a list of devices" % path)
-    return data
+    return [("devices_file %s item %d" % (path, index), item) for index, item in enumerate(data)]
 
 
 class DeviceSyncModule(HarmonyMobileModule):
@@ -287,11 +293,11 @@ class DeviceSyncModule(HarmonyMobileModule):
         default_groups = devices.validate_groups(self.params["default_groups"], "default_groups")
         raw = [("devices[%d]" % i, item) for i, item in enumerate(self.params["devices"])]
         if self.params["devices_file"]:
-            raw += [("devices_file[%d]" % i, item) for i, item in enumerate(read_devices_file(self.params["devices_file"]))]
+            raw += read_devices_file(self.params["devices_file"])
         entries = [devices.entry(item, field, default_groups) for field, item in raw]
         dups = device_sync.duplicate_emails(entries)
         if dups:
-            shown = ["%s (entries %s)" % (email, ", ".join(str(i) for i in idx)) for email, idx in sorted(dups.items())[:10]]
+            shown = ["%s (%s)" % (email, ", ".join(raw[i][0] for i in idx)) for email, idx in sorted(dups.items())[:10]]
             raise UserError("devices: duplicate emails, each email may appear once: %s" % "; ".join(shown))
         return [field for field, _item in raw], entries
 

@@ -56,7 +56,8 @@ def test_a_misspelt_group_fails_the_plan_naming_the_entry(sim, tmp_path):
                                            "chen.wu@example.com,Chen Wu,,EMEA-Suport"))
     plan = run(sim, tmp_path, str(copy / "site.yml"), "--check", "--diff")
     assert plan.returncode != 0
-    assert "'EMEA-Suport' (devices_file[2], chen.wu@example.com)" in flat(plan.stdout)
+    # The row is named by the file and the line an editor shows.
+    assert "'EMEA-Suport' (devices_file %s line 4, chen.wu@example.com)" % csv in flat(plan.stdout)
     assert "no earlier task plans" in flat(plan.stdout)
     assert sim.stats().get("writes", 0) == 0
 

@@ -323,6 +323,14 @@ def make_server(sim, host="127.0.0.1", port=0, tls_cert=None, tls_key=None):
     return server
 
 
+def env_lines(url, client_id=DEFAULT_CLIENT_ID, access_key=DEFAULT_ACCESS_KEY, company_key=DEFAULT_COMPANY_KEY,
+              indent=""):
+    """The shell lines that point the collection at a simulator (its test credentials, not secrets)."""
+    return ("%sexport HM_GATEWAY_URL=%s HM_CLIENT_ID=%s HM_ACCESS_KEY=%s\n"
+            "%sexport SMARTPT_API_URL=%s SMARTPT_COMPANY_KEY=%s\n" % (
+                indent, url, client_id, access_key, indent, url, company_key))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -373,12 +381,10 @@ def main(argv=None):
     url = "%s://%s:%d" % (scheme, args.host, server.server_address[1])
     print(json.dumps({"ready": True, "port": server.server_address[1], "url": url}), flush=True)
     if args.print_env:
-        sys.stderr.write("simulator: serving %s with state in %s (%s). In another shell:\n"
-                         "  export HM_GATEWAY_URL=%s HM_CLIENT_ID=%s HM_ACCESS_KEY=%s\n"
-                         "  export SMARTPT_API_URL=%s SMARTPT_COMPANY_KEY=%s\n"
-                         "Stop it with Ctrl-C.\n" % (
+        sys.stderr.write("simulator: serving %s with state in %s (%s). In another shell (or eval \"$(make -s "
+                         "sim-env)\"):\n%sStop it with Ctrl-C.\n" % (
                              url, args.db, ", ".join("%d %s" % (v, k) for k, v in sorted(sim.store.counts().items())),
-                             url, args.client_id, args.access_key, url, args.company_key))
+                             env_lines(url, args.client_id, args.access_key, args.company_key, indent="  ")))
         sys.stderr.flush()
     try:
         server.serve_forever(poll_interval=0.2)
