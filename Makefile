@@ -96,6 +96,7 @@ docs: collection-link
 
 docs-check: collection-link
 	$(BIN)/python -m tests.docsgen --check
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTIONS)/ansible_collections/secops/mobile_security
 
 test-matrix: collection-link
 	$(BIN)/python tests/matrix.py

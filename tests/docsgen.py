@@ -18,29 +18,42 @@ import subprocess
 import sys
 
 import yaml
+from antsibull_docs_parser import dom
+from antsibull_docs_parser.format import LinkProvider
+from antsibull_docs_parser.md import to_md
+from antsibull_docs_parser.parser import Context, parse
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(REPO_ROOT, "docs")
 COLLECTION = "secops.mobile_security"
-MARKUP = [
-    (re.compile(r"O\(([^)=]+)=([^)]+)\)"), r"`\1=\2`"),
-    (re.compile(r"O\((?:[\w.]+#\w+:)?([^)]+)\)"), r"`\1`"),
-    (re.compile(r"RV\(([^)]+)\)"), r"`\1`"),
-    (re.compile(r"[VCE]\(([^)]+)\)"), r"`\1`"),
-    (re.compile(r"B\(([^)]+)\)"), r"**\1**"),
-    (re.compile(r"I\(([^)]+)\)"), r"*\1*"),
-    (re.compile(r"M\(([\w.]+)\)"), lambda m: "[%s](%s.md)" % (m.group(1), m.group(1).split(".")[-1])),
-    (re.compile(r"U\(([^)]+)\)"), r"<\1>"),
-    (re.compile(r"L\(([^,]+),([^)]+)\)"), r"[\1](\2)"),
-    (re.compile(r"R\(([^,]+),[^)]+\)"), r"\1"),
-]
+PLUGIN = None  # the plugin whose page is being written: O() and RV() without a plugin name refer to it
+
+
+class PageLinks(LinkProvider):
+    """M(), O() and RV() of this collection link to its generated pages; others stay plain text."""
+
+    def __init__(self, prefix=""):
+        self.prefix = prefix
+
+    def plugin_link(self, plugin):
+        if plugin.fqcn.startswith(COLLECTION + ".") and plugin.type in ("module", "inventory", "filter"):
+            return "%s%s.md" % (self.prefix, plugin.fqcn.split(".")[-1])
+        return None
+
+    def plugin_option_like_link(self, plugin, entrypoint, what, name, current_plugin):
+        if current_plugin:
+            return None
+        page = self.plugin_link(plugin)
+        return page and "%s#%s" % (page, "options" if what == "option" else "return-values")
+
+
+LINKS = PageLinks()
 
 
 def markup(text):
-    text = str(text)
-    for pattern, replacement in MARKUP:
-        text = pattern.sub(replacement, text)
-    return text
+    """Ansible doc markup (O(), RV(), M(), C(), ...) as Markdown, by the ecosystem's own parser."""
+    context = Context(current_plugin=PLUGIN)
+    return to_md(parse(str(text), context), link_provider=LINKS, current_plugin=PLUGIN)
 
 
 def paragraphs(value):
@@ -50,7 +63,8 @@ def paragraphs(value):
 
 
 def cell(text):
-    return text.replace("|", "\\|").replace("\n", " ")
+    # The parser already escapes | in what it renders; escape only the bare ones (defaults, choices).
+    return re.sub(r"(?<!\\)\|", "\\|", text).replace("\n", " ")
 
 
 def option_rows(options, prefix=""):
@@ -96,6 +110,8 @@ def returns_table(returns):
 
 
 def plugin_page(kind, name, data):
+    global PLUGIN, LINKS  # pylint: disable=global-statement
+    PLUGIN, LINKS = dom.PluginIdentifier(fqcn=name, type=kind), PageLinks()
     doc = data["doc"]
     short = name.split(".")[-1]
     lines = ["# %s (%s)" % (name, kind), "", markup(doc.get("short_description", "")), ""]
@@ -143,7 +159,9 @@ def event_source_page(path):
 
 
 def role_page(role_dir):
+    global PLUGIN, LINKS  # pylint: disable=global-statement
     name = os.path.basename(role_dir)
+    PLUGIN, LINKS = dom.PluginIdentifier(fqcn="%s.%s" % (COLLECTION, name), type="role"), PageLinks("../plugins/")
     with open(os.path.join(role_dir, "README.md")) as handle:
         readme = handle.read().strip()
     with open(os.path.join(role_dir, "meta", "argument_specs.yml")) as handle:

@@ -140,7 +140,7 @@ def test_tenant_under_every_variant(sim, tmp_path, profile):
     assert sorted(data["_meta"]["hostvars"]) == sorted(d["email"] for d in after)
     for device in after:
         for group in device["groups"]:
-            name = "hm_group_ALL_" + group["name"].replace("-", "_")
+            name = "hm_group_" + group["name"].replace("-", "_")
             assert device["email"] in data[name]["hosts"], (device["email"], name)
 
     # EDA source: every alert once, in order, normalised, across every page.

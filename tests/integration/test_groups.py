@@ -28,6 +28,27 @@ def test_hierarchy_role_deep_tree_check_mode_prune(sim, tmp_path):
     assert stats["token_requests"] == 2  # ...and replaced once; every other task reused the cached token
     assert stat.S_IMODE(os.stat(cache).st_mode) == 0o600
     assert "sim-access-key" not in cache.read_text()
+    # One task still says `prune`, 1.0.0's name of `purge`: it works and warns.
+    assert "Alias 'prune' is deprecated" in " ".join(result.stdout.split())
+
+
+def test_role_variable_group_hierarchy_prune_still_works_and_warns(sim, tmp_path):
+    playbook = tmp_path / "old_name.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  roles:
+    - role: secops.mobile_security.group_hierarchy
+      vars:
+        group_hierarchy_tree: [Keep]
+        group_hierarchy_prune: true
+""")
+    sim.api("POST", "/app/SBM/external_api/v1/groups/", json={"name": "Stale"})
+    result = run_playbook(str(playbook), sim)
+    assert_ok(result)
+    flat = " ".join(result.stdout.split())
+    assert "[DEPRECATION] group_hierarchy_prune is now group_hierarchy_purge" in flat
+    assert "groups created 1, moved 0, deleted 1" in flat
 
 
 def test_hierarchy_under_20_percent_faults_and_short_token_ttl(sim, tmp_path):
