@@ -158,7 +158,7 @@ def time_bound(value, field, now=None):
     moment = parse_time(text)
     if moment is None:
         raise UserError("%s: %r is not a time (use 2026-11-23T08:00:00Z, 11/23/2026 08:00:00, epoch seconds "
-                         "or an age such as 24h or 7d)" % (field, value))
+                        "or an age such as 24h or 7d)" % (field, value))
     return moment
 
 

@@ -98,13 +98,13 @@ def purge_guard(ops, current, desired_count, purge_groups, max_deletes):
     allowed = max_deletes_allowed(max_deletes, in_scope)
     if desired_count == 0 and deletes and allowed is not None:
         raise UserError("devices: the list is empty and purge is true, which would delete all %d device(s) in "
-                         "purge_groups (%s); an empty list is most often a misspelt inventory group or file. To empty "
-                         "these groups on purpose, set max_deletes: all" % (deletes, ", ".join(sorted(scope))))
+                        "purge_groups (%s); an empty list is most often a misspelt inventory group or file. To empty "
+                        "these groups on purpose, set max_deletes: all" % (deletes, ", ".join(sorted(scope))))
     if allowed is not None and deletes > allowed:
         limit = max_deletes or DEFAULT_MAX_DELETES
         raise UserError("max_deletes: the purge would delete %d of the %d device(s) in purge_groups, more than "
-                         "max_deletes %s allows (%d); nothing was changed. Check the list, or raise max_deletes "
-                         "(a count, a percentage, or all)" % (deletes, in_scope, limit, allowed))
+                        "max_deletes %s allows (%d); nothing was changed. Check the list, or raise max_deletes "
+                        "(a count, a percentage, or all)" % (deletes, in_scope, limit, allowed))
 
 
 def apply_to_model(current, ops):

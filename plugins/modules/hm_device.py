@@ -180,7 +180,7 @@ class DeviceModule(HarmonyMobileModule):
         if params["state"] == "present":
             if params["device_id"] is not None:
                 raise UserError("device_id: %r is only used with state=absent; a device is added by email and name"
-                                 % params["device_id"])
+                                % params["device_id"])
             if params["send_reg_sms"] and not params["number"]:
                 raise UserError("send_reg_sms: needs number, the phone the invitation is texted to")
             return

@@ -242,7 +242,7 @@ def read_devices_file(path):
         header = [column.strip().lower() for column in next(reader, [])]
         if "email" not in header:
             raise UserError("devices_file: %r has no 'email' column (header must be email,name,number,groups; "
-                             "found %s)" % (path, ", ".join(repr(c) for c in header) or "nothing"))
+                            "found %s)" % (path, ", ".join(repr(c) for c in header) or "nothing"))
         rows = []
         for row in reader:
             if any(cell.strip() for cell in row):

@@ -152,7 +152,7 @@ class GroupModule(HarmonyMobileModule):
             for option in ("new_name", "parent"):
                 if self.params[option] is not None:
                     raise UserError("%s: %r cannot be used with state=absent, which deletes only the group named "
-                                     "in name (%r)" % (option, self.params[option], self.params["name"]))
+                                    "in name (%r)" % (option, self.params[option], self.params["name"]))
         elif self.params["force"]:
             raise UserError("force: applies only to state=absent")
         name = validate_name(self.params["name"])
@@ -186,7 +186,7 @@ class GroupModule(HarmonyMobileModule):
         held = self.client.device_count({"groups__in": str(current["id"])})
         if held and not self.params["force"]:
             raise UserError("name: group %r still holds %d device(s); move them first, or set force: true to delete "
-                             "it anyway (the service may move those devices to ALL or delete them)" % (
+                            "it anyway (the service may move those devices to ALL or delete them)" % (
                                  current["name"], held))
         self.result["changed"] = True
         self.set_diff(before, None)

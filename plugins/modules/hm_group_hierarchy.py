@@ -184,11 +184,11 @@ class GroupHierarchyModule(HarmonyMobileModule):
         allowed = max_deletes_allowed(self.params["max_deletes"], existing)
         if not desired and allowed is not None:
             raise UserError("tree: empty with purge: true, which would delete all %d group(s); to do that on "
-                             "purpose, set max_deletes: all" % len(deletes))
+                            "purpose, set max_deletes: all" % len(deletes))
         if allowed is not None and len(deletes) > allowed:
             raise UserError("max_deletes: the purge would delete %d of the %d group(s) (%s), more than max_deletes "
-                             "%s allows (%d); nothing was changed" % (len(deletes), existing, ", ".join(deletes[:10]),
-                                                                      self.params["max_deletes"], allowed))
+                            "%s allows (%d); nothing was changed" % (len(deletes), existing, ", ".join(deletes[:10]),
+                                                                     self.params["max_deletes"], allowed))
         if self.params["force"]:
             return
         ids = dict((g["name"], g["id"]) for g in group_tree.GroupTree(current).by_id.values())
@@ -196,7 +196,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
         held = [(name, count) for name, count in held if count]
         if held:
             raise UserError("purge: these groups still hold devices: %s; move the devices first, or set force: true "
-                             "to purge anyway (the service may move those devices to ALL or delete them)" % ", ".join(
+                            "to purge anyway (the service may move those devices to ALL or delete them)" % ", ".join(
                                  "%s (%d)" % pair for pair in held))
 
     def apply(self, ops, current):

@@ -28,7 +28,7 @@ def test_purge_groups_cover_sub_groups_unless_told_otherwise(sim, tmp_path):
         return json.loads(out.read_text()), result.stdout
 
     # Only the named group: the Helpdesk device is out of scope, and the plan says so.
-    named_only, _ = sync(True, False)
+    named_only, _output = sync(True, False)
     assert named_only["purge_scope"] == [{"group": "Corp", "groups": ["Corp"], "devices": 1, "deleted": 0}]
     assert named_only["summary"]["deleted"] == 0 and named_only["changed"] is False
 
@@ -43,6 +43,6 @@ def test_purge_groups_cover_sub_groups_unless_told_otherwise(sim, tmp_path):
     assert planned["devices"][0]["result"] == "planned"
     assert len(sim.all_devices()) == 3
 
-    applied, _ = sync(False, True)
+    applied, _output = sync(False, True)
     assert applied["summary"]["deleted"] == 1 and applied["devices"][0]["result"] == "ok"
     assert sorted(d["email"] for d in sim.all_devices()) == ["keep@example.com", "outside@example.com"]
