@@ -119,7 +119,7 @@ def select(found, email, name, additional=False):
         return found[0]
     raise UserError("name: %s already has %d devices (%s) and none is named %r; set additional_device: true to "
                     "add another, or give the name of the one you mean" % (
-                         email, len(found), ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found), name))
+                        email, len(found), ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found), name))
 
 
 def keep_unasked(wanted, current):
@@ -152,8 +152,8 @@ def check_groups(entries, fields, existing_names, planned=(), check_mode=False, 
     if missing:
         raise UserError("groups: %d group reference(s) to groups that do not exist%s: %s%s; create them first, "
                         "e.g. with the group_hierarchy role" % (
-                             len(missing), " and that no earlier task plans" if check_mode else "",
-                             ", ".join(missing[:10]), " and %d more" % (len(missing) - 10) if len(missing) > 10 else ""))
+                            len(missing), " and that no earlier task plans" if check_mode else "",
+                            ", ".join(missing[:10]), " and %d more" % (len(missing) - 10) if len(missing) > 10 else ""))
 
 
 def email_key(email):

@@ -187,7 +187,7 @@ class GroupModule(HarmonyMobileModule):
         if held and not self.params["force"]:
             raise UserError("name: group %r still holds %d device(s); move them first, or set force: true to delete "
                             "it anyway (the service may move those devices to ALL or delete them)" % (
-                                 current["name"], held))
+                                current["name"], held))
         self.result["changed"] = True
         self.set_diff(before, None)
         if not self.check_mode:

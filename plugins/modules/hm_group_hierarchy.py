@@ -197,7 +197,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
         if held:
             raise UserError("purge: these groups still hold devices: %s; move the devices first, or set force: true "
                             "to purge anyway (the service may move those devices to ALL or delete them)" % ", ".join(
-                                 "%s (%d)" % pair for pair in held))
+                                "%s (%d)" % pair for pair in held))
 
     def apply(self, ops, current):
         # Ids are resolved as we go: a create's id is needed by its children's ops.

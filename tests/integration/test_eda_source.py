@@ -150,3 +150,23 @@ def test_first_start_at_latest_reads_two_small_pages_not_the_history(sim, tmp_pa
     assert first_read <= 2
     assert open(tmp_path / "cursor").read() == str(new[0])
     assert [e["hm_alert"]["id"] for e in events] == new
+
+
+def test_connection_settings_are_checked_as_the_modules_check_them(monkeypatch):
+    for variable in ("HM_GATEWAY_URL", "HM_REGION", "HM_PROXY_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    creds = {"client_id": "sim-client-id", "access_key": "sim-access-key-0123456789"}
+    for extra, message in (({"region": "mars"}, "region: 'mars' is not one of ap, eu, us"),
+                           ({"region": "eu", "gateway_url": "https://gw.example.com"}, "are both set"),
+                           ({"timeout": 0}, "timeout: must be greater than 0"),
+                           ({"proxy_url": "proxy:3128"}, "proxy_url: 'proxy:3128' is not an http(s) URL")):
+        try:
+            hm_alerts.AlertPoller(dict(creds, **extra))
+        except ValueError as err:
+            assert message in str(err)
+        else:
+            raise AssertionError("%r was accepted" % extra)
+    monkeypatch.setenv("HM_REGION", "us")
+    poller = hm_alerts.AlertPoller(dict(creds))
+    assert poller.client.transport.base_url == "https://cloudinfra-gw-us.portal.checkpoint.com"
+    assert poller.client.transport.retry_policy.retries == 5  # the modules' default (1.0.0's source used 3)

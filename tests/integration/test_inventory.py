@@ -87,6 +87,15 @@ def test_inventory_filters_and_bad_credentials(sim, tmp_path):
     assert "authentication failed" in " ".join(result.stderr.split())  # older cores wrap warnings
     assert "wrong-secret-123456" not in result.stderr + result.stdout
 
+    # Connection settings are checked as the modules check them (one client factory).
+    for extra_env, message in (({"HM_REGION": "mars"}, "region: 'mars' is not one of ap, eu, us"),
+                               ({"HM_REGION": "us"}, "region: 'us' and gateway_url: '%s' are both set" % sim.url),
+                               ({"HM_GATEWAY_URL": "gw.example.com"}, "gateway_url: 'gw.example.com' is not an http")):
+        result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i",
+                                 str(config), "--list"], env=ansible_env(sim, extra_env), capture_output=True,
+                                text=True, timeout=120, check=False)
+        assert message in " ".join(result.stderr.split()), result.stderr[-2000:]
+
 
 def test_credentials_from_a_lookup_are_templated_not_sent_literally(sim, tmp_path):
     sim.seed(devices=5, rng_seed=3)
