@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import threading
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -42,6 +43,7 @@ class ApiModule:
         self.result = {"changed": False}
         self._transport = None
         self._client = None
+        self._client_lock = threading.Lock()
 
     @property
     def transport(self):
@@ -49,9 +51,11 @@ class ApiModule:
 
     @property
     def client(self):
-        if self._client is None:
-            self._client = self.build_client()
-            self._transport = self._client.transport
+        # Bulk modules use the client from several threads; built twice it would log in twice.
+        with self._client_lock:
+            if self._client is None:
+                self._client = self.build_client()
+                self._transport = self._client.transport
         return self._client
 
     def build_client(self):

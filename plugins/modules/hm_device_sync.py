@@ -354,10 +354,13 @@ class DeviceSyncModule(HarmonyMobileModule):
     def read_tenant(self):
         """The group list and every device, read side by side: on a distant gateway the group read would
         otherwise add a round trip before the device pages start."""
+        # One client, built here: the lazy `self.client` built from two threads at once would make two
+        # clients, two connections and two logins.
+        client = self.client
         pool = ThreadPoolExecutor(max_workers=1)
         try:
-            pending = pool.submit(lambda: list(self.client.list_devices()))
-            groups = self.client.list_groups()
+            pending = pool.submit(lambda: list(client.list_devices()))
+            groups = client.list_groups()
             return groups, pending.result()
         finally:
             pool.shutdown(wait=True)

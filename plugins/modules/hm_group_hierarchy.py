@@ -161,10 +161,8 @@ class GroupHierarchyModule(HarmonyMobileModule):
             self.set_diff({"paths": before_paths}, {"paths": group_tree.paths(after)})
             self.result["groups"] = self.describe_all(after)
             return
-        try:
-            self.apply(ops, current)
-        finally:
-            self.report(ops, unchanged)
+        self.apply(ops, current, unchanged)
+        self.report(ops, unchanged)
         after = self.client.list_groups()
         self.set_diff({"paths": before_paths}, {"paths": group_tree.paths(after)})
         self.result["groups"] = self.describe_all(after)
@@ -199,7 +197,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
                             "to purge anyway (the service may move those devices to ALL or delete them)" % ", ".join(
                                 "%s (%d)" % pair for pair in held))
 
-    def apply(self, ops, current):
+    def apply(self, ops, current, unchanged):
         # Ids are resolved as we go: a create's id is needed by its children's ops.
         ids = dict((g["name"], g["id"]) for g in group_tree.GroupTree(current).by_id.values())
         for op in ops:
@@ -214,7 +212,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
                 bulk.succeeded(op)
             except ApiError as err:
                 bulk.failed(op, err)
-                self.report(ops, 0)
+                self.report(ops, unchanged)
                 self.fail("%s of group %r failed: %s. A re-run continues from the current state." % (
                     op["action"], op["name"], err), api_error=err.to_result())
 

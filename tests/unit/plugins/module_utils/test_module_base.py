@@ -1,5 +1,8 @@
 """The run loop: a user error fails with its message only; anything else is a bug and keeps its traceback."""
 
+import threading
+import time
+
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
@@ -34,6 +37,7 @@ def run(error):
     module.result = {"changed": False}
     module._transport = None
     module._client = None
+    module._client_lock = threading.Lock()
     with pytest.raises(Exited):
         module.run()
     return module.module.outcome
@@ -62,3 +66,24 @@ def test_api_error_reports_the_call():
 
 def test_success_exits_with_the_result():
     assert run(None) == ("ok", {"changed": False})
+
+
+def test_the_client_is_built_once_when_threads_ask_for_it_together():
+    built = []
+
+    class Module(ApiModule):
+        def build_client(self):
+            time.sleep(0.05)  # long enough for every thread to find no client yet
+            built.append(1)
+            return type("Client", (), {"transport": None})()
+
+    module = Module.__new__(Module)
+    module._client = None
+    module._transport = None
+    module._client_lock = threading.Lock()
+    threads = [threading.Thread(target=lambda: module.client) for _index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1
