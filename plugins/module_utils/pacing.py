@@ -14,6 +14,12 @@ Every thread that sends through one transport shares one ``Pacer``:
   so a burst of 429s from one overload counts once) and pauses *every*
   thread until the ``Retry-After`` has passed, so the workers that did not
   get the 429 do not walk into the same limit.
+- A gateway limits requests per second, not requests in flight, and every
+  429 costs a whole ``Retry-After`` of idle time. So the first 429 also sets
+  a rate: 90 % of the answers that came back in the second before it, and
+  requests then start evenly spaced at that rate. A 429 despite it cuts it to
+  three quarters; each clean second raises it by 5 %, so the pace follows a
+  limit that moves.
 - Waiting on the rate limit never fails a run while the wait budget lasts;
   past it, :meth:`throttled` raises with the time waited and the option to raise.
 """
@@ -22,6 +28,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import threading
 import time
 
@@ -33,6 +40,12 @@ DEFAULT_WAIT_BUDGET = 300.0
 # A 429 without Retry-After: wait this long.
 DEFAULT_PAUSE = 1.0
 MAX_PAUSE = 60.0
+# The rate learned from a 429: measured over this window, run this far below it, cut by this on another
+# 429, raised by this after each clean window.
+RATE_WINDOW = 1.0
+RATE_MARGIN = 0.9
+RATE_CUT = 0.75
+RATE_PROBE = 1.05
 
 
 class Pacer:
@@ -49,6 +62,10 @@ class Pacer:
         self.waited = 0.0
         self.throttle_count = 0
         self.slow_start = True
+        self.rate = None  # requests per second, once a 429 has shown where the limit is
+        self._answers = collections.deque()
+        self._next_start = 0.0
+        self._rate_checked_at = 0.0
         self._floor = 0.0
         self._cond = threading.Condition()
 
@@ -69,6 +86,18 @@ class Pacer:
                     served = target
                     continue
                 if self.in_flight < int(self.limit):
+                    now = self.clock()
+                    if self.rate and now < self._next_start:
+                        # Evenly spaced starts; sleep outside the lock, then look again (another thread may
+                        # have taken this slot, or a 429 may have paused everyone meanwhile).
+                        self._cond.release()
+                        try:
+                            self.sleep(self._next_start - now)
+                        finally:
+                            self._cond.acquire()
+                        continue
+                    if self.rate:
+                        self._next_start = max(now, self._next_start) + 1.0 / self.rate
                     self.in_flight += 1
                     return
                 self._cond.wait(0.5)
@@ -81,6 +110,12 @@ class Pacer:
             if self.limit < self.ceiling and (self.slow_start or self.clean >= int(self.limit)):
                 self.limit += 1
                 self.clean = 0
+            now = self.clock()
+            self._answers.append(now)
+            self._recent_answers(now)
+            if self.rate and now - self._rate_checked_at >= RATE_WINDOW:
+                self.rate *= RATE_PROBE
+                self._rate_checked_at = now
             self._floor = 0.0
             self._cond.notify_all()
 
@@ -89,6 +124,23 @@ class Pacer:
         with self._cond:
             self.in_flight = max(0, self.in_flight - 1)
             self._cond.notify_all()
+
+    def _recent_answers(self, now):
+        while self._answers and self._answers[0] < now - RATE_WINDOW:
+            self._answers.popleft()
+        return len(self._answers)
+
+    def _learn_rate(self, now, pause):
+        """At the first 429 of an overload: the answers of the last second show what the limit let through."""
+        measured = self._recent_answers(now) * RATE_MARGIN
+        if self.rate is None:
+            # Fewer than two answers in the window say nothing about a rate.
+            self.rate = measured if measured >= 2 * RATE_MARGIN else None
+        else:
+            self.rate = max(1.0, min(self.rate * RATE_CUT, measured) if measured >= 2 * RATE_MARGIN
+                            else self.rate * RATE_CUT)
+        # Probe upwards again only after the pause and one clean window.
+        self._rate_checked_at = now + pause
 
     def throttled(self, retry_after=None):
         """A 429: cut the pace, pause everyone; raises ApiError once the wait budget is spent."""
@@ -107,6 +159,7 @@ class Pacer:
                 self.clean = 0
                 self.slow_start = False
                 self._floor = min(max(self._floor * 2, 0.05), MAX_PAUSE)
+                self._learn_rate(now, pause)
             if new_until > self.paused_until:
                 self.waited += new_until - max(now, self.paused_until)
                 self.paused_until = new_until

@@ -146,3 +146,50 @@ def test_transport_resends_after_429s_without_spending_retries_and_fails_past_th
         transport.send("GET", "/app/list?email=secret@example.com")
     assert info.value.status == 429 and info.value.path == "/app/list" and len(script.calls) == 3
     assert "waited 90 s" in str(info.value)
+
+
+def answers(pace, clock, count, seconds):
+    """``count`` clean answers spread over ``seconds``, one request in flight at a time."""
+    for _index in range(count):
+        pace.acquire()
+        clock.now += seconds / count
+        pace.release()
+
+
+def test_a_429_sets_a_rate_below_what_got_through_and_spaces_the_starts():
+    pace, clock = pacer(ceiling=16, start=8)
+    answers(pace, clock, 40, 1.0)  # 40 answers in the last second, then the limit
+    pace.acquire()
+    pace.throttled(retry_after=1)
+    assert pace.rate == pytest.approx(36.0)
+    clock.sleeps.clear()
+    starts = []
+    for _index in range(10):
+        pace.acquire()
+        starts.append(clock.now)
+        pace.release()
+    assert clock.sleeps[0] == 1.0  # the shared pause first
+    gaps = [round(b - a, 4) for a, b in zip(starts, starts[1:])]
+    assert gaps == [round(1 / 36.0, 4)] * 9  # then evenly spaced at the learned rate, not in bursts
+
+
+def test_another_429_cuts_the_rate_and_clean_seconds_raise_it():
+    pace, clock = pacer(ceiling=16, start=8)
+    answers(pace, clock, 40, 1.0)
+    pace.acquire()
+    pace.throttled(retry_after=1)
+    answers(pace, clock, 30, 1.0)  # the pause, then answers at the learned pace
+    pace.acquire()
+    pace.throttled(retry_after=1)
+    assert pace.rate == pytest.approx(27.0)  # the lower of 36 x 0.75 and 90 % of what got through
+    before = pace.rate
+    answers(pace, clock, 80, 3.2)  # clean seconds: 5 % more after each
+    assert before * 1.05 ** 2 <= pace.rate <= before * 1.05 ** 4
+
+
+def test_429s_with_no_recent_answers_set_no_rate():
+    pace, unused_clock = pacer()
+    for _index in range(3):
+        pace.acquire()
+        pace.throttled(retry_after=1)
+    assert pace.rate is None
