@@ -274,13 +274,14 @@ class HarmonyMobileClient:
         filters["format"] = "json"
         return self.paginate(API_ROOT + "/v1/device_status/", filters, max_items=max_items)
 
-    def device_count(self, filters=None):
-        """How many devices match, from one small page's ``total_count`` (or by reading them all)."""
+    def device_count(self, filters=None, read_all=True):
+        """How many devices match, from one small page's ``total_count``; without one, by reading them all,
+        or None with ``read_all=False``."""
         filters = known_filters(filters, DOCUMENTED_DEVICE_FILTERS, "device_status")
         objects, meta = paging.split_page(self.request("GET", API_ROOT + "/v1/device_status/",
                                                        params=dict(filters, format="json", limit=1, offset=0)))
         total = paging.as_int(meta.get("total_count"))
-        if total is not None:
+        if total is not None or not read_all:
             return total
         return len(list(self.list_devices(filters))) if objects else 0
 

@@ -239,13 +239,17 @@ class DeviceModule(HarmonyMobileModule):
         if self.check_mode:
             self.result["device"] = after
             return
+        # The tenant's count now and after this task's writes: if that is what the check after the add finds,
+        # no other run added anything meanwhile (one small page instead of a second read of the whole list).
+        count_before = self.client.device_count(read_all=False)
         if current is not None:
             self.client.delete_device(current["id"])
         known_ids = [d["id"] for d in found]
         new_id = self.client.add_device(wanted["name"], wanted["email"], wanted["number"], wanted["groups"],
                                         self.params["send_reg_email"], self.params["send_reg_sms"],
                                         known_ids=known_ids)
-        device_sync.verify_adds(self.client, [(wanted, known_ids, new_id)], device_sync.settle_seconds(self.transport))
+        device_sync.verify_adds(self.client, [(wanted, known_ids, new_id)], device_sync.settle_seconds(self.transport),
+                                expected_total=None if count_before is None else count_before + (0 if current else 1))
         device = self.client.get_device(new_id)
         if device is None:
             # Another run added the same device at the same moment and its copy (the older one) stayed.

@@ -327,14 +327,15 @@ class DeviceSyncModule(HarmonyMobileModule):
                                    self.params["send_reg_sms"]).run(ops)
             for op in drifted:
                 op["result"] = bulk.SKIPPED
-            adds = [(op["entry"], op.get("known_ids", ()), op.get("new_device_id"))
-                    for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
-            self.result["duplicates_removed"] = device_sync.verify_adds(
-                self.client, adds, device_sync.settle_seconds(self.transport))
         # What happened: in check mode the plan, otherwise only the writes that succeeded.
         done = [op for op in ops if op.get("result") != bulk.FAILED]
         done_writes = [op for op in done if op["action"] in device_sync.WRITE_ACTIONS]
         after_model = device_sync.apply_to_model(current, done)
+        if not self.check_mode:
+            adds = [(op["entry"], op.get("known_ids", ()), op.get("new_device_id"))
+                    for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
+            self.result["duplicates_removed"] = device_sync.verify_adds(
+                self.client, adds, device_sync.settle_seconds(self.transport), expected_total=len(after_model))
         self.result["changed"] = bool(done_writes)
         self.result["predicted"] = self.check_mode
         self.result["total_before"] = len(current)

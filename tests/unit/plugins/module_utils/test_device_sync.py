@@ -49,8 +49,14 @@ class FakeClient:
         self.devices = list(devices)
         self.in_doubt_writes = in_doubt
         self.deleted = []
+        self.list_reads = 0
+
+    def device_count(self, read_all=True):
+        assert read_all is False  # verify_adds only ever wants the server's own count
+        return len(self.devices)
 
     def list_devices(self):
+        self.list_reads += 1
         return [{"internal_id": d["id"], "email": d["email"], "name": d["name"],
                  "groups": [{"id": 1, "name": g} for g in d["groups"]], "number": d.get("number"), "status": "0"}
                 for d in self.devices]
@@ -83,6 +89,20 @@ def test_two_runs_adding_the_same_devices_converge_on_one_copy_each():
     removed_by_b = device_sync.verify_adds(client, [(wanted[0], [], "2"), (wanted[1], [], "3")], 0)
     assert sorted(removed_by_a) == ["2", "4"] and removed_by_b == []
     assert sorted(d["id"] for d in client.devices) == ["1", "3"]
+
+
+def test_when_the_count_is_what_this_run_expects_no_list_is_read():
+    client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "b@x.com", "B", ["G"])])
+    wanted = [(entry("b@x.com", "B", ["G"]), [], "2")]
+    assert device_sync.verify_adds(client, wanted, 0, expected_total=2) == [] and client.list_reads == 0
+    # Another run added the same user meanwhile: the count is off, so the whole list is checked.
+    client.devices.append(device(3, "b@x.com", "B", ["G"]))
+    assert device_sync.verify_adds(client, wanted, 0, expected_total=2) == ["3"] and client.list_reads == 1
+    # A write that got no answer may land late: never trust the count then.
+    doubtful = FakeClient([device(1, "a@x.com", "A", ["G"])], in_doubt=1)
+    device_sync.verify_adds(doubtful, [(entry("a@x.com", "A", ["G"]), [], "1")], 0, sleep=lambda s: None,
+                            expected_total=1)
+    assert doubtful.list_reads == 1
 
 
 def test_devices_that_differ_or_were_there_before_are_never_removed():
