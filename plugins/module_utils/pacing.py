@@ -16,9 +16,9 @@ Every thread that sends through one transport shares one ``Pacer``:
   get the 429 do not walk into the same limit.
 - A gateway limits requests per second, not requests in flight, and every
   429 costs a whole ``Retry-After`` of idle time. So the first 429 also sets
-  a rate: 90 % of the answers that came back in the second before it, and
+  a rate: 95 % of the answers that came back in the second before it, and
   requests then start evenly spaced at that rate. A 429 despite it cuts it to
-  three quarters; each clean second raises it by 5 %, so the pace follows a
+  three quarters; each clean second raises it by 3 %, so the pace follows a
   limit that moves.
 - Waiting on the rate limit never fails a run while the wait budget lasts;
   past it, :meth:`throttled` raises with the time waited and the option to raise.
@@ -43,9 +43,9 @@ MAX_PAUSE = 60.0
 # The rate learned from a 429: measured over this window, run this far below it, cut by this on another
 # 429, raised by this after each clean window.
 RATE_WINDOW = 1.0
-RATE_MARGIN = 0.9
+RATE_MARGIN = 0.95
 RATE_CUT = 0.75
-RATE_PROBE = 1.05
+RATE_PROBE = 1.03
 
 
 class Pacer:

@@ -260,6 +260,9 @@ def write_doc(lines, argv):
     with open(path) as handle:
         text = handle.read()
     marker = "\n## WAN profile"
+    # The hand-written reading of the figures below the table stays.
+    reading_marker = "\n### Reading the WAN figures"
+    reading = reading_marker + text.split(reading_marker, 1)[1] if reading_marker in text else ""
     text = text.split(marker)[0].rstrip("\n") + "\n"
     text += (marker + "\n\nA real Infinity Portal gateway answers in tens of milliseconds and rate-limits; on a "
              "localhost simulator that answers in under a millisecond the figures above mostly measure Ansible. "
@@ -267,7 +270,7 @@ def write_doc(lines, argv):
              "a number of requests per second (`--rate-limit`, 429 with `Retry-After: 1` past it). Each figure "
              "stands beside its floor, measured the same way in the same run.\n\nProduced by:\n\n```sh\n"
              ".venv/bin/python -m tests.perf.bench_wan %s\n```\n\n" % " ".join(argv))
-    text += "\n".join(lines) + "\n"
+    text += "\n".join(lines) + "\n" + reading
     with open(path, "w") as handle:
         handle.write(text)
     print("wrote %s" % path)
