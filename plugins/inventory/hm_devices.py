@@ -133,7 +133,7 @@ cache_timeout: 600
 
 import re
 
-from ansible.errors import AnsibleParserError
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients, codes, devices
@@ -240,7 +240,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if self.get_option("group_layout") == "tree":
             for group in groups:
                 if group["parent_id"] in names:
-                    self.inventory.add_child(names[group["parent_id"]], names[group["id"]])
+                    try:
+                        self.inventory.add_child(names[group["parent_id"]], names[group["id"]])
+                    except AnsibleError as err:
+                        # Parent links that form a loop in the tenant's data: keep the group, drop the link.
+                        self.display.warning("hm_devices: group %r is not made a child of its parent: %s" % (
+                            group["path"], err))
         else:
             self.display.deprecated("hm_devices group_layout: flat names each group by its full path and ignores "
                                     "sub-groups; use the default group_layout: tree", version="2.0.0",
