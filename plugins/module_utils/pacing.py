@@ -17,9 +17,10 @@ Every thread that sends through one transport shares one ``Pacer``:
 - A gateway limits requests per second, not requests in flight, and every
   429 costs a whole ``Retry-After`` of idle time. So the first 429 also sets
   a rate: 95 % of the answers that came back in the second before it, and
-  requests then start evenly spaced at that rate. A 429 despite it cuts it to
-  three quarters; each clean second raises it by 3 %, so the pace follows a
-  limit that moves.
+  requests then start evenly spaced at that rate. A later 429 sets it again
+  from the answers since the last pause (a stretch too short to tell leaves
+  it); each clean second raises it by 3 %, so the pace follows a limit that
+  moves.
 - Waiting on the rate limit never fails a run while the wait budget lasts;
   past it, :meth:`throttled` raises with the time waited and the option to raise.
 """
@@ -40,12 +41,13 @@ DEFAULT_WAIT_BUDGET = 300.0
 # A 429 without Retry-After: wait this long.
 DEFAULT_PAUSE = 1.0
 MAX_PAUSE = 60.0
-# The rate learned from a 429: measured over this window, run this far below it, cut by this on another
-# 429, raised by this after each clean window.
+# The rate learned from a 429: measured over (at most) this window, run this far below it, raised by this
+# after each clean window.
 RATE_WINDOW = 1.0
 RATE_MARGIN = 0.95
-RATE_CUT = 0.75
 RATE_PROBE = 1.03
+# Too short a stretch of sending (right after a pause) says nothing about a rate.
+MIN_RATE_SAMPLE = 0.25
 
 
 class Pacer:
@@ -66,6 +68,7 @@ class Pacer:
         self._answers = collections.deque()
         self._next_start = 0.0
         self._rate_checked_at = 0.0
+        self._sending_since = float("-inf")
         self._floor = 0.0
         self._cond = threading.Condition()
 
@@ -87,6 +90,8 @@ class Pacer:
                     continue
                 if self.in_flight < int(self.limit):
                     now = self.clock()
+                    if self._sending_since == float("-inf"):
+                        self._sending_since = now
                     if self.rate and now < self._next_start:
                         # Evenly spaced starts; sleep outside the lock, then look again (another thread may
                         # have taken this slot, or a 429 may have paused everyone meanwhile).
@@ -131,14 +136,18 @@ class Pacer:
         return len(self._answers)
 
     def _learn_rate(self, now, pause):
-        """At the first 429 of an overload: the answers of the last second show what the limit let through."""
-        measured = self._recent_answers(now) * RATE_MARGIN
-        if self.rate is None:
-            # Fewer than two answers in the window say nothing about a rate.
-            self.rate = measured if measured >= 2 * RATE_MARGIN else None
-        else:
-            self.rate = max(1.0, min(self.rate * RATE_CUT, measured) if measured >= 2 * RATE_MARGIN
-                            else self.rate * RATE_CUT)
+        """At the first 429 of an overload: the answers since the last pause (within the last second) show
+        what the limit let through, per second of actually sending."""
+        since = max(now - RATE_WINDOW, self._sending_since)
+        recent = sum(1 for stamp in self._answers if stamp >= since)
+        if recent >= 2 and now - since >= MIN_RATE_SAMPLE:
+            measured = recent / (now - since)
+            # Lower the rate only when clearly less got through than it allows: then the limit is below it.
+            # A 429 while answers kept up with the rate is a burst limit or a stray one, and following our
+            # own pace down on every such 429 would drag an absolute rate to a crawl.
+            if self.rate is None or measured < self.rate * RATE_MARGIN:
+                self.rate = max(1.0, measured * RATE_MARGIN)
+        self._sending_since = now + pause
         # Probe upwards again only after the pause and one clean window.
         self._rate_checked_at = now + pause
 

@@ -178,13 +178,22 @@ def test_another_429_cuts_the_rate_and_clean_seconds_raise_it():
     answers(pace, clock, 40, 1.0)
     pace.acquire()
     pace.throttled(retry_after=1)
-    answers(pace, clock, 30, 1.0)  # the pause, then answers at the learned pace
+    answers(pace, clock, 30, 1.0)  # the pause, then fewer answers than the learned pace allows: a lower limit
     pace.acquire()
     pace.throttled(retry_after=1)
-    assert pace.rate == pytest.approx(28.5)  # the lower of 38 x 0.75 and 95 % of what got through
+    assert pace.rate == pytest.approx(28.5, rel=0.02)  # 95 % of the 30 a second that got through
     before = pace.rate
     answers(pace, clock, 80, 3.2)  # clean seconds: 3 % more after each
     assert before * 1.03 ** 2 <= pace.rate <= before * 1.03 ** 4
+
+
+def test_a_stray_429_on_a_fast_link_keeps_the_rate_near_what_gets_through():
+    pace, clock = pacer(ceiling=16, start=8)
+    for _burst in range(5):
+        answers(pace, clock, 400, 1.0)  # 400 answers a second, then one 429 out of nowhere
+        pace.acquire()
+        pace.throttled(retry_after=0)
+    assert pace.rate >= 300  # not 0.75 ** 5 of it
 
 
 def test_429s_with_no_recent_answers_set_no_rate():
