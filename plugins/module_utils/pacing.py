@@ -16,11 +16,11 @@ Every thread that sends through one transport shares one ``Pacer``:
   get the 429 do not walk into the same limit.
 - A gateway limits requests per second, not requests in flight, and every
   429 costs a whole ``Retry-After`` of idle time. So the first 429 also sets
-  a rate: 95 % of the answers that came back in the second before it, and
-  requests then start evenly spaced at that rate. A later 429 sets it again
-  from the answers since the last pause (a stretch too short to tell leaves
-  it); each clean second raises it by 3 %, so the pace follows a limit that
-  moves.
+  a rate: 95 % of the answers per second since sending began or the last
+  pause ended (at most the last second), and requests then start evenly
+  spaced at that rate. A later 429 lowers it only when clearly less got
+  through than it allows (a stray 429 leaves it); each clean second raises it
+  by 3 %, so the pace follows a limit that moves.
 - Waiting on the rate limit never fails a run while the wait budget lasts;
   past it, :meth:`throttled` raises with the time waited and the option to raise.
 """
