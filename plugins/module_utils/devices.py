@@ -132,9 +132,10 @@ def keep_unasked(wanted, current):
     return merged
 
 
-def row_label(path, line):
-    """How messages name a row of a devices file: the option, the file and the line an editor shows."""
-    return "devices_file %s line %d" % (path, line)
+def row_label(path, position):
+    """How messages name an entry of a devices file: the option, the file and where in it (``line 4`` as an
+    editor numbers CSV lines, ``item 2`` in a YAML/JSON list)."""
+    return "devices_file %s %s" % (path, position)
 
 
 def check_groups(entries, fields, existing_names, planned=(), check_mode=False, extra=()):

@@ -41,7 +41,6 @@ class ApiModule:
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.result = {"changed": False}
-        self._transport = None
         self._client = None
         self._client_lock = threading.Lock()
 
@@ -55,7 +54,6 @@ class ApiModule:
         with self._client_lock:
             if self._client is None:
                 self._client = self.build_client()
-                self._transport = self._client.transport
         return self._client
 
     def build_client(self):
@@ -84,9 +82,9 @@ class ApiModule:
             self.execute()
         except ApiError as err:
             message = str(err)
-            if err.status is None and self._transport is not None:
+            if err.status is None and self._client is not None:
                 # No answer at all: name the option that points at the server.
-                message += " (check %s %s)" % (self.url_option, self._transport.base_url)
+                message += " (check %s %s)" % (self.url_option, self._client.transport.base_url)
             self.fail(message, api_error=err.to_result())
         except UserError as err:
             self.fail(str(err))
@@ -94,8 +92,8 @@ class ApiModule:
             # Not the user's input: a bug, so the traceback goes with it (shown with -vvv).
             self.fail("%s: %s" % (type(err).__name__, err), exception=traceback.format_exc())
         finally:
-            if self._transport is not None:
-                self._transport.close()
+            if self._client is not None:
+                self._client.transport.close()
         self.module.exit_json(**self.result)
 
 

@@ -68,7 +68,7 @@ class Pacer:
         self._answers = collections.deque()
         self._next_start = 0.0
         self._rate_checked_at = 0.0
-        self._sending_since = float("-inf")
+        self._sending_since = None  # when the first request started, then when the last pause ended
         self._floor = 0.0
         self._cond = threading.Condition()
 
@@ -90,7 +90,7 @@ class Pacer:
                     continue
                 if self.in_flight < int(self.limit):
                     now = self.clock()
-                    if self._sending_since == float("-inf"):
+                    if self._sending_since is None:
                         self._sending_since = now
                     if self.rate and now < self._next_start:
                         # Evenly spaced starts; sleep outside the lock, then look again (another thread may
@@ -117,7 +117,7 @@ class Pacer:
                 self.clean = 0
             now = self.clock()
             self._answers.append(now)
-            self._recent_answers(now)
+            self._forget_old_answers(now)
             if self.rate and now - self._rate_checked_at >= RATE_WINDOW:
                 self.rate *= RATE_PROBE
                 self._rate_checked_at = now
@@ -130,15 +130,14 @@ class Pacer:
             self.in_flight = max(0, self.in_flight - 1)
             self._cond.notify_all()
 
-    def _recent_answers(self, now):
+    def _forget_old_answers(self, now):
         while self._answers and self._answers[0] < now - RATE_WINDOW:
             self._answers.popleft()
-        return len(self._answers)
 
     def _learn_rate(self, now, pause):
         """At the first 429 of an overload: the answers since the last pause (within the last second) show
         what the limit let through, per second of actually sending."""
-        since = max(now - RATE_WINDOW, self._sending_since)
+        since = max(now - RATE_WINDOW, self._sending_since if self._sending_since is not None else now)
         recent = sum(1 for stamp in self._answers if stamp >= since)
         if recent >= 2 and now - since >= MIN_RATE_SAMPLE:
             measured = recent / (now - since)

@@ -248,7 +248,7 @@ def read_devices_file(path):
         for row in reader:
             if any(cell.strip() for cell in row):
                 # line_num is the file line the row ends on, as an editor numbers it (quoted cells may span lines).
-                rows.append((devices.row_label(path, reader.line_num),
+                rows.append((devices.row_label(path, "line %d" % reader.line_num),
                              dict((key, (value or "").strip() or None) for key, value in zip(header, row) if key)))
         return rows
     try:
@@ -259,7 +259,7 @@ def read_devices_file(path):
         data = data["devices"]
     if not isinstance(data, list):
         raise UserError("devices_file: %r must hold a list of devices" % path)
-    return [("devices_file %s item %d" % (path, index), item) for index, item in enumerate(data)]
+    return [(devices.row_label(path, "item %d" % index), item) for index, item in enumerate(data)]
 
 
 class DeviceSyncModule(HarmonyMobileModule):
@@ -355,13 +355,10 @@ class DeviceSyncModule(HarmonyMobileModule):
     def read_tenant(self):
         """The group list and every device, read side by side: on a distant gateway the group read would
         otherwise add a round trip before the device pages start."""
-        # One client, built here: the lazy `self.client` built from two threads at once would make two
-        # clients, two connections and two logins.
-        client = self.client
         pool = ThreadPoolExecutor(max_workers=1)
         try:
-            pending = pool.submit(lambda: list(client.list_devices()))
-            groups = client.list_groups()
+            pending = pool.submit(lambda: list(self.client.list_devices()))
+            groups = self.client.list_groups()
             return groups, pending.result()
         finally:
             pool.shutdown(wait=True)
@@ -372,8 +369,7 @@ class DeviceSyncModule(HarmonyMobileModule):
         scopes = {}
         for name in self.params["purge_groups"] or []:
             group = tree.by_name.get(name)
-            below = tree.subtree_names(group["id"]) if group and self.params["purge_subgroups"] else [name]
-            scopes[name] = set(below) | set([name])
+            scopes[name] = set(tree.subtree_names(group["id"]) if group and self.params["purge_subgroups"] else [name])
         return scopes
 
     @staticmethod

@@ -35,7 +35,6 @@ def run(error):
     module = Module.__new__(Module)
     module.module = FakeAnsibleModule()
     module.result = {"changed": False}
-    module._transport = None
     module._client = None
     module._client_lock = threading.Lock()
     with pytest.raises(Exited):
@@ -79,7 +78,6 @@ def test_the_client_is_built_once_when_threads_ask_for_it_together():
 
     module = Module.__new__(Module)
     module._client = None
-    module._transport = None
     module._client_lock = threading.Lock()
     threads = [threading.Thread(target=lambda: module.client) for _index in range(4)]
     for thread in threads:
