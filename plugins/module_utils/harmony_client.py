@@ -285,11 +285,13 @@ class HarmonyMobileClient:
             return total
         return len(list(self.list_devices(filters))) if objects else 0
 
-    def devices_with_email(self, email):
-        """Every device of one user, whatever the case of the stored e-mail. Reads the whole list: the guide
-        has no e-mail filter, and call 9's e-mail match may be case-sensitive (see docs/api-notes.md)."""
+    def devices_with_email(self, email, listing=None):
+        """Every device of one user, whatever the case of the stored e-mail. Reads the whole list (or takes
+        ``listing``, a list the caller already read): the guide has no e-mail filter, and call 9's e-mail
+        match may be case-sensitive (see docs/api-notes.md)."""
         wanted = email.strip().lower()
-        return self.with_groups([d for d in self.list_devices() if str(d.get("email", "")).strip().lower() == wanted])
+        return self.with_groups([d for d in (self.list_devices() if listing is None else listing)
+                                 if str(d.get("email", "")).strip().lower() == wanted])
 
     def with_groups(self, records, groups=None):
         """The device records, each with ``groups``; records that came without them get them from the lists.

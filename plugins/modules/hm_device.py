@@ -200,13 +200,15 @@ class DeviceModule(HarmonyMobileModule):
             self.ensure_present()
 
     def find(self, email, name):
-        """The user's devices and the one this task is about (None: add it), by the identity rule.
+        """How many devices the tenant held, the user's devices, and the one this task is about (None: add
+        it), by the identity rule.
 
         Always from the device list, compared case-insensitively: a "not found" from call 9 may only mean
         that the server matched the e-mail's case exactly, and trusting it would add a second device.
         """
-        found = [devices.normalise(d) for d in self.client.devices_with_email(email)]
-        return found, devices.select(found, email, name, self.params["additional_device"])
+        listing = list(self.client.list_devices())
+        found = [devices.normalise(d) for d in self.client.devices_with_email(email, listing)]
+        return len(listing), found, devices.select(found, email, name, self.params["additional_device"])
 
     def ensure_present(self):
         wanted = devices.entry({"email": self.params["email"], "name": self.params["name"],
@@ -214,7 +216,7 @@ class DeviceModule(HarmonyMobileModule):
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The group list and the device list are independent reads: one round trip less on a WAN.
             groups = pool.submit(self.client.list_groups) if wanted["groups"] else None
-            found, current = self.find(wanted["email"], wanted["name"])
+            tenant_count, found, current = self.find(wanted["email"], wanted["name"])
             if groups is not None:
                 devices.check_groups([wanted], ["groups"], GroupTree(groups.result()).by_name,
                                      self.params["planned_groups"], self.check_mode)
@@ -239,18 +241,21 @@ class DeviceModule(HarmonyMobileModule):
         if self.check_mode:
             self.result["device"] = after
             return
-        # The tenant's count now and after this task's writes: if that is what the check after the add finds,
-        # no other run added anything meanwhile (one small page instead of a second read of the whole list).
-        count_before = self.client.device_count(read_all=False)
         if current is not None:
             self.client.delete_device(current["id"])
         known_ids = [d["id"] for d in found]
         new_id = self.client.add_device(wanted["name"], wanted["email"], wanted["number"], wanted["groups"],
                                         self.params["send_reg_email"], self.params["send_reg_sms"],
                                         known_ids=known_ids)
-        device_sync.verify_adds(self.client, [(wanted, known_ids, new_id)], device_sync.settle_seconds(self.transport),
-                                expected_total=None if count_before is None else count_before + (0 if current else 1))
-        device = self.client.get_device(new_id)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The new record and the check for copies are independent reads: one round trip, not two.
+            fetched = pool.submit(self.client.get_device, new_id)
+            # The count this task's read found, plus its add: if the tenant holds exactly that, no other run
+            # added anything since (the same rule hm_device_sync follows).
+            removed = device_sync.verify_adds(self.client, [(wanted, known_ids, new_id)],
+                                              device_sync.settle_seconds(self.transport),
+                                              expected_total=tenant_count + (0 if current else 1))
+            device = None if new_id in removed else fetched.result()
         if device is None:
             # Another run added the same device at the same moment and its copy (the older one) stayed.
             device = next((d for d in self.client.devices_with_email(wanted["email"])

@@ -77,3 +77,35 @@ def test_one_device_identity_rule(sim):
     result = run_playbook(os.path.join(TARGETS, "identity.yml"), sim)
     assert result.returncode == 0, result.stdout[-6000:]
     assert sorted(d["name"] for d in sim.all_devices()) == ["Ana L.", "Ana tablet"]
+
+
+def test_one_device_add_costs_the_list_read_a_post_and_one_round_after(sim, tmp_path):
+    """One hm_device add on a 450-device tenant: 5 list pages, the POST, then the count and the new record
+    side by side. No count before the add (the read already gave it) and nothing sent twice."""
+    sim.seed(devices=450, rng_seed=3)
+    playbook = tmp_path / "one.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - secops.mobile_security.hm_device:
+        gateway_url: "{{ sim_url }}"
+        email: one@add.example.com
+        name: One add
+      register: added
+    - ansible.builtin.assert:
+        that:
+          - added is changed
+          - added.device.email == 'one@add.example.com'
+          - added.device.id | length > 0
+""")
+    sim.reset_stats()
+    result = run_playbook(str(playbook), sim)
+    assert_ok(result)
+    stats = sim.stats()
+    assert stats["state"]["devices"] == 451
+    assert stats["writes"] == 1
+    routes = stats["by_route"]
+    # 5 pages of the list, 1 one-item page for the count after the add, 1 GET of the new record.
+    assert sum(n for route, n in routes.items() if route.startswith("GET")) == 7, routes
+    assert stats["requests"] == 8 + stats.get("token_requests", 0), stats
