@@ -102,9 +102,12 @@ def single_task_seconds(sim, workdir, count, groups):
     """Mean seconds of one uri add and of one hm_device add, alternating, each with a warm token."""
     tasks = "".join(SINGLE_TASK_PAIR % {"i": i, "g": groups[i % len(groups)]} for i in range(count))
     _wall, single = timed_playbook(sim, workdir, SINGLE_TASK_PLAYBOOK % {"tasks": tasks}, None, "single")
-    uri_task = sum(t["seconds"] for t in single if t["name"].startswith("uri ")) / count
-    module_task = sum(t["seconds"] for t in single if t["name"].startswith("module ")) / count
-    return uri_task, module_task
+    return mean_task_seconds(single, "uri ", count), mean_task_seconds(single, "module ", count)
+
+
+def mean_task_seconds(timings, prefix, count):
+    """Mean per pair of the tasks whose names start with ``prefix`` (several tasks of one pair add up)."""
+    return sum(t["seconds"] for t in timings if t["name"].startswith(prefix)) / count
 
 
 def leaf_groups(tree):
