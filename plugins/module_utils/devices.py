@@ -49,6 +49,17 @@ def normalise(raw):
     }
 
 
+# Every field of a returned device, in the order normalise() gives them (hm_device_info's ``fields``).
+FIELDS = tuple(normalise({}))
+
+
+def select_fields(records, fields):
+    """The records with only ``fields`` (all of them when ``fields`` is None)."""
+    if fields is None:
+        return records
+    return [dict((field, record.get(field)) for field in fields) for record in records]
+
+
 def validate_groups(value, field="groups"):
     if value is None:
         return None

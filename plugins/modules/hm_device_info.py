@@ -70,6 +70,18 @@ options:
   limit:
     description: Return at most this many devices (reading stops as soon as they are found).
     type: int
+  fields:
+    description:
+      - Return only these fields of each device. All filters still apply, whichever fields are returned.
+      - On a large tenant this is what keeps the task fast. Ansible's own handling of the module's result
+        (scrubbing it of secrets, passing it to the controller, registering it) grows with the number of values
+        returned, and soon outweighs reading the list. With four fields instead of eighteen, a 6,000-device list
+        takes about half as long as a task (the WAN profile in C(docs/performance.md)).
+      - Leave it out to get every field.
+    type: list
+    elements: str
+    choices: [id, name, email, number, groups, group_ids, status_code, status_name, risk_code, risk_name,
+              mdm_uuid, os_type, os_version, model, device_type, client_version, last_connection, mail_sent]
 extends_documentation_fragment:
   - secops.mobile_security.attributes.info_module
   - ansible.builtin.action_common_attributes
@@ -102,11 +114,20 @@ EXAMPLES = r'''
 - name: By MDM id
   secops.mobile_security.hm_device_info:
     mdm_uuid: 4f1c2a9e-0000-4000-8000-000000000001
+
+- name: A risk report of a large fleet, only the fields it needs
+  secops.mobile_security.hm_device_info:
+    fields: [id, email, risk_name, last_connection]
+  register: fleet
+
+- name: Users with a high-risk device
+  ansible.builtin.debug:
+    msg: "{{ fleet.devices | selectattr('risk_name', 'equalto', 'high') | map(attribute='email') | unique }}"
 '''
 
 RETURN = r'''
 devices:
-  description: Matching devices, in the API's order.
+  description: Matching devices, in the API's order; with O(fields), only those fields of each.
   returned: always
   type: list
   elements: dict
@@ -222,6 +243,7 @@ class DeviceInfoModule(HarmonyMobileModule):
                 "to": dict(type="str"),
             }),
             limit=dict(type="int"),
+            fields=dict(type="list", elements="str", choices=list(devices.FIELDS)),
         ), mutually_exclusive=[("device_id", "status_during")])
 
     def filters(self):
@@ -249,6 +271,9 @@ class DeviceInfoModule(HarmonyMobileModule):
         return query
 
     def execute(self):
+        if self.params["fields"] == []:
+            raise UserError("fields: [] would return devices without a single field; name at least one, or leave "
+                            "fields out for all of them")
         limit = self.limit()
         email = validate_email(self.params["email"]) if self.params["email"] is not None else None
         query = self.filters()
@@ -265,7 +290,7 @@ class DeviceInfoModule(HarmonyMobileModule):
                     if limit is not None and len(found) >= limit:
                         break
             found = [devices.normalise(d) for d in self.client.with_groups(found)]
-        self.result["devices"] = found[:limit] if limit else found
+        self.result["devices"] = devices.select_fields(found[:limit] if limit else found, self.params["fields"])
         self.result["count"] = len(self.result["devices"])
 
     @staticmethod
