@@ -37,28 +37,36 @@ ROLE_PLAYBOOK = """
         device_enrolment_group_tree: "{{ example_group_tree }}"
 """
 
-# What the vendor guide shows, turned into a playbook: log in once, then one POST per device.
-URI_PLAYBOOK = """
-- name: Enrol (uri loop, as in the guide)
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Get a token
+# The guide's two calls as uri tasks: log in, then add one device.
+URI_LOGIN = """    - name: %(task)s
       ansible.builtin.uri:
         url: "{{ lookup('env', 'HM_GATEWAY_URL') }}/auth/external"
         method: POST
         body_format: json
         body: {clientId: "{{ lookup('env', 'HM_CLIENT_ID') }}", accessKey: "{{ lookup('env', 'HM_ACCESS_KEY') }}"}
       register: login
-    - name: Add device
+"""
+
+URI_ADD = """    - name: %(task)s
       ansible.builtin.uri:
         url: "{{ lookup('env', 'HM_GATEWAY_URL') }}/app/SBM/external_api/v2/device/"
         method: POST
         headers: {Authorization: "Bearer {{ login.json.data.token }}"}
         body_format: json
-        body: {name: "{{ hostvars[item].hm_name }}", email: "{{ hostvars[item].hm_email }}", groups: "{{ hostvars[item].hm_groups }}"}
+        body: %(body)s
         status_code: [200, 201]
-      loop: "{{ groups['hm_devices'] }}"
+"""
+
+# What the vendor guide shows, turned into a playbook: log in once, then one POST per device.
+URI_PLAYBOOK = """
+- name: Enrol (uri loop, as in the guide)
+  hosts: localhost
+  gather_facts: false
+  tasks:
+""" + URI_LOGIN % {"task": "Get a token"} + URI_ADD % {
+    "task": "Add device",
+    "body": '{name: "{{ hostvars[item].hm_name }}", email: "{{ hostvars[item].hm_email }}", '
+            'groups: "{{ hostvars[item].hm_groups }}"}'} + """      loop: "{{ groups['hm_devices'] }}"
 """
 
 SINGLE_TASK_PLAYBOOK = """
@@ -69,38 +77,27 @@ SINGLE_TASK_PLAYBOOK = """
     group/secops.mobile_security.harmony_mobile:
       token_cache: true
   tasks:
-    - name: Get a token (uri)
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'HM_GATEWAY_URL') }}/auth/external"
-        method: POST
-        body_format: json
-        body: {clientId: "{{ lookup('env', 'HM_CLIENT_ID') }}", accessKey: "{{ lookup('env', 'HM_ACCESS_KEY') }}"}
-      register: login
-    - name: Warm the token cache
+""" + URI_LOGIN % {"task": "Get a token (uri)"} + """    - name: Warm the token cache
       secops.mobile_security.hm_group_info:
 %(tasks)s
 """
 
-
-SINGLE_TASK_PAIR = """    - name: uri %(i)d
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'HM_GATEWAY_URL') }}/app/SBM/external_api/v2/device/"
-        method: POST
-        headers: {Authorization: "Bearer {{ login.json.data.token }}"}
-        body_format: json
-        body: {name: "U %(i)d", email: "u%(i)d@single.example.com", groups: [%(g)s]}
-        status_code: [200, 201]
-    - name: module %(i)d
+# One hm_device add, with %(i)d, %(g)s (a group) and %(domain)s (of the e-mail) filled in per pair.
+MODULE_ADD = """    - name: module %(i)d
       secops.mobile_security.hm_device:
-        email: m%(i)d@single.example.com
+        email: m%(i)d@%(domain)s
         name: M %(i)d
         groups: [%(g)s]
 """
 
+SINGLE_TASK_PAIR = URI_ADD % {
+    "task": "uri %(i)d", "body": '{name: "U %(i)d", email: "u%(i)d@single.example.com", groups: [%(g)s]}'} + MODULE_ADD
+
 
 def single_task_seconds(sim, workdir, count, groups):
     """Mean seconds of one uri add and of one hm_device add, alternating, each with a warm token."""
-    tasks = "".join(SINGLE_TASK_PAIR % {"i": i, "g": groups[i % len(groups)]} for i in range(count))
+    tasks = "".join(SINGLE_TASK_PAIR % {"i": i, "g": groups[i % len(groups)], "domain": "single.example.com"}
+                    for i in range(count))
     _wall, single = timed_playbook(sim, workdir, SINGLE_TASK_PLAYBOOK % {"tasks": tasks}, None, "single")
     return mean_task_seconds(single, "uri ", count), mean_task_seconds(single, "module ", count)
 

@@ -24,7 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 import yaml
 
-from tests.perf.bench_enrolment import mean_task_seconds, single_task_seconds, timed_playbook
+from tests.perf.bench_enrolment import (MODULE_ADD, URI_ADD, URI_LOGIN, mean_task_seconds, single_task_seconds,
+                                        timed_playbook)
 from tests.support import REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, Simulator
 
 API = "/app/SBM/external_api"
@@ -71,32 +72,15 @@ COLD_PLAYBOOK = """
 %(tasks)s
 """
 
-COLD_PAIR = """    - name: uri login %(i)d
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'HM_GATEWAY_URL') }}/auth/external"
-        method: POST
-        body_format: json
-        body: {clientId: "{{ lookup('env', 'HM_CLIENT_ID') }}", accessKey: "{{ lookup('env', 'HM_ACCESS_KEY') }}"}
-      register: login
-    - name: uri add %(i)d
-      ansible.builtin.uri:
-        url: "{{ lookup('env', 'HM_GATEWAY_URL') }}/app/SBM/external_api/v2/device/"
-        method: POST
-        headers: {Authorization: "Bearer {{ login.json.data.token }}"}
-        body_format: json
-        body: {name: "CU %(i)d", email: "cu%(i)d@cold.example.com", groups: [Seed-1]}
-        status_code: [200, 201]
-    - name: module %(i)d
-      secops.mobile_security.hm_device:
-        email: cm%(i)d@cold.example.com
-        name: CM %(i)d
-        groups: [Seed-1]
-"""
+COLD_PAIR = (URI_LOGIN % {"task": "uri login %(i)d"}
+             + URI_ADD % {"task": "uri add %(i)d",
+                          "body": '{name: "CU %(i)d", email: "cu%(i)d@cold.example.com", groups: [%(g)s]}'}
+             + MODULE_ADD)
 
 
 def cold_single_task_seconds(sim, workdir, count):
     """Mean seconds of one uri add (login task + POST task) and of one hm_device task, alternating."""
-    tasks = "".join(COLD_PAIR % {"i": i} for i in range(count))
+    tasks = "".join(COLD_PAIR % {"i": i, "g": "Seed-1", "domain": "cold.example.com"} for i in range(count))
     _wall, timings = timed_playbook(sim, workdir, COLD_PLAYBOOK % {"tasks": tasks}, None, "cold")
     return mean_task_seconds(timings, "uri ", count), mean_task_seconds(timings, "module ", count)
 
