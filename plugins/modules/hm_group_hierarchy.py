@@ -189,8 +189,8 @@ class GroupHierarchyModule(HarmonyMobileModule):
                                                                      self.params["max_deletes"], allowed))
         if self.params["force"]:
             return
-        ids = dict((g["name"], g["id"]) for g in group_tree.GroupTree(current).by_id.values())
-        held = [(name, self.client.device_count({"groups__in": str(ids[name])})) for name in deletes]
+        groups = group_tree.GroupTree(current).by_name
+        held = [(name, self.client.device_count({"groups__in": str(groups[name]["id"])})) for name in deletes]
         held = [(name, count) for name, count in held if count]
         if held:
             raise UserError("purge: these groups still hold devices: %s; move the devices first, or set force: true "
@@ -199,7 +199,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
 
     def apply(self, ops, current, unchanged):
         # Ids are resolved as we go: a create's id is needed by its children's ops.
-        ids = dict((g["name"], g["id"]) for g in group_tree.GroupTree(current).by_id.values())
+        ids = dict((name, group["id"]) for name, group in group_tree.GroupTree(current).by_name.items())
         for op in ops:
             try:
                 if op["action"] == "create":
