@@ -20,10 +20,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 import datetime
 import email.utils
 import re
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 SEVERITY_LEVELS = ("none", "low", "medium", "high", "critical")
 # Every word seen in recorded alerts and public integrations, lower-cased. Documented in hm_alert_info.

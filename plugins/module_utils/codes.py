@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+
 STATUS_NAMES = {-1: "processing", 0: "user_notified", 1: "active", 4: "inactive"}
 RISK_NAMES = {0: "none", 1: "low", 2: "medium", 3: "high"}
 

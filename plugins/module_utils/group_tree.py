@@ -88,7 +88,7 @@ class GroupTree:
         }
 
     def resolve(self, reference, field):
-        """A group from an id, a name or a full path (ALL/EMEA/Sales); ValueError naming the field if none."""
+        """A group from an id, a name or a full path (ALL/EMEA/Sales); UserError naming the field if none."""
         if isinstance(reference, bool) or reference is None:
             raise UserError("%s: %r is not a group name, id or path" % (field, reference))
         if isinstance(reference, int):

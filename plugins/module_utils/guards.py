@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+
 DEFAULT_MAX_DELETES = "20%"
 # A percentage never blocks this many deletes: removing 1 device of a 3-device group is ordinary.
 MIN_PERCENT_ALLOWANCE = 5

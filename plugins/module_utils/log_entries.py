@@ -7,8 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 import re
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 AUDIT_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
 
