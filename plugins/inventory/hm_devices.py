@@ -139,7 +139,6 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients, codes, devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
-from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
 
 CONNECTION_OPTIONS = ("region", "gateway_url", "client_id", "access_key", "validate_certs", "timeout", "retries",
                       "proxy_url")
@@ -190,9 +189,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             filters = codes.risk_status_filters(self.get_option("risk"), self.get_option("status"))
             groups = client.list_groups()
             tree = GroupTree(groups)
-            paths = dict((str(i), tree.path(i)) for i in tree.by_id)
             found = [devices.normalise(d) for d in client.with_groups(list(client.list_devices(filters)), groups)]
             described = [tree.describe(i) for i in sorted(tree.by_id)]
+            paths = dict((str(g["id"]), g["path"]) for g in described)
         except (ApiError, UserError) as err:
             raise AnsibleParserError("hm_devices inventory: %s" % err)
         finally:
@@ -261,7 +260,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             host_vars = dict(("hm_" + k, v) for k, v in device.items())
             for var, value in host_vars.items():
                 self.inventory.set_variable(host, var, value)
-            own_groups = [group_names.get(as_int(i)) or "%sgroup_%s" % (prefix, SAFE.sub("_", str(i)))
+            own_groups = [group_names.get(i) or "%sgroup_%s" % (prefix, SAFE.sub("_", str(i)))
                           for i in device["group_ids"]]
             if device["risk_name"]:
                 own_groups.append("%srisk_%s" % (prefix, device["risk_name"]))
