@@ -355,13 +355,10 @@ class DeviceSyncModule(HarmonyMobileModule):
     def read_tenant(self):
         """The group list and every device, read side by side: on a distant gateway the group read would
         otherwise add a round trip before the device pages start."""
-        pool = ThreadPoolExecutor(max_workers=1)
-        try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
             pending = pool.submit(lambda: list(self.client.list_devices()))
             groups = self.client.list_groups()
             return groups, pending.result()
-        finally:
-            pool.shutdown(wait=True)
 
     def purge_scopes(self, tree):
         """{purge group named by the user: names of the groups its purge covers} (itself, and with

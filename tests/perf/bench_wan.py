@@ -150,18 +150,18 @@ def floor_pages(sim, total, in_flight=16, page=100):
 
 
 def client_read_seconds(sim):
-    """The list read as the modules do it (HarmonyMobileClient, default pace), without Ansible around it."""
+    """The list read as the modules do it (the collection's one client factory, default settings and pace),
+    without Ansible around it."""
     from tests.support import ensure_collection_link
     ensure_collection_link()
-    from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
-    from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HttpTransport
-    transport = HttpTransport(sim.url, pool_size=16)
-    client = HarmonyMobileClient(transport, SIM_CLIENT_ID, SIM_ACCESS_KEY)
+    from ansible_collections.secops.mobile_security.plugins.module_utils import clients
+    client = clients.harmony_mobile_client({"gateway_url": sim.url, "client_id": SIM_CLIENT_ID,
+                                            "access_key": SIM_ACCESS_KEY})
     client.ensure_token()
     started = time.perf_counter()
     count = len(list(client.list_devices()))
     seconds = time.perf_counter() - started
-    transport.close()
+    client.transport.close()
     assert count > 0
     return seconds
 
