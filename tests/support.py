@@ -133,6 +133,12 @@ class Simulator:
         }
 
 
+def one_line(text):
+    """Ansible output with every run of white space as one space: the default callback wraps long messages
+    and warnings at the terminal width, so a phrase can span lines."""
+    return " ".join(text.split())
+
+
 def ansible_env(sim=None, extra=None):
     env = dict(os.environ)
     env.update({

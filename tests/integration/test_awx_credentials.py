@@ -5,7 +5,7 @@ import os
 import yaml
 from jinja2 import Template
 
-from tests.support import REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, SIM_COMPANY_KEY, run_playbook
+from tests.support import REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, SIM_COMPANY_KEY, one_line, run_playbook
 
 TYPES = os.path.join(REPO_ROOT, "extensions", "awx", "credential_types")
 FIELD_TYPES = {"string", "boolean"}
@@ -70,5 +70,5 @@ def test_modules_run_with_only_the_injected_environment(sim, tmp_path):
     result = run_playbook(str(playbook), None, env=env)
     assert result.returncode == 0, result.stdout[-4000:]
     assert SIM_ACCESS_KEY not in result.stdout and SIM_COMPANY_KEY not in result.stdout
-    flat = " ".join(result.stdout.split())
+    flat = one_line(result.stdout)
     assert "[DEPRECATION WARNING]" in flat and "Alias 'email' is deprecated" in flat

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.support import start_playbook, sync_playbook
+from tests.support import one_line, start_playbook, sync_playbook
 
 
 ROUNDS = 3
@@ -48,7 +48,7 @@ def test_identical_copies_from_earlier_runs_are_reported_and_removed_only_when_a
         assert result["duplicates"] == [{"email": "ana@example.com", "name": "Ana", "device_ids": ["1", "2", "3"],
                                          "keep": "1"}]
         if not remove:
-            assert "1 user(s) hold identical copies of a device" in " ".join(output.split())
+            assert "1 user(s) hold identical copies of a device" in one_line(output)
             assert len(sim.all_devices()) == 4 and result["changed"] is False
     assert sorted(d["internal_id"] for d in sim.all_devices()) == ["1", "4"]
     assert result["summary"]["deleted"] == 2

@@ -14,7 +14,8 @@ import sys
 import yaml
 
 from tests.integration.test_awx_credentials import inject, load
-from tests.support import REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, SIM_COMPANY_KEY, ansible_env, run_playbook
+from tests.support import (REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, SIM_COMPANY_KEY, ansible_env, one_line,
+                           run_playbook)
 
 AWX_README = os.path.join(REPO_ROOT, "extensions", "awx", "README.md")
 DEVICE_INVENTORY = os.path.join(REPO_ROOT, "playbooks", "inventory", "devices.yml")
@@ -132,6 +133,6 @@ def test_role_checks_name_the_variable_the_user_set(sim, tmp_path):
         plays = [{"hosts": "localhost", "gather_facts": False, "roles": [{"role": role, "vars": variables}]}]
         result = run_playbook(playbook_file(tmp_path, "role.yml", plays), sim)
         assert result.returncode != 0
-        assert message in " ".join(result.stdout.split()), result.stdout[-3000:]
+        assert message in one_line(result.stdout), result.stdout[-3000:]
         assert "device_enrolment_create_groups needs" not in result.stdout  # 1.0.0 blamed a variable nobody set
     assert sim.stats().get("writes", 0) == 0

@@ -3,7 +3,7 @@
 import os
 import shutil
 
-from tests.support import REPO_ROOT, run_playbook
+from tests.support import REPO_ROOT, one_line, run_playbook
 
 GITOPS = os.path.join(REPO_ROOT, "playbooks", "gitops")
 EMAILS = ["ana.lima", "bo.berg", "chen.wu", "dara.kim", "eli.cohen", "fatima.ali", "gus.moreau", "hana.sato"]
@@ -16,16 +16,12 @@ def run(sim, tmp_path, playbook, *args):
                         env={"HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")})
 
 
-def flat(text):
-    return " ".join(text.split())
-
-
 def test_plan_apply_plan_on_an_empty_tenant(sim, tmp_path):
     site = os.path.join(GITOPS, "site.yml")
     plan = run(sim, tmp_path, site, "--check", "--diff")
     assert plan.returncode == 0, plan.stdout[-6000:]
     assert sim.stats().get("writes", 0) == 0 and sim.stats()["state"]["devices"] == 0
-    text = flat(plan.stdout)
+    text = one_line(plan.stdout)
     assert "groups created 5, moved 0, deleted 0" in text
     assert "devices added 8, deleted 0, recreated 0, drifted 0, unchanged 0" in text
     for email in EMAILS:
@@ -35,7 +31,7 @@ def test_plan_apply_plan_on_an_empty_tenant(sim, tmp_path):
 
     apply = run(sim, tmp_path, site)
     assert apply.returncode == 0, apply.stdout[-6000:]
-    text = flat(apply.stdout)
+    text = one_line(apply.stdout)
     assert "groups created 5, moved 0, deleted 0" in text
     assert "devices added 8, deleted 0, recreated 0, drifted 0, unchanged 0" in text
     devices = dict((d["email"], [g["name"] for g in d["groups"]]) for d in sim.all_devices())
@@ -45,7 +41,7 @@ def test_plan_apply_plan_on_an_empty_tenant(sim, tmp_path):
     again = run(sim, tmp_path, site, "--check", "--diff")
     assert again.returncode == 0, again.stdout[-6000:]
     assert "changed=0" in again.stdout and sim.stats().get("writes", 0) == 0
-    assert "devices added 0, deleted 0, recreated 0, drifted 0, unchanged 8" in flat(again.stdout)
+    assert "devices added 0, deleted 0, recreated 0, drifted 0, unchanged 8" in one_line(again.stdout)
 
 
 def test_a_misspelt_group_fails_the_plan_naming_the_entry(sim, tmp_path):
@@ -57,8 +53,8 @@ def test_a_misspelt_group_fails_the_plan_naming_the_entry(sim, tmp_path):
     plan = run(sim, tmp_path, str(copy / "site.yml"), "--check", "--diff")
     assert plan.returncode != 0
     # The row is named by the file and the line an editor shows.
-    assert "'EMEA-Suport' (devices_file %s line 4, chen.wu@example.com)" % csv in flat(plan.stdout)
-    assert "no earlier task plans" in flat(plan.stdout)
+    assert "'EMEA-Suport' (devices_file %s line 4, chen.wu@example.com)" % csv in one_line(plan.stdout)
+    assert "no earlier task plans" in one_line(plan.stdout)
     assert sim.stats().get("writes", 0) == 0
 
 
@@ -96,5 +92,5 @@ def test_hm_group_then_hm_device_in_check_mode(sim, tmp_path):
     assert sim.stats().get("writes", 0) == 0
     real = run(sim, tmp_path, str(playbook))
     # For real, the typo is still an error (planned_groups is ignored outside check mode).
-    assert real.returncode == 0 and "'Feild' (groups, bo@example.com)" in flat(real.stdout)
+    assert real.returncode == 0 and "'Feild' (groups, bo@example.com)" in one_line(real.stdout)
     assert [d["email"] for d in sim.all_devices()] == ["ana@example.com"]

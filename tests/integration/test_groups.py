@@ -3,7 +3,7 @@
 import os
 import stat
 
-from tests.support import REPO_ROOT, run_playbook
+from tests.support import REPO_ROOT, one_line, run_playbook
 
 TARGETS = os.path.join(REPO_ROOT, "tests", "integration", "targets")
 
@@ -29,7 +29,7 @@ def test_hierarchy_role_deep_tree_check_mode_prune(sim, tmp_path):
     assert stat.S_IMODE(os.stat(cache).st_mode) == 0o600
     assert "sim-access-key" not in cache.read_text()
     # One task still says `prune`, 1.0.0's name of `purge`: it works and warns.
-    assert "Alias 'prune' is deprecated" in " ".join(result.stdout.split())
+    assert "Alias 'prune' is deprecated" in one_line(result.stdout)
 
 
 def test_role_variable_group_hierarchy_prune_still_works_and_warns(sim, tmp_path):
@@ -46,7 +46,7 @@ def test_role_variable_group_hierarchy_prune_still_works_and_warns(sim, tmp_path
     sim.api("POST", "/app/SBM/external_api/v1/groups/", json={"name": "Stale"})
     result = run_playbook(str(playbook), sim)
     assert_ok(result)
-    flat = " ".join(result.stdout.split())
+    flat = one_line(result.stdout)
     assert "[DEPRECATION] group_hierarchy_prune is now group_hierarchy_purge" in flat
     assert "groups created 1, moved 0, deleted 1" in flat
 

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from tests.support import ansible_env
+from tests.support import ansible_env, one_line
 
 
 def inventory(sim, config_path, *args):
@@ -84,7 +84,7 @@ def test_inventory_filters_and_bad_credentials(sim, tmp_path):
     env = ansible_env(sim, {"HM_ACCESS_KEY": "wrong-secret-123456"})
     result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i", str(config),
                              "--list"], env=env, capture_output=True, text=True, timeout=120, check=False)
-    assert "authentication failed" in " ".join(result.stderr.split())  # older cores wrap warnings
+    assert "authentication failed" in one_line(result.stderr)  # older cores wrap warnings
     assert "wrong-secret-123456" not in result.stderr + result.stdout
 
     # Connection settings are checked as the modules check them (one client factory).
@@ -94,7 +94,7 @@ def test_inventory_filters_and_bad_credentials(sim, tmp_path):
         result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i",
                                  str(config), "--list"], env=ansible_env(sim, extra_env), capture_output=True,
                                 text=True, timeout=120, check=False)
-        assert message in " ".join(result.stderr.split()), result.stderr[-2000:]
+        assert message in one_line(result.stderr), result.stderr[-2000:]
 
 
 def test_credentials_from_a_lookup_are_templated_not_sent_literally(sim, tmp_path):
@@ -162,7 +162,7 @@ def test_inventory_groups_mirror_the_tree_with_short_names(sim, tmp_path):
     cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i", str(config), "--list"]
     flat_run = subprocess.run(cmd, env=ansible_env(sim), capture_output=True, text=True, timeout=300, check=False)
     assert flat_run.returncode == 0, flat_run.stderr[-2000:]
-    assert "[DEPRECATION WARNING]" in flat_run.stderr and "group_layout: tree" in " ".join(flat_run.stderr.split())
+    assert "[DEPRECATION WARNING]" in flat_run.stderr and "group_layout: tree" in one_line(flat_run.stderr)
     flat = json.loads(flat_run.stdout, object_hook=unwrap_unsafe)
     assert flat["hm_group_ALL_Corp_Corp_IT_Corp_IT_SOC"]["hosts"] == ["soc@example.com"]
     # Corp holds no device directly and has no children there, so it is empty (ansible-inventory omits it).

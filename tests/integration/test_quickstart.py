@@ -11,7 +11,7 @@ import shutil
 import socket
 import subprocess
 
-from tests.support import REPO_ROOT
+from tests.support import REPO_ROOT, one_line
 
 QUICKSTART = os.path.join(REPO_ROOT, "docs", "quickstart.md")
 CSV_EMAILS = ["noa.levi@example.com", "omar.haddad@example.com", "priya.nair@example.com",
@@ -85,7 +85,7 @@ def test_quickstart_from_a_fresh_clone_to_your_own_playbook(tmp_path):
 
     # build_groups: the example tree; enrol_devices: 50 inventory hosts + the 5 CSV rows, in their groups.
     assert "failed=0" in output and "unreachable=0" in output
-    assert "devices added 55, deleted 0" in " ".join(output.split())
+    assert "devices added 55, deleted 0" in one_line(output)
     # The inventory graph: EMEA holds its sub-groups, which hold the enrolled devices (CSV rows included).
     graph = output[output.index("@hm_group_EMEA:"):]
     assert "|--@hm_group_EMEA_Sales:" in graph and "|  |--@hm_group_EMEA_Sales_UK:" in graph

@@ -3,7 +3,7 @@ how long it waited and what to raise; nothing is duplicated either way."""
 
 import json
 
-from tests.support import run_playbook, sync_playbook
+from tests.support import one_line, run_playbook, sync_playbook
 
 
 def devices(prefix, count):
@@ -40,7 +40,7 @@ def test_sync_within_and_past_the_wait_budget(sim, tmp_path):
     second = devices("b", 60)
     result, _synced = run(sim, tmp_path, second, 0.5)
     assert result.returncode != 0
-    text = " ".join(result.stdout.split())
+    text = one_line(result.stdout)
     assert "rate limited (HTTP 429)" in text and "rate_limit_wait" in text and "wait budget of 0.5 s" in text, text[-3000:]
     sim.config(rate_limit=0)
     partial = assert_one_device_per_user(sim)
