@@ -20,10 +20,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
-import email.utils
 import re
 
+from ansible_collections.secops.mobile_security.plugins.module_utils import times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 SEVERITY_LEVELS = ("none", "low", "medium", "high", "critical")
@@ -37,14 +36,8 @@ SEVERITY_WORDS = {
 }
 # Risk-code style numbers, as the API uses for device risk (0-3), plus 4 for critical.
 SEVERITY_CODES = {"0": "none", "1": "low", "2": "medium", "3": "high", "4": "critical"}
-NO_DATA = ("", "no data", "none", "null", "n/a", "na", "-")
 TRUE_WORDS = ("true", "yes", "1", "y")
 FALSE_WORDS = ("false", "no", "0", "n")
-UTC = datetime.timezone.utc
-_RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
-_RELATIVE_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_TEXT_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z",
-                 "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
 
 
 def severity_level(value):
@@ -56,47 +49,6 @@ def severity_level(value):
         return None
     key = " ".join(text.lower().replace("-", " ").split())
     return SEVERITY_WORDS.get(key) or SEVERITY_CODES.get(key) or text
-
-
-def parse_time(value):
-    """An aware UTC datetime from any time form alerts use, or None (no data, or not a time).
-
-    ``MM/DD/YYYY`` times and ISO times without an offset are taken as UTC.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        seconds = value / 1000.0 if value > 1e11 else float(value)
-        try:
-            return datetime.datetime.fromtimestamp(seconds, UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    text = str(value).strip()
-    if text.lower() in NO_DATA:
-        return None
-    if text.isdigit():
-        return parse_time(int(text))
-    iso = text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
-    if iso.endswith(("Z", "z")):
-        iso = iso[:-1] + "+0000"
-    iso = re.sub(r"([+-]\d{2}):(\d{2})$", r"\1\2", iso)
-    for fmt in _TEXT_FORMATS:
-        try:
-            parsed = datetime.datetime.strptime(iso if fmt.startswith("%Y") else text, fmt)
-        except ValueError:
-            continue
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    try:
-        parsed = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed is None:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def iso_utc(moment):
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
 
 
 def as_bool(value):
@@ -120,8 +72,8 @@ def normalise(raw):
     device_id = alert.get("device_id")
     alert.update(
         severity_level=severity_level(alert.get("severity")),
-        event_time=iso_utc(parse_time(alert.get("event_timestamp"))),
-        updated_time=iso_utc(parse_time(alert.get("backend_last_updated"))),
+        event_time=times.iso_utc(times.parse(alert.get("event_timestamp"))),
+        updated_time=times.iso_utc(times.parse(alert.get("backend_last_updated"))),
         is_rooted=as_bool(alert.get("device_rooted")),
         device_internal_id=str(device_id).strip() if device_id not in (None, "") and not isinstance(
             device_id, bool) else None,
@@ -147,29 +99,13 @@ def severity_matcher(wanted, field="severity"):
     return lambda alert: str(severity_level(alert.get("severity"))).lower() in levels
 
 
-def time_bound(value, field, now=None):
-    """A user's time bound: ISO 8601, ``MM/DD/YYYY HH:MM:SS``, or an age such as ``24h``, ``7d``, ``30m``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    text = str(value).strip()
-    relative = _RELATIVE.match(text.lower())
-    if relative:
-        now = now or datetime.datetime.now(UTC)
-        return now - datetime.timedelta(seconds=int(relative.group(1)) * _RELATIVE_SECONDS[relative.group(2)])
-    moment = parse_time(text)
-    if moment is None:
-        raise UserError("%s: %r is not a time (use 2026-11-23T08:00:00Z, 11/23/2026 08:00:00, epoch seconds "
-                        "or an age such as 24h or 7d)" % (field, value))
-    return moment
-
-
 def window_filters(updated_from, updated_to):
     """The API filters for a time window (undocumented in the guide, used by production connectors)."""
     filters = {}
     if updated_from is not None:
-        filters["backend_last_updated__gte"] = iso_utc(updated_from)
+        filters["backend_last_updated__gte"] = times.iso_utc(updated_from)
     if updated_to is not None:
-        filters["backend_last_updated__lte"] = iso_utc(updated_to)
+        filters["backend_last_updated__lte"] = times.iso_utc(updated_to)
     return filters
 
 
@@ -181,16 +117,7 @@ def window_matcher(updated_from, updated_to):
     if updated_from is None and updated_to is None:
         return None
 
-    def keep(alert):
-        moment = parse_time(alert.get("backend_last_updated"))
-        if moment is None:
-            return False
-        # The API's times have whole seconds; compare at that precision.
-        moment = moment.replace(microsecond=0)
-        return ((updated_from is None or moment >= updated_from.replace(microsecond=0))
-                and (updated_to is None or moment <= updated_to.replace(microsecond=0)))
-
-    return keep
+    return lambda alert: times.within(times.parse(alert.get("backend_last_updated")), updated_from, updated_to)
 
 
 def all_of(*tests):

@@ -16,9 +16,15 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.validation 
 ENTRY_KEYS = ("email", "name", "number", "groups")
 
 
+def record_id(raw):
+    """The device id of a raw record (``internal_id``, or ``id`` in some answers), as a string."""
+    value = raw.get("internal_id", raw.get("id"))
+    return str(value) if value is not None else None
+
+
 def normalise(raw):
     """The device as modules return it: the API's fields plus ids, group names and decoded codes."""
-    # Records from some tenants lack groups; HarmonyMobileClient.with_groups fills them in before this.
+    # Records from some tenants lack groups; Tenant.normalised fills them in before this.
     groups = raw.get("groups") or []
     if isinstance(groups, dict):
         groups = [groups]
@@ -26,9 +32,8 @@ def normalise(raw):
     status_code, status_name = codes.describe(raw.get("status"), codes.STATUS_NAMES)
     risk_code, risk_name = codes.describe(raw.get("risk"), codes.RISK_NAMES)
     mdm = raw.get("mdm") if isinstance(raw.get("mdm"), dict) else {}
-    device_id = raw.get("internal_id", raw.get("id"))
     return {
-        "id": str(device_id) if device_id is not None else None,
+        "id": record_id(raw),
         "name": raw.get("name"),
         "email": raw.get("email"),
         "number": raw.get("number") or None,

@@ -64,17 +64,21 @@ class GroupTree:
     def children(self, group_id):
         return sorted((g for g in self.by_id.values() if g["parent_id"] == group_id), key=lambda g: g["id"])
 
-    def subtree_names(self, group_id):
-        """Names of the group and of every group below it; a loop in the data is visited once."""
-        names, stack, seen = [], [group_id], set()
+    def subtree_ids(self, group_id):
+        """Ids of the group and of every group below it; a loop in the data is visited once."""
+        ids, stack, seen = [], [group_id], set()
         while stack:
             current = stack.pop()
             if current in seen or current not in self.by_id:
                 continue
             seen.add(current)
-            names.append(self.by_id[current]["name"])
+            ids.append(current)
             stack.extend(child["id"] for child in self.children(current))
-        return names
+        return ids
+
+    def subtree_names(self, group_id):
+        """Names of the group and of every group below it."""
+        return [self.by_id[i]["name"] for i in self.subtree_ids(group_id)]
 
     def describe(self, group_id):
         group = self.by_id[group_id]

@@ -20,6 +20,7 @@ from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError, server_message
 from ansible_collections.secops.mobile_security.plugins.module_utils import paging
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import record_id
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import cache_key
 
 AUTH_PATH = "/auth/external"
@@ -27,10 +28,11 @@ AUTH_PATH = "/auth/external"
 # guide mixes sbm, SBM and HM. See docs/api-notes.md.
 API_ROOT = "/app/SBM/external_api"
 
-# The filters of device_status the guide documents (calls 2-5). Nothing else
-# is ever sent: a filter the server silently ignored would return everything.
-DOCUMENTED_DEVICE_FILTERS = frozenset(("mdm__uuid", "groups__in", "groups__exact", "risk_in", "status_in",
-                                       "status", "time_gte", "time_lte"))
+# The filters of device_status the client may send: the guide's (calls 2-5) and the Tastypie spelling of the
+# status window's bounds. Nothing else is sent; tenant.Selection decides which to send and checks every
+# record returned, so a filter the service ignores can never widen a selection.
+DEVICE_FILTERS = frozenset(("mdm__uuid", "groups__in", "risk_in", "status_in", "status", "time_gte", "time_lte",
+                            "time__gte", "time__lte"))
 # The time window on alerts is not in the guide; production connectors use it, and the caller also
 # filters on its side (alerts.window_matcher) in case a server ignores it.
 DOCUMENTED_LOG_FILTERS = {"alert": frozenset(("id__gt", "id__lt", "backend_last_updated__gte",
@@ -270,48 +272,20 @@ class HarmonyMobileClient:
             raise
 
     def list_devices(self, filters=None, max_items=None):
-        filters = known_filters(filters, DOCUMENTED_DEVICE_FILTERS, "device_status")
+        filters = known_filters(filters, DEVICE_FILTERS, "device_status")
         filters["format"] = "json"
         return self.paginate(API_ROOT + "/v1/device_status/", filters, max_items=max_items)
 
     def device_count(self, filters=None, read_all=True):
         """How many devices match, from one small page's ``total_count``; without one, by reading them all,
         or None with ``read_all=False``."""
-        filters = known_filters(filters, DOCUMENTED_DEVICE_FILTERS, "device_status")
+        filters = known_filters(filters, DEVICE_FILTERS, "device_status")
         objects, meta = paging.split_page(self.request("GET", API_ROOT + "/v1/device_status/",
                                                        params=dict(filters, format="json", limit=1, offset=0)))
         total = paging.as_int(meta.get("total_count"))
         if total is not None or not read_all:
             return total
         return len(list(self.list_devices(filters))) if objects else 0
-
-    def devices_with_email(self, email, listing=None):
-        """Every device of one user, whatever the case of the stored e-mail. Reads the whole list (or takes
-        ``listing``, a list the caller already read): the guide has no e-mail filter, and call 9's e-mail
-        match may be case-sensitive (see docs/api-notes.md)."""
-        wanted = email.strip().lower()
-        return self.with_groups([d for d in (self.list_devices() if listing is None else listing)
-                                 if str(d.get("email", "")).strip().lower() == wanted])
-
-    def with_groups(self, records, groups=None):
-        """The device records, each with ``groups``; records that came without them get them from the lists.
-
-        Some tenants' records lack ``groups`` (field notes). Membership is then read with one
-        ``groups__in`` list per group (``groups``: the tenant's group list, read here when not given).
-        """
-        records = [r for r in records if isinstance(r, dict)]
-        lacking = [r for r in records if "groups" not in r]
-        if not lacking:
-            return records
-        members = {}
-        for group in groups if groups is not None else self.list_groups():
-            group_id = group.get("id", group.get("ID"))
-            ref = {"id": group_id, "name": group.get("name", group.get("Name"))}
-            for device in self.list_devices({"groups__in": str(group_id)}):
-                members.setdefault(_record_id(device), []).append(ref)
-        for record in lacking:
-            record["groups"] = members.get(_record_id(record), [])
-        return records
 
     def registration_details(self, device_id=None, email=None, mdm_uuid=None):
         """Call 8 (by id) or call 9 (by id, email and/or MDM id); None when no device matches."""
@@ -374,9 +348,11 @@ class HarmonyMobileClient:
             return candidate
         if candidate is None or not known:
             return None
-        for device in self.devices_with_email(email):
-            device_id = str(device.get("internal_id", device.get("id")))
-            if device_id not in known and device.get("name") == name:
+        wanted = email.strip().lower()
+        for device in self.list_devices():
+            device_id = record_id(device)
+            if (str(device.get("email", "")).strip().lower() == wanted and device_id not in known
+                    and device.get("name") == name):
                 return device_id
         return None
 
@@ -415,11 +391,6 @@ class HarmonyMobileClient:
     def log_entries(self, kind, filters=None, max_items=None):
         filters = known_filters(filters, DOCUMENTED_LOG_FILTERS[kind], kind)
         return self.paginate("%s/v3/%s/" % (API_ROOT, kind), filters, max_items=max_items)
-
-
-def _record_id(record):
-    value = record.get("internal_id", record.get("id"))
-    return str(value) if value is not None else None
 
 
 def _device_id_from(answer):

@@ -22,6 +22,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.arguments i
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import TokenCache
 
 
@@ -100,6 +101,18 @@ class ApiModule:
 class HarmonyMobileModule(ApiModule):
     url_option = "gateway_url"
     connection_spec = staticmethod(harmony_mobile_argument_spec)
+    _tenant = None
+
+    @property
+    def tenant(self):
+        """The tenant layer over this task's client (devices, groups, selections), built once."""
+        with self._client_lock:
+            built = self._tenant
+        if built is None:
+            built = Tenant(self.client, warn=self.module.warn)
+            with self._client_lock:
+                self._tenant = self._tenant or built
+        return self._tenant
 
     def build_client(self):
         path = self.params["token_cache_path"]

@@ -14,10 +14,13 @@ short_description: Find Harmony Mobile devices by id, email, MDM UUID, group, ri
 version_added: "1.0.0"
 description:
   - Reads devices with the filters the external API documents, following every page.
-  - Server-side filters (sent to the API) are O(mdm_uuid), O(groups) (C(groups__in) / C(groups__exact)),
-    O(risk) (C(risk_in)), O(status) (C(status_in)) and O(status_during) (C(status) + C(time_gte) / C(time_lte)).
-  - O(email) is filtered B(on the client), because the API documents no email filter; the module reads the
-    whole device list for it.
+  - B(Every filter is checked on every device the service returns), so a service that ignores or misreads a
+    filter can never widen the selection. Filters are also sent to the service where that cannot make it
+    return too few (O(risk) as C(risk_in), O(status) as C(status_in), O(groups) as C(groups__in),
+    O(mdm_uuid) as C(mdm__uuid)), to read less. When the service returned devices a filter excludes, the
+    module warns once, naming the filter.
+  - O(email) is never sent (the service may match it case-sensitively); the module reads the whole device
+    list for it. An O(mdm_uuid) the service finds nothing for is looked for in the whole list as well.
   - Filters can be combined; they all apply (AND).
 author:
   - secops.mobile_security contributors (@secops)
@@ -25,7 +28,7 @@ options:
   device_id:
     description:
       - Check Point's internal device id. Returns that device only (an empty list if it does not exist).
-      - Other filters, except O(status_during), are then checked on that one device.
+      - The other filters are then checked on that one device.
     type: str
   email:
     description: Devices of this user (client-side filter, case-insensitive).
@@ -34,7 +37,9 @@ options:
     description: The device's MDM unique identifier.
     type: str
   groups:
-    description: Group names or numeric ids.
+    description:
+      - Group names, full paths (V(ALL/EMEA/Sales)) or numeric ids.
+      - A group means its sub-groups too (O(subgroups)), as in the inventory's groups and a purge scope.
     type: list
     elements: str
   groups_match:
@@ -42,6 +47,13 @@ options:
     type: str
     choices: [any, all]
     default: any
+  subgroups:
+    description:
+      - V(true) counts a device in a sub-group (at any depth) of a named group as in that group; V(false)
+        only devices assigned to the named group itself.
+    type: bool
+    default: true
+    version_added: "1.2.0"
   risk:
     description: Risk levels, as names (V(none), V(low), V(medium), V(high)) or codes (V(0) to V(3)).
     type: list
@@ -53,7 +65,11 @@ options:
     type: list
     elements: str
   status_during:
-    description: Devices that had one status at some time in a window.
+    description:
+      - Devices that had one status at some time in a window (call 5 of the guide).
+      - Device records carry no status history, so the window cannot be checked here. The module asks the
+        service first about a window in 1970 (one small request); a service that returns devices for it
+        ignores windows, and the module then warns and returns RV(window_enforced=false).
     type: dict
     suboptions:
       status:
@@ -62,7 +78,8 @@ options:
         required: true
       from:
         description:
-          - Start of the window, inclusive. Epoch milliseconds, or an ISO 8601 date/time (UTC when no zone is given).
+          - Start of the window, inclusive. ISO 8601, C(MM/DD/YYYY HH:MM:SS), epoch milliseconds, or an age
+            such as V(24h) or V(7d) (UTC when no zone is given).
         type: str
       to:
         description: End of the window, exclusive, in the same forms.
@@ -95,10 +112,15 @@ EXAMPLES = r'''
     risk: [high]
   register: risky
 
-- name: Active or inactive devices in EMEA-Sales or EMEA-Support
+- name: Active or inactive devices in EMEA-Sales or EMEA-Support (or their sub-groups)
   secops.mobile_security.hm_device_info:
     groups: [EMEA-Sales, EMEA-Support]
     status: [active, inactive]
+
+- name: Devices assigned to EMEA-Sales itself, not to its sub-groups
+  secops.mobile_security.hm_device_info:
+    groups: [EMEA-Sales]
+    subgroups: false
 
 - name: Devices that were inactive at some point last week
   secops.mobile_security.hm_device_info:
@@ -106,6 +128,11 @@ EXAMPLES = r'''
       status: inactive
       from: "2026-11-09T00:00:00Z"
       to: "2026-11-16T00:00:00Z"
+  register: inactive_last_week
+
+- name: Only trust that answer when the service applied the window
+  ansible.builtin.assert:
+    that: inactive_last_week.window_enforced
 
 - name: One user's devices
   secops.mobile_security.hm_device_info:
@@ -192,39 +219,18 @@ count:
   description: Number of devices returned.
   returned: always
   type: int
+window_enforced:
+  description:
+    - With O(status_during), whether the service applied the time window. V(false) means it ignored the window
+      (shown by a window in 1970 that had devices); the devices are then those of the status the service
+      returned, not checked against the window, and a warning says so.
+  returned: when O(status_during) is given
+  type: bool
 '''
 
-import calendar
-import datetime
-
-from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices
-from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
-from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_mdm_uuid
+from ansible_collections.secops.mobile_security.plugins.module_utils import devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
-
-DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
-
-
-def epoch_ms(value, field):
-    """Epoch milliseconds from digits or an ISO 8601 date/time."""
-    text = str(value).strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
-    offset = datetime.timedelta(0)
-    if text.endswith("Z"):
-        text = text[:-1]
-    elif len(text) > 6 and text[-6] in "+-" and text[-3] == ":":
-        sign = 1 if text[-6] == "+" else -1
-        offset = sign * datetime.timedelta(hours=int(text[-5:-3]), minutes=int(text[-2:]))
-        text = text[:-6]
-    for fmt in DATE_FORMATS:
-        try:
-            parsed = datetime.datetime.strptime(text, fmt) - offset
-        except ValueError:
-            continue
-        return calendar.timegm(parsed.timetuple()) * 1000 + parsed.microsecond // 1000
-    raise UserError("%s: %r is neither epoch milliseconds nor an ISO 8601 date/time" % (field, value))
 
 
 class DeviceInfoModule(HarmonyMobileModule):
@@ -235,6 +241,7 @@ class DeviceInfoModule(HarmonyMobileModule):
             mdm_uuid=dict(type="str"),
             groups=dict(type="list", elements="str"),
             groups_match=dict(type="str", choices=["any", "all"], default="any"),
+            subgroups=dict(type="bool", default=True),
             risk=dict(type="list", elements="str"),
             status=dict(type="list", elements="str"),
             status_during=dict(type="dict", options={
@@ -246,70 +253,27 @@ class DeviceInfoModule(HarmonyMobileModule):
             fields=dict(type="list", elements="str", choices=list(devices.FIELDS)),
         ), mutually_exclusive=[("device_id", "status_during")])
 
-    def filters(self):
-        params = self.params
-        query = {}
-        if params["mdm_uuid"] is not None:
-            query["mdm__uuid"] = validate_mdm_uuid(params["mdm_uuid"])
-        if params["groups"]:
-            tree = GroupTree(self.client.list_groups())
-            ids = [str(tree.resolve(g, "groups")["id"]) for g in params["groups"]]
-            query["groups__exact" if params["groups_match"] == "all" else "groups__in"] = ",".join(ids)
-        query.update(codes.risk_status_filters(params["risk"], params["status"]))
-        window = params["status_during"]
-        if window:
-            query["status"] = codes.status_code(window["status"], "status_during.status")
-            if window.get("from") is not None:
-                query["time_gte"] = epoch_ms(window["from"], "status_during.from")
-            if window.get("to") is not None:
-                query["time_lte"] = epoch_ms(window["to"], "status_during.to")
-            if "time_gte" not in query and "time_lte" not in query:
-                raise UserError("status_during: give from, to or both")
-            if query.get("time_gte") is not None and query.get("time_lte") is not None \
-                    and query["time_gte"] >= query["time_lte"]:
-                raise UserError("status_during: from (%s) must be before to (%s)" % (window["from"], window["to"]))
-        return query
-
     def execute(self):
-        if self.params["fields"] == []:
+        params = self.params
+        if params["fields"] == []:
             raise UserError("fields: [] would return devices without a single field; name at least one, or leave "
                             "fields out for all of them")
         limit = self.limit()
-        email = validate_email(self.params["email"]) if self.params["email"] is not None else None
-        query = self.filters()
-        if self.params["device_id"] is not None:
-            raw = self.client.get_device(self.params["device_id"])
-            found = [devices.normalise(d) for d in self.client.with_groups([raw] if raw else [])]
-            found = [d for d in found if self.matches_locally(d, query, email)]
+        selection = self.tenant.selection(risk=params["risk"], status=params["status"], groups=params["groups"],
+                                          groups_match=params["groups_match"], subgroups=params["subgroups"],
+                                          mdm_uuid=params["mdm_uuid"], email=params["email"])
+        if params["device_id"] is not None:
+            device = self.tenant.device(params["device_id"], selection)
+            found = [device] if device else []
         else:
-            found = []
-            # With a client-side email filter the server cannot stop early at `limit`.
-            for raw in self.client.list_devices(query, max_items=None if email else limit):
-                if email is None or devices.email_key(raw.get("email")) == devices.email_key(email):
-                    found.append(raw)
-                    if limit is not None and len(found) >= limit:
-                        break
-            found = [devices.normalise(d) for d in self.client.with_groups(found)]
-        self.result["devices"] = devices.select_fields(found[:limit] if limit else found, self.params["fields"])
-        self.result["count"] = len(self.result["devices"])
-
-    @staticmethod
-    def matches_locally(device, query, email):
-        """With device_id the API returns one device unfiltered; apply the other filters here."""
-        if email is not None and devices.email_key(device["email"]) != devices.email_key(email):
-            return False
-        if "mdm__uuid" in query and device["mdm_uuid"] != query["mdm__uuid"]:
-            return False
-        if "risk_in" in query and str(device["risk_code"]) not in query["risk_in"].split(","):
-            return False
-        if "status_in" in query and str(device["status_code"]) not in query["status_in"].split(","):
-            return False
-        group_ids = set(str(i) for i in device["group_ids"])
-        if "groups__in" in query and not group_ids.intersection(query["groups__in"].split(",")):
-            return False
-        if "groups__exact" in query and not set(query["groups__exact"].split(",")) <= group_ids:
-            return False
-        return True
+            window = params["status_during"]
+            if window:
+                window = self.tenant.status_window(window["status"], window.get("from"), window.get("to"))
+            found, window_enforced = self.tenant.devices(selection, window, limit)
+            if window:
+                self.result["window_enforced"] = window_enforced
+        self.result["devices"] = devices.select_fields(found, params["fields"])
+        self.result["count"] = len(found)
 
 
 def main():

@@ -55,7 +55,39 @@ def paged(sim, path, query, fetch):
     return {"meta": meta, "objects": objects}
 
 
-def device_filters(query):
+RISK_CODES = {"none": 0, "no risk": 0, "low": 1, "medium": 2, "high": 3}
+STATUS_CODES = {"processing": -1, "user_notified": 0, "user notified": 0, "provisioned": 0, "active": 1,
+                "inactive": 4}
+# Device fields a Tastypie resource knows but does not let a client filter on.
+UNFILTERABLE_DEVICE_FIELDS = ("name", "number", "model", "os_type", "os_version", "client_version", "device_type",
+                              "last_connection", "mail_sent", "internal_id")
+
+
+def _codes(value, field, words):
+    """Codes from a comma list of codes or names (the Tastypie spellings take either, any case)."""
+    found = []
+    for item in str(value).split(","):
+        text = item.strip()
+        if not text:
+            continue
+        code = words.get(text.lower())
+        found.append(code if code is not None else _int(text, field))
+    return found
+
+
+def _history_window(where, params, status, gte, lte):
+    where.append("d.id IN (SELECT device_id FROM status_history WHERE status = ? AND start_ms < ?"
+                 " AND (end_ms IS NULL OR end_ms > ?))")
+    params.extend([status, lte, gte])
+
+
+def device_filters(query, style="tastypie"):
+    """SQL for the device list's filters as the service reads them under ``device_filters``.
+
+    ``doc``: the guide's spellings (risk_in, status_in, time_gte/time_lte with status). ``tastypie``: the
+    guide's single-underscore names are unknown and silently skipped; risk__in, status__in, time__gte and
+    time__lte work with codes or names; a known field that cannot be filtered answers 400.
+    """
     where, params = [], []
     if "mdm__uuid" in query:
         where.append("d.mdm_uuid = ?")
@@ -69,18 +101,33 @@ def device_filters(query):
         for group_id in ids:
             where.append("d.id IN (SELECT device_id FROM device_groups WHERE group_id = ?)")
             params.append(group_id)
-    for param, column in (("risk_in", "risk"), ("status_in", "status")):
+    if style == "doc":
+        for param, column in (("risk_in", "risk"), ("status_in", "status")):
+            if query.get(param):
+                values = _int_list(query[param], param)
+                where.append("d.%s IN (%s)" % (column, ",".join("?" * len(values))))
+                params.extend(values)
+        if "status" in query and ("time_gte" in query or "time_lte" in query):
+            _history_window(where, params, _int(query["status"], "status"), _int(query.get("time_gte", 0), "time_gte"),
+                            _int(query.get("time_lte", 2 ** 62), "time_lte"))
+        return where, params
+    for name in query:
+        field = name.split("__", 1)[0]
+        if field in UNFILTERABLE_DEVICE_FIELDS:
+            raise StoreError(400, "The '%s' field does not allow filtering." % field)
+    for param, column, words in (("risk__in", "risk", RISK_CODES), ("status__in", "status", STATUS_CODES)):
         if query.get(param):
-            values = _int_list(query[param], param)
+            values = _codes(query[param], param, words)
             where.append("d.%s IN (%s)" % (column, ",".join("?" * len(values))))
             params.extend(values)
-    if "status" in query and ("time_gte" in query or "time_lte" in query):
-        status = _int(query["status"], "status")
-        gte = _int(query.get("time_gte", 0), "time_gte")
-        lte = _int(query.get("time_lte", 2 ** 62), "time_lte")
-        where.append("d.id IN (SELECT device_id FROM status_history WHERE status = ? AND start_ms < ?"
-                     " AND (end_ms IS NULL OR end_ms > ?))")
-        params.extend([status, lte, gte])
+    if "status" in query and ("time__gte" in query or "time__lte" in query):
+        status = _codes(query["status"], "status", STATUS_CODES)[0]
+        _history_window(where, params, status, _int(query.get("time__gte", 0), "time__gte"),
+                        _int(query.get("time__lte", 2 ** 62), "time__lte"))
+    elif query.get("status") not in (None, ""):
+        # Without a window, ``status`` is an exact filter on the current status, as on any Tastypie field.
+        where.append("d.status = ?")
+        params.append(_codes(query["status"], "status", STATUS_CODES)[0])
     return where, params
 
 
@@ -150,7 +197,7 @@ def _device_status(sim, method, path, query, body, rest):
     if not rest:
         if method != "GET":
             raise StoreError(405, "Method not allowed")
-        where, params = device_filters(query)
+        where, params = device_filters(query, sim.variants["device_filters"])
         return 200, paged(sim, path, query, lambda o, l: store.query_devices(where, params, o, l, sim.variants)), False
     if rest[0] == "get_registration_details":
         with store.lock:

@@ -1,7 +1,7 @@
 """Every choice the simulator makes where the API guide is silent, as a switch.
 
 The first value of each switch is the default: the form the field notes
-(``shared/api-docs/field-notes.md``) point to. The others are the plausible
+(summarised in ``docs/api-notes.md``) point to. The others are the plausible
 alternatives, among them 1.0.0's own reading of the guide, so the test suite
 can prove the collection works whichever one the live service really uses.
 ``docs/api-notes.md`` has a row for each.
@@ -26,6 +26,9 @@ VARIANTS = {
     "device_mdm": ("null", "object"),
     # Device records with or without their groups (the SOAR sample may lack them).
     "device_groups": ("present", "absent"),
+    # Filter names of the device list: Tastypie's (risk__in, status__in, time__gte/__lte; the guide's
+    # single-underscore names silently ignored) or the guide's (risk_in, status_in, time_gte/time_lte).
+    "device_filters": ("tastypie", "doc"),
 }
 DEFAULTS = dict((name, values[0]) for name, values in VARIANTS.items())
 
@@ -34,12 +37,12 @@ PROFILES = {
     "evidence": dict(DEFAULTS),
     "guide-1.0": dict(paging_links="gateway-absolute", alert_shape="guide", alert_time_filter="ignored",
                       email_match="case-insensitive", expired_token="plain-401", device_mdm="object",
-                      device_groups="present"),
+                      device_groups="present", device_filters="doc"),
     "full-url": dict(DEFAULTS, paging_links="full-url", expired_token="logout-403", device_groups="absent"),
     "query-only": dict(DEFAULTS, paging_links="query-only", alert_time_filter="ignored", expired_token="logout-200",
                        device_mdm="object"),
     "no-links": dict(DEFAULTS, paging_links="none", alert_shape="guide", email_match="case-insensitive",
-                     device_groups="absent"),
+                     device_groups="absent", device_filters="doc"),
 }
 
 

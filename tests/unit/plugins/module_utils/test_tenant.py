@@ -1,0 +1,193 @@
+"""The tenant layer: selections checked on every record, whatever the service does with the filters."""
+
+import pytest
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import devices
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import API_ROOT, HarmonyMobileClient
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
+
+from tests.unit.plugins.module_utils.test_harmony_client import FakeTransport
+
+GROUPS = [{"id": 1, "name": "ALL", "parent": None}, {"id": 2, "name": "Sales", "parent": {"id": 1, "name": "ALL"}},
+          {"id": 3, "name": "Support", "parent": {"id": 1, "name": "ALL"}},
+          {"id": 4, "name": "Field", "parent": {"id": 2, "name": "Sales"}}]
+MEMBERS = {"1": ["10"], "2": ["11", "12"], "3": ["12", "13"], "4": ["13"]}
+RECORDS = [{"internal_id": "10", "name": "Ana", "email": "Ana.Lima@Example.com", "mdm": None, "risk": "0", "status": "1"},
+           {"internal_id": "11", "name": "Bo", "email": "bo@example.com", "mdm": None, "risk": "3", "status": "0"},
+           {"internal_id": "12", "name": "Cy", "email": "cy@example.com", "mdm": {"uuid": "M-1"}, "risk": "2",
+            "status": "1", "os_type": "Android_4_x"},
+           {"internal_id": "13", "name": "Di", "email": "di@example.com", "mdm": None, "risk": "3", "status": "4"}]
+
+
+def page(objects):
+    return 200, {"meta": {"offset": 0, "total_count": len(objects)}, "objects": objects}
+
+
+def service(honoured=(), with_groups=True, window="honoured"):
+    """A fake device list that applies only the filter names in ``honoured`` and ignores the rest."""
+
+    def handler(method, path, params, body, headers):
+        params = params or {}
+        if path == API_ROOT + "/v1/groups/":
+            return page(GROUPS)
+        if path != API_ROOT + "/v1/device_status/":
+            raise AssertionError(path)
+        found = [dict(r) for r in RECORDS]
+        if with_groups:
+            for record in found:
+                record["groups"] = [{"id": g["id"], "name": g["name"]} for g in GROUPS
+                                    if record["internal_id"] in MEMBERS[str(g["id"])]]
+        if "groups__in" in params and ("groups__in" in honoured or not with_groups):
+            ids = params["groups__in"].split(",")
+            found = [r for r in found if any(r["internal_id"] in MEMBERS[i] for i in ids)]
+        for name, field in (("risk_in", "risk"), ("status_in", "status")):
+            if name in params and name in honoured:
+                found = [r for r in found if r[field] in params[name].split(",")]
+        if "mdm__uuid" in params and "mdm__uuid" in honoured:
+            # Case-sensitive, as an exact database match would be.
+            found = [r for r in found if (r["mdm"] or {}).get("uuid") == params["mdm__uuid"]]
+        if "status" in params and window == "honoured":
+            before_any = int(params.get("time_lte", params.get("time__lte", 2 ** 62))) < 10000
+            found = [] if before_any else [r for r in found if r["status"] == params["status"]]
+        elif "status" in params:
+            found = [r for r in found if r["status"] == params["status"]]
+        return page(found)
+
+    return handler
+
+
+def tenant_of(handler):
+    warnings = []
+    transport = FakeTransport(handler)
+    return Tenant(HarmonyMobileClient(transport, "cid", "key"), warn=warnings.append), warnings, transport
+
+
+@pytest.mark.parametrize("honoured", [(), ("risk_in", "status_in", "groups__in", "mdm__uuid")])
+def test_risk_selects_exactly_the_matching_devices_whether_or_not_the_service_applies_the_filter(honoured):
+    tenant, warnings, _ = tenant_of(service(honoured))
+    found, enforced = tenant.devices(tenant.selection(risk=["high"]))
+    assert [d["id"] for d in found] == ["11", "13"] and enforced is None
+    found, _ = tenant.devices(tenant.selection(risk=["medium", "3"], status=["active"]))
+    assert [d["id"] for d in found] == ["12"]
+    if honoured:
+        assert warnings == []
+    else:
+        assert warnings == ["the service ignored risk_in (or did not fully apply it): it returned devices outside "
+                            "risk; they were filtered out here",
+                            "the service ignored status_in (or did not fully apply it): it returned devices outside "
+                            "status; they were filtered out here"]
+
+
+def test_each_ignored_filter_is_warned_about_once_per_task():
+    tenant, warnings, _ = tenant_of(service())
+    for _ in range(3):
+        tenant.devices(tenant.selection(risk=["high"]))
+    assert len(warnings) == 1 and "risk_in" in warnings[0]
+
+
+def test_only_spellings_that_cannot_under_return_are_sent():
+    tenant, _, transport = tenant_of(service())
+    tenant.devices(tenant.selection(risk=["high"], status=["active", "inactive"], groups=["Sales", "Support"],
+                                    groups_match="all", email="x@example.com"))
+    sent = transport.api_calls()[-1]["params"]
+    assert sent["risk_in"] == "3" and sent["status_in"] == "1,4" and sent["groups__in"] == "2,3,4"
+    assert not any(name in sent for name in ("risk__in", "status__in", "groups__exact", "email", "user_email"))
+
+
+def test_a_group_means_its_subtree_unless_subgroups_is_false():
+    tenant, _, _ = tenant_of(service(("groups__in",)))
+    assert [d["id"] for d in tenant.devices(tenant.selection(groups=["Sales"]))[0]] == ["11", "12", "13"]
+    assert [d["id"] for d in tenant.devices(tenant.selection(groups=["Sales"], subgroups=False))[0]] == ["11", "12"]
+    assert [d["id"] for d in tenant.devices(tenant.selection(groups=["ALL/Sales/Field"]))[0]] == ["13"]
+
+
+def test_groups_match_all_needs_each_group_or_its_subtree():
+    tenant, _, _ = tenant_of(service())
+    found = tenant.devices(tenant.selection(groups=["Sales", "Support"], groups_match="all"))[0]
+    assert [d["id"] for d in found] == ["12", "13"]
+    found = tenant.devices(tenant.selection(groups=["Sales", "Support"], groups_match="all", subgroups=False))[0]
+    assert [d["id"] for d in found] == ["12"]
+
+
+def test_an_mdm_id_the_service_matched_case_sensitively_is_found_in_the_whole_list():
+    tenant, _, transport = tenant_of(service(("mdm__uuid",)))
+    assert [d["id"] for d in tenant.devices(tenant.selection(mdm_uuid="m-1"))[0]] == ["12"]
+    assert [c["params"].get("mdm__uuid") for c in transport.api_calls()] == ["m-1", None]
+
+
+def test_email_is_checked_here_whatever_its_case():
+    tenant, _, _ = tenant_of(service())
+    assert [d["id"] for d in tenant.devices(tenant.selection(email="ana.lima@EXAMPLE.com"))[0]] == ["10"]
+    assert [d["id"] for d in tenant.devices_of("ana.lima@example.COM")] == ["10"]
+    assert tenant.devices_of("nobody@example.com") == []
+
+
+def test_limit_counts_only_selected_devices():
+    tenant, _, _ = tenant_of(service())
+    assert [d["id"] for d in tenant.devices(tenant.selection(risk=["high"]), limit=1)[0]] == ["11"]
+
+
+def test_one_device_by_id_is_checked_against_the_selection():
+    tenant, _, _ = tenant_of(lambda m, path, p, b, h: (200, dict(RECORDS[1], groups=[{"id": 2, "name": "Sales"}])))
+    assert tenant.device("11", tenant.selection(risk=["high"]))["id"] == "11"
+    assert tenant.device("11", tenant.selection(risk=["low"])) is None
+
+
+def test_a_status_window_is_enforced_when_the_service_returns_nothing_for_1970():
+    tenant, warnings, transport = tenant_of(service(window="honoured"))
+    window = tenant.status_window("inactive", "2026-11-01T00:00:00Z", "24h")
+    found, enforced = tenant.devices(tenant.selection(), window)
+    assert enforced is True and [d["id"] for d in found] == ["13"] and warnings == []
+    probe, real = transport.api_calls()[-2]["params"], transport.api_calls()[-1]["params"]
+    assert int(probe["time_lte"]) < 10000 and probe["time__lte"] == probe["time_lte"]
+    assert real["time_gte"] == real["time__gte"] and real["status"] == "4"
+
+
+def test_a_status_window_the_service_ignores_is_reported_not_trusted():
+    tenant, warnings, _ = tenant_of(service(window="ignored"))
+    found, enforced = tenant.devices(tenant.selection(), tenant.status_window("active", "7d", None))
+    assert enforced is False and [d["id"] for d in found] == ["10", "12"]
+    assert len(warnings) == 1 and "ignored the time window of status_during" in warnings[0]
+
+
+def test_a_status_window_needs_a_bound_and_a_start_before_its_end():
+    tenant, _, _ = tenant_of(service())
+    with pytest.raises(ValueError, match="status_during: give from, to or both"):
+        tenant.status_window("active", None, None)
+    with pytest.raises(ValueError, match="status_during.from: 2026-11-02 is not before status_during.to 2026-11-01"):
+        tenant.status_window("active", "2026-11-02", "2026-11-01")
+    with pytest.raises(ValueError, match="status_during.status: 'asleep' is not one of"):
+        tenant.status_window("asleep", "1d", None)
+
+
+def test_bad_filter_values_are_refused_naming_the_option():
+    tenant, _, transport = tenant_of(service())
+    with pytest.raises(ValueError, match="risk: 'severe' is not one of"):
+        tenant.selection(risk=["severe"])
+    with pytest.raises(ValueError, match="groups: group 'Nope' does not exist"):
+        tenant.selection(groups=["Nope"])
+    assert all(c["method"] == "GET" for c in transport.api_calls())
+
+
+def test_records_without_groups_get_them_from_one_list_per_group_read_once():
+    tenant, _, transport = tenant_of(service(with_groups=False))
+    found = tenant.all_devices()
+    assert [(d["id"], d["groups"], d["group_ids"]) for d in found] == [
+        ("10", ["ALL"], [1]), ("11", ["Sales"], [2]), ("12", ["Sales", "Support"], [2, 3]),
+        ("13", ["Field", "Support"], [3, 4])]
+    assert found[2]["os_type"] == "Android_4_x" and [d["mdm_uuid"] for d in found][:3] == [None, None, "M-1"]
+    calls = len(transport.api_calls())
+    assert [d["id"] for d in tenant.devices(tenant.selection(groups=["Field"]))[0]] == ["13"]
+    assert len(transport.api_calls()) == calls + 1
+
+
+def test_records_with_groups_cost_no_extra_request():
+    tenant, _, transport = tenant_of(service())
+    assert len(tenant.all_devices()) == 4 and len(transport.api_calls()) == 1
+
+
+def test_drift_compares_filled_in_groups():
+    tenant, _, _ = tenant_of(service(with_groups=False))
+    current = tenant.devices_of("cy@example.com")[0]
+    assert devices.drift({"name": "Cy", "groups": ["Support", "Sales"]}, current) == []
+    assert devices.drift({"name": "Cy", "groups": ["Sales"]}, current) == ["groups"]
