@@ -90,11 +90,14 @@ options:
     choices: [email, id, name]
     default: email
   risk:
-    description: Only devices at these risks (names or codes), filtered by the API.
+    description:
+      - Only devices at these risks (names or codes). Every device is checked here, whatever the service does
+        with the filter (it is also sent to the API, to read less).
     type: list
     elements: str
   status:
-    description: Only devices in these statuses (names or codes), filtered by the API.
+    description:
+      - Only devices in these statuses (names or codes), checked on every device as O(risk) is.
     type: list
     elements: str
   group_prefix:
@@ -136,9 +139,9 @@ import re
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import clients, codes, devices
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
-from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
 CONNECTION_OPTIONS = ("region", "gateway_url", "client_id", "access_key", "validate_certs", "timeout", "retries",
                       "proxy_url")
@@ -186,10 +189,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             settings = dict((name, self.templated_option(name)) for name in CONNECTION_OPTIONS)
             client = clients.harmony_mobile_client(settings)
-            filters = codes.risk_status_filters(self.get_option("risk"), self.get_option("status"))
-            groups = client.list_groups()
-            tree = GroupTree(groups)
-            found = [devices.normalise(d) for d in client.with_groups(list(client.list_devices(filters)), groups)]
+            tenant = Tenant(client, warn=self.display.warning)
+            tree = tenant.group_tree()
+            found = tenant.devices(tenant.selection(risk=self.get_option("risk"), status=self.get_option("status")))[0]
             described = [tree.describe(i) for i in sorted(tree.by_id)]
             paths = dict((str(g["id"]), g["path"]) for g in described)
         except (ApiError, UserError) as err:

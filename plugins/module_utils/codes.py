@@ -49,16 +49,6 @@ def risk_code(value, field="risk"):
     return _to_code(value, RISK_NAMES, _RISK_ALIASES, field)
 
 
-def risk_status_filters(risk=None, status=None):
-    """The device list's risk_in / status_in filters from names or codes (options `risk` and `status`)."""
-    query = {}
-    if risk:
-        query["risk_in"] = ",".join(str(risk_code(v, "risk")) for v in risk)
-    if status:
-        query["status_in"] = ",".join(str(status_code(v, "status")) for v in status)
-    return query
-
-
 def describe(value, names):
     """(code, name) for a code the API returned; unknown codes keep name None."""
     try:

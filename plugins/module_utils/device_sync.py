@@ -127,7 +127,7 @@ def settle_seconds(transport):
     return min(5.0, float(transport.timeout))
 
 
-def verify_adds(client, adds, settle, sleep=time.sleep, expected_total=None):
+def verify_adds(tenant, adds, settle, sleep=time.sleep, expected_total=None):
     """After adds: make concurrent or repeated adds of the same device converge on one copy.
 
     ``adds``: (entry, ids that e-mail had when this run read the list, id this run recorded). Another run
@@ -142,13 +142,13 @@ def verify_adds(client, adds, settle, sleep=time.sleep, expected_total=None):
     """
     if not adds:
         return []
+    client = tenant.client
     if client.in_doubt_writes:
         sleep(settle)  # a write that got no answer may still land
     elif expected_total is not None and client.device_count(read_all=False) == expected_total:
         return []
     by_email = {}
-    for raw in client.with_groups(list(client.list_devices())):
-        device = normalise(raw)
+    for device in tenant.all_devices():
         by_email.setdefault(email_key(device["email"]), []).append(device)
     removed = []
     for entry, known_ids, _new_id in adds:

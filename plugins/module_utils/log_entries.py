@@ -7,11 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
-
-AUDIT_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
 
 
 def entry_id(entry):
@@ -30,28 +26,25 @@ def cursor(value, field):
     return int(text)
 
 
-def audit_time(value, field="time_after"):
-    """The guide's time format for audits: 'YYYY-MM-DD HH:MM:SS'."""
-    if value is None:
-        return None
-    text = str(value).strip().replace("T", " ").rstrip("Z")
-    if not AUDIT_TIME_RE.match(text):
-        raise UserError("%s: %r must look like 2021-07-01 08:08:00" % (field, value))
-    return text if text.count(":") == 2 else text + ":00"
-
-
-def read(client, kind, filters, since_id=None, limit=None, keep=None):
+def read(client, kind, filters, since_id=None, limit=None, keep=None, before_id=None):
     """(entries sorted by id, cursor to store). ``keep`` filters client-side.
 
+    The id bounds are sent (``id__gt``, ``id__lt``) and checked again here on every entry: a service that
+    ignored them would otherwise hand back entries a cursor already covered (events emitted twice).
     The cursor covers every entry read, kept or not, so storing it never re-reads one; when ``limit``
     cuts the list it is the last entry returned, so the entries cut off are read next time.
     """
     query = dict(filters)
     if since_id is not None:
         query["id__gt"] = since_id
+    if before_id is not None:
+        query["id__lt"] = before_id
     entries, newest = [], since_id
     for entry in client.log_entries(kind, query):
         number = entry_id(entry)
+        if number is not None and ((since_id is not None and number <= since_id)
+                                   or (before_id is not None and number >= before_id)):
+            continue
         if number is not None and (newest is None or number > newest):
             newest = number
         if keep is None or keep(entry):

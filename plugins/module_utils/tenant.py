@@ -60,6 +60,14 @@ class Selection:
     def matches(self, device):
         return not self.failed_checks(device)
 
+    def outside_query(self, device):
+        """The server-side filters of :meth:`query` a device the service returned does not pass: each one the
+        service ignored or misread (an ``all`` match is checked only here, so failing it is not the service's)."""
+        failed = [name for name in self.failed_checks(device) if name in ("risk", "status", "mdm_uuid")]
+        if self.group_sets is not None and not set(device.get("group_ids") or ()) & set().union(*self.group_sets):
+            failed.append("groups")
+        return failed
+
     def query(self):
         """The server-side filters: only spellings that can narrow the list no further than the selection.
 
@@ -211,9 +219,8 @@ class Tenant:
         selected, excluded_by = [], set()
         for raw in self.client.list_devices(query):
             device = self.normalised([raw])[0]
-            failed = selection.failed_checks(device)
-            if failed:
-                excluded_by.update(failed)
+            if not selection.matches(device):
+                excluded_by.update(selection.outside_query(device))
                 continue
             selected.append(device)
             if limit is not None and len(selected) >= limit:

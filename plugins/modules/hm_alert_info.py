@@ -44,7 +44,8 @@ options:
     description:
       - Only alerts last updated at or after this time (the API's C(backend_last_updated__gte)).
       - An ISO 8601 time (V(2026-11-23T08:00:00Z); no offset means UTC), C(MM/DD/YYYY HH:MM:SS) (UTC), epoch
-        seconds, or an age such as V(30m), V(24h) or V(7d).
+        milliseconds, or an age such as V(30m), V(24h) or V(7d).
+      - The bound is also checked on every alert returned, in case a service ignores the filter.
       - The API guide does not list this filter (production connectors use it), so the module also filters on
         its side; alerts whose C(backend_last_updated) is C(No data) or null are left out.
     type: str
@@ -129,7 +130,7 @@ count:
 '''
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
-from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries
+from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
@@ -149,17 +150,15 @@ class AlertInfoModule(HarmonyMobileModule):
         since_id = log_entries.cursor(self.params["since_id"], "since_id")
         before_id = log_entries.cursor(self.params["before_id"], "before_id")
         limit = self.limit()
-        updated_from = alert_shapes.time_bound(self.params["updated_from"], "updated_from")
-        updated_to = alert_shapes.time_bound(self.params["updated_to"], "updated_to")
+        updated_from = times.bound(self.params["updated_from"], "updated_from")
+        updated_to = times.bound(self.params["updated_to"], "updated_to")
         if updated_from and updated_to and updated_from > updated_to:
             raise UserError("updated_from: %s is after updated_to %s" % (
                 self.params["updated_from"], self.params["updated_to"]))
         keep = alert_shapes.all_of(alert_shapes.severity_matcher(self.params["severity"]),
                                    alert_shapes.window_matcher(updated_from, updated_to))
         filters = alert_shapes.window_filters(updated_from, updated_to)
-        if before_id is not None:
-            filters["id__lt"] = before_id
-        entries, newest = log_entries.read(self.client, "alert", filters, since_id, limit, keep)
+        entries, newest = log_entries.read(self.client, "alert", filters, since_id, limit, keep, before_id)
         alerts = [alert_shapes.normalise(entry) for entry in entries]
         self.result.update(alerts=alerts, newest_id=newest, count=len(alerts))
 

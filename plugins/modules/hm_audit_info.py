@@ -15,6 +15,7 @@ version_added: "1.0.0"
 description:
   - Reads audit entries (API v3) filtered by id (C(id__gt)), time (C(time__gt)) and module, following every page,
     oldest first.
+  - Every filter is also checked on each entry returned, so a service that ignores one cannot widen the answer.
   - Returns RV(newest_id) to store and pass as O(since_id) next time.
 author:
   - secops.mobile_security contributors (@secops)
@@ -22,11 +23,20 @@ options:
   since_id:
     description: Only entries with a greater id.
     type: str
-  time_after:
-    description: Only entries after this time, C(YYYY-MM-DD HH:MM:SS) as the guide writes it (UTC).
+  from:
+    description:
+      - Only entries at or after this time. ISO 8601, C(MM/DD/YYYY HH:MM:SS), the guide's C(YYYY-MM-DD HH:MM:SS),
+        epoch milliseconds, or an age such as V(24h) (UTC when no zone is given).
+      - O(time_after) is its deprecated alias (until 2.0.0).
     type: str
+    aliases: [time_after]
+    version_added: "1.2.0"
+  to:
+    description: Only entries at or before this time, in the same forms as O(from).
+    type: str
+    version_added: "1.2.0"
   module:
-    description: Only entries of this dashboard module, for example V(Policy).
+    description: Only entries of this dashboard module, for example V(Policy) (any case).
     type: str
   limit:
     description: Return at most this many entries (the oldest); RV(newest_id) is then the last one returned.
@@ -39,11 +49,16 @@ extends_documentation_fragment:
 '''
 
 EXAMPLES = r'''
-- name: Policy changes since the first of July
+- name: Policy changes in July
   secops.mobile_security.hm_audit_info:
-    time_after: "2026-07-01 00:00:00"
+    from: "2026-07-01T00:00:00Z"
+    to: "2026-07-31T23:59:59Z"
     module: Policy
   register: policy_changes
+
+- name: Everything of the last day
+  secops.mobile_security.hm_audit_info:
+    from: 24h
 
 - name: Everything since the last stored id
   secops.mobile_security.hm_audit_info:
@@ -66,31 +81,55 @@ count:
   type: int
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries
+import datetime
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+
+
+def entry_filter(start, end, module):
+    """The same filters on our side: the entry's time within [start, end], its module (any case)."""
+    wanted = module.lower() if module is not None else None
+
+    def keep(entry):
+        if wanted is not None and str(entry.get("module") or "").strip().lower() != wanted:
+            return False
+        if start is None and end is None:
+            return True
+        return times.within(times.parse(entry.get("time")), start, end)
+
+    return keep
 
 
 class AuditInfoModule(HarmonyMobileModule):
     def __init__(self):
         super(AuditInfoModule, self).__init__(dict(
             since_id=dict(type="str"),
-            time_after=dict(type="str"),
+            **{"from": dict(type="str", aliases=["time_after"],
+                            deprecated_aliases=[dict(name="time_after", version="2.0.0",
+                                                     collection_name="secops.mobile_security")]),
+               "to": dict(type="str")},
             module=dict(type="str"),
             limit=dict(type="int"),
         ))
 
     def execute(self):
         limit = self.limit()
+        start, end = times.window(self.params["from"], self.params["to"], "from", "to")
+        module = self.params["module"]
+        if module is not None and not module.strip():
+            raise UserError("module: must not be empty")
+        module = module.strip() if module is not None else None
         filters = {}
-        if self.params["time_after"] is not None:
-            filters["time__gt"] = log_entries.audit_time(self.params["time_after"])
-        if self.params["module"] is not None:
-            if not self.params["module"].strip():
-                raise UserError("module: must not be empty")
-            filters["module"] = self.params["module"].strip()
+        if start is not None:
+            # The guide's only time filter is "after"; one second earlier makes it "at or after".
+            filters["time__gt"] = times.guide_text(start - datetime.timedelta(seconds=1))
+        if module is not None:
+            filters["module"] = module
         since_id = log_entries.cursor(self.params["since_id"], "since_id")
-        audits, newest = log_entries.read(self.client, "audit", filters, since_id, limit)
+        audits, newest = log_entries.read(self.client, "audit", filters, since_id, limit,
+                                          entry_filter(start, end, module))
         self.result.update(audits=audits, newest_id=newest, count=len(audits))
 
 

@@ -207,7 +207,7 @@ class DeviceModule(HarmonyMobileModule):
         that the server matched the e-mail's case exactly, and trusting it would add a second device.
         """
         listing = list(self.client.list_devices())
-        found = [devices.normalise(d) for d in self.client.devices_with_email(email, listing)]
+        found = self.tenant.devices_of(email, listing)
         return len(listing), found, devices.select(found, email, name, self.params["additional_device"])
 
     def ensure_present(self):
@@ -252,31 +252,30 @@ class DeviceModule(HarmonyMobileModule):
             fetched = pool.submit(self.client.get_device, new_id)
             # The count this task's read found, plus its add: if the tenant holds exactly that, no other run
             # added anything since (the same rule hm_device_sync follows).
-            removed = device_sync.verify_adds(self.client, [(wanted, known_ids, new_id)],
+            removed = device_sync.verify_adds(self.tenant, [(wanted, known_ids, new_id)],
                                               device_sync.settle_seconds(self.transport),
                                               expected_total=tenant_count + (0 if current else 1))
             device = None if new_id in removed else fetched.result()
-        if device is None:
+        if device is not None:
+            device = self.tenant.normalised([device])[0]
+        else:
             # Another run added the same device at the same moment and its copy (the older one) stayed.
-            device = next((d for d in self.client.devices_with_email(wanted["email"])
-                           if d.get("name") == wanted["name"]), None)
-        self.result["device"] = devices.normalise(self.client.with_groups([device])[0]) if device else dict(after, id=new_id)
+            device = next((d for d in self.tenant.devices_of(wanted["email"]) if d["name"] == wanted["name"]), None)
+        self.result["device"] = device or dict(after, id=new_id)
 
     def ensure_absent(self):
         self.result["device"] = {}
         self.result["deleted"] = []
         if self.params["device_id"] is not None:
             path_id(self.params["device_id"], "device_id")
-            raw = self.client.get_device(self.params["device_id"])
-            targets = [devices.normalise(d) for d in self.client.with_groups([raw] if raw else [])]
+            targets = [d for d in [self.tenant.device(self.params["device_id"])] if d]
         else:
             email = validate_email(self.params["email"])
             if self.params["name"]:
                 # A delete takes only the device with exactly that name: never a namesake by e-mail alone.
-                named = [devices.normalise(d) for d in self.client.devices_with_email(email)]
-                targets = [d for d in named if d["name"] == self.params["name"]]
+                targets = [d for d in self.tenant.devices_of(email) if d["name"] == self.params["name"]]
             else:
-                targets = [devices.normalise(d) for d in self.client.devices_with_email(email)]
+                targets = self.tenant.devices_of(email)
         if not targets:
             return
         self.result["changed"] = True

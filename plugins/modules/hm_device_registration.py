@@ -108,11 +108,10 @@ device:
   type: dict
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
-from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_mdm_uuid
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 
 USER_NOTIFIED = 0
 
@@ -133,30 +132,40 @@ class DeviceRegistrationModule(HarmonyMobileModule):
         )
 
     def lookup(self):
-        """(registration details, device) for the device the options name; fails clearly when there is none."""
+        """(registration details, device) for the device the options name; fails clearly when there is none.
+
+        The device is found by id or in the checked device list (never by call 9's e-mail or MDM match, which
+        may be case-sensitive or ignored), and the details the service answers must be that device's.
+        """
         params = self.params
         if params["device_id"] is not None:
-            path_id(params["device_id"], "device_id")
-            details = self.client.registration_details(device_id=params["device_id"])
+            device_id = path_id(params["device_id"], "device_id")
             what = "device_id %s" % params["device_id"]
-        elif params["email"] is not None:
-            # By the list, not call 9: its e-mail match may be case-sensitive, and a user may hold several devices.
-            email = validate_email(params["email"])
-            what = "email %s" % email
-            found = [devices.normalise(d) for d in self.client.devices_with_email(email)]
-            if len(found) > 1:
-                raise UserError("email: %s has %d devices (%s); give device_id to pick one" % (
-                    email, len(found), ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found)))
-            details = self.client.registration_details(device_id=found[0]["id"]) if found else None
         else:
-            details = self.client.registration_details(mdm_uuid=validate_mdm_uuid(params["mdm_uuid"]))
-            what = "mdm_uuid %s" % params["mdm_uuid"]
+            if params["email"] is not None:
+                email = validate_email(params["email"])
+                what, option = "email %s" % email, "email"
+                found = self.tenant.devices_of(email)
+            else:
+                what, option = "mdm_uuid %s" % params["mdm_uuid"], "mdm_uuid"
+                found = self.tenant.devices(self.tenant.selection(mdm_uuid=params["mdm_uuid"]))[0]
+            if len(found) > 1:
+                raise UserError("%s: %s has %d devices (%s); give device_id to pick one" % (
+                    option, what.split(" ", 1)[1], len(found), ", ".join("%s (id %s)" % (d["name"], d["id"])
+                                                                          for d in found)))
+            if not found:
+                raise UserError("%s: no such device" % what)
+            device_id = found[0]["id"]
+        details = self.client.registration_details(device_id=device_id)
         if not details or details.get("id") in (None, ""):
             raise UserError("%s: no such device" % what)
-        raw = self.client.get_device(details["id"])
-        if raw is None:
+        if str(details["id"]) != str(device_id):
+            raise ApiError("the service answered the registration details of device %s when asked for device %s; "
+                           "nothing was changed" % (details["id"], device_id))
+        device = self.tenant.device(device_id)
+        if device is None:
             raise UserError("%s: no such device" % what)
-        return details, devices.normalise(self.client.with_groups([raw])[0])
+        return details, device
 
     def execute(self):
         action = self.params["action"]
@@ -177,8 +186,7 @@ class DeviceRegistrationModule(HarmonyMobileModule):
             self.result["changed"] = True
             if not self.check_mode:
                 self.client.mark_email_sent(device["id"])
-                raw = self.client.get_device(device["id"])
-                self.result["device"] = devices.normalise(self.client.with_groups([raw])[0]) if raw else {}
+                self.result["device"] = self.tenant.device(device["id"]) or {}
             return
         if not (send_email or send_sms):
             raise UserError("send_reg_email: with send_reg_sms also false there is nothing to send")

@@ -310,7 +310,8 @@ class DeviceSyncModule(HarmonyMobileModule):
                              extra=[(name, "purge_groups") for name in self.params["purge_groups"] or []])
         scopes = self.purge_scopes(tree)
         scope_names = sorted(set().union(*scopes.values())) if scopes else []
-        current = [devices.normalise(d) for d in self.client.with_groups(raw_devices, groups)]
+        self.tenant.use_groups(groups)
+        current = self.tenant.all_devices(raw_devices)
         ops = device_sync.plan(entries, current, self.params["purge"], scope_names, self.params["recreate"])
         if self.params["purge"]:
             device_sync.purge_guard(ops, current, len(entries), scope_names, self.params["max_deletes"])
@@ -335,7 +336,7 @@ class DeviceSyncModule(HarmonyMobileModule):
             adds = [(op["entry"], op.get("known_ids", ()), op.get("new_device_id"))
                     for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
             self.result["duplicates_removed"] = device_sync.verify_adds(
-                self.client, adds, device_sync.settle_seconds(self.transport), expected_total=len(after_model))
+                self.tenant, adds, device_sync.settle_seconds(self.transport), expected_total=len(after_model))
         self.result["changed"] = bool(done_writes)
         self.result["predicted"] = self.check_mode
         self.result["total_before"] = len(current)

@@ -3,6 +3,9 @@
 import json
 import os
 
+import pytest
+
+from tests.simulator.variants import VARIANTS
 from tests.support import REPO_ROOT, run_playbook
 
 TARGETS = os.path.join(REPO_ROOT, "tests", "integration", "targets")
@@ -12,7 +15,9 @@ def assert_ok(result):
     assert result.returncode == 0, result.stdout[-8000:]
 
 
-def test_device_modules(sim, tmp_path):
+@pytest.mark.parametrize("device_filters", VARIANTS["device_filters"])
+def test_device_modules(sim, tmp_path, device_filters):
+    sim.variants(device_filters=device_filters)
     result = run_playbook(os.path.join(TARGETS, "devices.yml"), sim, {"token_cache_path": str(tmp_path / "t.json")},
                           args=["--diff"])
     assert_ok(result)

@@ -63,7 +63,7 @@ CASES = [
      "devices[0].groups[0]: is 5000 characters"),
     ("hm_alert_info", {"since_id": "../1"}, "since_id: '../1'"),
     ("hm_alert_info", {"limit": -1}, "limit: must be 1 or more"),
-    ("hm_audit_info", {"time_after": "yesterday"}, "time_after: 'yesterday'"),
+    ("hm_audit_info", {"from": "yesterday"}, "from: 'yesterday' is not a time"),
     ("hm_audit_info", {"module": " "}, "module: must not be empty"),
     ("hm_group_info", {"access_key": "wrong-access-key-0000"}, "access key"),
     ("hm_group_info", {"client_id": "no-such-client"}, "client_id no-such-client"),

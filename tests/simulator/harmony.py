@@ -81,7 +81,7 @@ def _history_window(where, params, status, gte, lte):
     params.extend([status, lte, gte])
 
 
-def device_filters(query, style="tastypie"):
+def device_filters(query, style="tastypie", window="honoured"):
     """SQL for the device list's filters as the service reads them under ``device_filters``.
 
     ``doc``: the guide's spellings (risk_in, status_in, time_gte/time_lte with status). ``tastypie``: the
@@ -107,7 +107,10 @@ def device_filters(query, style="tastypie"):
                 values = _int_list(query[param], param)
                 where.append("d.%s IN (%s)" % (column, ",".join("?" * len(values))))
                 params.extend(values)
-        if "status" in query and ("time_gte" in query or "time_lte" in query):
+        if window == "ignored" and query.get("status") not in (None, ""):
+            where.append("d.status = ?")
+            params.append(_int(query["status"], "status"))
+        elif "status" in query and ("time_gte" in query or "time_lte" in query):
             _history_window(where, params, _int(query["status"], "status"), _int(query.get("time_gte", 0), "time_gte"),
                             _int(query.get("time_lte", 2 ** 62), "time_lte"))
         return where, params
@@ -120,7 +123,7 @@ def device_filters(query, style="tastypie"):
             values = _codes(query[param], param, words)
             where.append("d.%s IN (%s)" % (column, ",".join("?" * len(values))))
             params.extend(values)
-    if "status" in query and ("time__gte" in query or "time__lte" in query):
+    if window != "ignored" and "status" in query and ("time__gte" in query or "time__lte" in query):
         status = _codes(query["status"], "status", STATUS_CODES)[0]
         _history_window(where, params, status, _int(query.get("time__gte", 0), "time__gte"),
                         _int(query.get("time__lte", 2 ** 62), "time__lte"))
@@ -197,7 +200,7 @@ def _device_status(sim, method, path, query, body, rest):
     if not rest:
         if method != "GET":
             raise StoreError(405, "Method not allowed")
-        where, params = device_filters(query, sim.variants["device_filters"])
+        where, params = device_filters(query, sim.variants["device_filters"], sim.variants["status_window"])
         return 200, paged(sim, path, query, lambda o, l: store.query_devices(where, params, o, l, sim.variants)), False
     if rest[0] == "get_registration_details":
         with store.lock:

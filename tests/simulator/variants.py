@@ -29,6 +29,8 @@ VARIANTS = {
     # Filter names of the device list: Tastypie's (risk__in, status__in, time__gte/__lte; the guide's
     # single-underscore names silently ignored) or the guide's (risk_in, status_in, time_gte/time_lte).
     "device_filters": ("tastypie", "doc"),
+    # Call 5's status window: applied, or skipped (``status`` then filters on the current status only).
+    "status_window": ("honoured", "ignored"),
 }
 DEFAULTS = dict((name, values[0]) for name, values in VARIANTS.items())
 
@@ -38,7 +40,8 @@ PROFILES = {
     "guide-1.0": dict(paging_links="gateway-absolute", alert_shape="guide", alert_time_filter="ignored",
                       email_match="case-insensitive", expired_token="plain-401", device_mdm="object",
                       device_groups="present", device_filters="doc"),
-    "full-url": dict(DEFAULTS, paging_links="full-url", expired_token="logout-403", device_groups="absent"),
+    "full-url": dict(DEFAULTS, paging_links="full-url", expired_token="logout-403", device_groups="absent",
+                     status_window="ignored"),
     "query-only": dict(DEFAULTS, paging_links="query-only", alert_time_filter="ignored", expired_token="logout-200",
                        device_mdm="object"),
     "no-links": dict(DEFAULTS, paging_links="none", alert_shape="guide", email_match="case-insensitive",

@@ -27,13 +27,14 @@ Arguments (all optional except the credentials, which may come from the environm
     severity        emit only these severities, a list or a comma-separated string, in any
                     vocabulary and case (high matches HIGH, High, 3); others still advance the cursor
     updated_from    with no stored cursor and no since_id, start from the alerts last updated at or
-                    after this time (ISO 8601, MM/DD/YYYY HH:MM:SS, or an age such as 24h); overrides start
+                    after this time (ISO 8601, MM/DD/YYYY HH:MM:SS, epoch milliseconds, or an age such
+                    as 24h); overrides start
     max_backoff     longest wait after repeated errors, in seconds (default 300)
 
 An alert is never emitted twice: the cursor is advanced (and written to
 cursor_file) before its event is queued, with no await in between, and
 events for ids at or below the cursor are dropped. After an error the
-source waits interval, then twice that, and so on up to max_backoff.
+source waits twice interval, then four times, doubling up to max_backoff.
 
 Example rulebook: extensions/eda/rulebooks/isolate_on_high_risk.yml
 """
@@ -50,7 +51,7 @@ except ImportError:  # loaded by path: make the collection root importable
     from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
-from ansible_collections.secops.mobile_security.plugins.module_utils import clients, log_entries
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
 
 LOGGER = logging.getLogger("secops.mobile_security.hm_alerts")
@@ -95,7 +96,7 @@ class AlertPoller:
         self.client = clients.harmony_mobile_client(clients.with_environment(args, clients.HM_ENVIRONMENT))
         self.store = CursorStore(arg("cursor_file"))
         self.wanted = alert_shapes.severity_matcher(*severity_argument(args)) or (lambda _alert: True)
-        self.updated_from = alert_shapes.time_bound(arg("updated_from"), "updated_from")
+        self.updated_from = times.bound(arg("updated_from"), "updated_from")
         self.start = arg("start", default="latest")
         if self.start not in ("latest", "all"):
             raise UserError("start: %r must be latest or all" % self.start)
