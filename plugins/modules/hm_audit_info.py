@@ -13,8 +13,10 @@ module: hm_audit_info
 short_description: Read the Harmony Mobile audit trail past a cursor, by time or by module
 version_added: "1.0.0"
 description:
-  - Reads audit entries (API v3) filtered by id (C(id__gt)), time (C(time__gt)) and module, following every page,
+  - Reads audit entries (API v3) filtered by id (C(id__gt)) and time (C(time__gt)), following every page,
     oldest first.
+  - O(module) is matched here, in any case, and never sent: the service's match may be case-sensitive and would
+    then return too few.
   - Every filter is also checked on each entry returned, so a service that ignores one cannot widen the answer.
   - Returns RV(newest_id) to store and pass as O(since_id) next time.
 author:
@@ -36,7 +38,7 @@ options:
     type: str
     version_added: "1.2.0"
   module:
-    description: Only entries of this dashboard module, for example V(Policy) (any case).
+    description: Only entries of this dashboard module, for example V(Policy) (any case, checked on each entry).
     type: str
   limit:
     description: Return at most this many entries (the oldest); RV(newest_id) is then the last one returned.
@@ -125,8 +127,6 @@ class AuditInfoModule(HarmonyMobileModule):
         if start is not None:
             # The guide's only time filter is "after"; one second earlier makes it "at or after".
             filters["time__gt"] = times.guide_text(start - datetime.timedelta(seconds=1))
-        if module is not None:
-            filters["module"] = module
         since_id = log_entries.cursor(self.params["since_id"], "since_id")
         audits, newest = log_entries.read(self.client, "audit", filters, since_id, limit,
                                           entry_filter(start, end, module))

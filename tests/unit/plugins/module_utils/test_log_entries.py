@@ -36,3 +36,26 @@ def test_limit_without_filter_and_nothing_new():
     entries, newest = log_entries.read(FakeClient(ALERTS), "alert", {}, since_id=5, limit=3)
     assert [e["id"] for e in entries] == [6, 7, 8] and newest == 8
     assert log_entries.read(FakeClient(ALERTS), "alert", {}, since_id=20, limit=3) == ([], 20)
+
+
+class IgnoringClient:
+    """A service that ignores every filter it is sent."""
+
+    def __init__(self, entries):
+        self.entries = entries
+        self.queries = []
+
+    def log_entries(self, kind, query):
+        self.queries.append(dict(query))
+        return list(self.entries)
+
+
+def test_id_bounds_are_checked_on_every_entry_when_the_service_ignores_them():
+    client = IgnoringClient(ALERTS)
+    entries, newest = log_entries.read(client, "alert", {}, since_id=15)
+    assert [e["id"] for e in entries] == [16, 17, 18, 19, 20] and newest == 20
+    entries, newest = log_entries.read(client, "alert", {}, since_id=4, before_id=8)
+    assert [e["id"] for e in entries] == [5, 6, 7] and newest == 7
+    assert client.queries[-1] == {"id__gt": 4, "id__lt": 8}
+    # Nothing past the cursor: the cursor stays where it was.
+    assert log_entries.read(client, "alert", {}, since_id=20) == ([], 20)
