@@ -6,6 +6,9 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
+from tests.simulator.variants import VARIANTS
 from tests.support import ansible_env, one_line
 
 
@@ -167,3 +170,17 @@ def test_inventory_groups_mirror_the_tree_with_short_names(sim, tmp_path):
     assert flat["hm_group_ALL_Corp_Corp_IT_Corp_IT_SOC"]["hosts"] == ["soc@example.com"]
     # Corp holds no device directly and has no children there, so it is empty (ansible-inventory omits it).
     assert flat.get("hm_group_ALL_Corp", {}) == {}
+
+
+@pytest.mark.parametrize("device_filters", VARIANTS["device_filters"])
+def test_risk_and_status_options_hold_whatever_the_service_does_with_the_filters(sim, tmp_path, device_filters):
+    sim.seed(devices=120, rng_seed=4)
+    sim.variants(device_filters=device_filters)
+    expected = [d["email"] for d in sim.all_devices() if d["risk"] == "3" and d["status"] in ("1", "4")]
+    config = tmp_path / "hm.yml"
+    config.write_text("plugin: secops.mobile_security.hm_devices\nrisk: [high]\nstatus: [active, inactive]\n")
+    data = inventory(sim, config)
+    assert sorted(data["_meta"]["hostvars"]) == sorted(expected) and expected
+    assert sorted(data["hm_risk_high"]["hosts"]) == sorted(expected)
+    assert not any(data.get("hm_risk_" + level, {}).get("hosts") for level in ("none", "low", "medium"))
+    assert not any(data.get("hm_status_" + s, {}).get("hosts") for s in ("processing", "user_notified"))

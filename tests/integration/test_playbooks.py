@@ -2,7 +2,10 @@
 
 import os
 
-from tests.support import REPO_ROOT, run_playbook
+import pytest
+
+from tests.simulator.variants import VARIANTS
+from tests.support import REPO_ROOT, one_line, run_playbook
 
 PLAYBOOKS = os.path.join(REPO_ROOT, "playbooks")
 DEVICE_INVENTORY = os.path.join(PLAYBOOKS, "inventory", "devices.yml")
@@ -34,16 +37,28 @@ def test_build_groups_then_enrol_devices_then_rerun(sim, tmp_path):
     assert stats.get("token_requests", 0) == 0
 
 
-def test_isolate_risky_devices_dry_run_then_real_then_rerun(sim, tmp_path):
+@pytest.mark.parametrize("device_filters", VARIANTS["device_filters"])
+def test_isolate_risky_devices_dry_run_then_real_then_rerun(sim, tmp_path, device_filters):
     run("enrol_devices.yml", sim, tmp_path, inventory=DEVICE_INVENTORY)
+    sim.variants(device_filters=device_filters)
     for device in sim.all_devices():
         if device["email"] in ("ana.0@example.com", "chen.2@example.com", "eli.4@example.com"):
             sim.set_device(device["internal_id"], risk=3)
+        elif device["email"] in ("bo.1@example.com", "dara.3@example.com"):
+            sim.set_device(device["internal_id"], risk=2)  # mapped, but not high: never a target
     sim.reset_stats()
     result = run("isolate_risky_devices.yml", sim, tmp_path, extra_vars={"isolate_risky_devices_dry_run": True})
-    assert "3 high-risk device(s); 2 target(s) would be isolated or blocked; no mapping for: eli.4@example.com" \
-        in result.stdout
+    assert ("3 high-risk device(s); 2 target(s) would be isolated or blocked: ana.0@example.com, chen.2@example.com; "
+            "no mapping for: eli.4@example.com") in one_line(result.stdout)
     assert sim.stats().get("writes", 0) == 0
+    # A group scope covers its sub-groups: ana.0 and chen.2 are in EMEA-Sales-UK and -FR, below EMEA-Sales.
+    for scope, expected in ((["EMEA-Sales"], "2 high-risk device(s); 2 target(s) would be isolated or blocked: "
+                                             "ana.0@example.com, chen.2@example.com; no mapping for: none"),
+                            (["EMEA-Engineering"], "1 high-risk device(s); 0 target(s) would be isolated or blocked: "
+                                                   "none; no mapping for: eli.4@example.com")):
+        result = run("isolate_risky_devices.yml", sim, tmp_path, extra_vars={
+            "isolate_risky_devices_dry_run": True, "isolate_risky_devices_groups": scope})
+        assert expected in one_line(result.stdout), result.stdout[-1500:]
     run("isolate_risky_devices.yml", sim, tmp_path)
     states = {(t["platform"], t["target"]): t["state"] for t in sim.control("GET", "smartpt")}
     assert states == {("wazuh", "001"): "isolated", ("azuread", "chen.2@example.com"): "blocked"}

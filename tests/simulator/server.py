@@ -297,6 +297,14 @@ class Handler(BaseHTTPRequestHandler):
             if parts == ["alerts"] and method == "POST":
                 ids = [sim.store.add_alert(a) for a in body.get("alerts", [])]
                 return self.send_json(200, {"ids": ids})
+            if parts == ["devices"] and method == "POST":
+                # Every device of one user (any case), so a quick start can give a simulated device a risk.
+                rows = sim.store.db.execute("SELECT id FROM devices WHERE lower(email)=lower(?) ORDER BY id",
+                                            (str(body.get("email", "")),)).fetchall()
+                if not rows:
+                    raise StoreError(404, "no device with email %r" % body.get("email"))
+                return self.send_json(200, [sim.store.set_device_state(r["id"], body.get("status"), body.get("risk"))
+                                            for r in rows])
             if len(parts) == 2 and parts[0] == "devices" and method == "POST":
                 return self.send_json(200, sim.store.set_device_state(int(parts[1]), body.get("status"),
                                                                       body.get("risk"), body.get("at_ms")))
