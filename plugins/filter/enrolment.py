@@ -9,8 +9,6 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-FIELDS = ("email", "name", "number", "groups")
-
 
 def hm_device_entries(hosts, hostvars):
     """One {email, name, number, groups} per host that defines hm_email; name defaults to the host name."""

@@ -24,6 +24,7 @@ import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import boolean
 
 SEVERITY_LEVELS = ("none", "low", "medium", "high", "critical")
 # Every word seen in recorded alerts and public integrations, lower-cased. Documented in hm_alert_info.
@@ -36,8 +37,6 @@ SEVERITY_WORDS = {
 }
 # Risk-code style numbers, as the API uses for device risk (0-3), plus 4 for critical.
 SEVERITY_CODES = {"0": "none", "1": "low", "2": "medium", "3": "high", "4": "critical"}
-TRUE_WORDS = ("true", "yes", "1", "y")
-FALSE_WORDS = ("false", "no", "0", "n")
 
 
 def severity_level(value):
@@ -51,21 +50,6 @@ def severity_level(value):
     return SEVERITY_WORDS.get(key) or SEVERITY_CODES.get(key) or text
 
 
-def as_bool(value):
-    """True/False from a bool, 0/1 or a word such as "False"; None when it does not say."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in TRUE_WORDS:
-            return True
-        if text in FALSE_WORDS:
-            return False
-    return None
-
-
 def normalise(raw):
     """The alert with its raw fields and the normalised ones beside them."""
     alert = dict(raw) if isinstance(raw, dict) else {"value": raw}
@@ -74,7 +58,7 @@ def normalise(raw):
         severity_level=severity_level(alert.get("severity")),
         event_time=times.iso_utc(times.parse(alert.get("event_timestamp"))),
         updated_time=times.iso_utc(times.parse(alert.get("backend_last_updated"))),
-        is_rooted=as_bool(alert.get("device_rooted")),
+        is_rooted=boolean(alert.get("device_rooted")),
         device_internal_id=str(device_id).strip() if device_id not in (None, "") and not isinstance(
             device_id, bool) else None,
     )

@@ -17,11 +17,14 @@ __metaclass__ = type
 
 import os
 
+from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import boolean
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
-from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HttpTransport, RetryPolicy
+from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import (
+    HAS_REQUESTS, HttpTransport, RetryPolicy)
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import (
     DEFAULT_CEILING, DEFAULT_WAIT_BUDGET, Pacer)
 from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import SmartptClient
@@ -58,24 +61,8 @@ SMARTPT_ENVIRONMENT = {
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 5
 
-TRUE_WORDS = ("true", "yes", "on", "1")
-FALSE_WORDS = ("false", "no", "off", "0")
-
-
 def given(value):
     return value is not None and value != ""
-
-
-def as_bool(value, field):
-    """A boolean from a bool or from the strings environment variables and EDA arguments carry."""
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise UserError("%s: %r is not a boolean (true/false)" % (field, value))
 
 
 def _number(settings, field, default, kind):
@@ -122,6 +109,9 @@ def gateway_url(settings):
 
 def transport(url, settings, concurrency=None):
     """An HttpTransport for ``url`` with the settings checked; ``concurrency`` is the pace's ceiling."""
+    if not HAS_REQUESTS:
+        # Every consumer (modules, inventory, EDA source) comes through here: the one place to say it.
+        raise UserError(missing_required_lib("requests"))
     timeout = _number(settings, "timeout", DEFAULT_TIMEOUT, float)
     if timeout <= 0:
         raise UserError("timeout: must be greater than 0, got %r" % timeout)
@@ -137,7 +127,7 @@ def transport(url, settings, concurrency=None):
     else:
         proxy_url = None
     validate_certs = settings.get("validate_certs")
-    validate_certs = True if not given(validate_certs) else as_bool(validate_certs, "validate_certs")
+    validate_certs = True if not given(validate_certs) else boolean(validate_certs, "validate_certs")
     ceiling = concurrency or DEFAULT_CEILING
     policy = RetryPolicy(retries=retries)
     return HttpTransport(url, validate_certs=validate_certs, timeout=timeout, proxy_url=proxy_url,

@@ -13,7 +13,10 @@ __metaclass__ = type
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
-STATUS_NAMES = {-1: "processing", 0: "user_notified", 1: "active", 4: "inactive"}
+PROCESSING, USER_NOTIFIED, ACTIVE, INACTIVE = -1, 0, 1, 4
+STATUS_NAMES = {PROCESSING: "processing", USER_NOTIFIED: "user_notified", ACTIVE: "active", INACTIVE: "inactive"}
+# Statuses of a device nobody has registered yet (not a real phone: a copy may be removed).
+UNREGISTERED = (PROCESSING, USER_NOTIFIED)
 RISK_NAMES = {0: "none", 1: "low", 2: "medium", 3: "high"}
 
 _STATUS_ALIASES = {"provisioned": 0, "notified": 0, "user notified": 0, "in_active": 4, "in active": 4}

@@ -16,14 +16,13 @@ import threading
 import time
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk
+from ansible_collections.secops.mobile_security.plugins.module_utils.codes import UNREGISTERED
+from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked, normalise
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES, max_deletes_allowed
 
-try:
-    from concurrent.futures import ThreadPoolExecutor
-except ImportError:  # pragma: no cover - Python 2 targets are not supported by this collection
-    ThreadPoolExecutor = None
+from concurrent.futures import ThreadPoolExecutor
 
 WRITE_ACTIONS = ("add", "delete", "recreate")
 # Every action an item of hm_device_sync can carry, for the summary (bulk.summary).
@@ -118,7 +117,7 @@ def apply_to_model(current, ops):
             entry = op["entry"]
             next_id += 1
             devices[str(next_id)] = {"id": str(next_id), "email": entry["email"], "name": entry["name"],
-                                     "number": entry.get("number"), "groups": sorted(entry.get("groups") or ["ALL"])}
+                                     "number": entry.get("number"), "groups": sorted(entry.get("groups") or [ROOT_NAME])}
     return list(devices.values())
 
 
@@ -130,7 +129,7 @@ def settle_seconds(transport):
 def verify_adds(tenant, adds, settle, sleep=time.sleep, expected_total=None):
     """After adds: make concurrent or repeated adds of the same device converge on one copy.
 
-    ``adds``: (entry, ids that e-mail had when this run read the list, id this run recorded). Another run
+    ``adds``: (entry, ids that e-mail had when this run read the list) per device added. Another run
     adding the same devices at the same moment (an AWX schedule overlapping a manual run), or a write in
     doubt that the service applied anyway, leaves identical copies: same e-mail (any case), name, number
     and groups, all created since this run's read. Every run applies the same rule on its own: the lowest
@@ -151,7 +150,7 @@ def verify_adds(tenant, adds, settle, sleep=time.sleep, expected_total=None):
     for device in tenant.all_devices():
         by_email.setdefault(email_key(device["email"]), []).append(device)
     removed = []
-    for entry, known_ids, _new_id in adds:
+    for entry, known_ids in adds:
         known = set(str(i) for i in known_ids or ())
         # Entries always carry a name, so "no drift" means same name too (and same number and groups if asked).
         copies = [d for d in by_email.get(email_key(entry["email"]), [])
@@ -170,7 +169,7 @@ def identical_copies(current):
     """Users holding identical devices (same e-mail, name, number, groups) not yet registered: [[devices], ...]."""
     groups = {}
     for device in current:
-        if device.get("status_code") not in (None, -1, 0):
+        if device.get("status_code") is not None and device["status_code"] not in UNREGISTERED:
             continue  # registered: a real phone, not a copy
         key = (email_key(device["email"]), device.get("name"), device.get("number") or None,
                tuple(sorted(device.get("groups") or [])))
@@ -200,7 +199,7 @@ class SyncRunner:
             return ops
         # One token before the threads start, so they share it instead of racing to log in.
         self.client.ensure_token()
-        if self.concurrency == 1 or len(writes) == 1 or ThreadPoolExecutor is None:
+        if self.concurrency == 1 or len(writes) == 1:
             for op in writes:
                 self.run_one(op)
         else:

@@ -146,7 +146,7 @@ def flatten(tree, field="tree"):
                 raise UserError("%s: unknown keys %s (allowed: name, children)" % (here, ", ".join(sorted(unknown))))
             name = validate_name(node.get("name"), here + ".name")
             if name == ROOT_NAME:
-                raise UserError("%s.name: 'ALL' is the root and cannot be declared" % here)
+                raise UserError("%s.name: %r is the root and cannot be declared" % (here, ROOT_NAME))
             if name in seen:
                 raise UserError("%s.name: %r appears twice (also at %s); group names are unique" % (
                     here, name, seen[name]))
@@ -201,7 +201,8 @@ def apply_to_model(current_groups, ops):
         elif op["action"] == "delete":
             row = by_name.pop(op["name"])
             if any(r["parent_id"] == row["id"] for r in rows.values() if r["id"] != row["id"]):
-                raise UserError("delete of %r before its children" % op["name"])
+                # A plan always deletes children first; anything else is a bug here, not the user's input.
+                raise AssertionError("planner invariant broken: delete of %r before its children" % op["name"])
             del rows[row["id"]]
     return list(rows.values())
 

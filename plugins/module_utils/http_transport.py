@@ -23,7 +23,6 @@ __metaclass__ = type
 import email.utils
 import random
 import time
-import traceback
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, server_message
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import Pacer
@@ -32,10 +31,8 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
 except ImportError:
     HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 REFUSED_STATUSES = (503,)
 DOUBTFUL_STATUSES = (500, 502, 504)
@@ -82,9 +79,6 @@ class HttpTransport:
 
     def __init__(self, base_url, validate_certs=True, timeout=30, proxy_url=None, retry_policy=None,
                  pool_size=10, user_agent="secops.mobile_security", pacer=None):
-        if not HAS_REQUESTS:
-            raise ApiError("The Python library 'requests' is required on the host that runs the module: "
-                           "pip install requests")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy()

@@ -15,13 +15,12 @@ import os
 import threading
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.arguments import (
     harmony_mobile_argument_spec, smartpt_argument_spec)
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
-from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import TokenCache
 
@@ -32,13 +31,14 @@ class ApiModule:
     url_option = None
     connection_spec = None
 
-    def __init__(self, argument_spec, **kwargs):
-        spec = self.connection_spec()
-        spec.update(argument_spec)
-        kwargs.setdefault("supports_check_mode", True)
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
-        if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    def __init__(self, argument_spec, module=None, **kwargs):
+        """``module``: an AnsibleModule (or a test double) to use instead of building one from the spec."""
+        if module is None:
+            spec = self.connection_spec()
+            spec.update(argument_spec)
+            kwargs.setdefault("supports_check_mode", True)
+            module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.module = module
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self.result = {"changed": False}

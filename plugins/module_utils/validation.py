@@ -44,3 +44,25 @@ def validate_text(value, field, required=False):
     if len(value) > MAX_FIELD_LENGTH:
         raise UserError("%s: is %d characters long, the limit is %d" % (field, len(value), MAX_FIELD_LENGTH))
     return value
+
+
+TRUE_WORDS = ("true", "yes", "on", "y", "1")
+FALSE_WORDS = ("false", "no", "off", "n", "0")
+
+
+def boolean(value, field=None):
+    """True/False from a bool, 0/1 or a word (the strings environment variables, EDA arguments and API records
+    carry; the string "False" is false). A value that says neither is None, or refused naming ``field``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+    if field is not None:
+        raise UserError("%s: %r is not a boolean (true/false)" % (field, value))
+    return None

@@ -146,7 +146,7 @@ deleted:
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices
-from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
+from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME, GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
@@ -235,7 +235,7 @@ class DeviceModule(HarmonyMobileModule):
             # Re-adding must not lose what the task did not mention.
             wanted = devices.keep_unasked(wanted, current)
         after = dict(current or {}, email=wanted["email"], name=wanted["name"], number=wanted["number"],
-                     groups=sorted(wanted["groups"] or ["ALL"]), id=None)
+                     groups=sorted(wanted["groups"] or [ROOT_NAME]), id=None)
         self.result["changed"] = True
         self.set_diff(current, after)
         if self.check_mode:
@@ -252,7 +252,7 @@ class DeviceModule(HarmonyMobileModule):
             fetched = pool.submit(self.client.get_device, new_id)
             # The count this task's read found, plus its add: if the tenant holds exactly that, no other run
             # added anything since (the same rule hm_device_sync follows).
-            removed = device_sync.verify_adds(self.tenant, [(wanted, known_ids, new_id)],
+            removed = device_sync.verify_adds(self.tenant, [(wanted, known_ids)],
                                               device_sync.settle_seconds(self.transport),
                                               expected_total=tenant_count + (0 if current else 1))
             device = None if new_id in removed else fetched.result()

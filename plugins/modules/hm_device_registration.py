@@ -108,12 +108,12 @@ device:
   type: dict
 '''
 
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 
-USER_NOTIFIED = 0
 
 
 class DeviceRegistrationModule(HarmonyMobileModule):
@@ -181,7 +181,7 @@ class DeviceRegistrationModule(HarmonyMobileModule):
                                            "server": details.get("server")}
             return
         if action == "mark_email_sent":
-            if device["status_code"] == USER_NOTIFIED and device["mail_sent"]:
+            if device["status_code"] == codes.USER_NOTIFIED and device["mail_sent"]:
                 return
             self.result["changed"] = True
             if not self.check_mode:
@@ -192,7 +192,7 @@ class DeviceRegistrationModule(HarmonyMobileModule):
             raise UserError("send_reg_email: with send_reg_sms also false there is nothing to send")
         if send_sms and not device["number"]:
             raise UserError("send_reg_sms: device %s has no phone number" % device["id"])
-        if device["status_code"] != USER_NOTIFIED:
+        if device["status_code"] != codes.USER_NOTIFIED:
             raise UserError("action: resend only works for devices in user_notified status; device %s is %s" % (
                 device["id"], device["status_name"] or device["status_code"]))
         self.result["changed"] = True

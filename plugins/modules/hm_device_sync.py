@@ -333,7 +333,7 @@ class DeviceSyncModule(HarmonyMobileModule):
         done_writes = [op for op in done if op["action"] in device_sync.WRITE_ACTIONS]
         after_model = device_sync.apply_to_model(current, done)
         if not self.check_mode:
-            adds = [(op["entry"], op.get("known_ids", ()), op.get("new_device_id"))
+            adds = [(op["entry"], op.get("known_ids", ()))
                     for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
             self.result["duplicates_removed"] = device_sync.verify_adds(
                 self.tenant, adds, device_sync.settle_seconds(self.transport), expected_total=len(after_model))

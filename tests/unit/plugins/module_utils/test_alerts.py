@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import alerts
+from ansible_collections.secops.mobile_security.plugins.module_utils import alerts, validation
 
 UTC = datetime.timezone.utc
 
@@ -25,7 +25,7 @@ def test_severity_level_from_any_vocabulary_unknown_words_kept(word, level):
     ("0", False), ("1", True), (0, False), (1, True), (None, None), ("maybe", None), (2, None),
 ])
 def test_rooted_never_turns_the_string_false_into_true(raw, expected):
-    assert alerts.as_bool(raw) is expected
+    assert validation.boolean(raw) is expected
 
 
 def test_normalise_keeps_every_raw_field_and_adds_the_normalised_ones():

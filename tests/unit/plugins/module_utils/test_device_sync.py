@@ -72,8 +72,8 @@ class FakeClient:
 def test_copies_from_writes_in_doubt_keep_the_lowest_id():
     client = FakeClient([device(5, "a@x.com", "A", []), device(9, "a@x.com", "A", []), device(7, "a@x.com", "A", []),
                          device(3, "b@x.com", "B", []), device(4, "b@x.com", "B", [])], in_doubt=1)
-    removed = device_sync.verify_adds(Tenant(client), [(entry("a@x.com", "A", None), [], "9"),
-                                               (entry("b@x.com", "B", None), ["3"], "4")], 0, sleep=lambda s: None)
+    removed = device_sync.verify_adds(Tenant(client), [(entry("a@x.com", "A", None), []),
+                                               (entry("b@x.com", "B", None), ["3"])], 0, sleep=lambda s: None)
     assert sorted(removed) == ["7", "9"]
     assert sorted(d["id"] for d in client.devices) == ["3", "4", "5"]  # b's 3 was there before this run
 
@@ -83,22 +83,22 @@ def test_two_runs_adding_the_same_devices_converge_on_one_copy_each():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "A@X.com", "A", ["G"]),
                          device(3, "b@x.com", "B", ["G"]), device(4, "b@x.com", "B", ["G"])])
     wanted = [entry("a@x.com", "A", ["G"]), entry("b@x.com", "B", ["G"])]
-    removed_by_a = device_sync.verify_adds(Tenant(client), [(wanted[0], [], "1"), (wanted[1], [], "4")], 0)
-    removed_by_b = device_sync.verify_adds(Tenant(client), [(wanted[0], [], "2"), (wanted[1], [], "3")], 0)
+    removed_by_a = device_sync.verify_adds(Tenant(client), [(wanted[0], []), (wanted[1], [])], 0)
+    removed_by_b = device_sync.verify_adds(Tenant(client), [(wanted[0], []), (wanted[1], [])], 0)
     assert sorted(removed_by_a) == ["2", "4"] and removed_by_b == []
     assert sorted(d["id"] for d in client.devices) == ["1", "3"]
 
 
 def test_when_the_count_is_what_this_run_expects_no_list_is_read():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "b@x.com", "B", ["G"])])
-    wanted = [(entry("b@x.com", "B", ["G"]), [], "2")]
+    wanted = [(entry("b@x.com", "B", ["G"]), [])]
     assert device_sync.verify_adds(Tenant(client), wanted, 0, expected_total=2) == [] and client.list_reads == 0
     # Another run added the same user meanwhile: the count is off, so the whole list is checked.
     client.devices.append(device(3, "b@x.com", "B", ["G"]))
     assert device_sync.verify_adds(Tenant(client), wanted, 0, expected_total=2) == ["3"] and client.list_reads == 1
     # A write that got no answer may land late: never trust the count then.
     doubtful = FakeClient([device(1, "a@x.com", "A", ["G"])], in_doubt=1)
-    device_sync.verify_adds(Tenant(doubtful), [(entry("a@x.com", "A", ["G"]), [], "1")], 0, sleep=lambda s: None,
+    device_sync.verify_adds(Tenant(doubtful), [(entry("a@x.com", "A", ["G"]), [])], 0, sleep=lambda s: None,
                             expected_total=1)
     assert doubtful.list_reads == 1
 
@@ -106,7 +106,7 @@ def test_when_the_count_is_what_this_run_expects_no_list_is_read():
 def test_devices_that_differ_or_were_there_before_are_never_removed():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "a@x.com", "A", ["H"]),
                          device(3, "a@x.com", "A2", ["G"]), device(4, "a@x.com", "A", ["G"])])
-    removed = device_sync.verify_adds(Tenant(client), [(entry("a@x.com", "A", ["G"]), ["1"], "4")], 0)
+    removed = device_sync.verify_adds(Tenant(client), [(entry("a@x.com", "A", ["G"]), ["1"])], 0)
     assert removed == [] and len(client.devices) == 4
 
 

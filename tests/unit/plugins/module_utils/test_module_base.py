@@ -16,6 +16,8 @@ class Exited(Exception):
 class FakeAnsibleModule:
     def __init__(self):
         self.outcome = None
+        self.params = {}
+        self.check_mode = False
 
     def fail_json(self, **result):
         self.outcome = ("failed", result)
@@ -26,23 +28,13 @@ class FakeAnsibleModule:
         raise Exited()
 
 
-def unbuilt(module_class):
-    """An ApiModule without AnsibleModule behind it: only the state the run loop and the lazy client use."""
-    module = module_class.__new__(module_class)
-    module._client = None
-    module._client_lock = threading.Lock()
-    return module
-
-
 def run(error):
     class Module(ApiModule):
         def execute(self):
             if error is not None:
                 raise error
 
-    module = unbuilt(Module)
-    module.module = FakeAnsibleModule()
-    module.result = {"changed": False}
+    module = Module({}, module=FakeAnsibleModule())
     with pytest.raises(Exited):
         module.run()
     return module.module.outcome
@@ -82,7 +74,7 @@ def test_the_client_is_built_once_when_threads_ask_for_it_together():
             built.append(1)
             return type("Client", (), {"transport": None})()
 
-    module = unbuilt(Module)
+    module = Module({}, module=FakeAnsibleModule())
     threads = [threading.Thread(target=lambda: module.client) for _index in range(4)]
     for thread in threads:
         thread.start()
