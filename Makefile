@@ -21,15 +21,8 @@ SIM_PORT ?= 8787
 help:
 	@echo "make demo   - set up .venv, start the simulator, run the example playbooks, show what changed"
 	@echo "make test   - sanity, unit, integration and ansible-lint; non-zero exit on any failure"
-	@echo "make sim    - run the API simulator on port 8787 with devices, alerts and audits (make # Give a simulated user's devices a risk and/or status (the dry run of isolate_risky_devices.yml needs a target):
-#   make sim-set-device EMAIL=ana.0@example.com RISK=3 [STATUS=1]
-sim-set-device: venv
-	@$(BIN)/python -c "import json, sys, requests; \
-	  body = {'email': sys.argv[1]}; body.update((k, int(v)) for k, v in (('risk', sys.argv[2]), ('status', sys.argv[3])) if v); \
-	  r = requests.post('http://127.0.0.1:$(SIM_PORT)/_sim/devices', json=body, timeout=30); \
-	  print(r.status_code, json.dumps(r.json())[:300]); sys.exit(r.status_code != 200)" "$(EMAIL)" "$(RISK)" "$(STATUS)"
-
-sim-reset: empty it)"
+	@echo "make sim    - run the API simulator on port 8787 with devices, alerts and audits (make sim-reset: empty it)"
+	@echo "make sim-set-device EMAIL=ana.0@example.com RISK=3 - give a simulated user's devices a risk (or STATUS=1)"
 	@echo "make shell  - a shell with .venv active and this clone's collection on the collections path (. ./dev-env.sh)"
 	@echo "make perf   - benchmarks against the simulator, local and WAN profile (prints figures beside floors)"
 	@echo "make reliability - the full fault, interruption, bad-input and secrets suite (make test runs a short one)"

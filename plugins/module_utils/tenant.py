@@ -14,7 +14,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices, times
+import datetime
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_mdm_uuid
@@ -257,6 +260,35 @@ class Tenant:
     def all_devices(self, listing=None):
         """Every device of the tenant, normalised (``listing``: raw records the caller already read)."""
         return self.normalised(list(self.client.list_devices()) if listing is None else listing)
+
+    # ---- alerts and audits (calls 13, 19) ----------------------------------------------------------
+    def alerts(self, since_id=None, before_id=None, severity=None, updated_from=None, updated_to=None, limit=None):
+        """(alerts oldest first, normalised; cursor to store). Bounds are datetimes (times.bound); the window
+        and id bounds are sent and checked again on each alert, severities only here (any vocabulary)."""
+        if updated_from and updated_to and updated_from > updated_to:
+            raise UserError("updated_from: %s is after updated_to %s" % (times.iso_utc(updated_from),
+                                                                         times.iso_utc(updated_to)))
+        keep = alert_shapes.all_of(alert_shapes.severity_matcher(severity),
+                                   alert_shapes.window_matcher(updated_from, updated_to))
+        entries, newest = log_entries.read(self.client, "alert", alert_shapes.window_filters(updated_from, updated_to),
+                                           since_id, limit, keep, before_id)
+        return [alert_shapes.normalise(entry) for entry in entries], newest
+
+    def audits(self, since_id=None, start=None, end=None, module=None, limit=None):
+        """(audit entries oldest first; cursor to store). ``start`` is sent as the guide's ``time__gt`` (one
+        second earlier: at or after); the window and the module (any case, never sent: the service's match
+        may be case-sensitive) are checked on each entry."""
+        filters = {}
+        if start is not None:
+            filters["time__gt"] = times.guide_text(start - datetime.timedelta(seconds=1))
+        wanted = module.lower() if module is not None else None
+
+        def keep(entry):
+            if wanted is not None and str(entry.get("module") or "").strip().lower() != wanted:
+                return False
+            return (start is None and end is None) or times.within(times.parse(entry.get("time")), start, end)
+
+        return log_entries.read(self.client, "audit", filters, since_id, limit, keep)
 
     def _warn_once(self, message):
         if message not in self._warned:

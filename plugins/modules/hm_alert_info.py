@@ -129,10 +129,8 @@ count:
   type: int
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
 from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
 class AlertInfoModule(HarmonyMobileModule):
@@ -147,21 +145,14 @@ class AlertInfoModule(HarmonyMobileModule):
         ))
 
     def execute(self):
-        since_id = log_entries.cursor(self.params["since_id"], "since_id")
-        before_id = log_entries.cursor(self.params["before_id"], "before_id")
-        limit = self.limit()
-        updated_from = times.bound(self.params["updated_from"], "updated_from")
-        updated_to = times.bound(self.params["updated_to"], "updated_to")
-        if updated_from and updated_to and updated_from > updated_to:
-            raise UserError("updated_from: %s is after updated_to %s" % (
-                self.params["updated_from"], self.params["updated_to"]))
-        keep = alert_shapes.all_of(alert_shapes.severity_matcher(self.params["severity"]),
-                                   alert_shapes.window_matcher(updated_from, updated_to))
-        filters = alert_shapes.window_filters(updated_from, updated_to)
-        entries, newest = log_entries.read(self.client, "alert", filters, since_id, limit, keep, before_id)
-        alerts = [alert_shapes.normalise(entry) for entry in entries]
+        alerts, newest = self.tenant.alerts(
+            since_id=log_entries.cursor(self.params["since_id"], "since_id"),
+            before_id=log_entries.cursor(self.params["before_id"], "before_id"),
+            severity=self.params["severity"],
+            updated_from=times.bound(self.params["updated_from"], "updated_from"),
+            updated_to=times.bound(self.params["updated_to"], "updated_to"),
+            limit=self.limit())
         self.result.update(alerts=alerts, newest_id=newest, count=len(alerts))
-
 
 def main():
     AlertInfoModule().run()

@@ -83,25 +83,9 @@ count:
   type: int
 '''
 
-import datetime
-
 from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
-
-
-def entry_filter(start, end, module):
-    """The same filters on our side: the entry's time within [start, end], its module (any case)."""
-    wanted = module.lower() if module is not None else None
-
-    def keep(entry):
-        if wanted is not None and str(entry.get("module") or "").strip().lower() != wanted:
-            return False
-        if start is None and end is None:
-            return True
-        return times.within(times.parse(entry.get("time")), start, end)
-
-    return keep
 
 
 class AuditInfoModule(HarmonyMobileModule):
@@ -117,21 +101,14 @@ class AuditInfoModule(HarmonyMobileModule):
         ))
 
     def execute(self):
-        limit = self.limit()
-        start, end = times.window(self.params["from"], self.params["to"], "from", "to")
         module = self.params["module"]
         if module is not None and not module.strip():
             raise UserError("module: must not be empty")
-        module = module.strip() if module is not None else None
-        filters = {}
-        if start is not None:
-            # The guide's only time filter is "after"; one second earlier makes it "at or after".
-            filters["time__gt"] = times.guide_text(start - datetime.timedelta(seconds=1))
-        since_id = log_entries.cursor(self.params["since_id"], "since_id")
-        audits, newest = log_entries.read(self.client, "audit", filters, since_id, limit,
-                                          entry_filter(start, end, module))
+        start, end = times.window(self.params["from"], self.params["to"], "from", "to")
+        audits, newest = self.tenant.audits(since_id=log_entries.cursor(self.params["since_id"], "since_id"),
+                                            start=start, end=end, module=module.strip() if module else None,
+                                            limit=self.limit())
         self.result.update(audits=audits, newest_id=newest, count=len(audits))
-
 
 def main():
     AuditInfoModule().run()

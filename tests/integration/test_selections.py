@@ -103,3 +103,23 @@ def test_a_service_that_ignores_status_windows_is_reported_not_trusted(sim, tmp_
     assert "ignored the time window of status_during" in one_line(result.stdout)
     # What such a service answers: the devices whose current status is inactive, flagged as unchecked.
     assert sorted(window["ids"], key=int) == [d["id"] for d in devices if d["status"] == 4]
+
+
+def test_the_tastypie_variant_answers_as_tastypie_does(sim):
+    build_tenant(sim)
+    token = sim.http.post(sim.url + "/auth/external", json={"clientId": "sim-client-id",
+                                                             "accessKey": "sim-access-key-0123456789"}).json()
+    headers = {"Authorization": "Bearer " + token["data"]["token"]}
+
+    def get(**params):
+        return sim.http.get(sim.url + API + "/v1/device_status/", params=params, headers=headers, timeout=30)
+
+    # Unknown names are skipped silently; the Tastypie spellings take codes or names; an unfilterable field is 400.
+    assert get(risk_in="3").json()["meta"]["total_count"] == 40
+    assert get(risk__in="High").json()["meta"]["total_count"] == 10
+    assert get(risk__in="3,2").json()["meta"]["total_count"] == 20
+    refused = get(name__icontains="User")
+    assert refused.status_code == 400 and refused.json() == {"error": "The 'name' field does not allow filtering."}
+    sim.variants(device_filters="doc")
+    assert get(risk_in="3").json()["meta"]["total_count"] == 10
+    assert get(risk__in="3").json()["meta"]["total_count"] == 40

@@ -117,7 +117,7 @@ def device_filters(query, style="tastypie", window="honoured"):
     for name in query:
         field = name.split("__", 1)[0]
         if field in UNFILTERABLE_DEVICE_FIELDS:
-            raise StoreError(400, "The '%s' field does not allow filtering." % field)
+            raise StoreError(400, "The '%s' field does not allow filtering." % field, key="error")
     for param, column, words in (("risk__in", "risk", RISK_CODES), ("status__in", "status", STATUS_CODES)):
         if query.get(param):
             values = _codes(query[param], param, words)

@@ -245,7 +245,7 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send_json(*sim.token_rejection())
                 status, answer, wrote = harmony.handle(sim, method, path, query, body)
         except StoreError as err:
-            status, answer, wrote = err.status, {"message": err.message}, False
+            status, answer, wrote = err.status, {err.key: err.message}, False
         if wrote:
             sim.count("writes")
             with sim.stats_lock:

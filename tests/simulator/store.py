@@ -79,10 +79,12 @@ def now_ms():
 class StoreError(Exception):
     """A request the simulated service refuses; carries the HTTP status."""
 
-    def __init__(self, status, message):
+    def __init__(self, status, message, key="message"):
         super().__init__(message)
         self.status = status
         self.message = message
+        # The answer's key for the message: Tastypie's filter errors say {"error": ...}.
+        self.key = key
 
 
 class Store:
