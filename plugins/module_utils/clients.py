@@ -61,6 +61,7 @@ SMARTPT_ENVIRONMENT = {
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 5
 
+
 def given(value):
     return value is not None and value != ""
 

@@ -18,7 +18,7 @@ import time
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk
 from ansible_collections.secops.mobile_security.plugins.module_utils.codes import UNREGISTERED
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
-from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked, normalise
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES, max_deletes_allowed
 

@@ -144,7 +144,9 @@ class Tenant:
     def selection(self, risk=None, status=None, groups=None, groups_match="any", subgroups=True, mdm_uuid=None,
                   email=None, field_prefix=""):
         """A checked :class:`Selection` from option values; bad values are refused naming the option."""
-        name = (lambda option: field_prefix + option)
+        def name(option):
+            return field_prefix + option
+
         if groups_match not in GROUPS_MATCH:
             raise UserError("%s: %r is not one of %s" % (name("groups_match"), groups_match, ", ".join(GROUPS_MATCH)))
         risk_codes = set(codes.risk_code(v, name("risk")) for v in risk) if risk else None

@@ -154,6 +154,7 @@ class AlertInfoModule(HarmonyMobileModule):
             limit=self.limit())
         self.result.update(alerts=alerts, newest_id=newest, count=len(alerts))
 
+
 def main():
     AlertInfoModule().run()
 

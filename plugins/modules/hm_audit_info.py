@@ -15,8 +15,8 @@ version_added: "1.0.0"
 description:
   - Reads audit entries (API v3) filtered by id (C(id__gt)) and time (C(time__gt)), following every page,
     oldest first.
-  - O(module) is matched here, in any case, and never sent: the service's match may be case-sensitive and would
-    then return too few.
+  - O(module) is matched here, in any case, and never sent to the service, whose match may be case-sensitive and
+    would then return too few.
   - Every filter is also checked on each entry returned, so a service that ignores one cannot widen the answer.
   - Returns RV(newest_id) to store and pass as O(since_id) next time.
 author:
@@ -109,6 +109,7 @@ class AuditInfoModule(HarmonyMobileModule):
                                             start=start, end=end, module=module.strip() if module else None,
                                             limit=self.limit())
         self.result.update(audits=audits, newest_id=newest, count=len(audits))
+
 
 def main():
     AuditInfoModule().run()

@@ -115,7 +115,6 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.module_base
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 
 
-
 class DeviceRegistrationModule(HarmonyMobileModule):
     def __init__(self):
         super(DeviceRegistrationModule, self).__init__(
@@ -150,9 +149,9 @@ class DeviceRegistrationModule(HarmonyMobileModule):
                 what, option = "mdm_uuid %s" % params["mdm_uuid"], "mdm_uuid"
                 found = self.tenant.devices(self.tenant.selection(mdm_uuid=params["mdm_uuid"]))[0]
             if len(found) > 1:
+                listed = ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found)
                 raise UserError("%s: %s has %d devices (%s); give device_id to pick one" % (
-                    option, what.split(" ", 1)[1], len(found), ", ".join("%s (id %s)" % (d["name"], d["id"])
-                                                                          for d in found)))
+                    option, what.split(" ", 1)[1], len(found), listed))
             if not found:
                 raise UserError("%s: no such device" % what)
             device_id = found[0]["id"]

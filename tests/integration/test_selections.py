@@ -12,7 +12,7 @@ import time
 import pytest
 
 from tests.simulator.variants import VARIANTS
-from tests.support import REPO_ROOT, one_line, run_playbook
+from tests.support import REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, one_line, run_playbook
 
 TARGETS = os.path.join(REPO_ROOT, "tests", "integration", "targets")
 API = "/app/SBM/external_api"
@@ -30,8 +30,8 @@ def build_tenant(sim):
     made = []
     for i in range(40):
         group = ("Sales", "Field", "Support", "ALL")[(i // 3) % 4]
-        answer = sim.api("POST", API + "/v2/device/", json={"name": "User %d" % i, "email": "u%d@corp.example" % i,
-                                                             "groups": [group]})
+        body = {"name": "User %d" % i, "email": "u%d@corp.example" % i, "groups": [group]}
+        answer = sim.api("POST", API + "/v2/device/", json=body)
         risk, status = i % 4, statuses[(i // 4) % 4]
         # Start everyone's status history 10 days ago, then set the status now.
         sim.set_device(answer["device_id"], status=0, at_ms=long_ago)
@@ -107,8 +107,8 @@ def test_a_service_that_ignores_status_windows_is_reported_not_trusted(sim, tmp_
 
 def test_the_tastypie_variant_answers_as_tastypie_does(sim):
     build_tenant(sim)
-    token = sim.http.post(sim.url + "/auth/external", json={"clientId": "sim-client-id",
-                                                             "accessKey": "sim-access-key-0123456789"}).json()
+    credentials = {"clientId": SIM_CLIENT_ID, "accessKey": SIM_ACCESS_KEY}
+    token = sim.http.post(sim.url + "/auth/external", json=credentials, timeout=30).json()
     headers = {"Authorization": "Bearer " + token["data"]["token"]}
 
     def get(**params):

@@ -72,8 +72,8 @@ class FakeClient:
 def test_copies_from_writes_in_doubt_keep_the_lowest_id():
     client = FakeClient([device(5, "a@x.com", "A", []), device(9, "a@x.com", "A", []), device(7, "a@x.com", "A", []),
                          device(3, "b@x.com", "B", []), device(4, "b@x.com", "B", [])], in_doubt=1)
-    removed = device_sync.verify_adds(Tenant(client), [(entry("a@x.com", "A", None), []),
-                                               (entry("b@x.com", "B", None), ["3"])], 0, sleep=lambda s: None)
+    adds = [(entry("a@x.com", "A", None), []), (entry("b@x.com", "B", None), ["3"])]
+    removed = device_sync.verify_adds(Tenant(client), adds, 0, sleep=lambda s: None)
     assert sorted(removed) == ["7", "9"]
     assert sorted(d["id"] for d in client.devices) == ["3", "4", "5"]  # b's 3 was there before this run
 

@@ -64,10 +64,10 @@ def tenant_of(handler):
 
 @pytest.mark.parametrize("honoured", [(), ("risk_in", "status_in", "groups__in", "mdm__uuid")])
 def test_risk_selects_exactly_the_matching_devices_whether_or_not_the_service_applies_the_filter(honoured):
-    tenant, warnings, _ = tenant_of(service(honoured))
+    tenant, warnings, _transport = tenant_of(service(honoured))
     found, enforced = tenant.devices(tenant.selection(risk=["high"]))
     assert [d["id"] for d in found] == ["11", "13"] and enforced is None
-    found, _ = tenant.devices(tenant.selection(risk=["medium", "3"], status=["active"]))
+    found = tenant.devices(tenant.selection(risk=["medium", "3"], status=["active"]))[0]
     assert [d["id"] for d in found] == ["12"]
     if honoured:
         assert warnings == []
@@ -79,14 +79,14 @@ def test_risk_selects_exactly_the_matching_devices_whether_or_not_the_service_ap
 
 
 def test_each_ignored_filter_is_warned_about_once_per_task():
-    tenant, warnings, _ = tenant_of(service())
-    for _ in range(3):
+    tenant, warnings, _transport = tenant_of(service())
+    for _attempt in range(3):
         tenant.devices(tenant.selection(risk=["high"]))
     assert len(warnings) == 1 and "risk_in" in warnings[0]
 
 
 def test_only_spellings_that_cannot_under_return_are_sent():
-    tenant, _, transport = tenant_of(service())
+    tenant, _warnings, transport = tenant_of(service())
     tenant.devices(tenant.selection(risk=["high"], status=["active", "inactive"], groups=["Sales", "Support"],
                                     groups_match="all", email="x@example.com"))
     sent = transport.api_calls()[-1]["params"]
@@ -95,14 +95,14 @@ def test_only_spellings_that_cannot_under_return_are_sent():
 
 
 def test_a_group_means_its_subtree_unless_subgroups_is_false():
-    tenant, _, _ = tenant_of(service(("groups__in",)))
+    tenant, _warnings, _transport = tenant_of(service(("groups__in",)))
     assert [d["id"] for d in tenant.devices(tenant.selection(groups=["Sales"]))[0]] == ["11", "12", "13"]
     assert [d["id"] for d in tenant.devices(tenant.selection(groups=["Sales"], subgroups=False))[0]] == ["11", "12"]
     assert [d["id"] for d in tenant.devices(tenant.selection(groups=["ALL/Sales/Field"]))[0]] == ["13"]
 
 
 def test_groups_match_all_needs_each_group_or_its_subtree():
-    tenant, _, _ = tenant_of(service())
+    tenant, _warnings, _transport = tenant_of(service())
     found = tenant.devices(tenant.selection(groups=["Sales", "Support"], groups_match="all"))[0]
     assert [d["id"] for d in found] == ["12", "13"]
     found = tenant.devices(tenant.selection(groups=["Sales", "Support"], groups_match="all", subgroups=False))[0]
@@ -110,25 +110,25 @@ def test_groups_match_all_needs_each_group_or_its_subtree():
 
 
 def test_an_mdm_id_the_service_matched_case_sensitively_is_found_in_the_whole_list():
-    tenant, _, transport = tenant_of(service(("mdm__uuid",)))
+    tenant, _warnings, transport = tenant_of(service(("mdm__uuid",)))
     assert [d["id"] for d in tenant.devices(tenant.selection(mdm_uuid="m-1"))[0]] == ["12"]
     assert [c["params"].get("mdm__uuid") for c in transport.api_calls()] == ["m-1", None]
 
 
 def test_email_is_checked_here_whatever_its_case():
-    tenant, _, _ = tenant_of(service())
+    tenant, _warnings, _transport = tenant_of(service())
     assert [d["id"] for d in tenant.devices(tenant.selection(email="ana.lima@EXAMPLE.com"))[0]] == ["10"]
     assert [d["id"] for d in tenant.devices_of("ana.lima@example.COM")] == ["10"]
     assert tenant.devices_of("nobody@example.com") == []
 
 
 def test_limit_counts_only_selected_devices():
-    tenant, _, _ = tenant_of(service())
+    tenant, _warnings, _transport = tenant_of(service())
     assert [d["id"] for d in tenant.devices(tenant.selection(risk=["high"]), limit=1)[0]] == ["11"]
 
 
 def test_one_device_by_id_is_checked_against_the_selection():
-    tenant, _, _ = tenant_of(lambda m, path, p, b, h: (200, dict(RECORDS[1], groups=[{"id": 2, "name": "Sales"}])))
+    tenant, _warnings, _transport = tenant_of(lambda m, path, p, b, h: (200, dict(RECORDS[1], groups=[{"id": 2, "name": "Sales"}])))
     assert tenant.device("11", tenant.selection(risk=["high"]))["id"] == "11"
     assert tenant.device("11", tenant.selection(risk=["low"])) is None
 
@@ -144,14 +144,14 @@ def test_a_status_window_is_enforced_when_the_service_returns_nothing_for_1970()
 
 
 def test_a_status_window_the_service_ignores_is_reported_not_trusted():
-    tenant, warnings, _ = tenant_of(service(window="ignored"))
+    tenant, warnings, _transport = tenant_of(service(window="ignored"))
     found, enforced = tenant.devices(tenant.selection(), tenant.status_window("active", "7d", None))
     assert enforced is False and [d["id"] for d in found] == ["10", "12"]
     assert len(warnings) == 1 and "ignored the time window of status_during" in warnings[0]
 
 
 def test_a_status_window_needs_a_bound_and_a_start_before_its_end():
-    tenant, _, _ = tenant_of(service())
+    tenant, _warnings, _transport = tenant_of(service())
     with pytest.raises(ValueError, match="status_during: give from, to or both"):
         tenant.status_window("active", None, None)
     with pytest.raises(ValueError, match="status_during.from: 2026-11-02 is not before status_during.to 2026-11-01"):
@@ -161,7 +161,7 @@ def test_a_status_window_needs_a_bound_and_a_start_before_its_end():
 
 
 def test_bad_filter_values_are_refused_naming_the_option():
-    tenant, _, transport = tenant_of(service())
+    tenant, _warnings, transport = tenant_of(service())
     with pytest.raises(ValueError, match="risk: 'severe' is not one of"):
         tenant.selection(risk=["severe"])
     with pytest.raises(ValueError, match="groups: group 'Nope' does not exist"):
@@ -170,7 +170,7 @@ def test_bad_filter_values_are_refused_naming_the_option():
 
 
 def test_records_without_groups_get_them_from_one_list_per_group_read_once():
-    tenant, _, transport = tenant_of(service(with_groups=False))
+    tenant, _warnings, transport = tenant_of(service(with_groups=False))
     found = tenant.all_devices()
     assert [(d["id"], d["groups"], d["group_ids"]) for d in found] == [
         ("10", ["ALL"], [1]), ("11", ["Sales"], [2]), ("12", ["Sales", "Support"], [2, 3]),
@@ -182,12 +182,12 @@ def test_records_without_groups_get_them_from_one_list_per_group_read_once():
 
 
 def test_records_with_groups_cost_no_extra_request():
-    tenant, _, transport = tenant_of(service())
+    tenant, _warnings, transport = tenant_of(service())
     assert len(tenant.all_devices()) == 4 and len(transport.api_calls()) == 1
 
 
 def test_drift_compares_filled_in_groups():
-    tenant, _, _ = tenant_of(service(with_groups=False))
+    tenant, _warnings, _transport = tenant_of(service(with_groups=False))
     current = tenant.devices_of("cy@example.com")[0]
     assert devices.drift({"name": "Cy", "groups": ["Support", "Sales"]}, current) == []
     assert devices.drift({"name": "Cy", "groups": ["Sales"]}, current) == ["groups"]
