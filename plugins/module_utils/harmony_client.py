@@ -44,12 +44,12 @@ DEFAULT_TOKEN_TTL = 600.0
 
 
 def known_filters(filters, allowed, call):
-    """The filters with a value; anything outside ``allowed`` is refused (a server that silently ignored an
-    unknown filter would return everything)."""
+    """The filters with a value; anything outside ``allowed`` is a bug of the caller, never sent (the tenant
+    layer decides which filters go out; docs/api-notes.md, "Device filters")."""
     filters = dict((k, v) for k, v in (filters or {}).items() if v not in (None, ""))
     unknown = set(filters) - allowed
     if unknown:
-        raise UserError("%s filters not in the API guide: %s" % (call, ", ".join(sorted(unknown))))
+        raise ValueError("%s: the client does not send the filter(s) %s" % (call, ", ".join(sorted(unknown))))
     return filters
 
 

@@ -278,3 +278,11 @@ def test_delete_of_missing_object_is_not_an_error():
     assert client.delete_group(5) is False
     assert client.delete_device("6") is False
     assert client.get_device("7") is None
+
+
+def test_a_filter_the_client_does_not_send_is_a_bug_not_user_input():
+    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+    client = HarmonyMobileClient(FakeTransport(ok), "cid", "key")
+    with pytest.raises(ValueError, match="device_status: the client does not send the filter.s. groups__exact, risk__in") as err:
+        list(client.list_devices({"risk__in": "3", "groups__exact": "1"}))
+    assert not isinstance(err.value, UserError)
