@@ -37,7 +37,7 @@ options:
     choices: [secops.mobile_security.hm_devices]
   region:
     description:
-      - Infinity Portal region of the tenant (V(eu), V(us), V(ap)); picks its gateway as the modules'
+      - Infinity Portal region of the tenant (V(eu), V(us), V(ap), V(in)); picks its gateway as the modules'
         O(secops.mobile_security.hm_device_info#module:region) does. Give O(region) or O(gateway_url), not both;
         with neither, the EU gateway.
     type: str

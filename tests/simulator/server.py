@@ -130,8 +130,9 @@ class Simulator:
                 self.count_tenant(path_tenant, "token_refused")
             return 401, {"success": False, "message": "Authentication required"}
         self.count_tenant(owner.name, "token_requests")
-        token = secrets.token_urlsafe(32)
-        expires_at = time.time() + self.token_ttl
+        now = time.time()
+        token = tenancy.make_token(owner, self.token_ttl, now)
+        expires_at = now + self.token_ttl
         self.tokens[token] = expires_at
         self.issued_tokens.add(token)
         self.token_tenant[token] = owner.name

@@ -9,10 +9,12 @@ that is how tests prove nothing crosses between tenants. The default tenant (``d
 as before.
 """
 
+import base64
 import json
 import os
 import secrets
 import threading
+import uuid
 
 DEFAULT_TENANT = "default"
 PATH_PREFIX = "/tenants/"
@@ -35,7 +37,7 @@ class Tenant:
     def describe(self):
         return {"name": self.name, "client_id": self.client_id, "access_key": self.access_key,
                 "path": PATH_PREFIX + self.name if self.name != DEFAULT_TENANT else "", "fault": self.fault,
-                "id_base": self.index * ID_STRIDE}
+                "id_base": self.index * ID_STRIDE, "tenant_id": tenant_id(self)}
 
 
 def tenant_names(count):
@@ -85,3 +87,23 @@ class CredentialFile:
                     json.dump(data, handle, indent=1, sort_keys=True)
                 os.replace(self.path + ".tmp", self.path)
             return entry["client_id"], entry["access_key"]
+
+
+def _b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def tenant_id(tenant):
+    """A stable id per tenant, as the Infinity Portal's tenantId claim."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "sim-tenant:%s:%s" % (tenant.name, tenant.client_id)))
+
+
+def make_token(tenant, ttl, now):
+    """A JWT-shaped token as the live gateway issues (field notes: tenantId, clientId, appId, 30-minute
+    life); the signature is random bytes, so nothing but the simulator can accept it."""
+    header = {"alg": "RS256", "typ": "JWT"}
+    claims = {"tenantId": tenant_id(tenant), "clientId": tenant.client_id, "appId": "sim-mobile",
+              "description": "Harmony mobile API", "role": "Admin", "roles": ["admin"], "scope": None,
+              "authType": "EXTERNAL", "iat": int(now), "exp": int(now + ttl)}
+    return ".".join((_b64(json.dumps(header).encode()), _b64(json.dumps(claims).encode()),
+                     _b64(secrets.token_bytes(32))))

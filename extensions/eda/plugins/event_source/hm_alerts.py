@@ -12,7 +12,7 @@ whatever vocabulary the tenant uses.
 
 Arguments (all optional except the credentials, which may come from the environment):
 
-    region          Infinity Portal region, eu, us or ap (HM_REGION); or
+    region          Infinity Portal region, eu, us, ap or in (HM_REGION); or
     gateway_url     any other gateway (HM_GATEWAY_URL); with neither, the EU gateway
     client_id       API client id (HM_CLIENT_ID)
     access_key      API access key (HM_ACCESS_KEY)
