@@ -156,7 +156,7 @@ def test_connection_settings_are_checked_as_the_modules_check_them(monkeypatch):
     for variable in ("HM_GATEWAY_URL", "HM_REGION", "HM_PROXY_URL"):
         monkeypatch.delenv(variable, raising=False)
     creds = {"client_id": "sim-client-id", "access_key": "sim-access-key-0123456789"}
-    for extra, message in (({"region": "mars"}, "region: 'mars' is not one of ap, eu, us"),
+    for extra, message in (({"region": "mars"}, "region: 'mars' is not one of ap, eu, in, us"),
                            ({"region": "eu", "gateway_url": "https://gw.example.com"}, "are both set"),
                            ({"timeout": 0}, "timeout: must be greater than 0"),
                            ({"proxy_url": "proxy:3128"}, "proxy_url: 'proxy:3128' is not an http(s) URL")):
