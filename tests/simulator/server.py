@@ -107,6 +107,7 @@ class Simulator:
             data["by_route"] = dict(self.stats_by_route)
             data["writes_by_route"] = dict(self.writes_by_route)
             by_tenant = dict((name, dict(counter)) for name, counter in self.stats_by_tenant.items())
+        data.setdefault("cross_tenant", 0)
         data["state"] = self.store.counts()
         data["tenants"] = dict((name, dict(by_tenant.get(name, {}), state=t.store.counts()))
                                for name, t in list(self.tenants.items()))

@@ -1,0 +1,211 @@
+"""Many tenants from one controller: one inventory host per tenant (playbooks/tenants), against one simulator
+serving 20 tenants, each at its own path with its own credentials, data and tokens. The simulator refuses and
+counts any token or credentials of one tenant used at another's path, so its records prove nothing crossed."""
+
+import json
+import os
+import shutil
+import sys
+
+import ansible_runner
+import pytest
+import requests
+import yaml
+
+from tests.support import COLLECTIONS_ROOT, REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, Simulator
+
+TENANTS_DIR = os.path.join(REPO_ROOT, "playbooks", "tenants")
+BASELINE = os.path.join(TENANTS_DIR, "baseline.yml")
+COUNT = 20
+
+
+@pytest.fixture(scope="module")
+def tenant_sim(tmp_path_factory):
+    sim = Simulator(str(tmp_path_factory.mktemp("tenants")), extra_args=["--tenants", str(COUNT)]).start()
+    yield sim
+    sim.stop()
+
+
+def customers(sim):
+    return [t for t in sim.control("GET", "tenants") if t["name"] != "default"]
+
+
+def desired_devices(name, index):
+    """Each tenant its own list: 1 to 3 users of its own domain, one of them a manager."""
+    entries = [{"email": "user%d@%s.example.com" % (j, name), "name": "User %d of %s" % (j, name),
+                "number": "+1555%03d%04d" % (index, j)} for j in range(1 + index % 3)]
+    entries[0]["groups"] = ["Corporate-Managers"]
+    return entries
+
+
+def write_inventory(directory, sim, tenants, overrides=None):
+    """The example's group_vars, and one host per tenant with its connection in its host vars."""
+    os.makedirs(directory, exist_ok=True)
+    shutil.copytree(os.path.join(TENANTS_DIR, "group_vars"), os.path.join(directory, "group_vars"),
+                    dirs_exist_ok=True)
+    hosts = {}
+    for index, tenant in enumerate(tenants):
+        hosts[tenant["name"]] = dict({
+            "hm_gateway_url": sim.url + tenant["path"], "hm_client_id": tenant["client_id"],
+            "hm_access_key": tenant["access_key"], "tenant_devices": desired_devices(tenant["name"], index),
+        }, **(overrides or {}).get(tenant["name"], {}))
+        for key in [k for k, v in hosts[tenant["name"]].items() if v is None]:
+            del hosts[tenant["name"]][key]
+    path = os.path.join(directory, "inventory.yml")
+    with open(path, "w") as handle:
+        yaml.safe_dump({"tenants": {"hosts": hosts}}, handle)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def venv_on_path(monkeypatch):
+    """ansible-runner looks for ansible-playbook on PATH: the one next to this Python."""
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+
+
+def run_baseline(private, inventory, sim, forks=10, limit=None):
+    """The baseline play as AWX runs a job: ansible-runner, its events. The controller's HM_* variables hold
+    the default tenant's credentials: a task that fell back to them would touch the wrong customer."""
+    os.makedirs(os.path.join(private, "env"), exist_ok=True)
+    envvars = {"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT, "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+               "HM_TOKEN_CACHE_PATH": os.path.join(private, "tokens.json"),
+               "HM_GATEWAY_URL": sim.url, "HM_CLIENT_ID": SIM_CLIENT_ID, "HM_ACCESS_KEY": SIM_ACCESS_KEY}
+    runner = ansible_runner.run(private_data_dir=private, playbook=BASELINE, inventory=inventory, forks=forks,
+                                limit=limit, envvars=envvars, quiet=True, timeout=600)
+    events = list(runner.events)
+    stats = [e for e in events if e["event"] == "playbook_on_stats"][-1]["event_data"]
+    return runner, events, stats
+
+
+def module_results(events, module):
+    return [(e["event_data"]["host"], e["event_data"]["res"]) for e in events
+            if e["event"] in ("runner_on_ok", "runner_on_failed") and e["event_data"].get("task_action") == module]
+
+
+def tenant_api(sim, tenant, path):
+    """A read of one tenant's data with its own credentials at its own path."""
+    base = sim.url + tenant["path"]
+    token = requests.post(base + "/auth/external", json={"clientId": tenant["client_id"],
+                                                         "accessKey": tenant["access_key"]}, timeout=30)
+    token = token.json()["data"]["token"]
+    found, offset = [], 0
+    while True:
+        page = requests.get(base + path, params={"limit": 100, "offset": offset}, timeout=30,
+                            headers={"Authorization": "Bearer " + token}).json()
+        found += page["objects"]
+        offset += len(page["objects"])
+        if not page["objects"] or offset >= page["meta"]["total_count"]:
+            return found
+
+
+def assert_own_results_only(events, tenants):
+    """Every result names its own tenant and holds only its own devices (by e-mail domain and id range)."""
+    by_name = dict((t["name"], t) for t in tenants)
+    synced = module_results(events, "secops.mobile_security.hm_device_sync")
+    assert synced
+    for host, res in synced + module_results(events, "secops.mobile_security.hm_group_hierarchy"):
+        tenant = by_name[host]
+        assert res["tenant"]["name"] == host and res["tenant"]["client_id"] == tenant["client_id"], res["tenant"]
+        assert res["tenant"]["gateway_url"].endswith(tenant["path"]) and res["tenant"]["tenant_id"] == tenant["tenant_id"]
+        assert tenant["access_key"] not in json.dumps(res)
+    for host, res in synced:
+        for item in res.get("devices", []):
+            assert item["email"].endswith("@%s.example.com" % host), (host, item)
+            if item.get("device_id"):
+                assert by_name[host]["id_base"] < int(item["device_id"]) < by_name[host]["id_base"] + 1000000
+
+
+def test_twenty_tenants_with_forks_reach_their_own_state_and_nothing_crosses(tenant_sim, tmp_path):
+    sim = tenant_sim
+    tenants = customers(sim)
+    assert len(tenants) == COUNT
+    inventory = write_inventory(str(tmp_path / "inv"), sim, tenants)
+    sim.reset_stats()
+    runner, events, stats = run_baseline(str(tmp_path / "first"), inventory, sim)
+    assert runner.rc == 0 and not stats["failures"] and not stats["dark"], runner.stdout.read()[-3000:]
+    assert sorted(stats["ok"]) == sorted(t["name"] for t in tenants)
+    assert sorted(stats["changed"]) == sorted(t["name"] for t in tenants)
+    assert_own_results_only(events, tenants)
+
+    records = sim.stats()
+    assert records["cross_tenant"] == 0
+    # The controller's HM_* credentials (the default tenant's) were never used.
+    assert not records["tenants"]["default"].get("token_requests") and records["state"]["devices"] == 0
+    for index, tenant in enumerate(tenants):
+        counted = records["tenants"][tenant["name"]]
+        assert counted["token_requests"] >= 1 and counted.get("token_refused", 0) == 0
+        emails = sorted(d["email"] for d in tenant_api(sim, tenant, "/app/SBM/external_api/v1/device_status/"))
+        assert emails == sorted(d["email"] for d in desired_devices(tenant["name"], index))
+        groups = sorted(g["name"] for g in tenant_api(sim, tenant, "/app/SBM/external_api/v1/groups/"))
+        assert groups == ["ALL", "BYOD", "Corporate", "Corporate-Managers", "Corporate-Staff"]
+
+    runner, events, stats = run_baseline(str(tmp_path / "second"), inventory, sim)
+    assert runner.rc == 0 and not stats["failures"] and not stats["changed"], stats
+    assert len(stats["ok"]) == COUNT and sim.stats()["cross_tenant"] == 0
+
+
+def test_one_tenant_failing_fails_alone_and_a_limited_rerun_converges(tenant_sim, tmp_path):
+    sim = tenant_sim
+    tenants = customers(sim)[:5]
+    ok, bad_key, outage, throttled, no_key = (t["name"] for t in tenants)
+    quick = {"hm_retries": 1, "hm_rate_limit_wait": 1}
+    inventory = write_inventory(str(tmp_path / "inv"), sim, tenants, {
+        bad_key: {"hm_access_key": "not-the-key"}, outage: quick, throttled: quick, no_key: {"hm_access_key": None}})
+    sim.control("POST", "tenants/%s" % outage, {"fault": "outage"})
+    sim.control("POST", "tenants/%s" % throttled, {"fault": "rate-limit"})
+    sim.reset_stats()
+    try:
+        runner, events, stats = run_baseline(str(tmp_path / "failing"), inventory, sim, forks=5)
+    finally:
+        for name in (outage, throttled):
+            sim.control("POST", "tenants/%s" % name, {"fault": None})
+    assert runner.rc != 0
+    assert sorted(stats["failures"]) == sorted([bad_key, outage, throttled, no_key]), stats
+    assert ok in stats["ok"] and ok not in stats["failures"]
+    failed = dict((e["event_data"]["host"], e["event_data"]["res"]) for e in events if e["event"] == "runner_on_failed")
+    assert "authentication failed for client_id %s" % tenants[1]["client_id"] in failed[bad_key]["msg"]
+    assert failed[bad_key]["tenant"]["name"] == bad_key
+    assert failed[no_key]["msg"].startswith("tenant %s: access_key not set" % no_key)
+    assert failed[outage]["tenant"]["name"] == outage and failed[throttled]["tenant"]["name"] == throttled
+    records = sim.stats()
+    # The key-less tenant did not fall back to the controller's HM_ACCESS_KEY (the default tenant's).
+    assert not records["tenants"]["default"].get("token_requests") and records["cross_tenant"] == 0
+
+    # Fixed credentials, service back: a re-run limited to the failed hosts converges them.
+    inventory = write_inventory(str(tmp_path / "inv"), sim, tenants)
+    limit = ",".join(sorted(stats["failures"]))
+    runner, events, stats = run_baseline(str(tmp_path / "rerun"), inventory, sim, forks=5, limit=limit)
+    assert runner.rc == 0 and not stats["failures"] and sorted(stats["ok"]) == limit.split(","), stats
+    runner, events, stats = run_baseline(str(tmp_path / "whole"), inventory, sim, forks=5)
+    assert runner.rc == 0 and not stats["failures"] and not stats["changed"] and len(stats["ok"]) == 5
+
+
+def awx_slices(hosts, count):
+    """The hosts of each slice as AWX computes them: hosts ordered by name, slice n (1-based) takes every
+    count-th host from index n - 1 (Inventory.get_script_data in awx/main/models/inventory.py)."""
+    ordered = sorted(hosts)
+    return [ordered[number - 1::count] for number in range(1, count + 1)]
+
+
+def test_awx_job_slices_handle_every_tenant_exactly_once(tenant_sim, tmp_path):
+    sim = tenant_sim
+    tenants = customers(sim)
+    inventory = write_inventory(str(tmp_path / "inv"), sim, tenants)
+    slices = awx_slices([t["name"] for t in tenants], 3)
+    assert sorted(sum(slices, [])) == sorted(t["name"] for t in tenants)
+    sim.reset_stats()
+    handled = []
+    for number, hosts in enumerate(slices, 1):
+        # Each slice is its own job on its own execution node: its own private data dir and token cache.
+        runner, events, stats = run_baseline(str(tmp_path / ("slice%d" % number)), inventory, sim,
+                                             limit=",".join(hosts))
+        assert runner.rc == 0 and not stats["failures"], stats
+        assert sorted(stats["ok"]) == sorted(hosts)
+        handled += [host for host, _res in module_results(events, "secops.mobile_security.hm_device_sync")]
+        assert_own_results_only(events, tenants)
+    assert sorted(handled) == sorted(t["name"] for t in tenants)  # each tenant once, no tenant twice
+    records = sim.stats()
+    assert records["cross_tenant"] == 0
+    # One login per tenant: every tenant was worked on by exactly one slice (one job, one token cache).
+    assert dict((t["name"], records["tenants"][t["name"]]["token_requests"]) for t in tenants) == dict(
+        (t["name"], 1) for t in tenants)
