@@ -43,7 +43,7 @@ options:
       - A name for the tenant (customer) this task works on, usually C({{ inventory_hostname }}) when each
         tenant is an inventory host. It is shown in the result's RV(ignore:tenant) and in error messages.
       - With it set, O(client_id), O(access_key) and O(region) or O(gateway_url) must be given by the task
-        (or its C(module_defaults)): an empty value fails the task, and the E(HM_CLIENT_ID), E(HM_ACCESS_KEY),
+        (or its C(module_defaults)); an empty value fails the task, and the E(HM_CLIENT_ID), E(HM_ACCESS_KEY),
         E(HM_REGION), E(HM_GATEWAY_URL) environment variables and the EU default are not used, since they
         may belong to another tenant. O(credentials_from_env=true) allows them.
     type: str

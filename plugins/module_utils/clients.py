@@ -192,15 +192,17 @@ def check_tenant_settings(settings, task_args):
                             name, " and ".join(missing)))
 
 
-def tenant_of(settings, client=None):
-    """Which tenant a task worked on, for results, host vars and events: readable, never the key."""
+def tenant_of(settings, client=None, tenant_id=None):
+    """Which tenant a task worked on, for results, host vars and events: readable, never the key.
+
+    ``tenant_id``: the portal's id of the tenant when known without a client (from an inventory cache)."""
     try:
         url = gateway_url(settings)
     except UserError:
         url = settings.get("gateway_url") or settings.get("region")
     name = settings.get("tenant_name") if given(settings.get("tenant_name")) else None
     client_id = settings.get("client_id") if given(settings.get("client_id")) else None
-    tenant_id = client.tenant_id if client is not None else None
+    tenant_id = client.tenant_id if client is not None else tenant_id
     label = "%s at %s" % (client_id or "(no client id)", urlsplit(url or "").netloc + urlsplit(url or "").path
                           if url else "(no gateway)")
     if tenant_id:

@@ -5,6 +5,7 @@ counts any token or credentials of one tenant used at another's path, so its rec
 import json
 import os
 import shutil
+import subprocess
 import sys
 
 import ansible_runner
@@ -12,7 +13,8 @@ import pytest
 import requests
 import yaml
 
-from tests.support import COLLECTIONS_ROOT, REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, Simulator
+from tests.integration.test_inventory import unwrap_unsafe
+from tests.support import COLLECTIONS_ROOT, REPO_ROOT, SIM_ACCESS_KEY, SIM_CLIENT_ID, Simulator, ansible_env, one_line
 
 TENANTS_DIR = os.path.join(REPO_ROOT, "playbooks", "tenants")
 BASELINE = os.path.join(TENANTS_DIR, "baseline.yml")
@@ -209,3 +211,92 @@ def test_awx_job_slices_handle_every_tenant_exactly_once(tenant_sim, tmp_path):
     # One login per tenant: every tenant was worked on by exactly one slice (one job, one token cache).
     assert dict((t["name"], records["tenants"][t["name"]]["token_requests"]) for t in tenants) == dict(
         (t["name"], 1) for t in tenants)
+
+
+def inventory_list(sources, env):
+    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "--list"]
+    for source in sources:
+        cmd += ["-i", str(source)]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return json.loads(result.stdout, object_hook=unwrap_unsafe), one_line(result.stderr)
+
+
+def shared_user(sim, tenants):
+    """MSSP staff enrolled in two customers' tenants: the same e-mail in both, a different device in each."""
+    ids = []
+    for tenant in tenants:
+        base = sim.url + tenant["path"]
+        token = requests.post(base + "/auth/external", json={"clientId": tenant["client_id"],
+                                                             "accessKey": tenant["access_key"]}, timeout=30)
+        answer = requests.post(base + "/app/SBM/external_api/v2/device/", timeout=30,
+                               headers={"Authorization": "Bearer " + token.json()["data"]["token"]},
+                               json={"name": "Sam Staff", "email": "sam@mssp.example.com", "number": "+15550000999"})
+        assert answer.status_code < 300, answer.text
+        ids.append(answer.json())
+    return ids
+
+
+def test_two_inventory_files_for_two_tenants_never_merge_a_host(tenant_sim, tmp_path):
+    sim = tenant_sim
+    first, second = customers(sim)[18:20]
+    shared_user(sim, (first, second))
+    env = ansible_env(None, {"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
+    for key in [k for k in env if k.startswith("HM_")]:
+        del env[key]
+    sources = []
+    for tenant, prefix in ((first, "a_"), (second, "b_")):
+        source = tmp_path / ("%s.hm_devices.yml" % tenant["name"])
+        source.write_text("plugin: secops.mobile_security.hm_devices\ngateway_url: %s\nclient_id: %s\n"
+                          "access_key: %s\ngroup_prefix: %s\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
+                          "cache_connection: %s\n" % (sim.url + tenant["path"], tenant["client_id"],
+                                                       tenant["access_key"], prefix, tmp_path / "cache"))
+        sources.append(source)
+
+    # Without tenant_name: the second tenant's copy of the shared user gets its own host, with a warning.
+    data, warnings = inventory_list(sources, env)
+    hostvars = data["_meta"]["hostvars"]
+    kept = hostvars["sam@mssp.example.com"]
+    qualified = hostvars["%s_sam@mssp.example.com" % second["client_id"]]
+    assert kept["hm_tenant"]["client_id"] == first["client_id"] and first["id_base"] < int(kept["hm_id"]) < second["id_base"]
+    assert qualified["hm_tenant"]["client_id"] == second["client_id"] and int(qualified["hm_id"]) > second["id_base"]
+    assert "host 'sam@mssp.example.com' already comes from %s" % first["client_id"] in warnings
+    assert "sam@mssp.example.com" not in data.get("b_risk_none", {}).get("hosts", [])
+    for host, hv in hostvars.items():
+        tenant = first if hv["hm_tenant"]["client_id"] == first["client_id"] else second
+        assert tenant["id_base"] < int(hv["hm_id"]) < tenant["id_base"] + 1000000, host
+
+    # With tenant_name in each file: every host is named by its tenant, and each tenant has its group.
+    for source, tenant in zip(sources, (first, second)):
+        source.write_text(source.read_text() + "tenant_name: %s\n" % tenant["name"])
+    data, warnings = inventory_list(sources, env)
+    hostvars = data["_meta"]["hostvars"]
+    assert "already comes from" not in warnings
+    for tenant, prefix in ((first, "a_"), (second, "b_")):
+        host = "%s_sam@mssp.example.com" % tenant["name"]
+        assert hostvars[host]["hm_tenant"]["name"] == tenant["name"]
+        assert host in data["%stenant_%s" % (prefix, tenant["name"])]["hosts"]
+        assert all(h.startswith(tenant["name"] + "_") for h in data["%stenant_%s" % (prefix, tenant["name"])]["hosts"])
+
+
+def test_the_inventory_cache_is_kept_per_tenant(tenant_sim, tmp_path):
+    """One file, credentials from the environment: switching them to another tenant must not serve the first
+    tenant's cached devices."""
+    sim = tenant_sim
+    first, second = customers(sim)[16:18]
+    for tenant in (first, second):
+        sim.control("POST", "seed?tenant=%s" % tenant["name"], {"devices": 3, "groups": [],
+                                                                "email_domain": "%s.example.com" % tenant["name"]})
+    source = tmp_path / "hm_devices.yml"
+    source.write_text("plugin: secops.mobile_security.hm_devices\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
+                      "cache_connection: %s\ncache_timeout: 3600\n" % (tmp_path / "cache"))
+    seen = []
+    for tenant in (first, second, first):
+        env = ansible_env(None, {"HM_GATEWAY_URL": sim.url + tenant["path"], "HM_CLIENT_ID": tenant["client_id"],
+                                 "HM_ACCESS_KEY": tenant["access_key"], "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
+        data, _warnings = inventory_list([source], env)
+        ids = [int(hv["hm_id"]) for hv in data["_meta"]["hostvars"].values()]
+        assert ids and all(tenant["id_base"] < i < tenant["id_base"] + 1000000 for i in ids)
+        assert set(hv["hm_tenant"]["client_id"] for hv in data["_meta"]["hostvars"].values()) <= {tenant["client_id"]}
+        seen.append(sorted(ids))
+    assert seen[0] == seen[2] and seen[0] != seen[1]
