@@ -2,6 +2,7 @@
 serving 20 tenants, each at its own path with its own credentials, data and tokens. The simulator refuses and
 counts any token or credentials of one tenant used at another's path, so its records prove nothing crossed."""
 
+import asyncio
 import json
 import os
 import shutil
@@ -300,3 +301,56 @@ def test_the_inventory_cache_is_kept_per_tenant(tenant_sim, tmp_path):
         assert set(hv["hm_tenant"]["client_id"] for hv in data["_meta"]["hostvars"].values()) <= {tenant["client_id"]}
         seen.append(sorted(ids))
     assert seen[0] == seen[2] and seen[0] != seen[1]
+
+
+def tenant_source_args(sim, tenant, cursor_file):
+    return {"tenant_name": tenant["name"], "gateway_url": sim.url + tenant["path"], "client_id": tenant["client_id"],
+            "access_key": tenant["access_key"], "interval": 0.1, "cursor_file": cursor_file, "start": "all"}
+
+
+def test_two_alert_sources_in_one_process_stay_apart(tenant_sim, tmp_path, monkeypatch):
+    from tests.integration.test_eda_source import hm_alerts
+
+    sim = tenant_sim
+    first, second = customers(sim)[10:12]
+    for tenant, count in ((first, 3), (second, 2)):
+        sim.control("POST", "alerts?tenant=%s" % tenant["name"], {"alerts": [
+            {"severity": "HIGH", "event": "test", "details": "%s-%d" % (tenant["name"], i)} for i in range(count)]})
+    # The process's HM_* variables name the default tenant: neither source may use them.
+    monkeypatch.setenv("HM_GATEWAY_URL", sim.url)
+    monkeypatch.setenv("HM_CLIENT_ID", SIM_CLIENT_ID)
+    monkeypatch.setenv("HM_ACCESS_KEY", SIM_ACCESS_KEY)
+    cursors = dict((t["name"], str(tmp_path / ("%s.cursor" % t["name"]))) for t in (first, second))
+
+    async def scenario():
+        queue = asyncio.Queue()  # one queue, as ansible-rulebook merges its sources
+        tasks = [asyncio.ensure_future(hm_alerts.main(queue, tenant_source_args(sim, t, cursors[t["name"]])))
+                 for t in (first, second)]
+        events = []
+        while len(events) < 5:
+            events.append(await asyncio.wait_for(queue.get(), 15))
+        await asyncio.sleep(0.5)
+        assert queue.empty()
+        for task in tasks:
+            task.cancel()
+        return events
+
+    events = asyncio.run(scenario())
+    for tenant, count in ((first, 3), (second, 2)):
+        own = [e for e in events if e["hm_tenant"]["name"] == tenant["name"]]
+        assert sorted(e["hm_alert"]["details"] for e in own) == ["%s-%d" % (tenant["name"], i) for i in range(count)]
+        assert all(e["hm_tenant"]["client_id"] == tenant["client_id"] and
+                   e["hm_tenant"]["tenant_id"] == tenant["tenant_id"] for e in own)
+        assert json.load(open(cursors[tenant["name"]]))["newest_id"] == max(e["hm_alert"]["id"] for e in own)
+    assert sim.stats()["cross_tenant"] == 0
+
+    # One tenant's cursor file is refused for another (its ids would skip or repeat the other's alerts).
+    with pytest.raises(ValueError) as err:
+        hm_alerts.AlertPoller(tenant_source_args(sim, second, cursors[first["name"]]))
+    assert "holds the cursor of another tenant" in str(err.value) and first["client_id"] in str(err.value)
+    # A named tenant without its key does not take the process's HM_ACCESS_KEY.
+    args = tenant_source_args(sim, first, None)
+    del args["access_key"]
+    with pytest.raises(ValueError) as err:
+        hm_alerts.AlertPoller(args)
+    assert str(err.value).startswith("tenant %s: access_key not set" % first["name"])
