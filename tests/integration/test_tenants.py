@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 
 import ansible_runner
 import pytest
@@ -56,8 +58,14 @@ def write_inventory(directory, sim, tenants, overrides=None):
             del hosts[tenant["name"]][key]
     path = os.path.join(directory, "inventory.yml")
     with open(path, "w") as handle:
-        yaml.safe_dump({"tenants": {"hosts": hosts}}, handle)
+        yaml.safe_dump({"tenants": {"hosts": hosts, "vars": example_vars()}}, handle)
     return path
+
+
+def example_vars():
+    """The connection settings of the example inventory (local connection, the controller's Python)."""
+    with open(os.path.join(TENANTS_DIR, "inventory.yml")) as handle:
+        return yaml.safe_load(handle)["tenants"]["vars"]
 
 
 @pytest.fixture(autouse=True)
@@ -223,7 +231,7 @@ def inventory_list(sources, env):
     return json.loads(result.stdout, object_hook=unwrap_unsafe), one_line(result.stderr)
 
 
-def shared_user(sim, tenants):
+def shared_user(sim, tenants, email="sam@mssp.example.com"):
     """MSSP staff enrolled in two customers' tenants: the same e-mail in both, a different device in each."""
     ids = []
     for tenant in tenants:
@@ -232,7 +240,7 @@ def shared_user(sim, tenants):
                                                              "accessKey": tenant["access_key"]}, timeout=30)
         answer = requests.post(base + "/app/SBM/external_api/v2/device/", timeout=30,
                                headers={"Authorization": "Bearer " + token.json()["data"]["token"]},
-                               json={"name": "Sam Staff", "email": "sam@mssp.example.com", "number": "+15550000999"})
+                               json={"name": "Sam Staff", "email": email, "number": "+15550000999"})
         assert answer.status_code < 300, answer.text
         ids.append(answer.json())
     return ids
@@ -354,3 +362,74 @@ def test_two_alert_sources_in_one_process_stay_apart(tenant_sim, tmp_path, monke
     with pytest.raises(ValueError) as err:
         hm_alerts.AlertPoller(args)
     assert str(err.value).startswith("tenant %s: access_key not set" % first["name"])
+
+
+RULEBOOK = os.path.join(REPO_ROOT, "extensions", "eda", "rulebooks", "isolate_on_high_risk_tenants.yml")
+PLAY = "PLAY [Isolate high-risk mobile users' endpoints]"
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(os.path.dirname(sys.executable), "ansible-rulebook"))
+                    or shutil.which("java") is None, reason="ansible-rulebook needs its package and a Java runtime")
+def test_one_rulebook_watches_two_tenants_and_isolates_with_each_tenants_mapping(tenant_sim, tmp_path):
+    from tests.integration.test_rulebook import ALERT_ROUTE
+    from tests.support import SIM_COMPANY_KEY
+
+    sim = tenant_sim
+    acme, globex = customers(sim)[12:14]
+    # The same user is at high risk in both tenants; each tenant maps them to its own endpoint.
+    for tenant, device in zip((acme, globex), shared_user(sim, (acme, globex), "shared@mssp.example.com")):
+        sim.control("POST", "devices/%s?tenant=%s" % (device["device_id"], tenant["name"]), {"status": 1, "risk": 3})
+    hosts = {}
+    for name, tenant, agent in (("acme", acme, "A-1"), ("globex", globex, "G-1")):
+        hosts[name] = {"hm_gateway_url": sim.url + tenant["path"], "hm_client_id": tenant["client_id"],
+                       "hm_access_key": tenant["access_key"], "smartpt_api_url": sim.url,
+                       "smartpt_company_key": SIM_COMPANY_KEY,
+                       "tenant_device_mapping": {"shared@mssp.example.com": {"platform": "wazuh", "agent_id": agent}}}
+    shutil.copytree(os.path.join(TENANTS_DIR, "group_vars"), str(tmp_path / "group_vars"))
+    (tmp_path / "inventory.yml").write_text(yaml.safe_dump({"tenants": {"hosts": hosts, "vars": example_vars()}}))
+    (tmp_path / "vars.yml").write_text(yaml.safe_dump(dict(
+        hm_alerts_interval=0.5, hm_alerts_cursor_dir=str(tmp_path),
+        **dict((name, {"gateway_url": hosts[name]["hm_gateway_url"], "client_id": hosts[name]["hm_client_id"],
+                       "access_key": hosts[name]["hm_access_key"]}) for name in hosts))))
+    env = ansible_env(sim, {"PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+                            "HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")})
+    output = []
+    polls = sim.stats()["by_route"].get(ALERT_ROUTE, 0)
+    proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "ansible-rulebook"), "-r", RULEBOOK,
+                             "-i", str(tmp_path / "inventory.yml"), "--vars", str(tmp_path / "vars.yml")],
+                            cwd=str(tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)
+    reader.start()
+
+    def wait(condition, timeout=120):
+        deadline = time.time() + timeout
+        while not condition():
+            assert time.time() < deadline and proc.poll() is None, "".join(output)[-4000:]
+            time.sleep(0.2)
+
+    def isolated():
+        return dict(((t["platform"], t["target"]), t["state"]) for t in sim.control("GET", "smartpt"))
+
+    try:
+        # Both sources have made their first read (where "latest" starts).
+        wait(lambda: sim.stats()["by_route"].get(ALERT_ROUTE, 0) >= polls + 2)
+        sim.control("POST", "alerts?tenant=%s" % acme["name"], {"alerts": [
+            {"severity": "HIGH", "event": "acme", "email": "shared@mssp.example.com"}]})
+        wait(lambda: "".join(output).count("PLAY RECAP") >= 1)
+        assert isolated() == {("wazuh", "A-1"): "isolated"}, "".join(output)[-4000:]
+        sim.control("POST", "alerts?tenant=%s" % globex["name"], {"alerts": [
+            {"severity": "Critical", "event": "globex", "email": "shared@mssp.example.com"},
+            {"severity": "Low", "event": "globex"}]})
+        wait(lambda: "".join(output).count("PLAY RECAP") >= 2)
+        time.sleep(2)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    text = "".join(output)
+    assert text.count(PLAY) == 2, text[-4000:]
+    assert isolated() == {("wazuh", "A-1"): "isolated", ("wazuh", "G-1"): "isolated"}
+    # Each run worked on its own tenant's host only, and no token crossed.
+    runs = text.split(PLAY)[1:]
+    assert "ok: [acme]" in runs[0] and "[globex]" not in runs[0]
+    assert "ok: [globex]" in runs[1] and "[acme]" not in runs[1]
+    assert sim.stats()["cross_tenant"] == 0
