@@ -452,7 +452,8 @@ def sim_env(url, db_path, tenant=""):
     name = tenant or tenancy.DEFAULT_TENANT
     entry = stored.get(name)
     if tenant and not entry:
-        entry = {"client_id": "sim-%s-client" % tenant, "access_key": "sim-%s-key" % tenant}
+        raise SystemExit("sim-env: %s holds no tenant %s (start the simulator with make sim SIM_TENANTS=N)" % (
+            db_path, tenant))
     entry = entry or {"client_id": DEFAULT_CLIENT_ID, "access_key": DEFAULT_ACCESS_KEY}
     base = url + (tenancy.PATH_PREFIX + tenant if tenant else "")
     return env_lines(base, entry["client_id"], entry["access_key"]).replace("SMARTPT_API_URL=" + base,
