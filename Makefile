@@ -15,6 +15,8 @@ export PATH := $(BIN):$(PATH)
 
 SIM_DB ?= $(CURDIR)/.simulator.db
 SIM_PORT ?= 8787
+SIM_TENANTS ?= 0
+SIM_TENANT ?=
 
 .PHONY: sim sim-env sim-set-device shell sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link
 
@@ -39,29 +41,34 @@ venv: $(STAMP)
 collection-link: venv
 	@$(BIN)/python -c "import sys; sys.path.insert(0, '.'); from tests.support import ensure_collection_link; ensure_collection_link()"
 
+# Credentials are generated once per state file (SIM_DB.credentials.json): two simulators never share them.
+# SIM_TENANTS=N serves N more tenants (t01...) at http://127.0.0.1:SIM_PORT/tenants/<name>.
 sim: collection-link
 	$(BIN)/python -m tests.simulator --port $(SIM_PORT) --db $(SIM_DB) --seed-devices 120 --seed-alerts 200 \
-	  --seed-audits 50 --print-env
+	  --seed-audits 50 --print-env --generate-credentials --tenants $(SIM_TENANTS)
 
-# The exports that point a shell at `make sim` (same SIM_PORT): eval "$$(make -s sim-env)"
+# The exports that point a shell at `make sim` (same SIM_PORT and SIM_DB): eval "$$(make -s sim-env)";
+# SIM_TENANT=t03 for one of the extra tenants.
 sim-env:
-	@$(BIN)/python -c "import sys; sys.path.insert(0, '.'); from tests.simulator.server import env_lines; \
-	  print(env_lines('http://127.0.0.1:$(SIM_PORT)'), end='')"
+	@$(BIN)/python -c "import sys; sys.path.insert(0, '.'); from tests.simulator.server import sim_env; \
+	  print(sim_env('http://127.0.0.1:$(SIM_PORT)', '$(SIM_DB)', '$(SIM_TENANT)'), end='')"
 
 # A shell with .venv active and this clone's collection on the collections path (what dev-env.sh sets up).
 shell: collection-link
 	@bash --rcfile <(printf '%s\n' '[ -f ~/.bashrc ] && . ~/.bashrc' '. ./dev-env.sh' 'PS1="(mobile_security) $$PS1"') -i
 
 # Give a simulated user's devices a risk and/or status (the dry run of isolate_risky_devices.yml needs a target):
-#   make sim-set-device EMAIL=ana.0@example.com RISK=3 [STATUS=1]
+#   make sim-set-device EMAIL=ana.0@example.com RISK=3 [STATUS=1] [SIM_TENANT=t02]
 sim-set-device: venv
 	@$(BIN)/python -c "import json, sys, requests; \
 	  body = {'email': sys.argv[1]}; body.update((k, int(v)) for k, v in (('risk', sys.argv[2]), ('status', sys.argv[3])) if v); \
-	  r = requests.post('http://127.0.0.1:$(SIM_PORT)/_sim/devices', json=body, timeout=30); \
-	  print(r.status_code, json.dumps(r.json())[:300]); sys.exit(r.status_code != 200)" "$(EMAIL)" "$(RISK)" "$(STATUS)"
+	  r = requests.post('http://127.0.0.1:$(SIM_PORT)/_sim/devices', json=body, timeout=30, \
+	                    params={'tenant': sys.argv[4]} if sys.argv[4] else None); \
+	  print(r.status_code, json.dumps(r.json())[:300]); sys.exit(r.status_code != 200)" \
+	  "$(EMAIL)" "$(RISK)" "$(STATUS)" "$(SIM_TENANT)"
 
 sim-reset:
-	rm -f $(SIM_DB) $(SIM_DB)-wal $(SIM_DB)-shm
+	rm -f $(SIM_DB) $(SIM_DB)-wal $(SIM_DB)-shm $(basename $(SIM_DB))-t*
 
 demo: collection-link
 	$(BIN)/python -m tests.demo

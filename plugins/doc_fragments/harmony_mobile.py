@@ -14,7 +14,7 @@ options:
     description:
       - Infinity Portal region of the tenant; picks its gateway. V(eu) is
         C(https://cloudinfra-gw.portal.checkpoint.com), V(us) C(https://cloudinfra-gw-us.portal.checkpoint.com),
-        V(ap) C(https://cloudinfra-gw-ap.portal.checkpoint.com).
+        V(ap) C(https://cloudinfra-gw-ap.portal.checkpoint.com), V(in) C(https://cloudinfra-gw-in.portal.checkpoint.com).
       - Give O(region) or O(gateway_url), not both. With neither, the EU gateway (the one the Harmony Mobile
         external API guide names) is used.
       - If not set, the value of the E(HM_REGION) environment variable is used.
@@ -38,6 +38,23 @@ options:
       - If not set, the value of the E(HM_ACCESS_KEY) environment variable is used.
     type: str
     required: true
+  tenant_name:
+    description:
+      - A name for the tenant (customer) this task works on, usually C({{ inventory_hostname }}) when each
+        tenant is an inventory host. It is shown in the result's RV(ignore:tenant) and in error messages.
+      - With it set, O(client_id), O(access_key) and O(region) or O(gateway_url) must be given by the task
+        (or its C(module_defaults)); an empty value fails the task, and the E(HM_CLIENT_ID), E(HM_ACCESS_KEY),
+        E(HM_REGION), E(HM_GATEWAY_URL) environment variables and the EU default are not used, since they
+        may belong to another tenant. O(credentials_from_env=true) allows them.
+    type: str
+    version_added: "1.2.0"
+  credentials_from_env:
+    description:
+      - With O(tenant_name) set, allow O(client_id), O(access_key) and the gateway to come from their
+        environment variables or the default region. Without O(tenant_name) they always may.
+    type: bool
+    default: false
+    version_added: "1.2.0"
   token_cache:
     description:
       - Reuse the portal token across tasks by keeping it in a file (mode 0600), keyed by a hash of
@@ -66,5 +83,8 @@ options:
 requirements:
   - requests >= 2.25 on the host that runs the module (usually the controller, with a local connection or C(delegate_to=localhost)).
 notes:
+  - Every result carries C(tenant), the tenant the task worked on, readable and without any secret
+    (C(name) from O(tenant_name), C(gateway_url), C(client_id), C(tenant_id) from the portal token when it
+    carries one, and C(label), all of them in one line).
   - Use C(module_defaults) with C(group/secops.mobile_security.harmony_mobile) to set the connection options once per play.
 '''

@@ -20,7 +20,14 @@ description:
     (C(hm_group_ALL_EMEA_Sales)). See O(group_layout) for 1.0.0's flat names.
   - Hosts are also grouped by risk (C(hm_risk_high)), status (C(hm_status_active)) and OS (C(hm_os_android)),
     and by whatever O(keyed_groups) / O(groups) add.
-  - Supports the inventory cache; a cache hit makes no API request.
+  - Supports the inventory cache; a cache hit makes no API request. Cache entries are kept per tenant (gateway and
+    client id), so a file whose credentials now name another tenant never gets the first tenant's devices.
+  - Every host carries C(hm_tenant), the tenant it came from (C(name) from O(tenant_name), C(gateway_url),
+    C(client_id), C(tenant_id) from the portal token, C(label); never the key).
+  - Several files (one per tenant) may be loaded together. Hosts of different tenants never merge; when a host
+    name is already taken by another tenant's device, the new host is named C(<tenant>_<name>) (O(tenant_name),
+    else the client id) and a warning names both tenants. Set O(tenant_name) in every file to have every host
+    named that way from the start.
   - Works as an AWX / Automation Platform inventory source; the credentials come from the source's
     credential through the E(HM_CLIENT_ID) / E(HM_ACCESS_KEY) environment variables.
 author:
@@ -37,7 +44,7 @@ options:
     choices: [secops.mobile_security.hm_devices]
   region:
     description:
-      - Infinity Portal region of the tenant (V(eu), V(us), V(ap)); picks its gateway as the modules'
+      - Infinity Portal region of the tenant (V(eu), V(us), V(ap), V(in)); picks its gateway as the modules'
         O(secops.mobile_security.hm_device_info#module:region) does. Give O(region) or O(gateway_url), not both;
         with neither, the EU gateway.
     type: str
@@ -82,6 +89,20 @@ options:
     type: str
     env:
       - name: HM_PROXY_URL
+  tenant_name:
+    description:
+      - A name for this file's tenant (customer). Hosts are named C(<tenant_name>_<name>), are members of the
+        group O(group_prefix) + C(tenant_) + O(tenant_name), and their C(hm_tenant.name) is this value.
+      - With it set, O(client_id), O(access_key) and O(region) or O(gateway_url) must be in this file; the
+        E(HM_CLIENT_ID), E(HM_ACCESS_KEY), E(HM_REGION), E(HM_GATEWAY_URL) environment variables and the EU
+        default are not used (they may belong to another tenant) unless O(credentials_from_env=true).
+    type: str
+    version_added: "1.2.0"
+  credentials_from_env:
+    description: With O(tenant_name) set, allow the connection to come from the environment or the default region.
+    type: bool
+    default: false
+    version_added: "1.2.0"
   hostname:
     description:
       - What names a host. V(email) uses the device's email (a user's second device gets C(-<id>) appended);
@@ -134,6 +155,7 @@ cache_connection: /tmp/hm_inventory_cache
 cache_timeout: 600
 '''
 
+import hashlib
 import re
 
 from ansible.errors import AnsibleError, AnsibleParserError
@@ -158,8 +180,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
-        cache_key = self.get_cache_key(path)
+        config = self._read_config_data(path)
+        try:
+            settings = self.connection_settings(config or {})
+        except UserError as err:
+            raise AnsibleParserError("hm_devices inventory %s: %s" % (path, err))
+        # One cache entry per tenant: the same file with another tenant's credentials must not get these devices.
+        identity = "\n".join((str(clients.tenant_of(settings)["gateway_url"]), str(settings.get("client_id"))))
+        cache_key = "%s_%s" % (self.get_cache_key(path), hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16])
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache
         found = None
@@ -168,12 +196,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 found = self._cache[cache_key]
             except KeyError:
                 update_cache = True
-            if not isinstance(found, dict):  # 1.0.0's cache held only the device list
+            if not isinstance(found, dict) or "tenant" not in found:  # 1.0.0's and 1.1.0's entries: read again
                 found, update_cache = None, True
         if found is None:
-            found = self.fetch()
+            found = self.fetch(settings)
         if update_cache:
             self._cache[cache_key] = found
+        # The name is this file's, whatever it was when the entry was cached.
+        found = dict(found, tenant=clients.tenant_of(settings, tenant_id=found["tenant"].get("tenant_id")))
         self.populate(found)
 
     def templated_option(self, name):
@@ -183,17 +213,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             value = self.templar.template(value)
         return value
 
-    def fetch(self):
-        """{"devices": normalised devices with their group paths, "groups": every group described}, from the API."""
+    def connection_settings(self, config):
+        """The connection options rendered; a named tenant's must come from this file (``config``)."""
+        settings = dict((name, self.templated_option(name)) for name in CONNECTION_OPTIONS)
+        settings.update(tenant_name=self.templated_option("tenant_name"),
+                        credentials_from_env=self.get_option("credentials_from_env"))
+        clients.check_tenant_settings(settings, config)
+        return settings
+
+    def fetch(self, settings):
+        """{"devices": normalised devices with their group paths, "groups": every group described, "tenant": whose},
+        from the API."""
         client = None
         try:
-            settings = dict((name, self.templated_option(name)) for name in CONNECTION_OPTIONS)
             client = clients.harmony_mobile_client(settings)
             tenant = Tenant(client, warn=self.display.warning)
             tree = tenant.group_tree()
             found = tenant.devices(tenant.selection(risk=self.get_option("risk"), status=self.get_option("status")))[0]
             described = [tree.describe(i) for i in sorted(tree.by_id)]
             paths = dict((str(g["id"]), g["path"]) for g in described)
+            tenant = clients.tenant_of(settings, client)
         except (ApiError, UserError) as err:
             raise AnsibleParserError("hm_devices inventory: %s" % err)
         finally:
@@ -201,11 +240,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 client.transport.close()
         for device in found:
             device["group_paths"] = sorted(paths.get(str(i), str(i)) for i in device["group_ids"])
-        return {"devices": found, "groups": described}
+        return {"devices": found, "groups": described, "tenant": tenant}
 
-    def host_names(self, found):
+    def host_names(self, found, tenant=None):
         field = self.get_option("hostname")
         key = {"email": "email", "id": "id", "name": "name"}[field]
+        qualifier = (tenant or {}).get("name")
         names, seen = [], set()
         for device in found:
             name = str(device.get(key) or device["id"])
@@ -213,8 +253,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if name.lower() in seen:
                 name = "%s-%s" % (name, device["id"])
             seen.add(name.lower())
-            names.append(name)
+            names.append("%s_%s" % (qualifier, name) if qualifier else name)
         return names
+
+    def own_host_name(self, name, tenant):
+        """``name``, or ``<tenant>_<name>`` when another tenant's source already holds a host of that name."""
+        held = self.inventory.hosts.get(name)
+        other = held.vars.get("hm_tenant") if held is not None else None
+        if held is None or (isinstance(other, dict) and same_tenant(other, tenant)):
+            return name
+        qualified = "%s_%s" % (tenant.get("name") or tenant.get("client_id"), name)
+        self.display.warning("hm_devices: host %r already comes from %s; this tenant's device (%s) is named %r so "
+                             "the two never merge. Set tenant_name in each inventory file to name every host by "
+                             "its tenant." % (name, other.get("label") if isinstance(other, dict) else
+                                              "another source", tenant.get("label"), qualified))
+        return qualified
 
     def group_names(self, groups):
         """Ansible group name per Harmony Mobile group id: own name, or full path where own names collide."""
@@ -257,9 +310,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         prefix = self.get_option("group_prefix")
         strict = self.get_option("strict")
         group_names = self.add_group_tree(found["groups"])
-        for device, host in zip(found["devices"], self.host_names(found["devices"])):
+        tenant = found["tenant"]
+        tenant_group = "%stenant_%s" % (prefix, SAFE.sub("_", tenant["name"])) if tenant.get("name") else None
+        for device, host in zip(found["devices"], self.host_names(found["devices"], tenant)):
+            host = self.own_host_name(host, tenant)
             self.inventory.add_host(host)
             host_vars = dict(("hm_" + k, v) for k, v in device.items())
+            host_vars["hm_tenant"] = tenant
             for var, value in host_vars.items():
                 self.inventory.set_variable(host, var, value)
             own_groups = [group_names.get(i) or "%sgroup_%s" % (prefix, SAFE.sub("_", str(i)))
@@ -270,9 +327,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 own_groups.append("%sstatus_%s" % (prefix, device["status_name"]))
             if device["os_type"]:
                 own_groups.append("%sos_%s" % (prefix, SAFE.sub("_", device["os_type"].lower())))
+            if tenant_group:
+                own_groups.append(tenant_group)
             for group in own_groups:
                 self.inventory.add_group(group)
                 self.inventory.add_child(group, host)
             self._set_composite_vars(self.get_option("compose"), host_vars, host, strict=strict)
             self._add_host_to_composed_groups(self.get_option("groups"), host_vars, host, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), host_vars, host, strict=strict)
+
+
+def same_tenant(one, other):
+    return (one.get("gateway_url"), one.get("client_id")) == (other.get("gateway_url"), other.get("client_id"))

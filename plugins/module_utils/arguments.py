@@ -39,6 +39,8 @@ def harmony_mobile_argument_spec():
         access_key=dict(type="str", required=True, no_log=True, fallback=_from_env(env, "access_key")),
         token_cache=dict(type="bool", default=False, fallback=_from_env(env, "token_cache")),
         token_cache_path=dict(type="path", fallback=_from_env(env, "token_cache_path")),
+        tenant_name=dict(type="str"),
+        credentials_from_env=dict(type="bool", default=False),
     )
     spec.update(_common_http_options(env))
     return spec

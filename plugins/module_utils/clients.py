@@ -35,6 +35,7 @@ HM_REGIONS = {
     "eu": "https://cloudinfra-gw.portal.checkpoint.com",
     "us": "https://cloudinfra-gw-us.portal.checkpoint.com",
     "ap": "https://cloudinfra-gw-ap.portal.checkpoint.com",
+    "in": "https://cloudinfra-gw-in.portal.checkpoint.com",
 }
 HM_DEFAULT_REGION = "eu"
 SMARTPT_DEFAULT_API_URL = "https://security-api.smartpt.co.il"
@@ -57,6 +58,11 @@ SMARTPT_ENVIRONMENT = {
     "validate_certs": "SMARTPT_VALIDATE_CERTS",
     "proxy_url": "SMARTPT_PROXY_URL",
 }
+
+# The settings that say which tenant a task works on. With tenant_name set (one inventory host per tenant),
+# none of them may come from the environment or a default unless credentials_from_env says so: the
+# controller's HM_* variables belong to at most one tenant.
+TENANT_SETTINGS = ("client_id", "access_key", "gateway_url", "region")
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 5
@@ -156,3 +162,42 @@ def smartpt_client(settings, concurrency=None):
     url = settings.get("api_url")
     url = check_url(url, "api_url") if given(url) else SMARTPT_DEFAULT_API_URL
     return SmartptClient(transport(url, settings, concurrency), _required(settings, "company_key"))
+
+
+def check_tenant_settings(settings, task_args):
+    """Refuse a named tenant's connection settings that the task did not give (taken from HM_* or a default).
+
+    ``task_args``: the options as the task (with its module_defaults) gave them, before environment
+    fallbacks. Without ``tenant_name``, or with ``credentials_from_env: true``, everything is allowed.
+    """
+    name = settings.get("tenant_name")
+    if not given(name) or settings.get("credentials_from_env"):
+        return
+    missing = [field for field in ("client_id", "access_key") if not given(task_args.get(field))]
+    if not (given(task_args.get("gateway_url")) or given(task_args.get("region"))):
+        missing.append("region or gateway_url")
+    if missing:
+        raise UserError("tenant %s: %s not set for this tenant (an empty value or the HM_* environment variables, "
+                        "which may belong to another tenant, are not used for a named tenant; give them in the "
+                        "tenant's host vars, or set credentials_from_env: true to allow the environment)" % (
+                            name, " and ".join(missing)))
+
+
+def tenant_of(settings, client=None, tenant_id=None):
+    """Which tenant a task worked on, for results, host vars and events: readable, never the key.
+
+    ``tenant_id``: the portal's id of the tenant when known without a client (from an inventory cache)."""
+    try:
+        url = gateway_url(settings)
+    except UserError:
+        url = settings.get("gateway_url") or settings.get("region")
+    name = settings.get("tenant_name") if given(settings.get("tenant_name")) else None
+    client_id = settings.get("client_id") if given(settings.get("client_id")) else None
+    tenant_id = client.tenant_id if client is not None else tenant_id
+    label = "%s at %s" % (client_id or "(no client id)", urlsplit(url or "").netloc + urlsplit(url or "").path
+                          if url else "(no gateway)")
+    if tenant_id:
+        label += " (tenant %s)" % tenant_id
+    if name:
+        label = "%s: %s" % (name, label)
+    return {"name": name, "gateway_url": url, "client_id": client_id, "tenant_id": tenant_id, "label": label}

@@ -7,8 +7,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import os
 import tempfile
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock, as before (parallel writers may drop each other's entries)
+    fcntl = None
 
 
 def write_private(path, text):
@@ -27,3 +33,21 @@ def write_private(path, text):
         if os.path.exists(temp_path):
             os.unlink(temp_path)
         raise
+
+
+@contextlib.contextmanager
+def locked(path):
+    """Hold an exclusive lock on ``path``.lock while reading and rewriting ``path``: parallel forks that each
+    add their own entry (one per tenant in a token cache) must not drop each other's."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        os.makedirs(directory, 0o700)
+    if fcntl is None:
+        yield
+        return
+    handle = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)

@@ -11,7 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import datetime
+import json
 import re
 import threading
 import time
@@ -102,6 +104,19 @@ def token_expiry(data, now):
     return now + DEFAULT_TOKEN_TTL
 
 
+def token_claims(token):
+    """The claims of a JWT-shaped token (the Infinity Portal's carry tenantId, clientId, appId), unverified:
+    only for showing which tenant a token is for; {} for any other token."""
+    parts = token.split(".") if isinstance(token, str) else []
+    if len(parts) != 3:
+        return {}
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)).decode("utf-8"))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
 def refresh_margin(ttl):
     """Refresh a little before expiry: 60 s, or a fifth of a short TTL."""
     return min(60.0, max(ttl, 0) / 5.0)
@@ -123,6 +138,12 @@ class HarmonyMobileClient:
         # Bulk work shares one client between threads; only one of them logs in.
         self._token_lock = threading.Lock()
         self._cache_key = cache_key(transport.base_url, client_id, access_key) if token_cache else None
+
+    @property
+    def tenant_id(self):
+        """The tenantId claim of the current token, if it is a JWT that carries one."""
+        value = token_claims(self._token).get("tenantId")
+        return str(value) if value not in (None, "") else None
 
     # ---- authentication (call 0) ----------------------------------------
     def ensure_token(self):

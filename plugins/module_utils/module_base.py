@@ -15,7 +15,7 @@ import os
 import threading
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.arguments import (
     harmony_mobile_argument_spec, smartpt_argument_spec)
@@ -72,8 +72,16 @@ class ApiModule:
             self.result["diff"] = {"before": before if before is not None else {},
                                    "after": after if after is not None else {}}
 
+    def tenant_record(self):
+        """The result's `tenant` (which customer the task touched), or None for a module without one."""
+        return None
+
+    def with_tenant(self, result):
+        record = self.tenant_record()
+        return dict(result, tenant=record) if record is not None else result
+
     def fail(self, msg, **extra):
-        self.module.fail_json(msg=msg, **dict(self.result, **extra))
+        self.module.fail_json(msg=msg, **self.with_tenant(dict(self.result, **extra)))
 
     def execute(self):
         raise NotImplementedError
@@ -95,7 +103,7 @@ class ApiModule:
         finally:
             if self._client is not None:
                 self._client.transport.close()
-        self.module.exit_json(**self.result)
+        self.module.exit_json(**self.with_tenant(self.result))
 
 
 class HarmonyMobileModule(ApiModule):
@@ -114,7 +122,13 @@ class HarmonyMobileModule(ApiModule):
                 self._tenant = self._tenant or built
         return self._tenant
 
+    def tenant_record(self):
+        return clients.tenant_of(self.params, self._client)
+
     def build_client(self):
+        if self.params.get("tenant_name"):
+            # The task's own arguments (module_defaults included), before AnsibleModule's environment fallbacks.
+            clients.check_tenant_settings(self.params, _load_params())
         path = self.params["token_cache_path"]
         # Set in the task without token_cache it would be ignored; from the environment it is only a default.
         from_env = os.path.expanduser(os.environ.get("HM_TOKEN_CACHE_PATH", ""))

@@ -5,9 +5,10 @@
 
 Each task is a new process, so without it every task would log in again.
 Entries are keyed by a hash of gateway, client id and access key: a changed
-key never reuses a token minted for the old one, and no credential is
-written to disk. The file is created 0600 and replaced atomically, so
-parallel forks at worst each fetch a token once.
+key never reuses a token minted for the old one, one tenant never gets
+another's token, and no credential is written to disk. The file is created
+0600 and replaced atomically under a lock, so parallel forks (one per
+tenant) keep each other's entries.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,7 +20,7 @@ import json
 import os
 import time
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
+from ansible_collections.secops.mobile_security.plugins.module_utils.files import locked, write_private
 
 DEFAULT_PATH = os.path.join("~", ".cache", "secops.mobile_security", "hm_tokens.json")
 
@@ -55,17 +56,19 @@ class TokenCache:
         return token, expires_at
 
     def put(self, key, token, expires_at):
-        data = self._load()
-        now = self.clock()
-        data = dict((k, v) for k, v in data.items()
-                    if isinstance(v, dict) and isinstance(v.get("expires_at"), (int, float)) and v["expires_at"] > now)
-        data[key] = {"token": token, "expires_at": expires_at}
-        self._write(data)
+        with locked(self.path):
+            data = self._load()
+            now = self.clock()
+            data = dict((k, v) for k, v in data.items()
+                        if isinstance(v, dict) and isinstance(v.get("expires_at"), (int, float)) and v["expires_at"] > now)
+            data[key] = {"token": token, "expires_at": expires_at}
+            self._write(data)
 
     def drop(self, key):
-        data = self._load()
-        if data.pop(key, None) is not None:
-            self._write(data)
+        with locked(self.path):
+            data = self._load()
+            if data.pop(key, None) is not None:
+                self._write(data)
 
     def _write(self, data):
         write_private(self.path, json.dumps(data))

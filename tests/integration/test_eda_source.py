@@ -2,6 +2,7 @@
 
 import asyncio
 import importlib.util
+import json
 import os
 
 from tests.support import REPO_ROOT
@@ -46,7 +47,7 @@ def test_three_rounds_each_alert_once_in_order_then_restart_from_cursor(sim, tmp
         task.cancel()
         ids = [e["hm_alert"]["id"] for e in round1 + round2 + round3]
         assert ids == first + second + third
-        assert open(tmp_path / "cursor").read() == str(third[-1])
+        assert json.load(open(tmp_path / "cursor"))["newest_id"] == third[-1]
 
         # Restart: the stored cursor wins; only alerts added since are emitted.
         queue = asyncio.Queue()
@@ -128,7 +129,7 @@ def test_first_read_from_a_time_window_then_by_cursor_and_severities_as_a_string
         events, later = asyncio.run(scenario())
         assert [e["hm_alert"]["id"] for e in events] == [ids[2], later[0]], shape
         assert all(e["hm_alert"]["severity_level"] == "high" for e in events)
-        assert open(tmp_path / "cursor").read() == str(later[0])
+        assert json.load(open(tmp_path / "cursor"))["newest_id"] == later[0]
 
 
 def test_first_start_at_latest_reads_two_small_pages_not_the_history(sim, tmp_path):
@@ -148,7 +149,7 @@ def test_first_start_at_latest_reads_two_small_pages_not_the_history(sim, tmp_pa
 
     first_read, new, events = asyncio.run(scenario())
     assert first_read <= 2
-    assert open(tmp_path / "cursor").read() == str(new[0])
+    assert json.load(open(tmp_path / "cursor"))["newest_id"] == new[0]
     assert [e["hm_alert"]["id"] for e in events] == new
 
 
@@ -156,7 +157,7 @@ def test_connection_settings_are_checked_as_the_modules_check_them(monkeypatch):
     for variable in ("HM_GATEWAY_URL", "HM_REGION", "HM_PROXY_URL"):
         monkeypatch.delenv(variable, raising=False)
     creds = {"client_id": "sim-client-id", "access_key": "sim-access-key-0123456789"}
-    for extra, message in (({"region": "mars"}, "region: 'mars' is not one of ap, eu, us"),
+    for extra, message in (({"region": "mars"}, "region: 'mars' is not one of ap, eu, in, us"),
                            ({"region": "eu", "gateway_url": "https://gw.example.com"}, "are both set"),
                            ({"timeout": 0}, "timeout: must be greater than 0"),
                            ({"proxy_url": "proxy:3128"}, "proxy_url: 'proxy:3128' is not an http(s) URL")):

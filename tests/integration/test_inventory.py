@@ -91,7 +91,7 @@ def test_inventory_filters_and_bad_credentials(sim, tmp_path):
     assert "wrong-secret-123456" not in result.stderr + result.stdout
 
     # Connection settings are checked as the modules check them (one client factory).
-    for extra_env, message in (({"HM_REGION": "mars"}, "region: 'mars' is not one of ap, eu, us"),
+    for extra_env, message in (({"HM_REGION": "mars"}, "region: 'mars' is not one of ap, eu, in, us"),
                                ({"HM_REGION": "us"}, "region: 'us' and gateway_url: '%s' are both set" % sim.url),
                                ({"HM_GATEWAY_URL": "gw.example.com"}, "gateway_url: 'gw.example.com' is not an http")):
         result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-inventory"), "-i",

@@ -122,7 +122,7 @@ CASES = [
     ("hm_group_info", {"token_cache_path": "/tmp/hm-never-used.json"},
      "token_cache_path: '/tmp/hm-never-used.json' is only used with token_cache: true"),
     ("hm_group_info", {"rate_limit_wait": -1}, "rate_limit_wait: must be 0 or more"),
-    ("hm_group_info", {"region": "mars"}, "region: 'mars' is not one of ap, eu, us"),
+    ("hm_group_info", {"region": "mars"}, "region: 'mars' is not one of ap, eu, in, us"),
     ("hm_group_info", {"region": "us"}, "region: 'us' and gateway_url: 'http"),
     ("hm_group_info", {"proxy_url": "proxy:3128"}, "proxy_url: 'proxy:3128' is not an http(s) URL"),
     ("hm_alert_info", {"updated_from": "yesterday"}, "updated_from: 'yesterday' is not a time"),

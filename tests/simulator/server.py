@@ -22,6 +22,7 @@ from . import harmony, smartpt
 from .faults import FaultPlan
 from .seed import seed
 from .store import Store, StoreError
+from . import tenants as tenancy
 from .variants import DEFAULTS as VARIANT_DEFAULTS, checked as checked_variants, parse_cli as parse_variants
 
 DEFAULT_CLIENT_ID = "sim-client-id"
@@ -32,9 +33,15 @@ DEFAULT_COMPANY_KEY = "5f2b5a0c4f0e2d7c8f6a1b3e9d4c7a2b1e0f9d8c7b6a5f4e3d2c1b0a9
 class Simulator:
     def __init__(self, db_path, client_id=DEFAULT_CLIENT_ID, access_key=DEFAULT_ACCESS_KEY,
                  company_key=DEFAULT_COMPANY_KEY, token_ttl=3600.0, max_page_size=100, faults=None, variants=None):
-        self.store = Store(db_path)
+        self.db_path = db_path
         self.client_id = client_id
         self.access_key = access_key
+        # Tenants by name; the default one is the single tenant of earlier versions. Which tenant a request
+        # works on is bound per handler thread (use_tenant), so the API routes keep reading `sim.store`.
+        self.tenants = collections.OrderedDict()
+        self.tenants_lock = threading.Lock()
+        self._bound = threading.local()
+        self.add_tenant(tenancy.DEFAULT_TENANT, client_id, access_key)
         self.company_key = company_key
         self.token_ttl = float(token_ttl)
         self.max_page_size = int(max_page_size)
@@ -46,11 +53,45 @@ class Simulator:
         self.rate_limiter = RateLimiter(0)
         self.tokens = {}
         self.issued_tokens = set()
+        self.token_tenant = {}
         self.stats_lock = threading.Lock()
         self.reset_stats()
 
+    # ---- tenants --------------------------------------------------------
+    def add_tenant(self, name, client_id, access_key):
+        with self.tenants_lock:
+            if name in self.tenants:
+                raise StoreError(400, "tenant %s exists" % name)
+            if any(t.client_id == client_id for t in self.tenants.values()):
+                raise StoreError(400, "client id %s belongs to another tenant" % client_id)
+            index = len(self.tenants)
+            path = self.db_path if index == 0 else tenancy.db_path_for(self.db_path, name)
+            tenant = tenancy.Tenant(name, client_id, access_key, Store(path, id_base=index * tenancy.ID_STRIDE), index)
+            self.tenants[name] = tenant
+            return tenant
+
+    def tenant(self, name=None):
+        if name is None:
+            return self.tenants[getattr(self._bound, "name", None) or tenancy.DEFAULT_TENANT]
+        if name not in self.tenants:
+            raise StoreError(404, "no tenant %s" % name)
+        return self.tenants[name]
+
+    def use_tenant(self, name):
+        self._bound.name = self.tenant(name).name if name else None
+
+    @property
+    def store(self):
+        return self.tenant().store
+
+    def count_tenant(self, name, *keys):
+        with self.stats_lock:
+            for key in keys:
+                self.stats_by_tenant[name][key] += 1
+
     def reset_stats(self):
         with self.stats_lock:
+            self.stats_by_tenant = collections.defaultdict(collections.Counter)
             self.stats = collections.Counter()
             self.stats_by_route = collections.Counter()
             self.writes_by_route = collections.Counter()
@@ -65,19 +106,37 @@ class Simulator:
             data = dict(self.stats)
             data["by_route"] = dict(self.stats_by_route)
             data["writes_by_route"] = dict(self.writes_by_route)
+            by_tenant = dict((name, dict(counter)) for name, counter in self.stats_by_tenant.items())
+        data.setdefault("cross_tenant", 0)
         data["state"] = self.store.counts()
+        data["tenants"] = dict((name, dict(by_tenant.get(name, {}), state=t.store.counts()))
+                               for name, t in list(self.tenants.items()))
         return data
 
     # ---- auth ---------------------------------------------------------
-    def issue_token(self, body):
+    def issue_token(self, body, path_tenant=None):
+        """A token for the tenant whose credentials these are; at a tenant's own path, only for that one."""
         self.count("token_requests")
-        if (not isinstance(body, dict) or body.get("clientId") != self.client_id
-                or body.get("accessKey") != self.access_key):
+        owner = None
+        if isinstance(body, dict):
+            owner = next((t for t in list(self.tenants.values()) if body.get("clientId") == t.client_id
+                          and body.get("accessKey") == t.access_key), None)
+        if owner is not None and path_tenant is not None and owner.name != path_tenant:
+            # Credentials of one customer sent to another's gateway path: wired to the wrong tenant.
+            self.count("cross_tenant")
+            self.count_tenant(path_tenant, "cross_tenant", "token_refused")
+            return 403, {"success": False, "message": "These credentials belong to another tenant"}
+        if owner is None:
+            if path_tenant is not None:
+                self.count_tenant(path_tenant, "token_refused")
             return 401, {"success": False, "message": "Authentication required"}
-        token = secrets.token_urlsafe(32)
-        expires_at = time.time() + self.token_ttl
+        self.count_tenant(owner.name, "token_requests")
+        now = time.time()
+        token = tenancy.make_token(owner, self.token_ttl, now)
+        expires_at = now + self.token_ttl
         self.tokens[token] = expires_at
         self.issued_tokens.add(token)
+        self.token_tenant[token] = owner.name
         return 200, {"success": True, "data": {
             "token": token,
             "csrf": secrets.token_hex(8),
@@ -102,6 +161,9 @@ class Simulator:
             return False
         expires_at = self.tokens.get(header[len("Bearer "):])
         return expires_at is not None and expires_at > time.time()
+
+    def token_owner(self, header):
+        return self.token_tenant.get((header or "")[len("Bearer "):])
 
 
 class RateLimiter:
@@ -200,12 +262,22 @@ class Handler(BaseHTTPRequestHandler):
     def dispatch(self, method):
         sim = self.sim
         split = urlsplit(self.path)
-        path = split.path
+        path_tenant, path = tenancy.split_path(split.path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         body, raw = self.read_body()
-        if path.startswith("/_sim/"):
-            return self.control(method, path, body)
+        sim.use_tenant(None)
+        if path.startswith("/_sim/") and path_tenant is None:
+            return self.control(method, path, body, query)
+        if path_tenant is not None and path_tenant not in sim.tenants:
+            return self.send_json(404, {"message": "No tenant %s at this simulator" % path_tenant})
         sim.count("requests")
+        if path_tenant is not None:
+            sim.count_tenant(path_tenant, "requests")
+            fault = sim.tenants[path_tenant].fault
+            if fault == "outage":
+                return self.send_json(503, {"message": "Service unavailable (tenant %s outage)" % path_tenant})
+            if fault == "rate-limit":
+                return self.send_json(429, {"message": "Rate limit exceeded"}, {"Retry-After": "1"})
         with sim.stats_lock:
             sim.stats_by_route[route_key(method, path)] += 1
         if sim.latency:
@@ -233,19 +305,29 @@ class Handler(BaseHTTPRequestHandler):
             if path.rstrip("/") == "/auth/external":
                 if method != "POST":
                     raise StoreError(405, "Method not allowed")
-                status, answer = sim.issue_token(body)
+                status, answer = sim.issue_token(body, path_tenant)
                 wrote = False
             elif smartpt.is_smartpt_path(path):
                 if method != "POST":
                     raise StoreError(405, "Method not allowed")
                 status, answer, wrote = smartpt.handle(sim, path, self.headers, body)
             else:
-                if not sim.token_valid(self.headers.get("Authorization")):
+                authorization = self.headers.get("Authorization")
+                if not sim.token_valid(authorization):
                     sim.count("unauthorized")
                     return self.send_json(*sim.token_rejection())
+                owner = sim.token_owner(authorization)
+                if path_tenant is not None and owner != path_tenant:
+                    # A token of one customer used on another's data: refused, whatever the call.
+                    sim.count("cross_tenant")
+                    sim.count_tenant(path_tenant, "cross_tenant")
+                    return self.send_json(403, {"message": "This token belongs to another tenant"})
+                sim.use_tenant(owner)
                 status, answer, wrote = harmony.handle(sim, method, path, query, body)
         except StoreError as err:
             status, answer, wrote = err.status, {err.key: err.message}, False
+        if wrote and not smartpt.is_smartpt_path(path):
+            sim.count_tenant(sim.tenant().name, "writes")
         if wrote:
             sim.count("writes")
             with sim.stats_lock:
@@ -254,11 +336,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.drop()
         self.send_json(status, answer)
 
-    def control(self, method, path, body):
+    def control(self, method, path, body, query=None):
         sim = self.sim
         body = body if isinstance(body, dict) else {}
         parts = path.strip("/").split("/")[1:]
         try:
+            # ?tenant=<name> points a state route (seed, alerts, devices, reset, tokens) at that tenant.
+            chosen = (query or {}).get("tenant") or None
+            sim.use_tenant(chosen)
+            if parts[:1] == ["tenants"]:
+                return self.send_json(*self.tenant_control(method, parts[1:], body))
             if parts == ["stats"] and method == "GET":
                 return self.send_json(200, sim.snapshot())
             if parts == ["stats", "reset"] and method == "POST":
@@ -284,12 +371,16 @@ class Handler(BaseHTTPRequestHandler):
                                             "variants": sim.variants})
             if parts == ["tokens"] and method == "GET":
                 # Every token handed out since start, so tests can prove none leaked into output.
+                if chosen:
+                    return self.send_json(200, sorted(t for t, n in list(sim.token_tenant.items()) if n == chosen))
                 return self.send_json(200, sorted(sim.issued_tokens))
             if parts == ["tokens", "expire"] and method == "POST":
                 sim.tokens.clear()
                 return self.send_json(200, {"ok": True})
             if parts == ["reset"] and method == "POST":
-                sim.store.reset()
+                for tenant in ([sim.tenant()] if chosen else list(sim.tenants.values())):
+                    tenant.store.reset()
+                    tenant.fault = None
                 sim.reset_stats()
                 return self.send_json(200, {"ok": True})
             if parts == ["seed"] and method == "POST":
@@ -311,9 +402,32 @@ class Handler(BaseHTTPRequestHandler):
             if parts == ["smartpt"] and method == "GET":
                 rows = sim.store.db.execute("SELECT platform, target, state FROM smartpt_targets").fetchall()
                 return self.send_json(200, [dict(r) for r in rows])
-        except (StoreError, ValueError, TypeError) as err:
+        except (StoreError, ValueError, TypeError, KeyError) as err:
             return self.send_json(getattr(err, "status", 400), {"message": str(err)})
         return self.send_json(404, {"message": "Unknown control route"})
+
+    def tenant_control(self, method, parts, body):
+        """GET /_sim/tenants: every tenant with its test credentials and path; POST /_sim/tenants {"count": N}
+        or {"name", "client_id", "access_key"}: add tenants; POST /_sim/tenants/<name> {"fault": ...}."""
+        sim = self.sim
+        if not parts and method == "GET":
+            return 200, [t.describe() for t in list(sim.tenants.values())]
+        if not parts and method == "POST":
+            if "count" in body:
+                wanted = tenancy.tenant_names(body["count"])
+                added = [sim.add_tenant(name, "sim-%s-client" % name, "sim-%s-key-%s" % (name, secrets.token_hex(6)))
+                         for name in wanted if name not in sim.tenants]
+            else:
+                added = [sim.add_tenant(body["name"], body["client_id"], body["access_key"])]
+            return 200, [t.describe() for t in added]
+        if len(parts) == 1 and method == "POST":
+            tenant = sim.tenant(parts[0])
+            if "fault" in body:
+                if body["fault"] not in tenancy.FAULTS:
+                    raise ValueError("fault: %r is not one of %s" % (body["fault"], tenancy.FAULTS))
+                tenant.fault = body["fault"]
+            return 200, tenant.describe()
+        return 404, {"message": "Unknown control route"}
 
 
 def make_server(sim, host="127.0.0.1", port=0, tls_cert=None, tls_key=None):
@@ -339,13 +453,35 @@ def env_lines(url, client_id=DEFAULT_CLIENT_ID, access_key=DEFAULT_ACCESS_KEY, c
                 indent, url, client_id, access_key, indent, url, company_key))
 
 
+def sim_env(url, db_path, tenant=""):
+    """env_lines for the simulator that keeps its state in ``db_path``: its generated credentials if it has
+    them (``--generate-credentials``), else the fixed test ones; ``tenant`` picks one of its extra tenants."""
+    stored = tenancy.CredentialFile(db_path).load()
+    name = tenant or tenancy.DEFAULT_TENANT
+    entry = stored.get(name)
+    if tenant and not entry:
+        raise SystemExit("sim-env: %s holds no tenant %s (start the simulator with make sim SIM_TENANTS=N)" % (
+            db_path, tenant))
+    entry = entry or {"client_id": DEFAULT_CLIENT_ID, "access_key": DEFAULT_ACCESS_KEY}
+    base = url + (tenancy.PATH_PREFIX + tenant if tenant else "")
+    return env_lines(base, entry["client_id"], entry["access_key"]).replace("SMARTPT_API_URL=" + base,
+                                                                          "SMARTPT_API_URL=" + url)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8787)
     parser.add_argument("--db", default=os.path.join(os.getcwd(), ".simulator.db"))
-    parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
-    parser.add_argument("--access-key", default=DEFAULT_ACCESS_KEY)
+    parser.add_argument("--client-id", help="client id of the default tenant (default %s, or generated with "
+                        "--generate-credentials)" % DEFAULT_CLIENT_ID)
+    parser.add_argument("--access-key", help="access key of the default tenant")
+    parser.add_argument("--tenants", type=int, default=0,
+                        help="serve this many more tenants (t01, t02, ...), each at <url>/tenants/<name> with its "
+                             "own credentials, state file (<db>-<name>) and tokens")
+    parser.add_argument("--generate-credentials", action="store_true",
+                        help="generate every tenant's credentials once per state file (kept in <db>.credentials.json) "
+                             "instead of the fixed test ones, so two simulators never share credentials")
     parser.add_argument("--company-key", default=DEFAULT_COMPANY_KEY)
     parser.add_argument("--token-ttl", type=float, default=3600.0)
     parser.add_argument("--max-page-size", type=int, default=100)
@@ -369,19 +505,31 @@ def main(argv=None):
         variants = parse_variants(args.variant)
     except ValueError as err:
         parser.error(str(err))
-    sim = Simulator(args.db, args.client_id, args.access_key, args.company_key, args.token_ttl,
-                    args.max_page_size, json.loads(args.faults), variants)
+    credentials = tenancy.CredentialFile(args.db) if args.generate_credentials else None
+    client_id, access_key = args.client_id, args.access_key
+    if credentials and not (client_id or access_key):
+        client_id, access_key = credentials.credentials(tenancy.DEFAULT_TENANT)
+    sim = Simulator(args.db, client_id or DEFAULT_CLIENT_ID, access_key or DEFAULT_ACCESS_KEY, args.company_key,
+                    args.token_ttl, args.max_page_size, json.loads(args.faults), variants)
+    for name in tenancy.tenant_names(args.tenants):
+        if credentials:
+            sim.add_tenant(name, *credentials.credentials(name))
+        else:
+            sim.add_tenant(name, "sim-%s-client" % name, "sim-%s-key" % name)
     # Seeding fills only what the state file does not hold yet, so restarting with the same command never
     # seeds twice (duplicate e-mails); `make sim-reset` deletes the file to start over.
-    held = sim.store.counts()
     wanted = {"devices": args.seed_devices, "alerts": args.seed_alerts, "audits": args.seed_audits}
-    todo = dict((kind, count if not held[kind] else 0) for kind, count in wanted.items())
-    if any(todo.values()):
-        seed(sim.store, rng_seed=random.randint(0, 1 << 30), **todo)
-    kept = [kind for kind, count in wanted.items() if count and held[kind]]
-    if kept:
-        sys.stderr.write("simulator: %s already holds %s; not seeding those again (delete the file, or make "
-                         "sim-reset, to start over)\n" % (args.db, ", ".join("%d %s" % (held[k], k) for k in kept)))
+    for tenant in list(sim.tenants.values()):
+        held = tenant.store.counts()
+        todo = dict((kind, count if not held[kind] else 0) for kind, count in wanted.items())
+        if any(todo.values()):
+            # Each tenant's users have their own domain, so one customer's data is recognisable anywhere.
+            domain = "seed.example.com" if tenant.name == tenancy.DEFAULT_TENANT else "%s.example.com" % tenant.name
+            seed(tenant.store, rng_seed=random.randint(0, 1 << 30), email_domain=domain, **todo)
+        kept = [kind for kind, count in wanted.items() if count and held[kind]]
+        if kept and tenant.name == tenancy.DEFAULT_TENANT:
+            sys.stderr.write("simulator: %s already holds %s; not seeding those again (delete the file, or make "
+                             "sim-reset, to start over)\n" % (args.db, ", ".join("%d %s" % (held[k], k) for k in kept)))
     sim.latency = args.latency_ms / 1000.0
     sim.rate_limiter.set(args.rate_limit)
     server = make_server(sim, args.host, args.port, args.tls_cert, args.tls_key)
@@ -392,7 +540,11 @@ def main(argv=None):
         sys.stderr.write("simulator: serving %s with state in %s (%s). In another shell (or eval \"$(make -s "
                          "sim-env)\"):\n%sStop it with Ctrl-C.\n" % (
                              url, args.db, ", ".join("%d %s" % (v, k) for k, v in sorted(sim.store.counts().items())),
-                             env_lines(url, args.client_id, args.access_key, args.company_key, indent="  ")))
+                             env_lines(url, sim.client_id, sim.access_key, args.company_key, indent="  ")))
+        for tenant in list(sim.tenants.values())[1:]:
+            sys.stderr.write("simulator: tenant %s (its own devices and tokens):\n  export HM_GATEWAY_URL=%s%s "
+                             "HM_CLIENT_ID=%s HM_ACCESS_KEY=%s\n" % (tenant.name, url, tenancy.PATH_PREFIX + tenant.name,
+                                                                     tenant.client_id, tenant.access_key))
         sys.stderr.flush()
     try:
         server.serve_forever(poll_interval=0.2)

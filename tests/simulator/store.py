@@ -88,7 +88,9 @@ class StoreError(Exception):
 
 
 class Store:
-    def __init__(self, path):
+    def __init__(self, path, id_base=0):
+        # Where this tenant's device and group ids start (tests/simulator/tenants.py), 0 for the default one.
+        self.id_base = int(id_base)
         self.lock = threading.RLock()
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db.row_factory = sqlite3.Row
@@ -102,6 +104,17 @@ class Store:
             if not self.db.execute("SELECT 1 FROM groups WHERE id=?", (ROOT_GROUP_ID,)).fetchone():
                 self.db.execute("INSERT INTO groups(id, name, parent_id) VALUES (?, ?, NULL)",
                                 (ROOT_GROUP_ID, ROOT_GROUP_NAME))
+            self._start_ids()
+
+    def _start_ids(self):
+        if not self.id_base:
+            return
+        for table in ("groups", "devices"):
+            row = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name=?", (table,)).fetchone()
+            if row is None:
+                self.db.execute("INSERT INTO sqlite_sequence(name, seq) VALUES (?, ?)", (table, self.id_base))
+            elif row[0] < self.id_base:
+                self.db.execute("UPDATE sqlite_sequence SET seq=? WHERE name=?", (self.id_base, table))
 
     def transaction(self):
         return _Transaction(self)
@@ -114,6 +127,7 @@ class Store:
             self.db.execute("DELETE FROM sqlite_sequence")
             self.db.execute("INSERT INTO groups(id, name, parent_id) VALUES (?, ?, NULL)",
                             (ROOT_GROUP_ID, ROOT_GROUP_NAME))
+            self._start_ids()
 
     # ---- groups -------------------------------------------------------
     def group_row(self, group_id):

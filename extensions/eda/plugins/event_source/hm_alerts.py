@@ -4,7 +4,9 @@
 """hm_alerts: Event-Driven Ansible source that emits new Harmony Mobile alerts.
 
 Polls the alerts API (v3) with an id cursor every ``interval`` seconds and puts
-one event per new alert on the queue, oldest first: ``{"hm_alert": {...}}``.
+one event per new alert on the queue, oldest first: ``{"hm_alert": {...}, "hm_tenant": {...}}``.
+``hm_tenant`` names the tenant the alert came from (name, gateway_url, client_id, tenant_id, label; never
+the key), so one rulebook can watch several tenants, one source each.
 Each alert keeps its raw fields and carries the normalised ones that
 hm_alert_info documents (severity_level, event_time, updated_time, is_rooted,
 device_internal_id), so rules can match ``event.hm_alert.severity_level``
@@ -12,15 +14,19 @@ whatever vocabulary the tenant uses.
 
 Arguments (all optional except the credentials, which may come from the environment):
 
-    region          Infinity Portal region, eu, us or ap (HM_REGION); or
+    region          Infinity Portal region, eu, us, ap or in (HM_REGION); or
     gateway_url     any other gateway (HM_GATEWAY_URL); with neither, the EU gateway
+    tenant_name     a name for this source's tenant, shown in every event's hm_tenant; with it set the
+                    connection (client_id, access_key, region or gateway_url) must be given here, not
+                    taken from HM_* variables or the default region, unless credentials_from_env: true
     client_id       API client id (HM_CLIENT_ID)
     access_key      API access key (HM_ACCESS_KEY)
     validate_certs  verify TLS (HM_VALIDATE_CERTS; default true)
     proxy_url       HTTP(S) proxy (HM_PROXY_URL)
     timeout, retries, rate_limit_wait   as the modules' options of the same names
     interval        seconds between polls (default 60)
-    cursor_file     file that keeps the last emitted id across restarts (recommended)
+    cursor_file     file that keeps the last emitted id across restarts (recommended), with the tenant it
+                    belongs to: a cursor file of another tenant is refused (one file per source)
     start           "latest" (default): on the very first start skip existing alerts;
                     "all": emit every existing alert first
     since_id        explicit starting cursor when there is no cursor file
@@ -40,6 +46,8 @@ Example rulebook: extensions/eda/rulebooks/isolate_on_high_risk.yml
 """
 
 import asyncio
+import hashlib
+import json
 import logging
 import os
 import sys
@@ -57,22 +65,45 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.files impor
 LOGGER = logging.getLogger("secops.mobile_security.hm_alerts")
 
 
-class CursorStore:
-    """The last emitted alert id, optionally persisted (atomic replace, mode 0600)."""
+def tenant_key(tenant):
+    """Who a cursor belongs to: a hash of gateway and client id (alert ids are numbered per tenant)."""
+    material = "\n".join((str(tenant.get("gateway_url") or ""), str(tenant.get("client_id") or "")))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 
-    def __init__(self, path):
+
+class CursorStore:
+    """The last emitted alert id of one tenant, optionally persisted (atomic replace, mode 0600) as
+    ``{"newest_id": N, "tenant": key, "tenant_label": ...}``; a bare number (1.1.0's format) is read as this
+    tenant's."""
+
+    def __init__(self, path, tenant):
         self.path = path
+        self.tenant = tenant
+        self.key = tenant_key(tenant)
 
     def load(self):
         if not self.path or not os.path.exists(self.path):
             return None
         with open(self.path) as handle:
             text = handle.read().strip()
-        return int(text) if text.isdigit() else None
+        if text.isdigit():
+            return int(text)
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        if data.get("tenant") not in (None, self.key):
+            raise UserError("cursor_file: %s holds the cursor of another tenant (%s), not of %s; give each "
+                            "source its own cursor_file" % (self.path, data.get("tenant_label"), self.tenant["label"]))
+        newest = data.get("newest_id")
+        return newest if isinstance(newest, int) and not isinstance(newest, bool) else None
 
     def save(self, value):
         if self.path:
-            write_private(self.path, str(value))
+            write_private(self.path, json.dumps({"newest_id": value, "tenant": self.key,
+                                                 "tenant_label": self.tenant["label"]}))
 
 
 def severity_argument(args):
@@ -93,8 +124,13 @@ class AlertPoller:
             value = args.get(name)
             return default if value is None else value
 
-        self.client = clients.harmony_mobile_client(clients.with_environment(args, clients.HM_ENVIRONMENT))
-        self.store = CursorStore(arg("cursor_file"))
+        settings = clients.with_environment(args, clients.HM_ENVIRONMENT)
+        settings["credentials_from_env"] = clients.as_bool(arg("credentials_from_env", False), "credentials_from_env")
+        # A named tenant's connection must come from this source's own arguments, not HM_* of the process.
+        clients.check_tenant_settings(settings, args)
+        self.settings = settings
+        self.client = clients.harmony_mobile_client(settings)
+        self.store = CursorStore(arg("cursor_file"), clients.tenant_of(settings))
         self.wanted = alert_shapes.severity_matcher(*severity_argument(args)) or (lambda _alert: True)
         self.updated_from = times.bound(arg("updated_from"), "updated_from")
         self.start = arg("start", default="latest")
@@ -115,6 +151,10 @@ class AlertPoller:
         fresh = [alert_shapes.normalise(a) for a in entries if log_entries.entry_id(a) is not None and
                  (self.cursor is None or log_entries.entry_id(a) > self.cursor)]
         return fresh, newest
+
+    def tenant(self):
+        """This source's tenant for its events (with the token's tenant id once logged in)."""
+        return clients.tenant_of(self.settings, self.client)
 
     def advance(self, alert_id):
         self.cursor = alert_id
@@ -142,7 +182,7 @@ async def main(queue, args):
                 continue
             poller.advance(alert_id)
             if poller.wanted(alert):
-                await queue.put({"hm_alert": alert})
+                await queue.put({"hm_alert": alert, "hm_tenant": poller.tenant()})
         if newest is not None and (poller.cursor is None or newest > poller.cursor):
             # Alerts read but left out (outside the first read's window) are not read again.
             poller.advance(newest)

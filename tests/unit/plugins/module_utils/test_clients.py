@@ -1,5 +1,8 @@
 """The one client factory: defaults, regions, and one validation of every connection setting."""
 
+import base64
+import json
+
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients
@@ -19,6 +22,7 @@ def built(**settings):
     ({"region": "eu"}, "https://cloudinfra-gw.portal.checkpoint.com"),
     ({"region": "us"}, "https://cloudinfra-gw-us.portal.checkpoint.com"),
     ({"region": "AP "}, "https://cloudinfra-gw-ap.portal.checkpoint.com"),
+    ({"region": "in"}, "https://cloudinfra-gw-in.portal.checkpoint.com"),
     ({"region": "", "gateway_url": "http://127.0.0.1:8787/"}, "http://127.0.0.1:8787"),
     ({"region": "us", "gateway_url": ""}, "https://cloudinfra-gw-us.portal.checkpoint.com"),
     ({"region": None, "gateway_url": None}, "https://cloudinfra-gw.portal.checkpoint.com"),
@@ -28,7 +32,7 @@ def test_gateway_from_region_or_url(settings, url):
 
 
 @pytest.mark.parametrize("settings,message", [
-    ({"region": "mars"}, "region: 'mars' is not one of ap, eu, us"),
+    ({"region": "mars"}, "region: 'mars' is not one of ap, eu, in, us"),
     ({"region": "us", "gateway_url": "https://gw.example.com"},
      "region: 'us' and gateway_url: 'https://gw.example.com' are both set"),
     ({"gateway_url": "gw.example.com"}, "gateway_url: 'gw.example.com' is not an http(s) URL"),
@@ -87,3 +91,47 @@ def test_smartpt_client_defaults_and_checks():
         clients.smartpt_client({"company_key": "ck", "api_url": "nope"})
     with pytest.raises(UserError, match="company_key: not set"):
         clients.smartpt_client({})
+
+
+def jwt(claims):
+    def part(data):
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+    return "%s.%s.%s" % (part({"alg": "RS256"}), part(claims), "c2lnbmF0dXJl")
+
+
+def test_the_tenant_names_gateway_client_and_token_tenant_never_the_key():
+    client = built(gateway_url="http://127.0.0.1:8787/tenants/t03")
+    settings = dict(CREDS, gateway_url="http://127.0.0.1:8787/tenants/t03", tenant_name="acme")
+    assert clients.tenant_of(settings) == {
+        "name": "acme", "gateway_url": "http://127.0.0.1:8787/tenants/t03", "client_id": "cid", "tenant_id": None,
+        "label": "acme: cid at 127.0.0.1:8787/tenants/t03"}
+    client._token = jwt({"tenantId": "8b0e-42", "clientId": "cid"})
+    tenant = clients.tenant_of(settings, client)
+    assert tenant["tenant_id"] == "8b0e-42" and tenant["label"] == "acme: cid at 127.0.0.1:8787/tenants/t03 (tenant 8b0e-42)"
+    assert "secret-key" not in json.dumps(tenant)
+    # An opaque token carries no tenant id; a region names its gateway.
+    client._token = "opaque-token"
+    assert clients.tenant_of(dict(CREDS, region="in"), client) == {
+        "name": None, "gateway_url": "https://cloudinfra-gw-in.portal.checkpoint.com", "client_id": "cid",
+        "tenant_id": None, "label": "cid at cloudinfra-gw-in.portal.checkpoint.com"}
+
+
+@pytest.mark.parametrize("task_args,missing", [
+    ({"access_key": "k", "region": "us"}, "client_id not set"),
+    ({"client_id": "c", "access_key": "", "gateway_url": "http://gw"}, "access_key not set"),
+    ({"client_id": "c", "access_key": "k"}, "region or gateway_url not set"),
+    ({}, "client_id and access_key and region or gateway_url not set"),
+])
+def test_a_named_tenant_never_takes_credentials_from_the_environment_or_a_default(task_args, missing):
+    # The settings as AnsibleModule filled them: the rest came from HM_* variables of some other tenant.
+    settings = dict(CREDS, region="eu", tenant_name="acme")
+    with pytest.raises(UserError) as err:
+        clients.check_tenant_settings(settings, task_args)
+    assert str(err.value).startswith("tenant acme: " + missing)
+    assert "credentials_from_env: true" in str(err.value) and "secret-key" not in str(err.value)
+
+
+def test_the_environment_is_allowed_when_asked_for_or_without_a_tenant_name():
+    clients.check_tenant_settings(dict(CREDS, tenant_name="acme", credentials_from_env=True), {})
+    clients.check_tenant_settings(dict(CREDS), {})
+    clients.check_tenant_settings(dict(CREDS, tenant_name="acme"), dict(CREDS, region="in"))

@@ -81,3 +81,23 @@ def test_the_client_is_built_once_when_threads_ask_for_it_together():
     for thread in threads:
         thread.join()
     assert len(built) == 1
+
+
+def test_a_harmony_mobile_result_names_its_tenant_and_never_the_key_even_on_failure():
+    from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+
+    class Module(HarmonyMobileModule):
+        def execute(self):
+            raise UserError("name: bad")
+
+    fake = FakeAnsibleModule()
+    fake.params = {"gateway_url": "https://gw.example.com", "region": None, "client_id": "cid-7",
+                   "access_key": "the-secret", "tenant_name": "acme"}
+    module = Module({}, module=fake)
+    with pytest.raises(Exited):
+        module.run()
+    state, result = module.module.outcome
+    assert state == "failed" and result["msg"] == "name: bad"
+    assert result["tenant"] == {"name": "acme", "gateway_url": "https://gw.example.com", "client_id": "cid-7",
+                                "tenant_id": None, "label": "acme: cid-7 at gw.example.com"}
+    assert "the-secret" not in repr(result)
