@@ -61,6 +61,7 @@ except ImportError:  # loaded by path: make the collection root importable
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
 LOGGER = logging.getLogger("secops.mobile_security.hm_alerts")
 
@@ -130,6 +131,7 @@ class AlertPoller:
         clients.check_tenant_settings(settings, args)
         self.settings = settings
         self.client = clients.harmony_mobile_client(settings)
+        self.tenant_layer = Tenant(self.client, warn=LOGGER.warning)
         self.store = CursorStore(arg("cursor_file"), clients.tenant_of(settings))
         self.wanted = alert_shapes.severity_matcher(*severity_argument(args)) or (lambda _alert: True)
         self.updated_from = times.bound(arg("updated_from"), "updated_from")
@@ -142,15 +144,12 @@ class AlertPoller:
     def fetch_new(self):
         """(new alerts past the cursor oldest first, normalised; highest id read). Blocking: run in a thread."""
         if self.cursor is None and self.updated_from is not None:
-            entries, newest = log_entries.read(self.client, "alert", alert_shapes.window_filters(self.updated_from, None),
-                                               keep=alert_shapes.window_matcher(self.updated_from, None))
+            fresh, newest = self.tenant_layer.alerts(updated_from=self.updated_from)
         elif self.cursor is None and self.start == "latest":
             return [], self.client.newest_log_id("alert") or 0
         else:
-            entries, newest = log_entries.read(self.client, "alert", {}, self.cursor)
-        fresh = [alert_shapes.normalise(a) for a in entries if log_entries.entry_id(a) is not None and
-                 (self.cursor is None or log_entries.entry_id(a) > self.cursor)]
-        return fresh, newest
+            fresh, newest = self.tenant_layer.alerts(since_id=self.cursor)
+        return [a for a in fresh if log_entries.entry_id(a) is not None], newest
 
     def tenant(self):
         """This source's tenant for its events (with the token's tenant id once logged in)."""
