@@ -62,6 +62,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils import aler
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import boolean
 
 LOGGER = logging.getLogger("secops.mobile_security.hm_alerts")
 
@@ -126,7 +127,7 @@ class AlertPoller:
             return default if value is None else value
 
         settings = clients.with_environment(args, clients.HM_ENVIRONMENT)
-        settings["credentials_from_env"] = clients.as_bool(arg("credentials_from_env", False), "credentials_from_env")
+        settings["credentials_from_env"] = boolean(arg("credentials_from_env", False), "credentials_from_env")
         # A named tenant's connection must come from this source's own arguments, not HM_* of the process.
         clients.check_tenant_settings(settings, args)
         self.settings = settings
