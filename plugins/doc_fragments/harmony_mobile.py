@@ -6,6 +6,23 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
+_OPTION = re.compile(r"^  (\w+):\n((?:    .*\n)*)", re.M)
+_FROM_ENVIRONMENT = re.compile(r"If not set, the value of the E\((\w+)\) environment variable is used\.")
+
+
+def plugin_options(documentation, names):
+    """The options ``names`` of a module fragment for a plugin (inventory, lookup): the same text, plus the ``env``
+    entry that plugins read, taken from the "If not set, the value of E(X) ..." sentence of each option."""
+    blocks = []
+    for match in _OPTION.finditer(documentation):
+        name, body = match.group(1), match.group(2)
+        if name in names:
+            variable = _FROM_ENVIRONMENT.search(body.replace("\n      ", " "))
+            blocks.append("  %s:\n%s%s" % (name, body, "    env:\n      - name: %s\n" % variable.group(1) if variable else ""))
+    return "options:\n" + "".join(blocks)
+
 
 class ModuleDocFragment(object):
     DOCUMENTATION = r'''
@@ -88,3 +105,7 @@ notes:
     carries one, and C(label), all of them in one line).
   - Use C(module_defaults) with C(group/secops.mobile_security.harmony_mobile) to set the connection options once per play.
 '''
+
+    # The connection options as an inventory plugin reads them (secops.mobile_security.harmony_mobile.plugin).
+    PLUGIN = plugin_options(DOCUMENTATION, ("region", "gateway_url", "client_id", "access_key", "validate_certs",
+                                            "proxy_url"))

@@ -30,65 +30,22 @@ description:
     named that way from the start.
   - Works as an AWX / Automation Platform inventory source; the credentials come from the source's
     credential through the E(HM_CLIENT_ID) / E(HM_ACCESS_KEY) environment variables.
+  - The connection options are the modules' (the same doc fragments). O(access_key), O(gateway_url),
+    O(client_id) and O(proxy_url) may be templates, for example a C(lookup()) or a vaulted variable.
 author:
   - secops.mobile_security contributors (@secops)
 extends_documentation_fragment:
   - constructed
   - inventory_cache
   - secops.mobile_security.device_identity
+  - secops.mobile_security.harmony_mobile.plugin
+  - secops.mobile_security.http_options
 options:
   plugin:
     description: Marks this file as a source for this plugin.
     type: str
     required: true
     choices: [secops.mobile_security.hm_devices]
-  region:
-    description:
-      - Infinity Portal region of the tenant (V(eu), V(us), V(ap), V(in)); picks its gateway as the modules'
-        O(secops.mobile_security.hm_device_info#module:region) does. Give O(region) or O(gateway_url), not both;
-        with neither, the EU gateway.
-    type: str
-    version_added: "1.1.0"
-    env:
-      - name: HM_REGION
-  gateway_url:
-    description: Infinity Portal gateway URL, for a gateway O(region) does not list.
-    type: str
-    env:
-      - name: HM_GATEWAY_URL
-  client_id:
-    description: API client id.
-    type: str
-    required: true
-    env:
-      - name: HM_CLIENT_ID
-  access_key:
-    description:
-      - API access key. May be a template, for example a C(lookup()) or a vaulted variable; so may
-        O(gateway_url), O(client_id) and O(proxy_url).
-    type: str
-    required: true
-    env:
-      - name: HM_ACCESS_KEY
-  validate_certs:
-    description: Verify the gateway's TLS certificate.
-    type: bool
-    default: true
-    env:
-      - name: HM_VALIDATE_CERTS
-  timeout:
-    description: Seconds per HTTP request.
-    type: float
-    default: 30
-  retries:
-    description: Retries after 429/5xx or connection errors.
-    type: int
-    default: 5
-  proxy_url:
-    description: HTTP(S) proxy.
-    type: str
-    env:
-      - name: HM_PROXY_URL
   tenant_name:
     description:
       - A name for this file's tenant (customer). Hosts are named C(<tenant_name>_<name>), are members of the
@@ -166,7 +123,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.errors impo
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
 CONNECTION_OPTIONS = ("region", "gateway_url", "client_id", "access_key", "validate_certs", "timeout", "retries",
-                      "proxy_url")
+                      "rate_limit_wait", "proxy_url")
 
 SAFE = re.compile(r"[^A-Za-z0-9_]")
 

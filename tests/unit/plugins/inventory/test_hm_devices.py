@@ -43,3 +43,23 @@ def test_flat_layout_names_by_path_without_children():
     names = module.add_group_tree(groups)
     assert names == {1: "hm_group_ALL", 2: "hm_group_ALL_EMEA", 3: "hm_group_ALL_EMEA_Sales"}
     assert not module.inventory.groups["hm_group_ALL_EMEA"].child_groups
+
+
+def test_connection_options_come_from_the_modules_doc_fragments_with_their_environment_variables():
+    import yaml
+    from ansible_collections.secops.mobile_security.plugins.doc_fragments.harmony_mobile import ModuleDocFragment as Hm
+    from ansible_collections.secops.mobile_security.plugins.doc_fragments.http_options import ModuleDocFragment as Http
+    from ansible_collections.secops.mobile_security.plugins.inventory import hm_devices
+    from ansible_collections.secops.mobile_security.plugins.module_utils.clients import HM_ENVIRONMENT
+    doc = yaml.safe_load(hm_devices.DOCUMENTATION)
+    assert {"secops.mobile_security.harmony_mobile.plugin", "secops.mobile_security.http_options"} <= set(
+        doc["extends_documentation_fragment"])
+    own = set(doc["options"])
+    plugin = yaml.safe_load(Hm.PLUGIN)["options"]
+    module = yaml.safe_load(Hm.DOCUMENTATION)["options"]
+    # Nothing copied by hand: every connection option the plugin reads comes from a fragment.
+    assert not own & (set(plugin) | set(yaml.safe_load(Http.DOCUMENTATION)["options"]))
+    assert set(hm_devices.CONNECTION_OPTIONS) <= set(plugin) | set(yaml.safe_load(Http.DOCUMENTATION)["options"])
+    for name, option in plugin.items():
+        assert option["description"] == module[name]["description"]
+        assert option["env"] == [{"name": HM_ENVIRONMENT[name]}]
