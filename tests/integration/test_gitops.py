@@ -24,6 +24,9 @@ def test_plan_apply_plan_on_an_empty_tenant(sim, tmp_path):
     text = one_line(plan.stdout)
     assert "groups created 5, moved 0, deleted 0" in text
     assert "devices added 8, deleted 0, recreated 0, drifted 0, unchanged 0" in text
+    # The plan ends with one line per object kind.
+    assert '"plan: groups: create 5, move 0, delete 0", "plan: devices: add 8, delete 0, recreate 0", ' \
+           '"plan: drift: 0 device(s) differ from desired/devices.csv and are left as they are"' in text
     for email in EMAILS:
         assert email + "@example.com" in plan.stdout
     for path in PATHS:
@@ -42,6 +45,30 @@ def test_plan_apply_plan_on_an_empty_tenant(sim, tmp_path):
     assert again.returncode == 0, again.stdout[-6000:]
     assert "changed=0" in again.stdout and sim.stats().get("writes", 0) == 0
     assert "devices added 0, deleted 0, recreated 0, drifted 0, unchanged 8" in one_line(again.stdout)
+
+
+def test_a_plan_shows_a_purge_a_move_and_an_add_with_their_values(sim, tmp_path):
+    copy = tmp_path / "gitops"
+    shutil.copytree(GITOPS, str(copy))
+    site = str(copy / "site.yml")
+    assert run(sim, tmp_path, site).returncode == 0
+    csv = copy / "desired" / "devices.csv"
+    text = csv.read_text().replace("bo.berg@example.com,Bo Berg,+4915112000002,EMEA-Sales\n", "")
+    text = text.replace("chen.wu@example.com,Chen Wu,,EMEA-Support", "chen.wu@example.com,Chen Wu,,EMEA-Sales")
+    csv.write_text(text + "ivy.lund@example.com,Ivy Lund,,AMER-Sales\n")
+    sim.reset_stats()
+    plan = run(sim, tmp_path, site, "--check", "--diff")
+    assert plan.returncode == 0, plan.stdout[-6000:]
+    assert sim.stats().get("writes", 0) == 0
+    out = plan.stdout
+    # The purged device: present before, absent after, with its values.
+    assert '-        "bo.berg@example.com": {' in out
+    # The moved device: its old and its new group.
+    assert '+            "drift": [\n+                "groups: EMEA-Support -> EMEA-Sales (needs recreate=true)"' in out
+    # The added device with its group.
+    assert '+        "ivy.lund@example.com": {\n+            "groups": [\n+                "AMER-Sales"' in out
+    assert '"plan: devices: add 1, delete 1, recreate 0", "plan: drift: 1 device(s) differ from ' \
+           'desired/devices.csv and are left as they are: chen.wu@example.com"' in one_line(out)
 
 
 def test_a_misspelt_group_fails_the_plan_naming_the_entry(sim, tmp_path):
