@@ -27,7 +27,7 @@ options:
       - Group names that count as existing in check mode, in addition to those earlier tasks of the run plan.
       - Not needed for groups that M(secops.mobile_security.hm_group), M(secops.mobile_security.hm_group_hierarchy)
         or the C(secops.mobile_security.group_hierarchy) role plan earlier in the same run on the same host and for
-        the same tenant: those count as existing in check mode without any wiring (docs/gitops.md). Use it for
+        the same tenant count as existing in check mode without any wiring (docs/gitops.md). Use it for
         groups that something else creates before the real run.
       - A group that is neither in the tenant nor planned is still an error naming the entry.
       - Outside check mode it is ignored, since by then the groups exist or the task fails.

@@ -16,6 +16,9 @@ description:
   - Adds a device (a user's phone or tablet) to the Harmony Mobile tenant, or deletes it.
   - The API has no update call. When the device exists but differs from what is asked (name, number, groups),
     the module reports the drift in RV(drift) and changes nothing, unless O(recreate=true).
+  - 'In check mode such a device counts as a change and the diff shows each field''s old and new value
+    (C(groups: Field -> Presales (needs recreate=true\))); a real run reports no change.'
+  - In check mode, groups that earlier tasks of the same run plan count as existing (docs/gitops.md).
   - For hundreds of devices use M(secops.mobile_security.hm_device_sync), which reads the list once.
 author:
   - secops.mobile_security contributors (@secops)

@@ -20,12 +20,19 @@ description:
     O(secops.mobile_security.hm_device#module:additional_device) option. When a user holds several devices, the
     one named as in the list is compared with it; if none is, the first is, and its name is reported as drift.
   - The API has no update call. A device that exists but differs (name, number or groups) is reported as
-    drift and left alone, unless O(recreate=true) (delete + add, which costs the device its registration).
+    drift and left alone, unless O(recreate=true) (delete + add, which costs the device its registration). In check
+    mode drift counts as a change, so C(--check --diff) shows it; a real run reports only its writes.
   - Every entry is validated, and every group checked to exist, before the first write. A bad entry fails the
     task with nothing written.
   - One failed device does not stop the others; each gets an entry in RV(devices). The task fails at the end if any
     device failed (unless O(allow_partial=true)), and a re-run finishes the job.
-  - Supports check mode (the plan is returned) and diff mode (counts and the emails added or removed).
+  - 'Supports check mode (the plan is returned) and diff mode. The diff shows each device added, deleted, recreated
+    or drifted, keyed by e-mail, with its name, number and groups; a deleted device is present before and absent
+    after, an added one shows its groups, drift shows the old and the new value (C(groups: Field -> Presales (needs
+    recreate=true\))).'
+  - In check mode, groups that earlier tasks of the same run plan (M(secops.mobile_security.hm_group),
+    M(secops.mobile_security.hm_group_hierarchy), the C(secops.mobile_security.group_hierarchy) role) count as
+    existing, with no wiring between the tasks; see docs/gitops.md.
   - Two runs at the same time (an AWX schedule overlapping a manual run, two pipelines) converge on one device per
     user without a lock; see RV(duplicates_removed). Still, set the AWX job template to refuse simultaneous runs.
 author:
@@ -77,6 +84,8 @@ options:
         a percentage never blocks fewer than 5 deletes), or V(all).
       - With O(purge=true) an empty desired list (often a misspelt inventory group or file) is refused unless
         this is V(all).
+      - The identical copies O(remove_duplicates) deletes count too, and the devices they belong to are part of the
+        scope a percentage is taken of.
     type: str
     default: "20%"
   recreate:
