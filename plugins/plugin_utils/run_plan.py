@@ -16,6 +16,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.run_plan import FACT, OPTION
 
@@ -38,7 +39,7 @@ class PlanningAction(ActionBase):
     """Run the module of the same name with this run's plan; keep the plan it returns."""
 
     _supports_check_mode = True
-    _supports_async = False
+    _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
@@ -53,8 +54,12 @@ class PlanningAction(ActionBase):
             plan = earlier_plan(task_vars, run)
             if plan:
                 args[OPTION] = plan
-        result.update(self._execute_module(module_args=args, task_vars=task_vars))
+        # As ansible.builtin.normal runs modules: async works as it did before the modules had an action plugin.
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        result = merge_hash(result, self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async))
         planned = (result.get("ansible_facts") or {}).get(FACT)
         if isinstance(planned, dict):
             planned["run"] = run
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
