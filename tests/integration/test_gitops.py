@@ -233,3 +233,42 @@ def test_planned_groups_still_names_groups_something_else_creates(sim, tmp_path)
     result = run(sim, tmp_path, str(playbook), "--check", "--diff")
     assert result.returncode == 0, result.stdout[-4000:]
     assert sim.stats().get("writes", 0) == 0
+
+
+def test_a_plan_builds_on_planned_parents_and_knows_planned_deletes(sim, tmp_path):
+    sim.api("POST", "/app/SBM/external_api/v1/groups/", json={"name": "Old", "parent_id": 1})
+    playbook = tmp_path / "play.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - secops.mobile_security.hm_group:
+        name: Ops
+    - secops.mobile_security.hm_group:
+        name: Field
+        parent: Ops
+      register: field
+    - secops.mobile_security.hm_group:
+        name: Old
+        state: absent
+    - secops.mobile_security.hm_device:
+        email: ana@example.com
+        name: Ana
+        groups: [Field]
+      register: ana
+    - secops.mobile_security.hm_device:
+        email: bo@example.com
+        name: Bo
+        groups: [Old]
+      register: gone
+      ignore_errors: true
+    - ansible.builtin.assert:
+        that:
+          - field is changed and field.group.path == 'Ops/Field'
+          - ana is changed and ana.device.groups == ['Field']
+          - gone is failed and "'Old' (groups, bo@example.com)" in gone.msg
+""")
+    sim.reset_stats()
+    result = run(sim, tmp_path, str(playbook), "--check", "--diff")
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert sim.stats().get("writes", 0) == 0
