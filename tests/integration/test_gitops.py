@@ -272,3 +272,32 @@ def test_a_plan_builds_on_planned_parents_and_knows_planned_deletes(sim, tmp_pat
     result = run(sim, tmp_path, str(playbook), "--check", "--diff")
     assert result.returncode == 0, result.stdout[-4000:]
     assert sim.stats().get("writes", 0) == 0
+
+
+def test_a_plan_left_in_a_fact_cache_by_an_earlier_run_is_not_used(sim, tmp_path):
+    groups_only = tmp_path / "groups.yml"
+    groups_only.write_text("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - secops.mobile_security.hm_group:
+        name: Field
+""")
+    device_only = tmp_path / "device.yml"
+    device_only.write_text("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - secops.mobile_security.hm_device:
+        email: ana@example.com
+        name: Ana
+        groups: [Field]
+""")
+    cache = {"ANSIBLE_CACHE_PLUGIN": "jsonfile", "ANSIBLE_CACHE_PLUGIN_CONNECTION": str(tmp_path / "facts"),
+             "HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")}
+    first = run_playbook(str(groups_only), sim, args=["--check"], env=cache)
+    assert first.returncode == 0, first.stdout[-3000:]
+    assert any("secops_mobile_security_plan" in path.read_text() for path in (tmp_path / "facts").iterdir())
+    second = run_playbook(str(device_only), sim, args=["--check"], env=cache)
+    assert second.returncode != 0
+    assert "'Field' (groups, ana@example.com)" in one_line(second.stdout)
