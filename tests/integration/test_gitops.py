@@ -301,3 +301,21 @@ def test_a_plan_left_in_a_fact_cache_by_an_earlier_run_is_not_used(sim, tmp_path
     second = run_playbook(str(device_only), sim, args=["--check"], env=cache)
     assert second.returncode != 0
     assert "'Field' (groups, ana@example.com)" in one_line(second.stdout)
+
+
+def test_run_plan_is_not_a_user_option(sim, tmp_path):
+    playbook = tmp_path / "play.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - secops.mobile_security.hm_device:
+        email: ana@example.com
+        name: Ana
+        groups: [Field]
+        run_plan: {tenants: {}}
+""")
+    result = run(sim, tmp_path, str(playbook), "--check")
+    assert result.returncode != 0
+    assert "run_plan: is filled in by the collection from the plans of earlier tasks; to name groups an earlier " \
+           "task creates, use planned_groups" in one_line(result.stdout)
