@@ -317,5 +317,5 @@ def test_run_plan_is_not_a_user_option(sim, tmp_path):
 """)
     result = run(sim, tmp_path, str(playbook), "--check")
     assert result.returncode != 0
-    assert "run_plan: is filled in by the collection from the plans of earlier tasks; to name groups an earlier " \
-           "task creates, use planned_groups" in one_line(result.stdout)
+    assert "run_plan: is filled in by the collection from the plans of earlier tasks of the run; to name groups " \
+           "that something else creates, use planned_groups" in one_line(result.stdout)
