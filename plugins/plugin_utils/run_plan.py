@@ -46,8 +46,8 @@ class PlanningAction(ActionBase):
         result = super(PlanningAction, self).run(tmp, task_vars)
         args = dict(self._task.args)
         if args.get(OPTION):
-            raise AnsibleActionFail("%s: is filled in by the collection from the plans of earlier tasks of the run; to name "
-                                    "groups that something else creates, use planned_groups" % OPTION)
+            raise AnsibleActionFail("%s: is filled in by the collection from the plans of earlier tasks of the run; "
+                                    "to name groups that something else creates, use planned_groups" % OPTION)
         args.pop(OPTION, None)
         run = this_run(self._task)
         if self._play_context.check_mode:
