@@ -224,7 +224,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_sync, devices, diffs, guards, run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils import (
+    bulk, device_sync, devices, diffs, guards, run_plan)
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
@@ -316,8 +317,9 @@ class DeviceSyncModule(HarmonyMobileModule):
         fields, entries = self.desired_entries()
         groups, raw_devices = self.read_tenant()
         tree = GroupTree(groups)
-        devices.check_groups(entries, fields, run_plan.known_groups(tree.by_name, self.params, self.check_mode),
-                             self.check_mode, extra=[(name, "purge_groups") for name in self.params["purge_groups"] or []])
+        known = run_plan.known_groups(tree.by_name, self.params, self.check_mode)
+        devices.check_groups(entries, fields, known, self.check_mode,
+                             extra=[(name, "purge_groups") for name in self.params["purge_groups"] or []])
         scopes = self.purge_scopes(tree)
         scope_names = sorted(set().union(*scopes.values())) if scopes else []
         current = [devices.normalise(d) for d in self.client.with_groups(raw_devices, groups)]
