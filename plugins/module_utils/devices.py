@@ -168,7 +168,7 @@ def check_groups(entries, fields, known, check_mode=False, extra=()):
                         "docs/gitops.md" % (
                             len(missing), " and that no earlier task of this run plans" if check_mode else "",
                             ", ".join(missing[:10]), " and %d more" % (len(missing) - 10) if len(missing) > 10 else "",
-                            ", or, in check mode, name groups that something else creates in planned_groups"
+                            ", or name groups that something else creates in planned_groups"
                             if check_mode else ""))
 
 
