@@ -32,7 +32,8 @@ def tenant_key(params):
 
 
 def tenant_plan(params, check_mode):
-    """{group name: "create" | "delete"} that earlier tasks of this check-mode run plan in this module's tenant."""
+    """{group name: {"action": "create" | "delete", "path": ...}} that earlier tasks of this check-mode run plan in
+    this module's tenant."""
     if not check_mode:
         return {}
     tenants = (params.get(OPTION) or {}).get("tenants") or {}
@@ -45,8 +46,8 @@ def known_groups(existing, params, check_mode):
     known = set(existing)
     if not check_mode:
         return known
-    for name, action in tenant_plan(params, check_mode).items():
-        if action == "create":
+    for name, planned in tenant_plan(params, check_mode).items():
+        if planned.get("action") == "create":
             known.add(name)
         else:
             known.discard(name)
@@ -56,14 +57,15 @@ def known_groups(existing, params, check_mode):
 def with_changes(params, check_mode, created=(), deleted=()):
     """The run's plan with this task's group creates and deletes added, as the fact to return (check mode only).
 
-    ``{FACT: {"tenants": {tenant: {group: action}}}}``; a later task's plan of the same group wins.
+    ``created``/``deleted``: {group name: its path} (after the create, before the delete).
+    ``{FACT: {"tenants": {tenant: {group: {"action", "path"}}}}}``; a later task's plan of the same group wins.
     """
     if not check_mode:
         return {}
     tenants = dict((params.get(OPTION) or {}).get("tenants") or {})
     key = tenant_key(params)
     plan = dict(tenants.get(key) or {})
-    plan.update((name, "delete") for name in deleted)
-    plan.update((name, "create") for name in created)
+    plan.update((name, {"action": "delete", "path": path}) for name, path in dict(deleted).items())
+    plan.update((name, {"action": "create", "path": path}) for name, path in dict(created).items())
     tenants[key] = plan
     return {FACT: {"tenants": tenants}}

@@ -148,10 +148,11 @@ class GroupModule(HarmonyMobileModule):
             run_plan=run_plan.option_spec(),
         ))
 
-    def plan_for_later_tasks(self, created=(), deleted=()):
-        """Check mode: the groups this task would create or delete, for later tasks of the run (docs/gitops.md)."""
-        self.result["planned_groups"] = list(created)
-        facts = run_plan.with_changes(self.params, self.check_mode, created, deleted)
+    def plan_for_later_tasks(self, created=None, deleted=None):
+        """Check mode: the groups this task would create or delete ({name: path}), for later tasks of the run
+        (docs/gitops.md)."""
+        self.result["planned_groups"] = sorted(created or {})
+        facts = run_plan.with_changes(self.params, self.check_mode, created or {}, deleted or {})
         if facts:
             self.result["ansible_facts"] = facts
 
@@ -197,7 +198,7 @@ class GroupModule(HarmonyMobileModule):
         self.result["changed"] = True
         self.set_diff(before, None)
         if self.check_mode:
-            self.plan_for_later_tasks(deleted=[current["name"]])
+            self.plan_for_later_tasks(deleted={current["name"]: before["path"]})
         else:
             self.client.delete_group(current["id"])
 
@@ -213,7 +214,7 @@ class GroupModule(HarmonyMobileModule):
             self.set_diff(None, after)
             if self.check_mode:
                 self.result["group"] = after
-                self.plan_for_later_tasks(created=[wanted_name])
+                self.plan_for_later_tasks(created={wanted_name: after["path"]})
                 return
             created = self.client.add_group(wanted_name, parent["id"])
             self.result["group"] = self.reread(created.get("id"), wanted_name)
@@ -241,7 +242,8 @@ class GroupModule(HarmonyMobileModule):
         if self.check_mode:
             self.result["group"] = after
             if "name" in changes:
-                self.plan_for_later_tasks(created=[wanted_name], deleted=[current["name"]])
+                self.plan_for_later_tasks(created={wanted_name: after["path"]},
+                                          deleted={current["name"]: before["path"]})
             return
         self.client.edit_group(current["id"], **changes)
         self.result["group"] = self.reread(current["id"], wanted_name)
@@ -251,14 +253,15 @@ class GroupModule(HarmonyMobileModule):
         try:
             return tree.resolve(parent_ref, "parent")
         except UserError:
-            if run_plan.tenant_plan(self.params, self.check_mode).get(parent_ref) != "create":
+            planned = run_plan.tenant_plan(self.params, self.check_mode).get(parent_ref) or {}
+            if planned.get("action") != "create":
                 raise
-        return {"id": None, "name": parent_ref, "planned": True}
+        return {"id": None, "name": parent_ref, "path": planned.get("path") or parent_ref, "planned": True}
 
     @staticmethod
     def path_under(tree, parent, name):
         # A parent an earlier task plans has no id yet; its own path is in that task's result.
-        return (parent["name"] if parent.get("planned") else tree.path(parent["id"])) + "/" + name
+        return (parent["path"] if parent.get("planned") else tree.path(parent["id"])) + "/" + name
 
     def reread(self, group_id, name):
         tree = GroupTree(self.client.list_groups())

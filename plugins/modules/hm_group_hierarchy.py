@@ -161,11 +161,11 @@ class GroupHierarchyModule(HarmonyMobileModule):
         unchanged = sum(1 for name, _parent in desired if name not in touched)
         self.result["operations"] = ops
         self.result["changed"] = bool(ops)
-        created = [op["name"] for op in ops if op["action"] == "create"]
+        created = [op for op in ops if op["action"] == "create"]
         # Check mode: the groups this task would create and delete, for later tasks of the run (docs/gitops.md).
-        self.result["planned_groups"] = created if self.check_mode else []
-        facts = run_plan.with_changes(self.params, self.check_mode, created,
-                                      [op["name"] for op in ops if op["action"] == "delete"])
+        self.result["planned_groups"] = [op["name"] for op in created] if self.check_mode else []
+        facts = run_plan.with_changes(self.params, self.check_mode, dict((op["name"], op["path"]) for op in created),
+                                      dict((op["name"], op["path"]) for op in ops if op["action"] == "delete"))
         if facts:
             self.result["ansible_facts"] = facts
         if self.check_mode:

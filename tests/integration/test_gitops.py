@@ -264,7 +264,7 @@ def test_a_plan_builds_on_planned_parents_and_knows_planned_deletes(sim, tmp_pat
       ignore_errors: true
     - ansible.builtin.assert:
         that:
-          - field is changed and field.group.path == 'Ops/Field'
+          - field is changed and field.group.path == 'ALL/Ops/Field'
           - ana is changed and ana.device.groups == ['Field']
           - gone is failed and "'Old' (groups, bo@example.com)" in gone.msg
 """)

@@ -13,11 +13,14 @@ def test_the_tenant_is_the_gateway_and_the_client_id():
 
 
 def test_planned_creates_and_deletes_count_only_in_check_mode_and_only_for_their_tenant():
-    facts = run_plan.with_changes(EU, True, created=["Field", "Desk"])
-    facts = run_plan.with_changes(dict(EU, run_plan=facts[run_plan.FACT]), True, deleted=["Desk", "Old"])
+    facts = run_plan.with_changes(EU, True, created={"Field": "ALL/Field", "Desk": "ALL/Desk"})
+    facts = run_plan.with_changes(dict(EU, run_plan=facts[run_plan.FACT]), True,
+                                  deleted={"Desk": "ALL/Desk", "Old": "ALL/Old"})
+    assert run_plan.tenant_plan(dict(EU, run_plan=facts[run_plan.FACT]), True)["Field"] == {
+        "action": "create", "path": "ALL/Field"}
     params = dict(EU, run_plan=facts[run_plan.FACT], planned_groups=["Extra"])
     assert run_plan.known_groups({"ALL", "Old"}, params, True) == {"ALL", "Field", "Extra"}
     assert run_plan.known_groups({"ALL", "Old"}, params, False) == {"ALL", "Old"}
     other = dict(params, client_id="b", planned_groups=[])
     assert run_plan.known_groups({"ALL"}, other, True) == {"ALL"}
-    assert run_plan.with_changes(EU, False, created=["Field"]) == {}
+    assert run_plan.with_changes(EU, False, created={"Field": "ALL/Field"}) == {}
