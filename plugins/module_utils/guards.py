@@ -12,15 +12,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 DEFAULT_MAX_DELETES = "20%"
 # A percentage never blocks this many deletes: removing 1 device of a 3-device group is ordinary.
 MIN_PERCENT_ALLOWANCE = 5
-# Device counts of groups read side by side (as hm_device_sync's reads are); the client's pacer bounds them.
-COUNT_CONCURRENCY = 8
 SHOWN = 10
 
 
@@ -77,27 +74,12 @@ def check_deletes(deletes, scope_size, max_deletes, kind, scope, desired_field=N
                                                  allowed))
 
 
-def device_counts(client, groups):
-    """{group name: devices in it} for ``groups`` (dicts with ``id`` and ``name``), read side by side."""
-    groups = list(groups)
-    if not groups:
-        return {}
-
-    def count(group):
-        return client.device_count({"groups__in": str(group["id"])})
-
-    if len(groups) == 1:
-        return {groups[0]["name"]: count(groups[0])}
-    with ThreadPoolExecutor(max_workers=min(COUNT_CONCURRENCY, len(groups))) as pool:
-        return dict(zip([g["name"] for g in groups], pool.map(count, groups)))
-
-
-def refuse_groups_holding_devices(client, groups, force, field):
+def refuse_groups_holding_devices(tenant, groups, force, field):
     """Refuse to delete groups that still hold devices unless ``force`` (what the service does with those devices
     is not documented). ``field``: the option that asked for the delete (``purge``, ``state``)."""
     if force:
         return
-    counts = device_counts(client, groups)
+    counts = tenant.device_counts(groups)
     held = [(g["name"], counts[g["name"]]) for g in groups if counts.get(g["name"])]
     if held:
         raise UserError("%s: these groups still hold devices: %s; nothing was changed. Move the devices first, or set "

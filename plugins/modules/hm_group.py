@@ -194,7 +194,7 @@ class GroupModule(HarmonyMobileModule):
         if children:
             raise UserError("name: group %r still has %d sub-group(s) (%s); delete or move them first" % (
                 current["name"], len(children), ", ".join(c["name"] for c in children)))
-        guards.refuse_groups_holding_devices(self.client, [current], self.params["force"], "name")
+        guards.refuse_groups_holding_devices(self.tenant, [current], self.params["force"], "name")
         self.result["changed"] = True
         self.set_diff(before, None)
         if self.check_mode:

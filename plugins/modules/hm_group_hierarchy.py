@@ -195,7 +195,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
         guards.check_deletes([op["path"] for op in deletes], len(current) - 1, self.params["max_deletes"], "groups",
                              "the tenant", desired_field="tree", desired_count=len(desired))
         by_name = group_tree.GroupTree(current).by_name
-        guards.refuse_groups_holding_devices(self.client, [by_name[op["name"]] for op in deletes],
+        guards.refuse_groups_holding_devices(self.tenant, [by_name[op["name"]] for op in deletes],
                                              self.params["force"], "purge")
 
     def apply(self, ops, current, unchanged):

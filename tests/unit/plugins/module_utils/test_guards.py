@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import guards
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
@@ -47,9 +48,9 @@ class CountingClient:
 def test_the_devices_of_the_groups_to_delete_are_counted_side_by_side():
     groups = [{"id": 1, "name": "A"}, {"id": 2, "name": "B"}, {"id": 3, "name": "C"}]
     client = CountingClient(3, {1: 0, 2: 4, 3: 1})
-    assert guards.device_counts(client, groups) == {"A": 0, "B": 4, "C": 1}
+    assert Tenant(client).device_counts(groups) == {"A": 0, "B": 4, "C": 1}
     with pytest.raises(UserError) as err:
-        guards.refuse_groups_holding_devices(CountingClient(3, {1: 0, 2: 4, 3: 1}), groups, False, "purge")
+        guards.refuse_groups_holding_devices(Tenant(CountingClient(3, {1: 0, 2: 4, 3: 1})), groups, False, "purge")
     assert str(err.value).startswith("purge: these groups still hold devices: B (4), C (1); nothing was changed.")
     assert "force: true" in str(err.value)
     guards.refuse_groups_holding_devices(None, groups, True, "purge")  # force: nothing is read
