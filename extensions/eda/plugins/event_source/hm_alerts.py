@@ -61,6 +61,8 @@ except ImportError:  # loaded by path: make the collection root importable
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import boolean
 
 LOGGER = logging.getLogger("secops.mobile_security.hm_alerts")
 
@@ -125,11 +127,12 @@ class AlertPoller:
             return default if value is None else value
 
         settings = clients.with_environment(args, clients.HM_ENVIRONMENT)
-        settings["credentials_from_env"] = clients.as_bool(arg("credentials_from_env", False), "credentials_from_env")
+        settings["credentials_from_env"] = boolean(arg("credentials_from_env", False), "credentials_from_env")
         # A named tenant's connection must come from this source's own arguments, not HM_* of the process.
         clients.check_tenant_settings(settings, args)
         self.settings = settings
         self.client = clients.harmony_mobile_client(settings)
+        self.tenant_layer = Tenant(self.client, warn=LOGGER.warning)
         self.store = CursorStore(arg("cursor_file"), clients.tenant_of(settings))
         self.wanted = alert_shapes.severity_matcher(*severity_argument(args)) or (lambda _alert: True)
         self.updated_from = times.bound(arg("updated_from"), "updated_from")
@@ -142,15 +145,12 @@ class AlertPoller:
     def fetch_new(self):
         """(new alerts past the cursor oldest first, normalised; highest id read). Blocking: run in a thread."""
         if self.cursor is None and self.updated_from is not None:
-            entries, newest = log_entries.read(self.client, "alert", alert_shapes.window_filters(self.updated_from, None),
-                                               keep=alert_shapes.window_matcher(self.updated_from, None))
+            fresh, newest = self.tenant_layer.alerts(updated_from=self.updated_from)
         elif self.cursor is None and self.start == "latest":
             return [], self.client.newest_log_id("alert") or 0
         else:
-            entries, newest = log_entries.read(self.client, "alert", {}, self.cursor)
-        fresh = [alert_shapes.normalise(a) for a in entries if log_entries.entry_id(a) is not None and
-                 (self.cursor is None or log_entries.entry_id(a) > self.cursor)]
-        return fresh, newest
+            fresh, newest = self.tenant_layer.alerts(since_id=self.cursor)
+        return [a for a in fresh if log_entries.entry_id(a) is not None], newest
 
     def tenant(self):
         """This source's tenant for its events (with the token's tenant id once logged in)."""
