@@ -27,6 +27,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(REPO_ROOT, "docs")
 COLLECTION = "secops.mobile_security"
 PLUGIN = None  # the plugin whose page is being written: O() and RV() without a plugin name refer to it
+ROLE_ENTRYPOINT = "main"  # a role's O() and RV() refer to this entry point of meta/argument_specs.yml
 
 
 class PageLinks(LinkProvider):
@@ -51,9 +52,18 @@ LINKS = PageLinks()
 
 
 def markup(text):
-    """Ansible doc markup (O(), RV(), M(), C(), ...) as Markdown, by the ecosystem's own parser."""
-    context = Context(current_plugin=PLUGIN)
-    return to_md(parse(str(text), context), link_provider=LINKS, current_plugin=PLUGIN)
+    """Ansible doc markup (O(), RV(), M(), C(), ...) as Markdown, by the ecosystem's own parser.
+
+    Markup the parser cannot read is an error, never "ERROR while parsing" text on a published page.
+    """
+    entrypoint = ROLE_ENTRYPOINT if PLUGIN is not None and PLUGIN.type == "role" else None
+    context = Context(current_plugin=PLUGIN, role_entrypoint=entrypoint)
+    try:
+        parsed = parse(str(text), context, errors="exception")
+    except ValueError as err:
+        where = PLUGIN.fqcn if PLUGIN is not None else "?"
+        raise SystemExit("docsgen: %s (%s): cannot render %r: %s" % (where, PLUGIN and PLUGIN.type, text, err))
+    return to_md(parsed, link_provider=LINKS, current_plugin=PLUGIN)
 
 
 def paragraphs(value):

@@ -20,7 +20,6 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.codes impor
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
-from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES, max_deletes_allowed
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -40,10 +39,10 @@ def duplicate_emails(entries):
     return dups
 
 
-def plan(desired, current, purge=False, purge_groups=None, recreate=False):
-    """Operations, one per device touched or checked.
+def plan(current, desired, purge=False, purge_groups=None, recreate=False):
+    """Operations, one per device touched or checked (the same argument order as group_tree.plan).
 
-    ``desired``: validated entries with unique emails. ``current``: normalised devices.
+    ``current``: normalised devices. ``desired``: validated entries with unique emails.
     Purge deletes only devices in at least one of ``purge_groups``.
     """
     by_email = {}
@@ -78,7 +77,8 @@ def plan(desired, current, purge=False, purge_groups=None, recreate=False):
                         "entry": keep_unasked(item, chosen),
                         "fields": fields, "known_ids": [d["id"] for d in found]})
         else:
-            ops.append({"action": "drift", "email": item["email"], "device_id": chosen["id"], "fields": fields})
+            ops.append({"action": "drift", "email": item["email"], "device_id": chosen["id"], "fields": fields,
+                        "entry": item})
     for key in sorted(by_email):
         if key in wanted_keys:
             continue
@@ -89,21 +89,12 @@ def plan(desired, current, purge=False, purge_groups=None, recreate=False):
     return ops
 
 
-def purge_guard(ops, current, desired_count, purge_groups, max_deletes):
-    """Refuse a purge that deletes more than the user can have meant; nothing is written before this passes."""
-    scope = set(purge_groups or [])
-    in_scope = sum(1 for d in current if scope.intersection(d.get("groups") or []))
-    deletes = sum(1 for op in ops if op["action"] == "delete")
-    allowed = max_deletes_allowed(max_deletes, in_scope)
-    if desired_count == 0 and deletes and allowed is not None:
-        raise UserError("devices: the list is empty and purge is true, which would delete all %d device(s) in "
-                        "purge_groups (%s); an empty list is most often a misspelt inventory group or file. To empty "
-                        "these groups on purpose, set max_deletes: all" % (deletes, ", ".join(sorted(scope))))
-    if allowed is not None and deletes > allowed:
-        limit = max_deletes or DEFAULT_MAX_DELETES
-        raise UserError("max_deletes: the purge would delete %d of the %d device(s) in purge_groups, more than "
-                        "max_deletes %s allows (%d); nothing was changed. Check the list, or raise max_deletes "
-                        "(a count, a percentage, or all)" % (deletes, in_scope, limit, allowed))
+def copy_deletes(copies, ops):
+    """Deletes of every identical copy but the oldest (``identical_copies``) that ``ops`` does not delete yet."""
+    planned = set(op.get("device_id") for op in ops if op["action"] in ("delete", "recreate"))
+    return [{"action": "delete", "email": extra["email"], "device_id": extra["id"],
+             "reason": "identical copy of device %s" % found[0]["id"]}
+            for found in copies for extra in found[1:] if extra["id"] not in planned]
 
 
 def apply_to_model(current, ops):

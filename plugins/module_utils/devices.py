@@ -154,12 +154,13 @@ def row_label(path, position):
     return "devices_file %s %s" % (path, position)
 
 
-def check_groups(entries, fields, existing_names, planned=(), check_mode=False, extra=()):
-    """Refuse, naming each entry, groups that neither exist nor (in check mode) are planned by an earlier task.
+def check_groups(entries, fields, known, check_mode=False, extra=()):
+    """Refuse, naming each entry, groups that are not ``known`` (run_plan.known_groups: in the tenant or, in check
+    mode, planned by an earlier task of the run or named in planned_groups).
 
-    ``fields`` names each entry (``devices[3]``, ``devices_file devices.csv line 4``); ``extra`` is (group, field) pairs of other options.
+    ``fields`` names each entry (``devices[3]``, ``devices_file devices.csv line 4``); ``extra`` is (group, field)
+    pairs of other options.
     """
-    known = set(existing_names) | (set(planned or ()) if check_mode else set())
     missing = []
     for field, item in zip(fields, entries):
         for name in item.get("groups") or []:
@@ -167,10 +168,13 @@ def check_groups(entries, fields, existing_names, planned=(), check_mode=False, 
                 missing.append("%r (%s, %s)" % (name, field, item["email"]))
     missing += ["%r (%s)" % (name, field) for name, field in extra if name not in known]
     if missing:
-        raise UserError("groups: %d group reference(s) to groups that do not exist%s: %s%s; create them first, "
-                        "e.g. with the group_hierarchy role" % (
-                            len(missing), " and that no earlier task plans" if check_mode else "",
-                            ", ".join(missing[:10]), " and %d more" % (len(missing) - 10) if len(missing) > 10 else ""))
+        raise UserError("groups: %d group reference(s) to groups that do not exist%s: %s%s. Check the spelling; create "
+                        "the groups first (hm_group, hm_group_hierarchy or the group_hierarchy role)%s. See "
+                        "docs/gitops.md" % (
+                            len(missing), " and that no earlier task of this run plans" if check_mode else "",
+                            ", ".join(missing[:10]), " and %d more" % (len(missing) - 10) if len(missing) > 10 else "",
+                            ", or name groups that something else creates in planned_groups"
+                            if check_mode else ""))
 
 
 def email_key(email):

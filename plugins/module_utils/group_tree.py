@@ -163,20 +163,25 @@ def plan(current_groups, desired, purge=False):
 
     Creates and moves run parents first (so a group's new parent is already in
     place, which also rules out cycles); deletes run deepest first.
-    Operations are dicts: {"action": "create"|"move"|"delete", "name", "parent"}.
+    Operations are dicts identified by ``name`` and ``path`` (the group's path after the operation; before it
+    for a delete): {"action": "create"|"move"|"delete", "name", "path", "parent"}; a move also has ``from`` (the
+    old parent) and ``from_path``.
     """
     tree = GroupTree(current_groups)
     desired_names = set(name for name, _parent in desired)
+    new_paths = {ROOT_NAME: ROOT_NAME}
     ops = []
     for name, parent in desired:
+        new_paths[name] = new_paths.get(parent, parent) + "/" + name
         existing = tree.by_name.get(name)
         if existing is None:
-            ops.append({"action": "create", "name": name, "parent": parent})
+            ops.append({"action": "create", "name": name, "path": new_paths[name], "parent": parent})
             continue
         current_parent = tree.by_id.get(existing["parent_id"])
         if current_parent is None or current_parent["name"] != parent:
-            ops.append({"action": "move", "name": name, "parent": parent,
-                        "from": current_parent["name"] if current_parent else None})
+            ops.append({"action": "move", "name": name, "path": new_paths[name], "parent": parent,
+                        "from": current_parent["name"] if current_parent else None,
+                        "from_path": tree.path(existing["id"])})
     if purge:
         doomed = [g for g in tree.by_id.values() if g["name"] not in desired_names and g["name"] != ROOT_NAME
                   and g["parent_id"] is not None]

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices, log_entries, times
@@ -23,6 +24,8 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree 
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_mdm_uuid
 
 GROUPS_MATCH = ("any", "all")
+# Counts read side by side before a group delete (one small page each).
+COUNT_CONCURRENCY = 8
 # A window long before any device existed: a service that returns devices for it ignored the window.
 _BEFORE_ANY_DEVICE = (times.parse("1970-01-01T00:00:00Z"), times.parse("1970-01-01T00:00:01Z"))
 
@@ -135,6 +138,21 @@ class Tenant:
 
     def group_tree(self, refresh=False):
         return GroupTree(self.groups(refresh))
+
+    def device_counts(self, groups):
+        """{group name: devices in it} for ``groups`` (dicts with ``id`` and ``name``), read side by side.
+
+        The count comes from the service's ``groups__in`` answer: one that ignored the filter would count too
+        many, which only makes a delete guard refuse, never let through."""
+        groups = list(groups)
+
+        def count(group):
+            return self.client.device_count({"groups__in": str(group["id"])})
+
+        if len(groups) <= 1:
+            return dict((g["name"], count(g)) for g in groups)
+        with ThreadPoolExecutor(max_workers=min(COUNT_CONCURRENCY, len(groups))) as pool:
+            return dict(zip([g["name"] for g in groups], pool.map(count, groups)))
 
     def use_groups(self, groups):
         """Take a group list the caller already read (side by side with other reads)."""

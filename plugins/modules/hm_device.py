@@ -16,6 +16,9 @@ description:
   - Adds a device (a user's phone or tablet) to the Harmony Mobile tenant, or deletes it.
   - The API has no update call. When the device exists but differs from what is asked (name, number, groups),
     the module reports the drift in RV(drift) and changes nothing, unless O(recreate=true).
+  - 'In check mode such a device counts as a change and the diff shows each field''s old and new value
+    (C(groups: Field -> Presales (needs recreate=true\))); a real run reports no change.'
+  - In check mode, groups that earlier tasks of the same run plan count as existing (docs/gitops.md).
   - For hundreds of devices use M(secops.mobile_security.hm_device_sync), which reads the list once.
 author:
   - secops.mobile_security contributors (@secops)
@@ -145,7 +148,7 @@ deleted:
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices, diffs, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME, GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
@@ -166,6 +169,7 @@ class DeviceModule(HarmonyMobileModule):
                 recreate=dict(type="bool", default=False),
                 additional_device=dict(type="bool", default=False),
                 planned_groups=dict(type="list", elements="str", default=[]),
+                run_plan=run_plan.option_spec(),
                 device_id=dict(type="str"),
                 state=dict(type="str", choices=["present", "absent"], default="present"),
             ),
@@ -218,8 +222,8 @@ class DeviceModule(HarmonyMobileModule):
             groups = pool.submit(self.client.list_groups) if wanted["groups"] else None
             tenant_count, found, current = self.find(wanted["email"], wanted["name"])
             if groups is not None:
-                devices.check_groups([wanted], ["groups"], GroupTree(groups.result()).by_name,
-                                     self.params["planned_groups"], self.check_mode)
+                known = run_plan.known_groups(GroupTree(groups.result()).by_name, self.params, self.check_mode)
+                devices.check_groups([wanted], ["groups"], known, self.check_mode)
         if current is not None:
             drift = devices.drift(wanted, current)
             self.result["drift"] = drift
@@ -230,6 +234,10 @@ class DeviceModule(HarmonyMobileModule):
                 self.module.warn("Device %s (id %s) differs in %s; the API cannot update a device, so nothing was "
                                  "changed. Use recreate=true to delete and re-add it (it must register again)." % (
                                      current["email"], current["id"], ", ".join(drift)))
+                # A plan shows drift as a change, with old and new values; a run reports only its writes.
+                self.result["changed"] = self.check_mode
+                self.set_diff(diffs.device_view(current), dict(diffs.device_view(current),
+                                                              drift=diffs.drift_lines(wanted, current, drift)))
                 return
         if current is not None:
             # Re-adding must not lose what the task did not mention.
@@ -237,7 +245,8 @@ class DeviceModule(HarmonyMobileModule):
         after = dict(current or {}, email=wanted["email"], name=wanted["name"], number=wanted["number"],
                      groups=sorted(wanted["groups"] or [ROOT_NAME]), id=None)
         self.result["changed"] = True
-        self.set_diff(current, after)
+        self.set_diff(dict(diffs.device_view(current), email=current["email"]) if current else None,
+                      dict(diffs.device_view(after, with_id=False), email=after["email"]))
         if self.check_mode:
             self.result["device"] = after
             return
@@ -279,7 +288,8 @@ class DeviceModule(HarmonyMobileModule):
         if not targets:
             return
         self.result["changed"] = True
-        self.set_diff({"devices": targets}, {"devices": []})
+        self.set_diff({"devices": dict((d["id"], dict(diffs.device_view(d), email=d["email"])) for d in targets)},
+                      {"devices": {}})
         self.result["deleted"] = [d["id"] for d in targets]
         if self.check_mode:
             return

@@ -20,12 +20,19 @@ description:
     O(secops.mobile_security.hm_device#module:additional_device) option. When a user holds several devices, the
     one named as in the list is compared with it; if none is, the first is, and its name is reported as drift.
   - The API has no update call. A device that exists but differs (name, number or groups) is reported as
-    drift and left alone, unless O(recreate=true) (delete + add, which costs the device its registration).
+    drift and left alone, unless O(recreate=true) (delete + add, which costs the device its registration). In check
+    mode drift counts as a change, so C(--check --diff) shows it; a real run reports only its writes.
   - Every entry is validated, and every group checked to exist, before the first write. A bad entry fails the
     task with nothing written.
   - One failed device does not stop the others; each gets an entry in RV(devices). The task fails at the end if any
     device failed (unless O(allow_partial=true)), and a re-run finishes the job.
-  - Supports check mode (the plan is returned) and diff mode (counts and the emails added or removed).
+  - 'Supports check mode (the plan is returned) and diff mode. The diff shows each device added, deleted, recreated
+    or drifted, keyed by e-mail, with its name, number and groups; a deleted device is present before and absent
+    after, an added one shows its groups, drift shows the old and the new value (C(groups: Field -> Presales (needs
+    recreate=true\))).'
+  - In check mode, groups that earlier tasks of the same run plan (M(secops.mobile_security.hm_group),
+    M(secops.mobile_security.hm_group_hierarchy), the C(secops.mobile_security.group_hierarchy) role) count as
+    existing, with no wiring between the tasks; see docs/gitops.md.
   - Two runs at the same time (an AWX schedule overlapping a manual run, two pipelines) converge on one device per
     user without a lock; see RV(duplicates_removed). Still, set the AWX job template to refuse simultaneous runs.
 author:
@@ -77,6 +84,8 @@ options:
         a percentage never blocks fewer than 5 deletes), or V(all).
       - With O(purge=true) an empty desired list (often a misspelt inventory group or file) is refused unless
         this is V(all).
+      - The identical copies O(remove_duplicates) deletes count too, and the devices they belong to are part of the
+        scope a percentage is taken of.
     type: str
     default: "20%"
   recreate:
@@ -215,7 +224,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_sync, devices
+from ansible_collections.secops.mobile_security.plugins.module_utils import (
+    bulk, device_sync, devices, diffs, guards, run_plan)
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
@@ -280,6 +290,7 @@ class DeviceSyncModule(HarmonyMobileModule):
                 remove_duplicates=dict(type="bool", default=False),
                 allow_partial=dict(type="bool", default=False),
                 planned_groups=dict(type="list", elements="str", default=[]),
+                run_plan=run_plan.option_spec(),
             ),
             required_if=[("purge", True, ("purge_groups",))],
         )
@@ -306,16 +317,19 @@ class DeviceSyncModule(HarmonyMobileModule):
         fields, entries = self.desired_entries()
         groups, raw_devices = self.read_tenant()
         tree = GroupTree(groups)
-        devices.check_groups(entries, fields, set(tree.by_name), self.params["planned_groups"], self.check_mode,
+        known = run_plan.known_groups(tree.by_name, self.params, self.check_mode)
+        devices.check_groups(entries, fields, known, self.check_mode,
                              extra=[(name, "purge_groups") for name in self.params["purge_groups"] or []])
         scopes = self.purge_scopes(tree)
         scope_names = sorted(set().union(*scopes.values())) if scopes else []
         self.tenant.use_groups(groups)
         current = self.tenant.all_devices(raw_devices)
-        ops = device_sync.plan(entries, current, self.params["purge"], scope_names, self.params["recreate"])
-        if self.params["purge"]:
-            device_sync.purge_guard(ops, current, len(entries), scope_names, self.params["max_deletes"])
-        self.identical_copies(current, ops)
+        ops = device_sync.plan(current, entries, self.params["purge"], scope_names, self.params["recreate"])
+        copies = self.report_copies(current)
+        if self.params["remove_duplicates"]:
+            ops += device_sync.copy_deletes(copies, ops)
+        # Every delete of the run is planned now: the one guard sees them all, before any write.
+        self.guard_deletes(ops, current, scopes, scope_names, copies, len(entries))
         writes = [op for op in ops if op["action"] in device_sync.WRITE_ACTIONS]
         drifted = [op for op in ops if op["action"] == "drift"]
         if drifted:
@@ -337,13 +351,13 @@ class DeviceSyncModule(HarmonyMobileModule):
                     for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
             self.result["duplicates_removed"] = device_sync.verify_adds(
                 self.tenant, adds, device_sync.settle_seconds(self.transport), expected_total=len(after_model))
-        self.result["changed"] = bool(done_writes)
+        # A plan shows drift as a change (the tenant differs from the list); a run reports only its writes.
+        self.result["changed"] = bool(done_writes) or (self.check_mode and bool(drifted))
         self.result["predicted"] = self.check_mode
         self.result["total_before"] = len(current)
         self.result["total_after"] = len(after_model)
         self.result["purge_scope"] = self.purge_report(scopes, current, done_writes)
-        self.set_diff(self.diff_side(len(current), "removed", done_writes, drifted),
-                      self.diff_side(len(after_model), "added", done_writes, drifted))
+        self.set_diff(*diffs.devices_diff(current, done_writes + drifted, len(current), len(after_model)))
         reported = [self.public(op) for op in ops if op["action"] != "unchanged"]
         unchanged = sum(1 for op in ops if op["action"] == "unchanged")
         self.result["summary"] = bulk.summary(reported, device_sync.ITEM_ACTIONS, unchanged)
@@ -352,6 +366,21 @@ class DeviceSyncModule(HarmonyMobileModule):
         if failed and not self.params["allow_partial"]:
             self.fail("%d of %d device writes failed (first: %s: %s); the others were applied and a re-run "
                       "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"]))
+
+    def guard_deletes(self, ops, current, scopes, scope_names, copies, desired_count):
+        """The delete guard over every delete of the plan: the purge's and the identical copies'."""
+        deletes = [op for op in ops if op["action"] == "delete"]
+        scope = set(scope_names)
+        in_scope = set(d["id"] for d in current if scope.intersection(d.get("groups") or []))
+        where = []
+        if scope_names:
+            where.append("purge_groups (%s)" % ", ".join(sorted(scopes)))
+        if self.params["remove_duplicates"] and copies:
+            in_scope.update(d["id"] for found in copies for d in found)
+            where.append("identical copies")
+        guards.check_deletes(["%s (id %s)" % (op["email"], op["device_id"]) for op in deletes], len(in_scope),
+                             self.params["max_deletes"], "devices", " and ".join(where) or "the tenant",
+                             desired_field="devices" if self.params["purge"] else None, desired_count=desired_count)
 
     def read_tenant(self):
         """The group list and every device, read side by side: on a distant gateway the group read would
@@ -380,36 +409,17 @@ class DeviceSyncModule(HarmonyMobileModule):
                            "deleted": sum(1 for d in in_scope if d["id"] in deleted)})
         return report
 
-    @staticmethod
-    def diff_side(count, side, done_writes, drifted):
-        """One side of the diff: the count, and the users the writes remove (before) or add (after).
-
-        A recreate appears on both sides; drifted devices (left as they are) are listed on both, so the
-        diff shows them as context, not as a change.
-        """
-        gone = ("delete", "recreate") if side == "removed" else ("add", "recreate")
-        return {"count": count, side: sorted(op["email"] for op in done_writes if op["action"] in gone),
-                "drifted": sorted(op["email"] for op in drifted)}
-
-    def identical_copies(self, current, ops):
-        """Report users holding identical unregistered copies (overlapping runs of 1.0.0, or another tool);
-        with remove_duplicates, plan deleting all but the oldest copy of each."""
+    def report_copies(self, current):
+        """Users holding identical unregistered copies (overlapping runs of 1.0.0, or another tool), in the result
+        and, unless remove_duplicates deletes them, a warning."""
         copies = device_sync.identical_copies(current)
         self.result["duplicates"] = [{"email": found[0]["email"], "name": found[0]["name"],
                                       "device_ids": [d["id"] for d in found], "keep": found[0]["id"]} for found in copies]
-        if not copies:
-            return
-        if not self.params["remove_duplicates"]:
+        if copies and not self.params["remove_duplicates"]:
             self.module.warn("%d user(s) hold identical copies of a device (first: %s, ids %s); set "
                              "remove_duplicates: true to keep only the oldest copy of each" % (
                                  len(copies), copies[0][0]["email"], ", ".join(d["id"] for d in copies[0])))
-            return
-        planned = set(op.get("device_id") for op in ops if op["action"] in ("delete", "recreate"))
-        for found in copies:
-            for extra in found[1:]:
-                if extra["id"] not in planned:
-                    ops.append({"action": "delete", "email": extra["email"], "device_id": extra["id"],
-                                "reason": "identical copy of device %s" % found[0]["id"]})
+        return copies
 
     @staticmethod
     def public(op):

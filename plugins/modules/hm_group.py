@@ -58,6 +58,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.http_options
+  - secops.mobile_security.planned_groups.run_plan
 '''
 
 EXAMPLES = r'''
@@ -122,6 +123,7 @@ planned_groups:
   description:
     - In check mode, the group this task would create or rename to; pass it to a later task's
       O(secops.mobile_security.hm_device#module:planned_groups) so the whole play can be previewed. Empty otherwise.
+    - Later tasks of the same run see it without that wiring (docs/gitops.md).
   returned: always
   type: list
   elements: str
@@ -130,6 +132,7 @@ planned_groups:
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import (
     ROOT_NAME, GroupTree, validate_name)
+from ansible_collections.secops.mobile_security.plugins.module_utils import guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
@@ -142,10 +145,18 @@ class GroupModule(HarmonyMobileModule):
             new_name=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             force=dict(type="bool", default=False),
+            run_plan=run_plan.option_spec(),
         ))
 
+    def plan_for_later_tasks(self, created=None, deleted=None):
+        """Check mode: the groups this task would create or delete ({name: path}), for later tasks of the run
+        (docs/gitops.md)."""
+        self.result["planned_groups"] = sorted(created or {})
+        facts = run_plan.with_changes(self.params, self.check_mode, created or {}, deleted or {})
+        if facts:
+            self.result["ansible_facts"] = facts
+
     def execute(self):
-        # Check mode: the group this task would create (or rename to), for later tasks' planned_groups.
         self.result["planned_groups"] = []
         if self.params["state"] == "absent":
             # A delete acts on the group the task names, never on one found through another option.
@@ -183,29 +194,27 @@ class GroupModule(HarmonyMobileModule):
         if children:
             raise UserError("name: group %r still has %d sub-group(s) (%s); delete or move them first" % (
                 current["name"], len(children), ", ".join(c["name"] for c in children)))
-        held = self.client.device_count({"groups__in": str(current["id"])})
-        if held and not self.params["force"]:
-            raise UserError("name: group %r still holds %d device(s); move them first, or set force: true to delete "
-                            "it anyway (the service may move those devices to ALL or delete them)" % (
-                                current["name"], held))
+        guards.refuse_groups_holding_devices(self.tenant, [current], self.params["force"], "name")
         self.result["changed"] = True
         self.set_diff(before, None)
-        if not self.check_mode:
+        if self.check_mode:
+            self.plan_for_later_tasks(deleted={current["name"]: before["path"]})
+        else:
             self.client.delete_group(current["id"])
 
     def ensure_present(self, tree, current, before, wanted_name):
         parent_ref = self.params["parent"]
-        parent = tree.resolve(parent_ref, "parent") if parent_ref is not None else None
+        parent = self.parent(tree, parent_ref) if parent_ref is not None else None
 
         if current is None:
             parent = parent or tree.root
             after = {"id": None, "name": wanted_name, "parent_id": parent["id"], "parent_name": parent["name"],
-                     "path": tree.path(parent["id"]) + "/" + wanted_name}
+                     "path": self.path_under(tree, parent, wanted_name)}
             self.result["changed"] = True
             self.set_diff(None, after)
             if self.check_mode:
                 self.result["group"] = after
-                self.result["planned_groups"] = [wanted_name]
+                self.plan_for_later_tasks(created={wanted_name: after["path"]})
                 return
             created = self.client.add_group(wanted_name, parent["id"])
             self.result["group"] = self.reread(created.get("id"), wanted_name)
@@ -215,7 +224,7 @@ class GroupModule(HarmonyMobileModule):
         if current["name"] != wanted_name:
             changes["name"] = wanted_name
         if parent is not None and parent["id"] != current["parent_id"]:
-            if tree.would_cycle(current["id"], parent["id"]):
+            if not parent.get("planned") and tree.would_cycle(current["id"], parent["id"]):
                 raise UserError("parent: moving %r under %r would create a cycle (%r is inside %r)" % (
                     current["name"], parent["name"], parent["name"], current["name"]))
             changes["parent_id"] = parent["id"]
@@ -225,17 +234,34 @@ class GroupModule(HarmonyMobileModule):
         after = dict(before, name=wanted_name)
         if "parent_id" in changes:
             after.update(parent_id=parent["id"], parent_name=parent["name"],
-                         path=tree.path(parent["id"]) + "/" + wanted_name)
+                         path=self.path_under(tree, parent, wanted_name))
         else:
             after["path"] = before["path"].rsplit("/", 1)[0] + "/" + wanted_name
         self.result["changed"] = True
         self.set_diff(before, after)
         if self.check_mode:
             self.result["group"] = after
-            self.result["planned_groups"] = [wanted_name] if "name" in changes else []
+            if "name" in changes:
+                self.plan_for_later_tasks(created={wanted_name: after["path"]},
+                                          deleted={current["name"]: before["path"]})
             return
         self.client.edit_group(current["id"], **changes)
         self.result["group"] = self.reread(current["id"], wanted_name)
+
+    def parent(self, tree, parent_ref):
+        """The parent group; in check mode it may be one an earlier task of the run plans to create."""
+        try:
+            return tree.resolve(parent_ref, "parent")
+        except UserError:
+            planned = run_plan.tenant_plan(self.params, self.check_mode).get(parent_ref) or {}
+            if planned.get("action") != "create":
+                raise
+        return {"id": None, "name": parent_ref, "path": planned.get("path") or parent_ref, "planned": True}
+
+    @staticmethod
+    def path_under(tree, parent, name):
+        # A parent an earlier task plans has no id yet; its own path is in that task's result.
+        return (parent["path"] if parent.get("planned") else tree.path(parent["id"])) + "/" + name
 
     def reread(self, group_id, name):
         tree = GroupTree(self.client.list_groups())

@@ -17,7 +17,8 @@ description:
     match O(tree), and applies them in a safe order. Parents come before children when creating or moving,
     children before parents when deleting.
   - Idempotent; a second run with the same O(tree) makes no change. A run stopped halfway is finished by the next run.
-  - Supports check mode (the plan is returned, nothing is written) and diff mode (group paths before and after).
+  - Supports check mode (the plan is returned, nothing is written) and diff mode (each group created, moved or
+    deleted, with its path before and after).
   - Used by the C(secops.mobile_security.group_hierarchy) role.
 author:
   - secops.mobile_security contributors (@secops)
@@ -59,6 +60,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.http_options
+  - secops.mobile_security.planned_groups.run_plan
 '''
 
 EXAMPLES = r'''
@@ -83,7 +85,8 @@ EXAMPLES = r'''
 RETURN = r'''
 operations:
   description:
-    - One item per group created, moved or deleted. C(action) is C(create), C(move) or C(delete); C(result) is
+    - One item per group created, moved or deleted, identified by C(name) and C(path) (after the operation; for a
+      delete, before it; a move also has C(from) and C(from_path)). C(action) is C(create), C(move) or C(delete); C(result) is
       C(ok), C(failed) (with C(error)), or C(planned) in check mode. The same item shape as every bulk
       module's (docs/conventions.md).
     - C(op), 1.0.0's name of C(action), is kept as a copy until 2.0.0.
@@ -92,8 +95,8 @@ operations:
   type: list
   elements: dict
   sample:
-    - {action: create, name: EMEA, parent: ALL, result: ok}
-    - {action: move, name: Sales, parent: EMEA, from: ALL, result: ok}
+    - {action: create, name: EMEA, path: ALL/EMEA, parent: ALL, result: ok}
+    - {action: move, name: Sales, path: ALL/EMEA/Sales, parent: EMEA, from: ALL, from_path: ALL/Sales, result: ok}
     - {action: delete, name: Old, path: ALL/Old, result: failed, error: "DELETE ... failed (HTTP 400): ..."}
 summary:
   description:
@@ -109,23 +112,30 @@ groups:
   type: list
   elements: dict
 diff:
-  description: Group paths before and after.
+  description:
+    - The groups the run creates, moves or deletes, keyed by name, each with its C(path); C(count) is the number of
+      groups under C(ALL). A created group is only on the after side, a deleted one only on the before side, a moved
+      one on both with its old and new path (docs/conventions.md).
   returned: when diff mode is on
   type: dict
+  sample:
+    before: {count: 3, groups: {Field: {path: ALL/Sales/Field}, Old: {path: ALL/Old}}}
+    after: {count: 3, groups: {Field: {path: ALL/Ops/Field}, Desk: {path: ALL/Ops/Desk}}}
 planned_groups:
   description:
     - In check mode, the groups this task would create; pass them to a later task's
       O(secops.mobile_security.hm_device_sync#module:planned_groups) so the whole play can be previewed with
       C(--check --diff) on a tenant that does not have them yet. Empty otherwise.
+    - Later tasks of the same run see them without that wiring (docs/gitops.md).
   returned: always
   type: list
   elements: str
   sample: [EMEA, EMEA-Sales]
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, group_tree
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
-from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES, max_deletes_allowed
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, diffs, group_tree, guards, run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
 ITEM_ACTIONS = ("create", "move", "delete")
@@ -139,32 +149,36 @@ class GroupHierarchyModule(HarmonyMobileModule):
                 dict(name="prune", version="2.0.0", collection_name="secops.mobile_security")]),
             max_deletes=dict(type="str", default=DEFAULT_MAX_DELETES),
             force=dict(type="bool", default=False),
+            run_plan=run_plan.option_spec(),
         ))
 
     def execute(self):
         desired = group_tree.flatten(self.params["tree"])
         current = self.client.list_groups()
         ops = group_tree.plan(current, desired, purge=self.params["purge"])
-        if self.params["purge"]:
-            self.purge_guard(ops, current, desired)
+        self.guard_deletes(ops, current, desired)
         touched = set(op["name"] for op in ops)
         unchanged = sum(1 for name, _parent in desired if name not in touched)
         self.result["operations"] = ops
         self.result["changed"] = bool(ops)
-        # Check mode: the groups this task would create, for later tasks' planned_groups.
-        self.result["planned_groups"] = [op["name"] for op in ops if op["action"] == "create"] if self.check_mode else []
-        before_paths = group_tree.paths(current)
+        created = [op for op in ops if op["action"] == "create"]
+        # Check mode: the groups this task would create and delete, for later tasks of the run (docs/gitops.md).
+        self.result["planned_groups"] = [op["name"] for op in created] if self.check_mode else []
+        facts = run_plan.with_changes(self.params, self.check_mode, dict((op["name"], op["path"]) for op in created),
+                                      dict((op["name"], op["path"]) for op in ops if op["action"] == "delete"))
+        if facts:
+            self.result["ansible_facts"] = facts
         if self.check_mode:
             bulk.mark_planned(ops, ITEM_ACTIONS)
             self.report(ops, unchanged)
             after = group_tree.apply_to_model(current, ops)
-            self.set_diff({"paths": before_paths}, {"paths": group_tree.paths(after)})
-            self.result["groups"] = self.describe_all(after)
-            return
-        self.apply(ops, current, unchanged)
-        self.report(ops, unchanged)
-        after = self.client.list_groups()
-        self.set_diff({"paths": before_paths}, {"paths": group_tree.paths(after)})
+        else:
+            self.apply(ops, current, unchanged)
+            self.report(ops, unchanged)
+            after = self.client.list_groups()
+        # Both sides count the groups under ALL.
+        self.set_diff(*diffs.groups_diff([op for op in ops if op.get("result") != bulk.FAILED],
+                                         len(current) - 1, len(after) - 1))
         self.result["groups"] = self.describe_all(after)
 
     def report(self, ops, unchanged):
@@ -173,29 +187,16 @@ class GroupHierarchyModule(HarmonyMobileModule):
             op["op"] = op["action"]
         self.result["summary"] = bulk.summary([op for op in ops if "result" in op], ITEM_ACTIONS, unchanged)
 
-    def purge_guard(self, ops, current, desired):
-        """Refuse a purge the user cannot have meant, before any write (and in check mode)."""
-        deletes = [op["name"] for op in ops if op["action"] == "delete"]
+    def guard_deletes(self, ops, current, desired):
+        """The delete guard over every group the plan deletes, before any write (and in check mode)."""
+        deletes = [op for op in ops if op["action"] == "delete"]
         if not deletes:
             return
-        existing = len(current) - 1  # ALL is never deleted
-        allowed = max_deletes_allowed(self.params["max_deletes"], existing)
-        if not desired and allowed is not None:
-            raise UserError("tree: empty with purge: true, which would delete all %d group(s); to do that on "
-                            "purpose, set max_deletes: all" % len(deletes))
-        if allowed is not None and len(deletes) > allowed:
-            raise UserError("max_deletes: the purge would delete %d of the %d group(s) (%s), more than max_deletes "
-                            "%s allows (%d); nothing was changed" % (len(deletes), existing, ", ".join(deletes[:10]),
-                                                                     self.params["max_deletes"], allowed))
-        if self.params["force"]:
-            return
-        groups = group_tree.GroupTree(current).by_name
-        held = [(name, self.client.device_count({"groups__in": str(groups[name]["id"])})) for name in deletes]
-        held = [(name, count) for name, count in held if count]
-        if held:
-            raise UserError("purge: these groups still hold devices: %s; move the devices first, or set force: true "
-                            "to purge anyway (the service may move those devices to ALL or delete them)" % ", ".join(
-                                "%s (%d)" % pair for pair in held))
+        guards.check_deletes([op["path"] for op in deletes], len(current) - 1, self.params["max_deletes"], "groups",
+                             "the tenant", desired_field="tree", desired_count=len(desired))
+        by_name = group_tree.GroupTree(current).by_name
+        guards.refuse_groups_holding_devices(self.tenant, [by_name[op["name"]] for op in deletes],
+                                             self.params["force"], "purge")
 
     def apply(self, ops, current, unchanged):
         # Ids are resolved as we go: a create's id is needed by its children's ops.

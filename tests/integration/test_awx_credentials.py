@@ -1,6 +1,7 @@
 """The AWX credential types: well-formed, and their injected variables are what the modules read."""
 
 import os
+import re
 
 import yaml
 from jinja2 import Template
@@ -72,3 +73,23 @@ def test_modules_run_with_only_the_injected_environment(sim, tmp_path):
     assert SIM_ACCESS_KEY not in result.stdout and SIM_COMPANY_KEY not in result.stdout
     flat = one_line(result.stdout)
     assert "[DEPRECATION WARNING]" in flat and "Alias 'email' is deprecated" in flat
+
+
+def test_the_readme_names_what_ships_and_every_injected_variable():
+    """extensions/awx/README.md shows configure_awx.yml as it ships, and its table lists every injected variable."""
+    awx = os.path.join(REPO_ROOT, "extensions", "awx")
+    with open(os.path.join(awx, "README.md")) as handle:
+        readme = handle.read()
+    with open(os.path.join(awx, "configure_awx.yml")) as handle:
+        shipped = handle.read()
+    assert "```yaml\n%s```" % shipped in readme
+    # Every file the playbook, the README and the credential types name is in the collection.
+    for text in [readme, shipped] + [open(os.path.join(TYPES, n)).read() for n in sorted(os.listdir(TYPES))]:
+        for path in set(re.findall(r"extensions/awx/[\w./-]+\.yml", text)):
+            assert os.path.exists(os.path.join(REPO_ROOT, path)), path
+    for name in sorted(os.listdir(TYPES)):
+        credential_type = load(name)
+        row = [line for line in readme.splitlines() if line.startswith("| %s |" % credential_type["name"])]
+        assert len(row) == 1, credential_type["name"]
+        listed = set(re.findall(r"`([A-Z_]+)`", row[0]))
+        assert listed == set(credential_type["injectors"]["env"]), (name, listed)

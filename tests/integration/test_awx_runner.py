@@ -28,7 +28,7 @@ def credentials_env(sim):
     return env
 
 
-def run_job(tmp_path, name, playbook, sim, extravars, inventory=None):
+def run_job(tmp_path, name, playbook, sim, extravars, inventory=None, cmdline=None):
     private = tmp_path / name
     (private / "env").mkdir(parents=True)
     envvars = dict(credentials_env(sim), ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
@@ -38,7 +38,7 @@ def run_job(tmp_path, name, playbook, sim, extravars, inventory=None):
         if key.startswith(("HM_", "SMARTPT_")):
             envvars.setdefault(key, "")
     runner = ansible_runner.run(private_data_dir=str(private), playbook=playbook, inventory=inventory,
-                                envvars=envvars, extravars=extravars, quiet=True, timeout=600)
+                                envvars=envvars, extravars=extravars, quiet=True, timeout=600, cmdline=cmdline)
     events = list(runner.events)
     stats = [e for e in events if e["event"] == "playbook_on_stats"][-1]["event_data"]
     return runner, events, stats
@@ -85,5 +85,42 @@ def test_enrol_and_isolate_jobs_through_ansible_runner(sim, tmp_path, monkeypatc
     # A second launch of the same job changes nothing.
     runner, events, stats = run_job(tmp_path, "again", os.path.join(REPO_ROOT, template["playbook"]), sim,
                                     extravars)
+    assert_clean(runner, events, stats)
+    assert stats["changed"] == {}
+
+
+def test_a_check_job_plans_the_natural_play_without_wiring(sim, tmp_path, monkeypatch):
+    """A job template of type Check (ansible-runner with --check --diff) plans groups and devices in one go."""
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    playbook = tmp_path / "natural.yml"
+    playbook.write_text("""
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  tasks:
+    - secops.mobile_security.hm_group_hierarchy:
+        tree: [{name: Ops, children: [{name: Field}, {name: Desk}]}]
+    - secops.mobile_security.hm_device_sync:
+        devices:
+          - {email: f1@example.com, name: "Field One", groups: [Field]}
+          - {email: d1@example.com, name: "Desk One", groups: [Desk]}
+""")
+    runner, events, stats = run_job(tmp_path, "plan", str(playbook), sim, {}, cmdline="--check --diff")
+    assert_clean(runner, events, stats)
+    assert stats["changed"] == {"localhost": 2} and sim.stats().get("writes", 0) == 0
+    planned = dict((e["event_data"]["task_action"], e["event_data"]["res"]) for e in events
+                   if e["event"] == "runner_on_ok")
+    groups = planned["secops.mobile_security.hm_group_hierarchy"]["diff"]["after"]["groups"]
+    assert sorted(groups) == ["Desk", "Field", "Ops"]
+    devices = planned["secops.mobile_security.hm_device_sync"]["diff"]["after"]["devices"]
+    assert dict((email, d["groups"]) for email, d in devices.items()) == {"f1@example.com": ["Field"],
+                                                                           "d1@example.com": ["Desk"]}
+
+    runner, events, stats = run_job(tmp_path, "apply", str(playbook), sim, {})
+    assert_clean(runner, events, stats)
+    assert sorted(d["email"] for d in sim.all_devices()) == ["d1@example.com", "f1@example.com"]
+    runner, events, stats = run_job(tmp_path, "replan", str(playbook), sim, {}, cmdline="--check --diff")
     assert_clean(runner, events, stats)
     assert stats["changed"] == {}

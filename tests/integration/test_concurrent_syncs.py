@@ -52,3 +52,21 @@ def test_identical_copies_from_earlier_runs_are_reported_and_removed_only_when_a
             assert len(sim.all_devices()) == 4 and result["changed"] is False
     assert sorted(d["internal_id"] for d in sim.all_devices()) == ["1", "4"]
     assert result["summary"]["deleted"] == 2
+
+
+def test_max_deletes_counts_the_identical_copies_remove_duplicates_would_delete(sim, tmp_path):
+    """The one delete guard runs after every delete of the run is planned, copies included."""
+    for _copy in range(4):
+        sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Ana", "email": "ana@example.com"})
+    sim.reset_stats()
+    playbook = sync_playbook(tmp_path / "sync.yml", options=["remove_duplicates: true", "max_deletes: 2"],
+                             keywords=["ignore_errors: true"])
+    out = tmp_path / "out.json"
+    run = start_playbook(playbook, sim, extra_vars={"devices": [{"email": "ana@example.com", "name": "Ana"}],
+                                                    "out": str(out)})
+    output = run.communicate(timeout=300)[0]
+    result = json.loads(out.read_text())
+    assert result.get("failed") is True, output[-3000:]
+    assert "max_deletes: the run would delete 3 of the 4 devices in identical copies" in result["msg"]
+    assert "ana@example.com (id 2)" in result["msg"]
+    assert len(sim.all_devices()) == 4 and sim.stats().get("writes", 0) == 0

@@ -36,9 +36,10 @@ def test_purge_groups_cover_sub_groups_unless_told_otherwise(sim, tmp_path):
     planned, shown = sync(True, True)
     assert planned["purge_scope"] == [{"group": "Corp", "groups": ["Corp", "Corp-IT", "Corp-IT-Helpdesk"],
                                        "devices": 2, "deleted": 1}]
-    assert planned["diff"]["before"]["removed"] == ["gone@example.com"]
-    assert planned["diff"]["after"]["added"] == []
-    assert "removed" in shown and "gone@example.com" in shown
+    # A deletion reads as git diff readers expect: present before, absent after.
+    assert list(planned["diff"]["before"]["devices"]) == ["gone@example.com"]
+    assert planned["diff"]["after"]["devices"] == {}
+    assert '-        "gone@example.com": {' in shown and '"removed": [' not in shown
     assert [d["email"] for d in planned["devices"]] == ["gone@example.com"]
     assert planned["devices"][0]["result"] == "planned"
     assert len(sim.all_devices()) == 3

@@ -30,5 +30,5 @@ def test_failed_writes_are_not_reported_as_changes(sim, tmp_path):
     assert synced["changed"] is False
     assert synced["summary"]["added"] == 0 and synced["summary"]["failed"] == 3
     assert synced["total_before"] == 4 and synced["total_after"] == 4
-    assert synced["diff"]["after"]["added"] == [] and synced["diff"]["after"]["count"] == 4
+    assert synced["diff"]["after"]["devices"] == {} and synced["diff"]["after"]["count"] == 4
     assert len(sim.all_devices()) == 4

@@ -23,7 +23,7 @@ def test_plan_adds_keeps_reports_drift_and_purges_only_in_scope():
     current = [device(1, "a@x.com", "A", ["A"]), device(2, "b@x.com", "B", ["A"]),
                device(3, "c@x.com", "C", ["B"]), device(4, "d@x.com", "D", ["C"])]
     desired = [entry("A@x.com", "A", ["A"]), entry("b@x.com", "B", ["B"]), entry("e@x.com", "E", ["A"])]
-    ops = device_sync.plan(desired, current, purge=True, purge_groups=["B"])
+    ops = device_sync.plan(current, desired, purge=True, purge_groups=["B"])
     actions = {(op["action"], op["email"]) for op in ops}
     assert actions == {("unchanged", "A@x.com"), ("drift", "b@x.com"), ("add", "e@x.com"), ("delete", "c@x.com")}
     reported = [op for op in ops if op["action"] != "unchanged"]
@@ -33,7 +33,7 @@ def test_plan_adds_keeps_reports_drift_and_purges_only_in_scope():
 
 def test_recreate_keeps_number_the_entry_does_not_give():
     current = [device(1, "a@x.com", "A", ["A"], "+1555")]
-    ops = device_sync.plan([entry("a@x.com", "A", ["B"])], current, recreate=True)
+    ops = device_sync.plan(current, [entry("a@x.com", "A", ["B"])], recreate=True)
     assert ops[0]["action"] == "recreate" and ops[0]["entry"]["number"] == "+1555"
 
 
@@ -132,7 +132,7 @@ def test_plan_then_apply_reaches_desired_and_replans_empty(current_raw, desired_
         if email_key(email) not in seen:
             seen.add(email_key(email))
             desired.append(entry(email, name, groups))
-    ops = device_sync.plan(desired, current, purge=purge, purge_groups=GROUPS, recreate=recreate)
+    ops = device_sync.plan(current, desired, purge=purge, purge_groups=GROUPS, recreate=recreate)
     after = device_sync.apply_to_model(current, ops)
     by_email = {}
     for d in after:
@@ -146,6 +146,6 @@ def test_plan_then_apply_reaches_desired_and_replans_empty(current_raw, desired_
         # every device left is wanted, and each wanted email has exactly one device
         assert set(by_email) == seen
         assert all(len(v) == 1 for v in by_email.values())
-    replanned = device_sync.plan(desired, after, purge=purge, purge_groups=GROUPS, recreate=recreate)
+    replanned = device_sync.plan(after, desired, purge=purge, purge_groups=GROUPS, recreate=recreate)
     writes = [op for op in replanned if op["action"] in device_sync.WRITE_ACTIONS]
     assert writes == []

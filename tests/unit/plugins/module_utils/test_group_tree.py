@@ -39,13 +39,15 @@ def test_flatten_validates_and_orders_parents_first():
         group_tree.flatten(["ALL"])
 
 
-def test_plan_creates_moves_and_prunes_in_safe_order():
+def test_plan_creates_moves_and_purges_in_safe_order():
     desired = group_tree.flatten([{"name": "AMER", "children": [{"name": "Sales", "children": ["Team"]}]}, "EMEA"])
     ops = group_tree.plan(CURRENT, desired, purge=True)
+    # Every item is identified by name and path, as docs/conventions.md says.
     assert ops == [
-        {"action": "create", "name": "AMER", "parent": "ALL"},
-        {"action": "move", "name": "Sales", "parent": "AMER", "from": "EMEA"},
-        {"action": "create", "name": "Team", "parent": "Sales"},
+        {"action": "create", "name": "AMER", "path": "ALL/AMER", "parent": "ALL"},
+        {"action": "move", "name": "Sales", "path": "ALL/AMER/Sales", "parent": "AMER", "from": "EMEA",
+         "from_path": "ALL/EMEA/Sales"},
+        {"action": "create", "name": "Team", "path": "ALL/AMER/Sales/Team", "parent": "Sales"},
         {"action": "delete", "name": "Old", "path": "ALL/Old"},
     ]
     assert group_tree.plan(CURRENT, [("EMEA", "ALL"), ("Sales", "EMEA")]) == []

@@ -1,0 +1,26 @@
+"""Plans of earlier tasks of a check-mode run, per tenant; never used by a real run."""
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import run_plan
+
+EU = {"region": "eu", "client_id": "a"}
+
+
+def test_the_tenant_is_the_gateway_and_the_client_id():
+    assert run_plan.tenant_key(EU) == run_plan.tenant_key(
+        {"gateway_url": "https://CLOUDINFRA-GW.portal.checkpoint.com/", "client_id": "a"})
+    assert run_plan.tenant_key(EU) != run_plan.tenant_key({"region": "us", "client_id": "a"})
+    assert run_plan.tenant_key(EU) != run_plan.tenant_key({"region": "eu", "client_id": "b"})
+
+
+def test_planned_creates_and_deletes_count_only_in_check_mode_and_only_for_their_tenant():
+    facts = run_plan.with_changes(EU, True, created={"Field": "ALL/Field", "Desk": "ALL/Desk"})
+    facts = run_plan.with_changes(dict(EU, run_plan=facts[run_plan.FACT]), True,
+                                  deleted={"Desk": "ALL/Desk", "Old": "ALL/Old"})
+    assert run_plan.tenant_plan(dict(EU, run_plan=facts[run_plan.FACT]), True)["Field"] == {
+        "action": "create", "path": "ALL/Field"}
+    params = dict(EU, run_plan=facts[run_plan.FACT], planned_groups=["Extra"])
+    assert run_plan.known_groups({"ALL", "Old"}, params, True) == {"ALL", "Field", "Extra"}
+    assert run_plan.known_groups({"ALL", "Old"}, params, False) == {"ALL", "Old"}
+    other = dict(params, client_id="b", planned_groups=[])
+    assert run_plan.known_groups({"ALL"}, other, True) == {"ALL"}
+    assert run_plan.with_changes(EU, False, created={"Field": "ALL/Field"}) == {}
