@@ -6,24 +6,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
-_OPTION = re.compile(r"^  (\w+):\n((?:    .*\n)*)", re.M)
-_FROM_ENVIRONMENT = re.compile(r"If not set, the value of the E\((\w+)\) environment variable is used\.")
-
-
-def plugin_options(documentation, names):
-    """The options ``names`` of a module fragment for a plugin (inventory, lookup): the same text, plus the ``env``
-    entry that plugins read, taken from the "If not set, the value of E(X) ..." sentence of each option."""
-    blocks = []
-    for match in _OPTION.finditer(documentation):
-        name, body = match.group(1), match.group(2)
-        if name in names:
-            variable = _FROM_ENVIRONMENT.search(body.replace("\n      ", " "))
-            blocks.append("  %s:\n%s%s" % (name, body, "    env:\n      - name: %s\n" % variable.group(1) if variable else ""))
-    return "options:\n" + "".join(blocks)
-
-
 class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options:
@@ -106,6 +88,61 @@ notes:
   - Use C(module_defaults) with C(group/secops.mobile_security.harmony_mobile) to set the connection options once per play.
 '''
 
-    # The connection options as an inventory plugin reads them (secops.mobile_security.harmony_mobile.plugin).
-    PLUGIN = plugin_options(DOCUMENTATION, ("region", "gateway_url", "client_id", "access_key", "validate_certs",
-                                            "proxy_url"))
+    # The connection options as an inventory plugin reads them (secops.mobile_security.harmony_mobile.plugin): the
+    # text above plus each option's env entry. ansible-test reads fragments as literals, so this is a copy;
+    # tests/unit/plugins/inventory/test_hm_devices.py keeps it identical to DOCUMENTATION.
+    PLUGIN = r'''
+options:
+  region:
+    description:
+      - Infinity Portal region of the tenant; picks its gateway. V(eu) is
+        C(https://cloudinfra-gw.portal.checkpoint.com), V(us) C(https://cloudinfra-gw-us.portal.checkpoint.com),
+        V(ap) C(https://cloudinfra-gw-ap.portal.checkpoint.com), V(in) C(https://cloudinfra-gw-in.portal.checkpoint.com).
+      - Give O(region) or O(gateway_url), not both. With neither, the EU gateway (the one the Harmony Mobile
+        external API guide names) is used.
+      - If not set, the value of the E(HM_REGION) environment variable is used.
+    type: str
+    version_added: "1.1.0"
+    env:
+      - name: HM_REGION
+  gateway_url:
+    description:
+      - Base URL of the Infinity Portal gateway, for a gateway O(region) does not list (or a test endpoint).
+      - Give O(region) or O(gateway_url), not both. With neither, the EU gateway is used.
+      - If not set, the value of the E(HM_GATEWAY_URL) environment variable is used.
+    type: str
+    env:
+      - name: HM_GATEWAY_URL
+  client_id:
+    description:
+      - Client ID of an Infinity Portal API key for the Mobile service (Global Settings > API Keys).
+      - If not set, the value of the E(HM_CLIENT_ID) environment variable is used.
+    type: str
+    required: true
+    env:
+      - name: HM_CLIENT_ID
+  access_key:
+    description:
+      - Secret (access) key of that API key. Never logged or returned.
+      - If not set, the value of the E(HM_ACCESS_KEY) environment variable is used.
+    type: str
+    required: true
+    env:
+      - name: HM_ACCESS_KEY
+  validate_certs:
+    description:
+      - Verify the gateway's TLS certificate. Set to V(false) only for a trusted test endpoint.
+      - If not set, the value of the E(HM_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+    env:
+      - name: HM_VALIDATE_CERTS
+  proxy_url:
+    description:
+      - HTTP(S) proxy for all requests, for example C(http://proxy.example.com:3128).
+      - The standard E(HTTPS_PROXY) / E(NO_PROXY) variables are honoured too.
+      - If not set, the value of the E(HM_PROXY_URL) environment variable is used.
+    type: str
+    env:
+      - name: HM_PROXY_URL
+'''

@@ -236,8 +236,8 @@ class DeviceModule(HarmonyMobileModule):
                                      current["email"], current["id"], ", ".join(drift)))
                 # A plan shows drift as a change, with old and new values; a run reports only its writes.
                 self.result["changed"] = self.check_mode
-                self.set_diff(diffs.device_view(current), dict(diffs.device_view(current),
-                                                              drift=diffs.drift_lines(wanted, current, drift)))
+                drift_lines = diffs.drift_lines(wanted, current, drift)
+                self.set_diff(diffs.device_view(current), dict(diffs.device_view(current), drift=drift_lines))
                 return
         if current is not None:
             # Re-adding must not lose what the task did not mention.

@@ -115,8 +115,8 @@ def test_a_check_job_plans_the_natural_play_without_wiring(sim, tmp_path, monkey
     groups = planned["secops.mobile_security.hm_group_hierarchy"]["diff"]["after"]["groups"]
     assert sorted(groups) == ["Desk", "Field", "Ops"]
     devices = planned["secops.mobile_security.hm_device_sync"]["diff"]["after"]["devices"]
-    assert dict((email, d["groups"]) for email, d in devices.items()) == {"f1@example.com": ["Field"],
-                                                                           "d1@example.com": ["Desk"]}
+    assert dict((email, d["groups"]) for email, d in devices.items()) == {
+        "f1@example.com": ["Field"], "d1@example.com": ["Desk"]}
 
     runner, events, stats = run_job(tmp_path, "apply", str(playbook), sim, {})
     assert_clean(runner, events, stats)

@@ -207,8 +207,8 @@ def test_a_plan_is_not_used_by_a_real_run_and_module_defaults_reach_planning_mod
         groups: [Field]
 """ % sim.url)
     # The environment names a gateway that answers nothing: only module_defaults lead to the simulator.
-    result = run_playbook(str(playbook), sim, env={"HM_GATEWAY_URL": "http://127.0.0.1:9",
-                                                     "HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")})
+    env = {"HM_GATEWAY_URL": "http://127.0.0.1:9", "HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")}
+    result = run_playbook(str(playbook), sim, env=env)
     assert result.returncode != 0
     assert "'Field' (groups, ana@example.com)" in one_line(result.stdout)
     assert "no earlier task" not in one_line(result.stdout)

@@ -258,8 +258,9 @@ def test_two_inventory_files_for_two_tenants_never_merge_a_host(tenant_sim, tmp_
         source = tmp_path / ("%s.hm_devices.yml" % tenant["name"])
         source.write_text("plugin: secops.mobile_security.hm_devices\ngateway_url: %s\nclient_id: %s\n"
                           "access_key: %s\ngroup_prefix: %s\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n"
-                          "cache_connection: %s\n" % (sim.url + tenant["path"], tenant["client_id"],
-                                                       tenant["access_key"], prefix, tmp_path / "cache"))
+                          "cache_connection: %s\n" % (
+                              sim.url + tenant["path"], tenant["client_id"], tenant["access_key"], prefix,
+                              tmp_path / "cache"))
         sources.append(source)
 
     # Without tenant_name: the second tenant's copy of the shared user gets its own host, with a warning.

@@ -464,8 +464,8 @@ def sim_env(url, db_path, tenant=""):
             db_path, tenant))
     entry = entry or {"client_id": DEFAULT_CLIENT_ID, "access_key": DEFAULT_ACCESS_KEY}
     base = url + (tenancy.PATH_PREFIX + tenant if tenant else "")
-    return env_lines(base, entry["client_id"], entry["access_key"]).replace("SMARTPT_API_URL=" + base,
-                                                                          "SMARTPT_API_URL=" + url)
+    lines = env_lines(base, entry["client_id"], entry["access_key"])
+    return lines.replace("SMARTPT_API_URL=" + base, "SMARTPT_API_URL=" + url)
 
 
 def main(argv=None):

@@ -60,6 +60,8 @@ def test_connection_options_come_from_the_modules_doc_fragments_with_their_envir
     # Nothing copied by hand: every connection option the plugin reads comes from a fragment.
     assert not own & (set(plugin) | set(yaml.safe_load(Http.DOCUMENTATION)["options"]))
     assert set(hm_devices.CONNECTION_OPTIONS) <= set(plugin) | set(yaml.safe_load(Http.DOCUMENTATION)["options"])
+    assert sorted(plugin) == sorted(("region", "gateway_url", "client_id", "access_key", "validate_certs", "proxy_url"))
     for name, option in plugin.items():
-        assert option["description"] == module[name]["description"]
+        # The plugin's copy is the module's option word for word, plus the variable the module falls back on.
+        assert dict((k, v) for k, v in option.items() if k != "env") == module[name]
         assert option["env"] == [{"name": HM_ENVIRONMENT[name]}]
