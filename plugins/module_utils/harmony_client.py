@@ -11,7 +11,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import binascii
 import datetime
+import json
 import re
 import threading
 import time
@@ -38,7 +41,9 @@ DOCUMENTED_LOG_FILTERS = {"alert": frozenset(("id__gt", "id__lt", "backend_last_
                           "audit": frozenset(("id__gt", "time__gt", "module"))}
 
 _PATH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-DEFAULT_TOKEN_TTL = 600.0
+# Infinity Portal tokens live 30 minutes (a public token for this API has exp - iat = 1800; docs/api-notes.md).
+# Assumed only when neither the answer nor the token says otherwise, and never more.
+DEFAULT_TOKEN_TTL = 1800.0
 
 
 def known_filters(filters, allowed, call):
@@ -84,20 +89,49 @@ def token_rejected(status, body):
     return status == 401 or (status is not None and is_logout_body(body))
 
 
-def token_expiry(data, now):
-    """When a token from /auth/external stops working, read from expiresIn or expires."""
-    expires_in = data.get("expiresIn")
-    if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and expires_in > 0:
-        return now + float(expires_in)
+def _number(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def jwt_expiry(token, now):
+    """When a JWT says it expires: ``now`` + (exp - iat) when it carries both (our clock, not the issuer's),
+    else its ``exp``; None for a token that is not a JWT or says neither."""
+    parts = token.split(".") if isinstance(token, str) else ()
+    if len(parts) != 3:
+        return None
+    try:
+        payload = base64.urlsafe_b64decode((parts[1] + "=" * (-len(parts[1]) % 4)).encode("ascii"))
+        claims = json.loads(payload.decode("utf-8"))
+    except (ValueError, TypeError, UnicodeError, binascii.Error):
+        return None
+    if not isinstance(claims, dict):
+        return None
+    exp, iat = _number(claims.get("exp")), _number(claims.get("iat"))
+    if exp is not None and iat is not None and exp > iat:
+        return now + float(exp - iat)
+    return float(exp) if exp is not None else None
+
+
+def token_expiry(data, now, token=None):
+    """When a token from /auth/external stops working: the earliest of what the answer says (expiresIn,
+    expires) and what the token says (a JWT's claims); 30 minutes when nothing says."""
+    found = []
+    expires_in = _number(data.get("expiresIn"))
+    if expires_in is not None and expires_in > 0:
+        found.append(now + float(expires_in))
     expires = data.get("expires")
     if isinstance(expires, str):
         text = expires.strip().replace("Z", "+00:00")
         for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
             try:
-                return datetime.datetime.strptime(text, fmt).timestamp()
+                found.append(datetime.datetime.strptime(text, fmt).timestamp())
+                break
             except ValueError:
                 continue
-    return now + DEFAULT_TOKEN_TTL
+    claimed = jwt_expiry(token, now)
+    if claimed is not None:
+        found.append(claimed)
+    return min(found) if found else now + DEFAULT_TOKEN_TTL
 
 
 def refresh_margin(ttl):
@@ -158,7 +192,7 @@ class HarmonyMobileClient:
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token or (isinstance(body, dict) and body.get("success") is False):
             raise ApiError("authentication answer carried no token", "POST", AUTH_PATH, _status)
-        expires_at = token_expiry(data, now)
+        expires_at = token_expiry(data, now, token)
         self._token = token
         self._token_refresh_at = expires_at - refresh_margin(expires_at - now)
         if self.token_cache:
