@@ -349,8 +349,9 @@ class DeviceSyncModule(HarmonyMobileModule):
         self.result["devices"] = reported
         failed = [op for op in reported if op.get("result") == bulk.FAILED]
         if failed and not self.params["allow_partial"]:
-            self.fail("%d of %d device writes failed (first: %s: %s); the others were applied and a re-run "
-                      "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"]))
+            self.fail("%d of %d device writes failed (first: %s: %s); the other %d were written and a re-run "
+                      "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"],
+                                               len(writes) - len(failed)))
 
     def read_tenant(self):
         """The group list and every device, read side by side: on a distant gateway the group read would
