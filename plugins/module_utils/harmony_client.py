@@ -149,6 +149,8 @@ class HarmonyMobileClient:
         self.page_size = page_size
         self._token = None
         self._token_refresh_at = 0.0
+        self._token_expires_at = 0.0
+        self._token_issued = {}  # token -> when this client logged in for it (tokens from the cache: unknown)
         # Writes that got no answer at all (dropped, timed out): the service may still apply them later,
         # so callers verify afterwards. A 5xx answer means the service is done with the request.
         self.in_doubt_writes = 0
@@ -173,6 +175,7 @@ class HarmonyMobileClient:
             cached = self.token_cache.get(self._cache_key)
             if cached and now < cached[1] - refresh_margin(cached[1] - now):
                 self._token, self._token_refresh_at = cached[0], cached[1] - refresh_margin(cached[1] - now)
+                self._token_expires_at = cached[1]
                 return self._token
         return self._login()
 
@@ -195,6 +198,8 @@ class HarmonyMobileClient:
         expires_at = token_expiry(data, now, token)
         self._token = token
         self._token_refresh_at = expires_at - refresh_margin(expires_at - now)
+        self._token_expires_at = expires_at
+        self._token_issued[token] = now
         if self.token_cache:
             self.token_cache.put(self._cache_key, token, expires_at)
         return token
@@ -205,33 +210,56 @@ class HarmonyMobileClient:
                 return  # another thread already replaced it
             self._token = None
             self._token_refresh_at = 0.0
+            self._token_expires_at = 0.0
             if self.token_cache:
                 self.token_cache.drop(self._cache_key)
 
     def request(self, method, path, params=None, json_body=None, idempotent=None):
-        """An authenticated call; an expired token (in any form) gets one fresh token and one more try."""
-        for attempt in (1, 2):
+        """An authenticated call; an expired token (in any form) gets a fresh token and one more try.
+
+        The token goes into the request when it actually leaves: on a rate-limited tenant a request can wait
+        on the pace for longer than a token has left, and the freshest token is taken then. A token that had
+        been issued before this call began and is rejected is one that ran out while the call waited: that
+        costs no try. One issued during the call that is rejected does, and the second such ends the call."""
+        began = self.clock()
+        fresh_rejections = 0
+        for _attempt in range(4):
             token = self._current_token()
-            headers = {"Authorization": "Bearer " + token}
+            used = []
+
+            def authorization(fallback=token):
+                # No lock: a thread logging in holds it while it waits for a place in the pace, which this
+                # thread holds now. The two attributes are read in one go; a stale pair only means the fallback.
+                current, expires_at = self._token, self._token_expires_at
+                if not current or self.clock() >= expires_at:
+                    current = fallback
+                used.append(current)
+                return {"Authorization": "Bearer " + current}
+
             try:
                 body = self.transport.send(method, path, params=params, json_body=json_body,
-                                           headers=headers, idempotent=idempotent)[1]
+                                           headers=authorization, idempotent=idempotent)[1]
+                rejected = is_logout_body(body)
             except ApiError as err:
                 if not token_rejected(err.status, err.body):
                     raise
-                if attempt == 2:
-                    raise ApiError("the gateway rejected a token it had just issued (%s); check that this API "
-                                   "client may use this service" % server_message(err.body, "HTTP %s" % err.status),
-                                   method, path.split("?", 1)[0], err.status, err.body)
-                self._forget_token(token)
-                continue
-            if not is_logout_body(body):
+                rejected, body = err, err.body
+            if not rejected:
                 return body
-            # Some gateways say "log in again" in a 200 answer; that is never a success.
-            if attempt == 2:
+            sent = used[-1] if used else token
+            if self._token_issued.get(sent, began) >= began:
+                fresh_rejections += 1
+            if fresh_rejections >= 2:
+                if isinstance(rejected, ApiError):
+                    raise ApiError("the gateway rejected a token it had just issued (%s); check that this API "
+                                   "client may use this service" % server_message(body, "HTTP %s" % rejected.status),
+                                   method, path.split("?", 1)[0], rejected.status, body)
+                # Some gateways say "log in again" in a 200 answer; that is never a success.
                 raise ApiError("the gateway asked for a new login right after one (%s)" % server_message(
                     body, "forceLogout"), method, path.split("?", 1)[0], 200, body)
-            self._forget_token(token)
+            self._forget_token(sent)
+        raise ApiError("the gateway kept rejecting tokens that ran out while the request waited on the rate limit",
+                       method, path.split("?", 1)[0])
 
     def paginate(self, path, params=None, max_items=None):
         # Pages are read as many at a time as the transport's pace allows (its ceiling).

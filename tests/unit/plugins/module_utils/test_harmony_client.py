@@ -36,6 +36,7 @@ class FakeTransport:
         self.retry_policy = RetryPolicy(retries=3)
 
     def send(self, method, path, params=None, json_body=None, headers=None, idempotent=None):
+        headers = headers() if callable(headers) else headers
         self.calls.append({"method": method, "path": path, "params": params, "json": json_body, "headers": headers})
         if path == "/auth/external":
             self.tokens += 1
