@@ -140,8 +140,13 @@ def refresh_margin(ttl):
 
 
 class HarmonyMobileClient:
-    def __init__(self, transport, client_id, access_key, token_cache=None, clock=time.time, page_size=100):
+    def __init__(self, transport, client_id, access_key, token_cache=None, clock=time.time, page_size=100,
+                 concurrency=1, timeout=30.0):
         self.transport = transport
+        # Set once by the client factory (module_utils/clients.py) and read here, by paged reads and by bulk
+        # runners: the most requests in flight, and the seconds an answer may take.
+        self.concurrency = max(1, int(concurrency))
+        self.timeout = float(timeout)
         self.client_id = client_id
         self._access_key = access_key
         self.token_cache = token_cache
@@ -262,11 +267,10 @@ class HarmonyMobileClient:
                        method, path.split("?", 1)[0])
 
     def paginate(self, path, params=None, max_items=None):
-        # Pages are read as many at a time as the transport's pace allows (its ceiling).
-        pacer = getattr(self.transport, "pacer", None)
+        # Pages are read as many at a time as the client's concurrency (its pace's ceiling).
         return paging.iterate(lambda p, q: self.request("GET", p, params=q), path, params,
                               page_size=self.page_size, base_url=self.transport.base_url, max_items=max_items,
-                              concurrency=pacer.ceiling if pacer is not None else 1)
+                              concurrency=self.concurrency)
 
     # ---- groups (calls 14-18) ---------------------------------------------
     def list_groups(self):

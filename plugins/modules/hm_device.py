@@ -253,7 +253,7 @@ class DeviceModule(HarmonyMobileModule):
             # The count this task's read found, plus its add: if the tenant holds exactly that, no other run
             # added anything since (the same rule hm_device_sync follows).
             removed = device_sync.verify_adds(self.client, [(wanted, known_ids, new_id)],
-                                              device_sync.settle_seconds(self.transport),
+                                              device_sync.settle_seconds(self.client),
                                               expected_total=tenant_count + (0 if current else 1))
             device = None if new_id in removed else fetched.result()
         if device is None:

@@ -323,7 +323,7 @@ class DeviceSyncModule(HarmonyMobileModule):
         if self.check_mode:
             bulk.mark_planned(ops, device_sync.WRITE_ACTIONS)
         else:
-            device_sync.SyncRunner(self.client, self.params["concurrency"], self.params["send_reg_email"],
+            device_sync.SyncRunner(self.client, self.params["send_reg_email"],
                                    self.params["send_reg_sms"]).run(ops)
             for op in drifted:
                 op["result"] = bulk.SKIPPED
@@ -335,7 +335,7 @@ class DeviceSyncModule(HarmonyMobileModule):
             adds = [(op["entry"], op.get("known_ids", ()), op.get("new_device_id"))
                     for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
             self.result["duplicates_removed"] = device_sync.verify_adds(
-                self.client, adds, device_sync.settle_seconds(self.transport), expected_total=len(after_model))
+                self.client, adds, device_sync.settle_seconds(self.client), expected_total=len(after_model))
         self.result["changed"] = bool(done_writes)
         self.result["predicted"] = self.check_mode
         self.result["total_before"] = len(current)
