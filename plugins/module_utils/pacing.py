@@ -60,7 +60,7 @@ DEFAULT_PAUSE = 1.0
 MAX_PAUSE = 120.0
 MAX_GUESSED_PAUSE = 4.0
 # Run this far below the learned budget; raise the rate by this after each clean cycle.
-RATE_MARGIN = 0.95
+RATE_MARGIN = 0.97
 RATE_PROBE = 1.03
 PROBE_EVERY = 10.0
 MIN_RATE = 0.01

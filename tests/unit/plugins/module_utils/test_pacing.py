@@ -6,7 +6,7 @@ import time
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
-from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import Pacer
+from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import RATE_MARGIN, Pacer
 
 from tests.simulator.server import RateLimiter
 from tests.unit.plugins.module_utils.test_http_transport import FakeResponse, Script
@@ -170,10 +170,10 @@ def test_a_stall_reads_the_budget_and_the_starts_are_spaced_under_it():
         starts.append(clock.now)
         pace.release()
     assert clock.sleeps[0] == 1.0  # the shared pause first
-    # 40 got through in the Retry-After second before the 429: run at 95 % of it.
-    assert pace.rate == pytest.approx(38.0)
+    # 40 got through in the Retry-After second before the 429: run just under it.
+    assert pace.rate == pytest.approx(40 * RATE_MARGIN)
     gaps = [round(b - a, 4) for a, b in zip(starts, starts[1:])]
-    assert gaps == [round(1 / 38.0, 4)] * 9  # evenly spaced at the learned rate, not in bursts
+    assert gaps == [round(1 / (40 * RATE_MARGIN), 4)] * 9  # evenly spaced at the learned rate, not in bursts
 
 
 def test_a_long_window_is_read_over_the_whole_cycle_pause_included():
@@ -182,7 +182,7 @@ def test_a_long_window_is_read_over_the_whole_cycle_pause_included():
     pace.acquire()
     pace.throttled(retry_after=8)
     pace.acquire()
-    assert pace.rate == pytest.approx(20 / 10.0 * 0.95)
+    assert pace.rate == pytest.approx(20 / 10.0 * RATE_MARGIN)
 
 
 def test_the_second_stall_may_lower_the_budget_later_ones_only_three_low_readings_in_a_row():
@@ -192,7 +192,7 @@ def test_the_second_stall_may_lower_the_budget_later_ones_only_three_low_reading
     pace.throttled(retry_after=5)  # first stall: the sending may have started mid-window
     pace.acquire()
     first = pace.learned
-    assert first == pytest.approx(20 / 6.0 * 0.95)
+    assert first == pytest.approx(20 / 6.0 * RATE_MARGIN)
     resumed = clock.now
     pace.release()
     answers(pace, clock, 19, 5.0)  # spaced at the first reading: 20 answers take 6 s
@@ -200,7 +200,7 @@ def test_the_second_stall_may_lower_the_budget_later_ones_only_three_low_reading
     pace.throttled(retry_after=4)  # second stall, aligned on a resumption: 20 per 10 s
     pace.acquire()
     pace.release()
-    assert pace.learned == pytest.approx(20 / (clock.now - resumed) * 0.95, rel=0.02) and pace.learned < first
+    assert pace.learned == pytest.approx(20 / (clock.now - resumed) * RATE_MARGIN, rel=0.02) and pace.learned < first
     learned = pace.learned
     for _stall in range(2):  # a stall that reads less than half, twice: a fault as likely as a limit
         answers(pace, clock, 2, 1.0)
@@ -255,7 +255,7 @@ def test_the_wait_budget_bounds_a_stall_not_a_run():
         answers(pace, clock, 5, 0.5)
         pace.acquire()
         pace.throttled(retry_after=5)
-    assert pace.waited == 150.0  # fifteen times the budget in all, and the run goes on
+    assert pace.waited == pytest.approx(150.0)  # fifteen times the budget in all, and the run goes on
     answers(pace, clock, 1, 0.1)
     for _stall in range(2):
         pace.acquire()
