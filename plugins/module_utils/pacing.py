@@ -29,10 +29,12 @@ Every thread that sends through one transport shares one ``Pacer``:
   ``Retry-After``, the same over the default pause when one pause ended the
   stall (a budget of about a second; a longer one needs more). The first
   stall may overstate the budget (it may start mid-window); the second one
-  starts on a resumption, so it may lower the rate; after that a stall can
-  only raise it. A later 429 takes back the probing above the learned rate
-  but does not lower the learned rate: a stray 429 (or a fault) would
-  otherwise drag the pace down one 429 at a time.
+  starts on a resumption, so it may lower the rate. After that a stall
+  raises it; a 429 while probing above it only takes the probing back; a
+  429 at the learned pace (requests bunched on a loaded host, or a fault)
+  eases it by 3 %; and it drops to a new reading only when three stalls in
+  a row read less than half of it (one 429 is as likely a fault as a limit,
+  and following each down would drag the pace to a crawl).
 - Each clean stretch as long as a learned cycle (at least 10 s) raises
   the rate by 3 %, so the pace follows a limit that moves up; a probe that
   ends in a 429 makes the next stretch twice as long.
@@ -73,6 +75,8 @@ MIN_CYCLE_ANSWERS = 1
 SHORT_WINDOW = 2.0
 # Later stalls lower the learned budget only when this many in a row read less than half of it.
 LOW_READINGS = 3
+# A later 429 at the learned pace (not while probing above it) eases the pace by this much.
+STALL_EASE = 0.97
 
 
 class Pacer:
@@ -99,6 +103,7 @@ class Pacer:
         self._low_readings = []
         self._learning_stall = 0  # stalls that read the budget so far
         self._learning_stall_done = False
+        self._stall_while_probing = False
         self._stall_pauses = 0
         self._learned_for = None
         self._cycle_start = None  # when sending began, then when the last stall ended
@@ -208,13 +213,21 @@ class Pacer:
         if self._learning_stall < LEARNING_STALLS or budget > self.learned:
             self.learned = budget
             self._low_readings = []
-        elif budget < self.learned / 2:
+            return self._probe_after(length)
+        if not self._stall_while_probing:
+            # A 429 at the learned pace: requests bunched on the way (a loaded host) or a fault. Ease off a
+            # little; clean stretches probe back up.
+            self.learned *= STALL_EASE
+        if budget < self.learned / 2:
             self._low_readings = self._low_readings + [budget]
             if len(self._low_readings) >= LOW_READINGS:
                 self.learned = max(self._low_readings)
                 self._low_readings = []
         else:
             self._low_readings = []
+        self._probe_after(length)
+
+    def _probe_after(self, length):
         self._probe_every = max(self._probe_every, length, PROBE_EVERY)
         self._learning_stall_done = True
 
@@ -259,7 +272,9 @@ class Pacer:
                     self._stall_pauses = 0
                     self.stalls += 1
                 self._stall_pauses += 1
-                if self.rate is not None and self.learned is not None and self.rate > self.learned:
+                self._stall_while_probing = self.rate is not None and self.learned is not None and \
+                    self.rate > self.learned
+                if self._stall_while_probing:
                     self.rate = self.learned  # take back the probing, and probe half as often
                     self._probe_every *= 2
             if new_until > self.paused_until:

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
-from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import RATE_MARGIN, Pacer
+from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import RATE_MARGIN, STALL_EASE, Pacer
 
 from tests.simulator.server import RateLimiter
 from tests.unit.plugins.module_utils.test_http_transport import FakeResponse, Script
@@ -208,7 +208,8 @@ def test_the_second_stall_may_lower_the_budget_later_ones_only_three_low_reading
         pace.throttled(retry_after=8)
         pace.acquire()
         pace.release()
-        assert pace.learned == learned
+        learned *= STALL_EASE  # a 429 at the learned pace eases it a little, no more
+        assert pace.learned == pytest.approx(learned)
     answers(pace, clock, 2, 1.0)  # the third in a row: the limit moved
     pace.acquire()
     pace.throttled(retry_after=8)
