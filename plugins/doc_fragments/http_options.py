@@ -25,10 +25,15 @@ options:
     default: 5
   rate_limit_wait:
     description:
-      - Seconds the task may spend in all waiting on the service's rate limit (HTTP 429) before it fails.
-      - On a 429 every request of the task pauses for the C(Retry-After) time and the number of requests in
-        flight is halved; it grows again by one each time that many answers come back clean. A run never fails
-        on a 429 while this budget lasts; past it the error says how long it waited.
+      - The longest the task may wait on the service's rate limit (HTTP 429) without any request succeeding,
+        in seconds. It bounds a stall, not a run - a task that keeps making progress never fails on it, however
+        long it takes (a 2,000-device enrolment at 60 requests a minute waits most of its half hour, and succeeds).
+      - On a 429 every request of the task pauses for the C(Retry-After) time (a second when there is none) and
+        the number of requests in flight is halved. When the pause ends the task learns the tenant's budget from
+        what got through, and from then on starts requests evenly spaced just under it, whether the service
+        counts in a token bucket, a sliding window or fixed windows.
+      - Past this wait with nothing getting through, the task fails; the error says how long it waited, and
+        M(secops.mobile_security.hm_device_sync) says how many devices it wrote (a re-run continues from there).
     type: float
     default: 300
 '''

@@ -28,6 +28,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.http_transp
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import (
     DEFAULT_CEILING, DEFAULT_WAIT_BUDGET, Pacer)
 from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import SmartptClient
+from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import TokenCache
 
 # Infinity Portal gateways by region, as public Check Point SDKs list them (docs/api-notes.md).
 # One host serves the token call and every /app/... service of its region.
@@ -114,8 +115,22 @@ def gateway_url(settings):
     return HM_REGIONS[HM_DEFAULT_REGION]
 
 
-def transport(url, settings, concurrency=None):
-    """An HttpTransport for ``url`` with the settings checked; ``concurrency`` is the pace's ceiling."""
+def concurrency(settings):
+    """The most requests in flight: a module's ``concurrency`` option (checked by the module), else the default."""
+    return _number(settings, "concurrency", DEFAULT_CEILING, int)
+
+
+def token_cache(settings):
+    """The token cache the settings ask for (``token_cache``, ``token_cache_path``), or None."""
+    wanted = settings.get("token_cache")
+    if not given(wanted) or not boolean(wanted, "token_cache"):
+        return None
+    return TokenCache(settings.get("token_cache_path") or None)
+
+
+def transport(url, settings):
+    """An HttpTransport for ``url`` with the settings checked; the settings' ``concurrency`` is the pace's
+    ceiling."""
     if not HAS_REQUESTS:
         # Every consumer (modules, inventory, EDA source) comes through here: the one place to say it.
         raise UserError(missing_required_lib("requests"))
@@ -135,7 +150,7 @@ def transport(url, settings, concurrency=None):
         proxy_url = None
     validate_certs = settings.get("validate_certs")
     validate_certs = True if not given(validate_certs) else boolean(validate_certs, "validate_certs")
-    ceiling = concurrency or DEFAULT_CEILING
+    ceiling = concurrency(settings)
     policy = RetryPolicy(retries=retries)
     return HttpTransport(url, validate_certs=validate_certs, timeout=timeout, proxy_url=proxy_url,
                          retry_policy=policy, pool_size=ceiling,
@@ -149,19 +164,23 @@ def _required(settings, field):
     return value
 
 
-def harmony_mobile_client(settings, token_cache=None, concurrency=None):
-    """A HarmonyMobileClient from connection settings; the caller closes ``client.transport``."""
+def harmony_mobile_client(settings):
+    """A HarmonyMobileClient from connection settings; the caller closes ``client.transport``.
+
+    The one place where concurrency, timeout and the token cache are set up: everything else reads them as
+    the client's attributes (``client.concurrency``, ``client.timeout``, ``client.token_cache``)."""
     client_id = _required(settings, "client_id")
     access_key = _required(settings, "access_key")
-    return HarmonyMobileClient(transport(gateway_url(settings), settings, concurrency), client_id, access_key,
-                               token_cache=token_cache)
+    sender = transport(gateway_url(settings), settings)
+    return HarmonyMobileClient(sender, client_id, access_key, token_cache=token_cache(settings),
+                               concurrency=sender.pacer.ceiling, timeout=sender.timeout)
 
 
-def smartpt_client(settings, concurrency=None):
+def smartpt_client(settings):
     """A SmartptClient from connection settings; the caller closes ``client.transport``."""
     url = settings.get("api_url")
     url = check_url(url, "api_url") if given(url) else SMARTPT_DEFAULT_API_URL
-    return SmartptClient(transport(url, settings, concurrency), _required(settings, "company_key"))
+    return SmartptClient(transport(url, settings), _required(settings, "company_key"))
 
 
 def check_tenant_settings(settings, task_args):

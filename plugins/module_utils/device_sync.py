@@ -112,9 +112,9 @@ def apply_to_model(current, ops):
     return list(devices.values())
 
 
-def settle_seconds(transport):
+def settle_seconds(client):
     """How long to wait for a write the client gave up on to land before checking for it."""
-    return min(5.0, float(transport.timeout))
+    return min(5.0, client.timeout)
 
 
 def verify_adds(tenant, adds, settle, sleep=time.sleep, expected_total=None):
@@ -177,9 +177,9 @@ def creation_order(device):
 class SyncRunner:
     """Runs the write operations of a plan with bounded concurrency; one result per operation."""
 
-    def __init__(self, client, concurrency=4, send_reg_email=None, send_reg_sms=None):
+    def __init__(self, client, send_reg_email=None, send_reg_sms=None):
         self.client = client
-        self.concurrency = max(1, int(concurrency))
+        self.concurrency = client.concurrency
         self.send_reg_email = send_reg_email
         self.send_reg_sms = send_reg_sms
         self.lock = threading.Lock()

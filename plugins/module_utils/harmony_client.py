@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import binascii
 import datetime
 import json
 import re
@@ -42,7 +43,9 @@ DOCUMENTED_LOG_FILTERS = {"alert": frozenset(("id__gt", "id__lt", "backend_last_
                           "audit": frozenset(("id__gt", "time__gt", "module"))}
 
 _PATH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-DEFAULT_TOKEN_TTL = 600.0
+# Infinity Portal tokens live 30 minutes (a public token for this API has exp - iat = 1800; docs/api-notes.md).
+# Assumed only when neither the answer nor the token says otherwise, and never more.
+DEFAULT_TOKEN_TTL = 1800.0
 
 
 def known_filters(filters, allowed, call):
@@ -88,33 +91,54 @@ def token_rejected(status, body):
     return status == 401 or (status is not None and is_logout_body(body))
 
 
-def token_expiry(data, now):
-    """When a token from /auth/external stops working, read from expiresIn or expires."""
-    expires_in = data.get("expiresIn")
-    if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and expires_in > 0:
-        return now + float(expires_in)
+def _number(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def token_claims(token):
+    """The claims of a JWT-shaped token (the Infinity Portal's carry exp, iat, tenantId, clientId, appId),
+    unverified: for its lifetime and for showing which tenant it is for; {} for any other token."""
+    parts = token.split(".") if isinstance(token, str) else ()
+    if len(parts) != 3:
+        return {}
+    try:
+        payload = base64.urlsafe_b64decode((parts[1] + "=" * (-len(parts[1]) % 4)).encode("ascii"))
+        claims = json.loads(payload.decode("utf-8"))
+    except (ValueError, TypeError, UnicodeError, binascii.Error):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def jwt_expiry(token, now):
+    """When a JWT says it expires: ``now`` + (exp - iat) when it carries both (our clock, not the issuer's),
+    else its ``exp``; None for a token that is not a JWT or says neither."""
+    claims = token_claims(token)
+    exp, iat = _number(claims.get("exp")), _number(claims.get("iat"))
+    if exp is not None and iat is not None and exp > iat:
+        return now + float(exp - iat)
+    return float(exp) if exp is not None else None
+
+
+def token_expiry(data, now, token=None):
+    """When a token from /auth/external stops working: the earliest of what the answer says (expiresIn,
+    expires) and what the token says (a JWT's claims); 30 minutes when nothing says."""
+    found = []
+    expires_in = _number(data.get("expiresIn"))
+    if expires_in is not None and expires_in > 0:
+        found.append(now + float(expires_in))
     expires = data.get("expires")
     if isinstance(expires, str):
         text = expires.strip().replace("Z", "+00:00")
         for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
             try:
-                return datetime.datetime.strptime(text, fmt).timestamp()
+                found.append(datetime.datetime.strptime(text, fmt).timestamp())
+                break
             except ValueError:
                 continue
-    return now + DEFAULT_TOKEN_TTL
-
-
-def token_claims(token):
-    """The claims of a JWT-shaped token (the Infinity Portal's carry tenantId, clientId, appId), unverified:
-    only for showing which tenant a token is for; {} for any other token."""
-    parts = token.split(".") if isinstance(token, str) else []
-    if len(parts) != 3:
-        return {}
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)).decode("utf-8"))
-    except (ValueError, TypeError, UnicodeDecodeError):
-        return {}
-    return claims if isinstance(claims, dict) else {}
+    claimed = jwt_expiry(token, now)
+    if claimed is not None:
+        found.append(claimed)
+    return min(found) if found else now + DEFAULT_TOKEN_TTL
 
 
 def refresh_margin(ttl):
@@ -123,8 +147,13 @@ def refresh_margin(ttl):
 
 
 class HarmonyMobileClient:
-    def __init__(self, transport, client_id, access_key, token_cache=None, clock=time.time, page_size=100):
+    def __init__(self, transport, client_id, access_key, token_cache=None, clock=time.time, page_size=100,
+                 concurrency=1, timeout=30.0):
         self.transport = transport
+        # Set once by the client factory (module_utils/clients.py) and read here, by paged reads and by bulk
+        # runners: the most requests in flight, and the seconds an answer may take.
+        self.concurrency = max(1, int(concurrency))
+        self.timeout = float(timeout)
         self.client_id = client_id
         self._access_key = access_key
         self.token_cache = token_cache
@@ -132,6 +161,8 @@ class HarmonyMobileClient:
         self.page_size = page_size
         self._token = None
         self._token_refresh_at = 0.0
+        self._token_expires_at = 0.0
+        self._token_issued = {}  # token -> when this client logged in for it (tokens from the cache: unknown)
         # Writes that got no answer at all (dropped, timed out): the service may still apply them later,
         # so callers verify afterwards. A 5xx answer means the service is done with the request.
         self.in_doubt_writes = 0
@@ -162,6 +193,7 @@ class HarmonyMobileClient:
             cached = self.token_cache.get(self._cache_key)
             if cached and now < cached[1] - refresh_margin(cached[1] - now):
                 self._token, self._token_refresh_at = cached[0], cached[1] - refresh_margin(cached[1] - now)
+                self._token_expires_at = cached[1]
                 return self._token
         return self._login()
 
@@ -181,9 +213,11 @@ class HarmonyMobileClient:
         token = data.get("token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token or (isinstance(body, dict) and body.get("success") is False):
             raise ApiError("authentication answer carried no token", "POST", AUTH_PATH, _status)
-        expires_at = token_expiry(data, now)
+        expires_at = token_expiry(data, now, token)
         self._token = token
         self._token_refresh_at = expires_at - refresh_margin(expires_at - now)
+        self._token_expires_at = expires_at
+        self._token_issued[token] = now
         if self.token_cache:
             self.token_cache.put(self._cache_key, token, expires_at)
         return token
@@ -194,40 +228,62 @@ class HarmonyMobileClient:
                 return  # another thread already replaced it
             self._token = None
             self._token_refresh_at = 0.0
+            self._token_expires_at = 0.0
             if self.token_cache:
                 self.token_cache.drop(self._cache_key)
 
     def request(self, method, path, params=None, json_body=None, idempotent=None):
-        """An authenticated call; an expired token (in any form) gets one fresh token and one more try."""
-        for attempt in (1, 2):
+        """An authenticated call; an expired token (in any form) gets a fresh token and one more try.
+
+        The token goes into the request when it actually leaves: on a rate-limited tenant a request can wait
+        on the pace for longer than a token has left, and the freshest token is taken then. A token that had
+        been issued before this call began and is rejected is one that ran out while the call waited: that
+        costs no try. One issued during the call that is rejected does, and the second such ends the call."""
+        began = self.clock()
+        fresh_rejections = 0
+        for _attempt in range(4):
             token = self._current_token()
-            headers = {"Authorization": "Bearer " + token}
+            used = []
+
+            def authorization(fallback=token):
+                # No lock: a thread logging in holds it while it waits for a place in the pace, which this
+                # thread holds now. The two attributes are read in one go; a stale pair only means the fallback.
+                current, expires_at = self._token, self._token_expires_at
+                if not current or self.clock() >= expires_at:
+                    current = fallback
+                used.append(current)
+                return {"Authorization": "Bearer " + current}
+
             try:
                 body = self.transport.send(method, path, params=params, json_body=json_body,
-                                           headers=headers, idempotent=idempotent)[1]
+                                           headers=authorization, idempotent=idempotent)[1]
+                rejected = is_logout_body(body)
             except ApiError as err:
                 if not token_rejected(err.status, err.body):
                     raise
-                if attempt == 2:
-                    raise ApiError("the gateway rejected a token it had just issued (%s); check that this API "
-                                   "client may use this service" % server_message(err.body, "HTTP %s" % err.status),
-                                   method, path.split("?", 1)[0], err.status, err.body)
-                self._forget_token(token)
-                continue
-            if not is_logout_body(body):
+                rejected, body = err, err.body
+            if not rejected:
                 return body
-            # Some gateways say "log in again" in a 200 answer; that is never a success.
-            if attempt == 2:
+            sent = used[-1] if used else token
+            if self._token_issued.get(sent, began) >= began:
+                fresh_rejections += 1
+            if fresh_rejections >= 2:
+                if isinstance(rejected, ApiError):
+                    raise ApiError("the gateway rejected a token it had just issued (%s); check that this API "
+                                   "client may use this service" % server_message(body, "HTTP %s" % rejected.status),
+                                   method, path.split("?", 1)[0], rejected.status, body)
+                # Some gateways say "log in again" in a 200 answer; that is never a success.
                 raise ApiError("the gateway asked for a new login right after one (%s)" % server_message(
                     body, "forceLogout"), method, path.split("?", 1)[0], 200, body)
-            self._forget_token(token)
+            self._forget_token(sent)
+        raise ApiError("the gateway kept rejecting tokens that ran out while the request waited on the rate limit",
+                       method, path.split("?", 1)[0])
 
     def paginate(self, path, params=None, max_items=None):
-        # Pages are read as many at a time as the transport's pace allows (its ceiling).
-        pacer = getattr(self.transport, "pacer", None)
+        # Pages are read as many at a time as the client's concurrency (its pace's ceiling).
         return paging.iterate(lambda p, q: self.request("GET", p, params=q), path, params,
                               page_size=self.page_size, base_url=self.transport.base_url, max_items=max_items,
-                              concurrency=pacer.ceiling if pacer is not None else 1)
+                              concurrency=self.concurrency)
 
     # ---- groups (calls 14-18) ---------------------------------------------
     def list_groups(self):

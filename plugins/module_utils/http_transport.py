@@ -108,7 +108,10 @@ class HttpTransport:
         while True:
             self.pacer.acquire()
             try:
-                status, body, retry_after = self._send_once(method, path, params, json_body, headers)
+                # Headers may be a function, called as the request leaves: a token taken before a long wait on
+                # the pace could have run out by then.
+                status, body, retry_after = self._send_once(method, path, params, json_body,
+                                                            headers() if callable(headers) else headers)
             except _Unsent as exc:
                 self.pacer.abandon()
                 # Nothing reached the server: always safe to try again.

@@ -22,7 +22,6 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.arguments i
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
-from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import TokenCache
 
 
 class ApiModule:
@@ -44,10 +43,6 @@ class ApiModule:
         self.result = {"changed": False}
         self._client = None
         self._client_lock = threading.Lock()
-
-    @property
-    def transport(self):
-        return self.client.transport
 
     @property
     def client(self):
@@ -134,9 +129,8 @@ class HarmonyMobileModule(ApiModule):
         from_env = os.path.expanduser(os.environ.get("HM_TOKEN_CACHE_PATH", ""))
         if path and not self.params["token_cache"] and os.path.expanduser(path) != from_env:
             raise UserError("token_cache_path: %r is only used with token_cache: true" % path)
-        cache = TokenCache(path) if self.params["token_cache"] else None
-        # A module with a concurrency option sets the pace's ceiling; paged reads use the default one.
-        return clients.harmony_mobile_client(self.params, token_cache=cache, concurrency=self.params.get("concurrency"))
+        # The factory sets up concurrency (a module's option, or the default), timeout and the token cache.
+        return clients.harmony_mobile_client(self.params)
 
 
 class SmartptModule(ApiModule):

@@ -262,7 +262,7 @@ class DeviceModule(HarmonyMobileModule):
             # The count this task's read found, plus its add: if the tenant holds exactly that, no other run
             # added anything since (the same rule hm_device_sync follows).
             removed = device_sync.verify_adds(self.tenant, [(wanted, known_ids)],
-                                              device_sync.settle_seconds(self.transport),
+                                              device_sync.settle_seconds(self.client),
                                               expected_total=tenant_count + (0 if current else 1))
             device = None if new_id in removed else fetched.result()
         if device is not None:

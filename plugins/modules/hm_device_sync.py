@@ -338,7 +338,7 @@ class DeviceSyncModule(HarmonyMobileModule):
         if self.check_mode:
             bulk.mark_planned(ops, device_sync.WRITE_ACTIONS)
         else:
-            device_sync.SyncRunner(self.client, self.params["concurrency"], self.params["send_reg_email"],
+            device_sync.SyncRunner(self.client, self.params["send_reg_email"],
                                    self.params["send_reg_sms"]).run(ops)
             for op in drifted:
                 op["result"] = bulk.SKIPPED
@@ -350,7 +350,7 @@ class DeviceSyncModule(HarmonyMobileModule):
             adds = [(op["entry"], op.get("known_ids", ()))
                     for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
             self.result["duplicates_removed"] = device_sync.verify_adds(
-                self.tenant, adds, device_sync.settle_seconds(self.transport), expected_total=len(after_model))
+                self.tenant, adds, device_sync.settle_seconds(self.client), expected_total=len(after_model))
         # A plan shows drift as a change (the tenant differs from the list); a run reports only its writes.
         self.result["changed"] = bool(done_writes) or (self.check_mode and bool(drifted))
         self.result["predicted"] = self.check_mode
@@ -364,8 +364,9 @@ class DeviceSyncModule(HarmonyMobileModule):
         self.result["devices"] = reported
         failed = [op for op in reported if op.get("result") == bulk.FAILED]
         if failed and not self.params["allow_partial"]:
-            self.fail("%d of %d device writes failed (first: %s: %s); the others were applied and a re-run "
-                      "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"]))
+            self.fail("%d of %d device writes failed (first: %s: %s); the other %d were written and a re-run "
+                      "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"],
+                                               len(writes) - len(failed)))
 
     def guard_deletes(self, ops, current, scopes, scope_names, copies, desired_count):
         """The delete guard over every delete of the plan: the purge's and the identical copies'."""

@@ -133,7 +133,7 @@ def write_inventory(path, count, leaves, prefix):
         yaml.safe_dump({"all": {"children": {"hm_devices": {"hosts": hosts}}}}, handle)
 
 
-def timed_playbook(sim, workdir, text, inventory, name):
+def timed_playbook(sim, workdir, text, inventory, name, extra_env=None):
     playbook = os.path.join(workdir, name + ".yml")
     with open(playbook, "w") as handle:
         handle.write(text)
@@ -141,6 +141,7 @@ def timed_playbook(sim, workdir, text, inventory, name):
     env = {"ANSIBLE_CALLBACK_PLUGINS": os.path.join(PERF_DIR, "callback_plugins"),
            "ANSIBLE_CALLBACKS_ENABLED": "task_timer", "TASK_TIMER_FILE": timings,
            "HM_TOKEN_CACHE_PATH": os.path.join(workdir, "tokens.json")}
+    env.update(extra_env or {})
     started = time.perf_counter()
     result = run_playbook(playbook, sim, env=env, inventory=inventory, timeout=3600)
     wall = time.perf_counter() - started

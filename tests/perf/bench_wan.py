@@ -198,6 +198,199 @@ def try_sync(sim, workdir, name, devices):
     return seconds, bool(result.get("failed")) or result["summary"].get("failed", 0) > 0
 
 
+SHAPES = ("token-bucket", "sliding", "fixed-window")
+
+
+def limit_shapes(sim, workdir, args, say):
+    """hm_device_sync under each limit shape, default settings, runs alternating between the shapes; each run
+    adds ``--rate-limited-devices`` new devices to a tenant emptied first (so every run reads the same one page)."""
+    results = dict((shape, {"rates": [], "failed": 0, "limited": 0, "missing": 0}) for shape in SHAPES)
+    for run in range(args.rate_limited_runs):
+        for shape in SHAPES:
+            fresh_tenant(sim, 0)
+            sim.config(latency_ms=args.latency_ms, rate_limit=args.rate_limit, rate_limit_window=1,
+                       rate_limit_shape=shape)
+            batch = entries("rl%d-%s-" % (run, shape[:2]), args.rate_limited_devices)
+            seconds, was_failed = try_sync(sim, workdir, "rate_limited_%s_%d" % (shape, run), batch)
+            found = results[shape]
+            found["failed"] += int(was_failed)
+            found["limited"] += sim.stats().get("rate_limited", 0)
+            sim.config(latency_ms=0, rate_limit=0)
+            found["missing"] += abs(sim.stats()["state"]["devices"] - args.rate_limited_devices)
+            if seconds:
+                found["rates"].append(args.rate_limited_devices / seconds)
+    say("| limit shape (%.0f requests/s, window 1 s, Retry-After) | runs | failed | devices/s per run (task) "
+        "| median | median / limit | target |" % args.rate_limit)
+    say("|---|---|---|---|---|---|---|")
+    for shape in SHAPES:
+        found = results[shape]
+        rates = found["rates"]
+        say("| %s: %d devices a run, default settings | %d | %d | %s (%d answers 429 in all; %d devices missing "
+            "or extra) | %s | %s | 0 failed, >= 0.85x |" % (
+                shape, args.rate_limited_devices, args.rate_limited_runs, found["failed"],
+                "/".join("%.1f" % r for r in rates), found["limited"], found["missing"],
+                "%.1f" % median(rates) if rates else "-",
+                "%.2fx (worst %.2fx)" % (median(rates) / args.rate_limit, min(rates) / args.rate_limit)
+                if rates else "-"))
+
+
+def projection(sim, args, say):
+    """A 2,000-device enrolment at 60 requests a minute, in fixed one-minute windows with Retry-After and
+    30-minute tokens, run with time scaled down ``--scale`` times (window, token lifetime and latency alike)
+    through the collection's client and sync runner (no Ansible: its start-up is nothing beside half an hour)."""
+    from tests.support import ensure_collection_link
+    ensure_collection_link()
+    from ansible_collections.secops.mobile_security.plugins.module_utils import clients, device_sync, devices
+
+    scale = args.scale
+    count = args.projection_devices
+    fresh_tenant(sim, 0)
+    sim.config(latency_ms=args.latency_ms / scale, rate_limit=60, rate_limit_window=60.0 / scale,
+               rate_limit_shape="fixed-window", token_ttl=1800.0 / scale)
+    sim.reset_stats()
+    client = clients.harmony_mobile_client({"gateway_url": sim.url, "client_id": SIM_CLIENT_ID,
+                                            "access_key": SIM_ACCESS_KEY})
+    started = time.perf_counter()
+    current = [devices.normalise(d) for d in client.with_groups(list(client.list_devices()))]
+    wanted = [devices.entry(dict(e, groups=["ALL"]), "devices[%d]" % i, [])
+              for i, e in enumerate(entries("proj", count))]
+    ops = device_sync.plan(wanted, current)
+    device_sync.SyncRunner(client).run(ops)
+    seconds = time.perf_counter() - started
+    pacer = client.transport.pacer
+    stats = sim.stats()
+    client.transport.close()
+    sim.config(latency_ms=0, rate_limit=0, token_ttl=3600)
+    failed = sum(1 for op in ops if op.get("result") == "failed")
+    present = sim.stats()["state"]["devices"]
+    minimum = stats.get("requests", 0) - stats.get("rate_limited", 0)
+    say("| %d-device enrolment, 60 requests/minute in fixed windows, 30-minute tokens (run %gx faster, "
+        "projected) | %.1f min | %.1f min at 60/min for its %d requests | %.2fx | %d failed, %d present; %d "
+        "answers 429, %.1f min paused on them, %d logins |" % (
+            count, scale, seconds * scale / 60, minimum / 60.0, minimum, (minimum / 60.0) / (seconds * scale / 60),
+            failed, present, stats.get("rate_limited", 0), pacer.waited * scale / 60, stats.get("token_requests", 0)))
+
+
+LIBRARY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "library")
+
+DUMP_TASK = """    - name: keep the records
+      ansible.builtin.copy:
+        content: "{{ bench_list.devices | to_json }}"
+        dest: %(path)s
+        mode: "0600"
+"""
+
+RETURN_PLAYBOOK = """
+- name: Return the same records from a file
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: list
+      bench_return_records:
+        path: %(path)s
+      register: bench_list
+    - name: count
+      ansible.builtin.assert:
+        that: bench_list.count == %(count)d
+"""
+
+
+def return_floor_seconds(sim, workdir, records, total, name):
+    """The task time of a module that returns the same records from a file: Ansible's own share."""
+    _wall, timings = timed_playbook(sim, workdir, RETURN_PLAYBOOK % {"path": records, "count": total}, None, name,
+                                    extra_env={"ANSIBLE_LIBRARY": LIBRARY})
+    return sum(t["seconds"] for t in timings if t["name"] == "list")
+
+
+def full_list_rows(sim, workdir, args, say):
+    """The full device list at ``--latency-ms`` beside its floor: Ansible returning the same records from a
+    file (a module that does nothing else) plus twice the parallel-page floor, all measured in this run."""
+    total = args.tenant + args.new
+    fresh_tenant(sim, total)
+    sim.config(latency_ms=args.latency_ms)
+    records = os.path.join(workdir, "records.json")
+    _wall, _timings = timed_playbook(sim, workdir, LIST_PLAYBOOK.replace(
+        "    - name: count", DUMP_TASK % {"path": records} + "    - name: count") % {"count": total, "options": ""},
+        None, "list_dump")
+    floor_lists, list_tasks, report_tasks, client_lists, returns = [], [], [], [], []
+    for attempt in range(args.repeats):
+        floor_lists.append(floor_pages(sim, total))
+        list_tasks.append(list_task_seconds(sim, workdir, total, "list_%d" % attempt))
+        returns.append(return_floor_seconds(sim, workdir, records, total, "return_%d" % attempt))
+        report_tasks.append(list_task_seconds(sim, workdir, total, "report_%d" % attempt, REPORT_FIELDS))
+        client_lists.append(client_read_seconds(sim))
+    # The same task with instant answers.
+    sim.config(latency_ms=0)
+    list_local = median([list_task_seconds(sim, workdir, total, "list_local_%d" % attempt)
+                         for attempt in range(args.repeats)])
+    sim.config(latency_ms=args.latency_ms)
+    floor_list, list_task, returned = median(floor_lists), median(list_tasks), median(returns)
+    target = returned + 2 * floor_list
+    say("| full list, %d devices at %.0f ms per answer | project | floor (same run) | ratio | target |" % (
+        total, args.latency_ms))
+    say("|---|---|---|---|---|")
+    say("| pages fetched 16 at a time, plain requests (the parallel-page floor) | | %s | | |" % figures(floor_lists))
+    say("| Ansible returning the same %d records from a file (tests/perf/library/bench_return_records.py, task) "
+        "| | %s | | |" % (total, figures(returns)))
+    say("| hm_device_info, full records (task) | %s | %.2f s + 2 x %.2f s = %.2f s | %.2fx of the target | "
+        "<= return floor + 2 x page floor: %s |" % (
+            figures(list_tasks), returned, floor_list, target, list_task / target,
+            "met" if list_task <= target else "not met"))
+    say("| the same list, fields: [id, email, risk_name, last_connection] (task) | %s | | | |" % figures(report_tasks))
+    say("| the same list through the collection's client, no Ansible | %s | %.2f s | %.2fx | |" % (
+        figures(client_lists), floor_list, median(client_lists) / floor_list))
+    say("| the same hm_device_info task with instant answers | %.2f s | | | |" % list_local)
+
+
+def wan_rows(sim, workdir, args, say):
+    """The sync, list and single-task rows at ``--latency-ms``, each beside its floor."""
+
+    def wan():
+        sim.config(latency_ms=args.latency_ms, rate_limit=0)
+
+    new = entries("new", args.new)
+
+    fresh_tenant(sim, args.tenant)
+    wan()
+    floor_sync = floor_posts(sim, new)
+
+    fresh_tenant(sim, args.tenant)
+    wan()
+    default_sync, default_result, default_stats = run_sync(sim, workdir, "sync_default", new)
+    assert default_result["summary"]["added"] == args.new, default_result["summary"]
+
+    fresh_tenant(sim, args.tenant)
+    wan()
+    raised_sync, _result, _stats = run_sync(sim, workdir, "sync_raised", new, "        concurrency: 32\n")
+    # This VM's load moves single figures by a second: the short measurements run several times, and the
+    # ratios use their medians.
+    reruns, rerun_writes = [], 0
+    for attempt in range(args.repeats):
+        seconds, _result, rerun_stats = run_sync(sim, workdir, "sync_rerun_%d" % attempt, new)
+        reruns.append(seconds)
+        rerun_writes += rerun_stats.get("writes", 0)
+
+    uri_task, module_task = single_task_seconds(sim, workdir, args.single_tasks, ["Seed-1"])
+    cold_uri_task, cold_module_task = cold_single_task_seconds(sim, workdir, args.single_tasks)
+
+    say("| measurement | project | floor (same run) | ratio | target |")
+    say("|---|---|---|---|---|")
+    say("| hm_device_sync, %d new into %d, default settings (task) | %.2f s | %.2f s (16 POSTs in flight) "
+        "| %.2fx | <= 2x |" % (args.new, args.tenant, default_sync, floor_sync, default_sync / floor_sync))
+    say("| hm_device_sync, concurrency: 32 (task) | %.2f s | %.2f s | %.2fx | |" % (
+        raised_sync, floor_sync, raised_sync / floor_sync))
+    say("| idempotent re-run of that sync (task) | %s, %d writes, %d requests each | | | <= 2.5 s, 0 writes |" % (
+        figures(reruns), rerun_writes, rerun_stats.get("requests", 0)))
+    say("| one hm_device task vs one uri add, token + POST (uri: login task and POST task; hm_device logs in "
+        "itself; mean of %d each) | %.3f s | %.3f s | %.2fx | <= 1.3x |" % (
+            args.single_tasks, cold_module_task, cold_uri_task, cold_module_task / cold_uri_task))
+    say("| the same with a warm token on both sides (uri POST task; hm_device with token_cache) | %.3f s | %.3f s "
+        "| %.2fx | |" % (module_task, uri_task, module_task / uri_task))
+    say()
+    say("default sync: %d requests, %d writes, %d tokens" % (
+        default_stats.get("requests", 0), default_stats.get("writes", 0), default_stats.get("token_requests", 0)))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--latency-ms", type=float, default=50.0)
@@ -206,8 +399,13 @@ def main(argv=None):
     parser.add_argument("--single-tasks", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each short measurement (medians are used)")
     parser.add_argument("--rate-limit", type=float, default=40.0)
-    parser.add_argument("--rate-limited-runs", type=int, default=5)
+    parser.add_argument("--rate-limited-runs", type=int, default=10, help="runs of each limit shape")
     parser.add_argument("--rate-limited-devices", type=int, default=300)
+    parser.add_argument("--projection-devices", type=int, default=2000)
+    parser.add_argument("--scale", type=float, default=30.0, help="time scale of the 60/minute projection")
+    parser.add_argument("--only", choices=("all", "wan", "full-list", "limits", "projection"), default="all",
+                        help="wan: the sync and single-task rows; full-list: the list rows; limits: each limit shape; projection: "
+                             "the 2,000-device enrolment at 60/minute")
     parser.add_argument("--write-doc", action="store_true")
     args = parser.parse_args(argv)
 
@@ -219,99 +417,24 @@ def main(argv=None):
         print(text, flush=True)
         lines.append(text)
 
-    def wan():
-        sim.config(latency_ms=args.latency_ms, rate_limit=0)
-
     try:
         say("WAN profile: every answer held %.0f ms; tenant of %d devices, %d new devices" % (
             args.latency_ms, args.tenant, args.new))
         say("machine: %s, %d cores, Python %s" % (platform.machine(), os.cpu_count(), platform.python_version()))
         say()
-        new = entries("new", args.new)
-
-        fresh_tenant(sim, args.tenant)
-        wan()
-        floor_sync = floor_posts(sim, new)
-
-        fresh_tenant(sim, args.tenant)
-        wan()
-        default_sync, default_result, default_stats = run_sync(sim, workdir, "sync_default", new)
-        assert default_result["summary"]["added"] == args.new, default_result["summary"]
-
-        fresh_tenant(sim, args.tenant)
-        wan()
-        raised_sync, _result, _stats = run_sync(sim, workdir, "sync_raised", new, "        concurrency: 32\n")
-        # This VM's load moves single figures by a second: the short measurements run several times, and the
-        # ratios use their medians.
-        reruns, rerun_writes = [], 0
-        for attempt in range(args.repeats):
-            seconds, _result, rerun_stats = run_sync(sim, workdir, "sync_rerun_%d" % attempt, new)
-            reruns.append(seconds)
-            rerun_writes += rerun_stats.get("writes", 0)
-        total = args.tenant + args.new
-
-        floor_lists, list_tasks, report_tasks, client_lists = [], [], [], []
-        for attempt in range(args.repeats):
-            floor_lists.append(floor_pages(sim, total))
-            list_tasks.append(list_task_seconds(sim, workdir, total, "list_%d" % attempt))
-            report_tasks.append(list_task_seconds(sim, workdir, total, "report_%d" % attempt, REPORT_FIELDS))
-            client_lists.append(client_read_seconds(sim))
-        # The same task with instant answers: what Ansible itself spends on a result this size.
-        sim.config(latency_ms=0)
-        list_local = median([list_task_seconds(sim, workdir, total, "list_local_%d" % attempt)
-                             for attempt in range(args.repeats)])
-        wan()
-        floor_list, list_task, client_list = median(floor_lists), median(list_tasks), median(client_lists)
-
-        uri_task, module_task = single_task_seconds(sim, workdir, args.single_tasks, ["Seed-1"])
-        cold_uri_task, cold_module_task = cold_single_task_seconds(sim, workdir, args.single_tasks)
-
-        # Rate-limited profile: several syncs in a row under a gateway limit, default settings.
-        fresh_tenant(sim, 0)
-        sim.config(latency_ms=args.latency_ms, rate_limit=args.rate_limit)
-        failed, rates, limited = 0, [], 0
-        for run in range(args.rate_limited_runs):
-            batch = entries("rl%d-" % run, args.rate_limited_devices)
-            seconds, was_failed = try_sync(sim, workdir, "rate_limited_%d" % run, batch)
-            failed += int(was_failed)
-            limited += sim.stats().get("rate_limited", 0)
-            if seconds:
-                rates.append(args.rate_limited_devices / seconds)
-        sim.config(latency_ms=0, rate_limit=0)
-        state = sim.stats()["state"]["devices"]
-        expected_devices = args.rate_limited_runs * args.rate_limited_devices
-
-        say("| measurement | project | floor (same run) | ratio | target |")
-        say("|---|---|---|---|---|")
-        say("| hm_device_sync, %d new into %d, default settings (task) | %.2f s | %.2f s (16 POSTs in flight) "
-            "| %.2fx | <= 2x |" % (args.new, args.tenant, default_sync, floor_sync, default_sync / floor_sync))
-        say("| hm_device_sync, concurrency: 32 (task) | %.2f s | %.2f s | %.2fx | |" % (
-            raised_sync, floor_sync, raised_sync / floor_sync))
-        say("| full device list, %d devices, hm_device_info (task) | %s | %s (pages 16 at a time) "
-            "| %.2fx | <= 2x floor + 1 s = %.2f s |" % (
-                total, figures(list_tasks), figures(floor_lists), list_task / floor_list, 2 * floor_list + 1))
-        say("| the same list, fields: [id, email, risk_name, last_connection] (task) | %s | %.2f s | %.2fx "
-            "| <= %.2f s |" % (figures(report_tasks), floor_list, median(report_tasks) / floor_list,
-                               2 * floor_list + 1))
-        say("| the same list through the collection's client, no Ansible | %s | %.2f s | %.2fx | |" % (
-            figures(client_lists), floor_list, client_list / floor_list))
-        say("| the same hm_device_info task with instant answers (Ansible's own share) | %.2f s | | | |" % list_local)
-        say("| idempotent re-run of that sync (task) | %s, %d writes, %d requests each | | | <= 2.5 s, 0 writes |" % (
-            figures(reruns), rerun_writes, rerun_stats.get("requests", 0)))
-        say("| one hm_device task vs one uri add, token + POST (uri: login task and POST task; hm_device logs in "
-            "itself; mean of %d each) | %.3f s | %.3f s | %.2fx | <= 1.3x |" % (
-                args.single_tasks, cold_module_task, cold_uri_task, cold_module_task / cold_uri_task))
-        say("| the same with a warm token on both sides (uri POST task; hm_device with token_cache) | %.3f s | %.3f s "
-            "| %.2fx | |" % (module_task, uri_task, module_task / uri_task))
-        say("| rate limit %.0f req/s: %d syncs of %d devices, default settings | %d failed; %s devices/s "
-            "(%d answers were 429) | %.0f req/s | %s | 0 failed, >= 0.7x |" % (
-                args.rate_limit, args.rate_limited_runs, args.rate_limited_devices, failed,
-                "/".join("%.1f" % r for r in rates), limited, args.rate_limit,
-                "%.2fx" % (min(rates) / args.rate_limit) if rates else "-"))
-        say("| rate-limited tenant afterwards | %d devices | %d expected | | exact |" % (state, expected_devices))
-        say()
-        say("default sync: %d requests, %d writes, %d tokens" % (
-            default_stats.get("requests", 0), default_stats.get("writes", 0), default_stats.get("token_requests", 0)))
+        if args.only in ("all", "wan"):
+            wan_rows(sim, workdir, args, say)
+            say()
+        if args.only in ("all", "full-list"):
+            full_list_rows(sim, workdir, args, say)
+            say()
+        if args.only in ("all", "limits"):
+            limit_shapes(sim, workdir, args, say)
+            say()
+        if args.only in ("all", "projection"):
+            say("| projection | projected | at the limit exactly | ratio | |")
+            say("|---|---|---|---|---|")
+            projection(sim, args, say)
     finally:
         sim.stop()
 

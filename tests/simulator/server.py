@@ -8,6 +8,7 @@ under ``/_sim/`` (stats, faults, seed, state changes) exist for tests.
 import argparse
 import collections
 import json
+import math
 import os
 import random
 import secrets
@@ -167,30 +168,79 @@ class Simulator:
 
 
 class RateLimiter:
-    """Requests per second across all clients, as a gateway enforces it: a token bucket that holds one
-    second's worth. Past it: 429 with Retry-After."""
+    """The gateway's request budget across all clients: ``limit`` requests per ``window`` seconds, enforced in
+    one of the shapes a gateway may use (the live service's is not documented):
 
-    def __init__(self, per_second):
+    - ``token-bucket``: a bucket of ``limit`` tokens refilled evenly over ``window`` (a burst, then a steady rate);
+    - ``sliding``: at most ``limit`` requests in any ``window`` seconds (a sliding log);
+    - ``fixed-window``: ``limit`` requests per window, windows aligned on when the limit was set (a burst passes,
+      then 429 until the window turns: how per-minute budgets usually work).
+
+    Past it: 429, with ``Retry-After`` (whole seconds, rounded up: when a request would pass again) unless
+    ``retry_after`` is off. ``limit`` 0 means no limit.
+    """
+
+    SHAPES = ("token-bucket", "sliding", "fixed-window")
+
+    def __init__(self, limit=0, window=1.0, shape="token-bucket", retry_after=True, clock=time.monotonic):
         self.lock = threading.Lock()
-        self.set(per_second)
+        self.clock = clock
+        self.set(limit, window, shape, retry_after)
 
-    def set(self, per_second):
+    def set(self, limit=0, window=1.0, shape="token-bucket", retry_after=True):
+        limit, window = float(limit or 0), float(window)
+        if shape not in self.SHAPES:
+            raise ValueError("rate_limit_shape: %r is not one of %s" % (shape, ", ".join(self.SHAPES)))
+        if limit < 0 or window <= 0:
+            raise ValueError("rate_limit must be 0 or more and rate_limit_window more than 0, got %r and %r" % (
+                limit, window))
         with self.lock:
-            self.per_second = float(per_second or 0)
-            self.tokens = self.per_second
-            self.stamp = time.monotonic()
+            self.limit, self.window, self.shape, self.retry_after = limit, window, shape, bool(retry_after)
+            self.tokens = limit
+            self.stamp = self.epoch = self.clock()
+            self.admitted = collections.deque()
+            self.window_index, self.window_count = 0, 0
+
+    @property
+    def per_second(self):
+        return self.limit / self.window
+
+    def settings(self):
+        return {"rate_limit": self.limit, "rate_limit_window": self.window, "rate_limit_shape": self.shape,
+                "rate_limit_retry_after": self.retry_after}
 
     def allow(self):
+        """None when the request passes; else the seconds until one would (for Retry-After)."""
         with self.lock:
-            if self.per_second <= 0:
-                return True
-            now = time.monotonic()
-            self.tokens = min(self.per_second, self.tokens + (now - self.stamp) * self.per_second)
-            self.stamp = now
-            if self.tokens >= 1:
-                self.tokens -= 1
-                return True
-            return False
+            if self.limit <= 0:
+                return None
+            now = self.clock()
+            if self.shape == "token-bucket":
+                rate = self.limit / self.window
+                self.tokens = min(self.limit, self.tokens + (now - self.stamp) * rate)
+                self.stamp = now
+                if self.tokens >= 1:
+                    self.tokens -= 1
+                    return None
+                return (1 - self.tokens) / rate
+            if self.shape == "sliding":
+                while self.admitted and self.admitted[0] <= now - self.window:
+                    self.admitted.popleft()
+                if len(self.admitted) < self.limit:
+                    self.admitted.append(now)
+                    return None
+                return self.admitted[0] + self.window - now
+            index = int((now - self.epoch) // self.window)
+            if index != self.window_index:
+                self.window_index, self.window_count = index, 0
+            if self.window_count < self.limit:
+                self.window_count += 1
+                return None
+            return self.epoch + (index + 1) * self.window - now
+
+    def headers(self, wait):
+        """The 429's headers: Retry-After in whole seconds, never 0 (a client would retry at once)."""
+        return {"Retry-After": str(max(1, int(math.ceil(wait))))} if self.retry_after else {}
 
 
 def route_key(method, path):
@@ -283,9 +333,10 @@ class Handler(BaseHTTPRequestHandler):
         if sim.latency:
             # A WAN gateway: every answer takes this long, whatever it is.
             time.sleep(sim.latency)
-        if not sim.rate_limiter.allow():
+        wait = sim.rate_limiter.allow()
+        if wait is not None:
             sim.count("rate_limited")
-            return self.send_json(429, {"message": "Rate limit exceeded"}, {"Retry-After": "1"})
+            return self.send_json(429, {"message": "Rate limit exceeded"}, sim.rate_limiter.headers(wait))
         is_write = method in ("POST", "PATCH", "DELETE", "PUT") and path != "/auth/external"
         fault = sim.faults.draw(path, is_write)
         if fault:
@@ -361,14 +412,19 @@ class Handler(BaseHTTPRequestHandler):
                     sim.max_page_size = int(body["max_page_size"])
                 if "latency_ms" in body:
                     sim.latency = float(body["latency_ms"]) / 1000.0
-                if "rate_limit" in body:
-                    sim.rate_limiter.set(float(body["rate_limit"] or 0))
+                limiter = RateLimiter().settings()
+                if any(key in body for key in limiter):
+                    # Every limiter setting not named goes back to its default, so "rate_limit" alone is requests
+                    # per second in a token bucket, as before the shapes existed.
+                    limiter.update((key, body[key]) for key in limiter if key in body)
+                    sim.rate_limiter.set(limiter["rate_limit"], limiter["rate_limit_window"],
+                                         limiter["rate_limit_shape"], limiter["rate_limit_retry_after"])
                 if "variants" in body:
                     # Every switch not named goes back to its default, so a test never inherits another's.
                     sim.variants = dict(VARIANT_DEFAULTS, **checked_variants(body["variants"]))
-                return self.send_json(200, {"token_ttl": sim.token_ttl, "max_page_size": sim.max_page_size,
-                                            "latency_ms": sim.latency * 1000, "rate_limit": sim.rate_limiter.per_second,
-                                            "variants": sim.variants})
+                return self.send_json(200, dict(sim.rate_limiter.settings(), token_ttl=sim.token_ttl,
+                                                max_page_size=sim.max_page_size, latency_ms=sim.latency * 1000,
+                                                variants=sim.variants))
             if parts == ["tokens"] and method == "GET":
                 # Every token handed out since start, so tests can prove none leaked into output.
                 if chosen:
@@ -489,7 +545,12 @@ def main(argv=None):
     parser.add_argument("--latency-ms", type=float, default=0.0,
                         help="hold every API answer this long, as a WAN gateway does (e.g. 50)")
     parser.add_argument("--rate-limit", type=float, default=0.0,
-                        help="requests per second across all clients; past it 429 with Retry-After: 1 (0: none)")
+                        help="requests per --rate-limit-window (1 s unless set) across all clients; past it 429 "
+                             "with Retry-After (0: none)")
+    parser.add_argument("--rate-limit-window", type=float, default=1.0, help="seconds (default 1)")
+    parser.add_argument("--rate-limit-shape", choices=RateLimiter.SHAPES, default="token-bucket",
+                        help="how the limit is enforced (default token-bucket)")
+    parser.add_argument("--no-retry-after", action="store_true", help="answer 429 without a Retry-After header")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=VALUE",
                         help="a choice where the API guide is silent, e.g. paging_links=gateway-absolute "
                              "(repeatable; see tests/simulator/variants.py and docs/api-notes.md)")
@@ -531,7 +592,7 @@ def main(argv=None):
             sys.stderr.write("simulator: %s already holds %s; not seeding those again (delete the file, or make "
                              "sim-reset, to start over)\n" % (args.db, ", ".join("%d %s" % (held[k], k) for k in kept)))
     sim.latency = args.latency_ms / 1000.0
-    sim.rate_limiter.set(args.rate_limit)
+    sim.rate_limiter.set(args.rate_limit, args.rate_limit_window, args.rate_limit_shape, not args.no_retry_after)
     server = make_server(sim, args.host, args.port, args.tls_cert, args.tls_key)
     scheme = "https" if args.tls_cert else "http"
     url = "%s://%s:%d" % (scheme, args.host, server.server_address[1])

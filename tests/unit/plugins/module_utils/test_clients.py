@@ -71,10 +71,17 @@ def test_defaults_are_the_modules_defaults():
     assert not transport.session.proxies
 
 
-def test_concurrency_sets_the_pace_ceiling():
-    client = clients.harmony_mobile_client(dict(CREDS), concurrency=32)
-    assert client.transport.pacer.ceiling == 32
+def test_concurrency_timeout_and_token_cache_are_set_up_once_and_read_from_the_client(tmp_path):
+    client = clients.harmony_mobile_client(dict(CREDS, concurrency=32, timeout=7, token_cache=True,
+                                                token_cache_path=str(tmp_path / "tokens.json")))
+    assert client.concurrency == client.transport.pacer.ceiling == 32
+    assert client.timeout == client.transport.timeout == 7
+    assert client.token_cache.path == str(tmp_path / "tokens.json")
     client.transport.close()
+    default = built()
+    assert default.concurrency == clients.DEFAULT_CEILING and default.timeout == clients.DEFAULT_TIMEOUT
+    assert default.token_cache is None
+    assert built(token_cache="false").token_cache is None
 
 
 def test_environment_fills_only_what_is_unset():

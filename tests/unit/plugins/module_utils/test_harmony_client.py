@@ -1,5 +1,7 @@
 """Token handling, paging, path safety and write reconciliation of the Harmony Mobile client."""
 
+import base64
+import json
 import os
 import stat
 
@@ -34,6 +36,7 @@ class FakeTransport:
         self.retry_policy = RetryPolicy(retries=3)
 
     def send(self, method, path, params=None, json_body=None, headers=None, idempotent=None):
+        headers = headers() if callable(headers) else headers
         self.calls.append({"method": method, "path": path, "params": params, "json": json_body, "headers": headers})
         if path == "/auth/external":
             self.tokens += 1
@@ -145,10 +148,53 @@ def test_token_cache_ignores_expired_and_corrupt_entries(tmp_path):
     assert cache.get("k") is None
 
 
+def jwt(claims):
+    part = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return "eyJhbGciOiJIUzI1NiJ9.%s.c2lnbmF0dXJl" % part
+
+
 def test_token_expiry_reads_expires_in_or_date():
     assert token_expiry({"expiresIn": 1800}, 100.0) == 1900.0
     assert token_expiry({"expires": "1970-01-01T00:10:00.000Z"}, 0.0) == 600.0
-    assert token_expiry({}, 50.0) == 650.0
+
+
+def test_a_token_whose_answer_says_nothing_lives_30_minutes_not_more():
+    # Infinity Portal tokens live 1800 s (field notes); 1.1.0 assumed 600, public clients 3600.
+    assert token_expiry({}, 50.0) == 1850.0
+    assert token_expiry({}, 50.0, "opaque-token") == 1850.0
+    assert token_expiry({"expiresIn": "soon"}, 50.0, "a.b.c") == 1850.0
+
+
+def test_a_jwt_token_says_how_long_it_lives():
+    # The claims of the public token: exp - iat = 1800, issued by a clock 2 hours off ours.
+    token = jwt({"iat": 1700000000, "exp": 1700001800, "description": "Harmony mobile API", "scope": None})
+    assert token_expiry({}, 100.0, token) == 1900.0
+    assert token_expiry({}, 100.0, jwt({"iat": 1000, "exp": 1030})) == 130.0
+    assert token_expiry({}, 100.0, jwt({"exp": 400})) == 400.0
+    # The earliest of what the answer and the token say.
+    assert token_expiry({"expiresIn": 3600}, 100.0, token) == 1900.0
+    assert token_expiry({"expiresIn": 60}, 100.0, token) == 160.0
+
+
+def test_a_login_without_an_expiry_refreshes_before_30_minutes(monkeypatch):
+    clock = Clock(1000.0)
+
+    class NoExpiry(FakeTransport):
+        def send(self, method, path, params=None, json_body=None, headers=None, idempotent=None):
+            if path == "/auth/external":
+                self.tokens += 1
+                return 200, {"success": True, "data": {"token": "tok-%d" % self.tokens}}
+            return FakeTransport.send(self, method, path, params, json_body, headers, idempotent)
+
+    transport = NoExpiry(ok)
+    client = HarmonyMobileClient(transport, "cid", "key", clock=clock)
+    client.list_groups()
+    clock.now += 1700
+    client.list_groups()
+    assert transport.tokens == 1
+    clock.now += 100  # 1800 s after the login: refreshed before the token died, not after a 401
+    client.list_groups()
+    assert transport.tokens == 2
 
 
 def paged_handler(items, cap):
