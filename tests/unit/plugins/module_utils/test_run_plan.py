@@ -24,3 +24,11 @@ def test_planned_creates_and_deletes_count_only_in_check_mode_and_only_for_their
     other = dict(params, client_id="b", planned_groups=[])
     assert run_plan.known_groups({"ALL"}, other, True) == {"ALL"}
     assert run_plan.with_changes(EU, False, created={"Field": "ALL/Field"}) == {}
+
+
+def test_the_two_copies_of_the_run_plan_option_in_the_doc_fragment_are_identical():
+    import yaml
+    from ansible_collections.secops.mobile_security.plugins.doc_fragments.planned_groups import ModuleDocFragment
+    referencing = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    planning = yaml.safe_load(ModuleDocFragment.RUN_PLAN)["options"]
+    assert list(planning) == ["run_plan"] and referencing["run_plan"] == planning["run_plan"]
