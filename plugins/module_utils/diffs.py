@@ -50,6 +50,10 @@ def devices_diff(current, ops, count_before, count_after):
     ``email (id N)``. ``ops`` holds only what the diff shows: writes that happened (or are planned) and drift.
     """
     by_id = dict((d["id"], d) for d in current)
+    # Users with more than one device in the diff: each of their devices keyed by id, so no line hides another.
+    seen, several = set(), set()
+    for op in ops:
+        (several if op["email"].lower() in seen else seen).add(op["email"].lower())
     before, after = {}, {}
     for op in ops:
         action = op["action"]
@@ -57,8 +61,8 @@ def devices_diff(current, ops, count_before, count_after):
         if action == "add":
             after[op["email"]] = device_view(op["entry"], with_id=False)
         elif action == "delete":
-            key = op["email"] if op.get("reason") in (None, "not in the list") else "%s (id %s)" % (
-                op["email"], op["device_id"])
+            plain = op.get("reason") in (None, "not in the list") and op["email"].lower() not in several
+            key = op["email"] if plain else "%s (id %s)" % (op["email"], op["device_id"])
             before[key] = device_view(device or op)
         elif action == "recreate":
             before[op["email"]] = device_view(device)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Client of the Harmony Mobile external API (Infinity Portal), calls 0-19 of the guide.
+"""Client of the Harmony Mobile external API (Infinity Portal), calls 0-19 of the guide (call 10 excepted:
+see docs/api-notes.md, "Delete by e-mail").
 
 Every module goes through this class: it owns the token, the paths and the
 paging; modules only say what they want.
@@ -436,10 +437,6 @@ class HarmonyMobileClient:
     def delete_device(self, device_id):
         """Call 11; False when it was already gone."""
         return self._delete("%s/v1/device/%s/" % (API_ROOT, path_id(device_id, "device_id")))
-
-    def delete_devices_by_email(self, email):
-        """Call 10: every device of that user; False when there was none."""
-        return self._delete(API_ROOT + "/v1/device/", params={"user_email": email})
 
     def resend_invitation(self, device_id, send_reg_email=True, send_reg_sms=False):
         """Call 6."""

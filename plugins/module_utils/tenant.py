@@ -19,7 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices, log_entries, times
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_mdm_uuid
 
@@ -203,6 +204,14 @@ class Tenant:
         ``groups__in`` list per group, read once per task."""
         if self._membership is None:
             members = {}
+            ids = [as_int(g.get("id", g.get("ID"))) for g in self.groups()]
+            unknown = max([i for i in ids if i is not None] + [0]) + 1
+            # Membership comes only from the service's groups__in answers: one that ignored the filter would
+            # put every device in every group (and widen a purge scope). A group id no group has shows it.
+            if list(self.client.list_devices({"groups__in": str(unknown)}, max_items=1)):
+                raise ApiError("the service ignored groups__in: it returned devices for group id %d, which does not "
+                               "exist. Its device records carry no groups, so group membership cannot be known; "
+                               "nothing was changed" % unknown)
             for group in self.groups():
                 group_id = group.get("id", group.get("ID"))
                 ref = {"id": group_id, "name": group.get("name", group.get("Name"))}
@@ -215,6 +224,10 @@ class Tenant:
         """One device by id, or None; with a selection, None unless it matches."""
         raw = self.client.get_device(device_id)
         found = self.normalised([raw] if raw else [])
+        if found and found[0]["id"] != str(device_id).strip():
+            # Never act on a device the user did not name, whatever the service answered.
+            raise ApiError("the service answered device %s when asked for device %s; nothing was changed" % (
+                found[0]["id"], device_id))
         if found and (selection is None or selection.matches(found[0])):
             return found[0]
         return None

@@ -293,13 +293,10 @@ class DeviceModule(HarmonyMobileModule):
         self.result["deleted"] = [d["id"] for d in targets]
         if self.check_mode:
             return
-        if self.params["device_id"] is None and not self.params["name"]:
-            # Call 10 once per spelling the tenant holds: its match may be case-sensitive.
-            for stored_email in sorted(set(d["email"] for d in targets)):
-                self.client.delete_devices_by_email(stored_email)
-        else:
-            for device in targets:
-                self.client.delete_device(device["id"])
+        # One delete per checked device (call 11), never call 10's DELETE ?user_email=: a service that ignored
+        # that filter would delete every device of the tenant (docs/api-notes.md, "Delete by e-mail").
+        for device in targets:
+            self.client.delete_device(device["id"])
 
 
 def main():

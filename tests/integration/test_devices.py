@@ -114,3 +114,29 @@ def test_one_device_add_costs_the_list_read_a_post_and_one_round_after(sim, tmp_
     # 5 pages of the list, 1 one-item page for the count after the add, 1 GET of the new record.
     assert sum(n for route, n in routes.items() if route.startswith("GET")) == 7, routes
     assert stats["requests"] == 8 + stats.get("token_requests", 0), stats
+
+
+def test_deleting_a_users_devices_by_email_deletes_each_checked_device_by_id(sim, tmp_path):
+    api = "/app/SBM/external_api"
+    for name, email in (("Ana phone", "Ana@Example.com"), ("Ana tablet", "ana@example.com"), ("Bo", "bo@example.com")):
+        sim.api("POST", api + "/v2/device/", json={"name": name, "email": email})
+    playbook = tmp_path / "delete.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - secops.mobile_security.hm_device:
+        gateway_url: "{{ sim_url }}"
+        email: ana@EXAMPLE.com
+        state: absent
+      register: gone
+    - ansible.builtin.assert:
+        that: gone.deleted | length == 2
+""")
+    sim.reset_stats()
+    result = run_playbook(str(playbook), sim)
+    assert_ok(result)
+    writes = sim.stats()["writes_by_route"]
+    # Never call 10 (DELETE ?user_email=): a service ignoring that filter would delete the whole tenant.
+    assert writes == {"DELETE /app/sbm/external_api/v1/device/{id}": 2}
+    assert [d["email"] for d in sim.all_devices()] == ["bo@example.com"]

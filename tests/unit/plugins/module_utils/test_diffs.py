@@ -53,3 +53,13 @@ def test_group_diff_keys_groups_by_name_with_their_paths():
     before, after = diffs.groups_diff(ops, 3, 3)
     assert before == {"count": 3, "groups": {"Field": {"path": "ALL/Sales/Field"}, "Old": {"path": "ALL/Old"}}}
     assert after == {"count": 3, "groups": {"Field": {"path": "ALL/Ops/Field"}, "Ops": {"path": "ALL/Ops"}}}
+
+
+def test_a_purge_of_a_user_with_two_devices_shows_both():
+    current = CURRENT + [{"id": "4", "email": "Bob@Example.com", "name": "Bob tablet", "number": None,
+                          "groups": ["Sales"]}]
+    ops = device_sync.plan(current, [entry("dan@example.com", "Dan", ["Sales"])], purge=True, purge_groups=["Sales"])
+    deletes = [op for op in ops if op["action"] == "delete"]
+    before, after = diffs.devices_diff(current, deletes, 4, 2)
+    assert sorted(before["devices"]) == ["Bob@Example.com (id 4)", "bob@example.com (id 1)"]
+    assert after["devices"] == {}

@@ -23,7 +23,7 @@ def page(objects):
     return 200, {"meta": {"offset": 0, "total_count": len(objects)}, "objects": objects}
 
 
-def service(honoured=(), with_groups=True, window="honoured"):
+def service(honoured=(), with_groups=True, window="honoured", groups_filter="honoured"):
     """A fake device list that applies only the filter names in ``honoured`` and ignores the rest."""
 
     def handler(method, path, params, body, headers):
@@ -37,9 +37,9 @@ def service(honoured=(), with_groups=True, window="honoured"):
             for record in found:
                 record["groups"] = [{"id": g["id"], "name": g["name"]} for g in GROUPS
                                     if record["internal_id"] in MEMBERS[str(g["id"])]]
-        if "groups__in" in params and ("groups__in" in honoured or not with_groups):
+        if "groups__in" in params and ("groups__in" in honoured or not with_groups) and groups_filter == "honoured":
             ids = params["groups__in"].split(",")
-            found = [r for r in found if any(r["internal_id"] in MEMBERS[i] for i in ids)]
+            found = [r for r in found if any(r["internal_id"] in MEMBERS.get(i, ()) for i in ids)]
         for name, field in (("risk_in", "risk"), ("status_in", "status")):
             if name in params and name in honoured:
                 found = [r for r in found if r[field] in params[name].split(",")]
@@ -172,6 +172,8 @@ def test_bad_filter_values_are_refused_naming_the_option():
 def test_records_without_groups_get_them_from_one_list_per_group_read_once():
     tenant, _warnings, transport = tenant_of(service(with_groups=False))
     found = tenant.all_devices()
+    probe = [c["params"] for c in transport.api_calls() if c["params"].get("groups__in") == "5"]
+    assert len(probe) == 1  # one request for a group id no group has: it must come back empty
     assert [(d["id"], d["groups"], d["group_ids"]) for d in found] == [
         ("10", ["ALL"], [1]), ("11", ["Sales"], [2]), ("12", ["Sales", "Support"], [2, 3]),
         ("13", ["Field", "Support"], [3, 4])]
@@ -191,3 +193,19 @@ def test_drift_compares_filled_in_groups():
     current = tenant.devices_of("cy@example.com")[0]
     assert devices.drift({"name": "Cy", "groups": ["Support", "Sales"]}, current) == []
     assert devices.drift({"name": "Cy", "groups": ["Sales"]}, current) == ["groups"]
+
+
+def test_membership_is_refused_when_records_lack_groups_and_the_service_ignores_groups_in():
+    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+    tenant, _warnings, transport = tenant_of(service(with_groups=False, groups_filter="ignored"))
+    with pytest.raises(ApiError, match="the service ignored groups__in: it returned devices for group id 5"):
+        tenant.devices(tenant.selection(groups=["Field"], subgroups=False))
+    assert all(c["method"] == "GET" for c in transport.api_calls())
+
+
+def test_a_device_the_service_answers_for_another_id_is_never_taken():
+    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+    tenant, _warnings, _transport = tenant_of(
+        lambda m, path, p, b, h: (200, dict(RECORDS[3], groups=[{"id": 3, "name": "Support"}])))
+    with pytest.raises(ApiError, match="answered device 13 when asked for device 11"):
+        tenant.device("11")
