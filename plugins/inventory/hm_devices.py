@@ -143,7 +143,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except UserError as err:
             raise AnsibleParserError("hm_devices inventory %s: %s" % (path, err))
         # One cache entry per tenant: the same file with another tenant's credentials must not get these devices.
-        identity = "\n".join((str(clients.tenant_of(settings)["gateway_url"]), str(settings.get("client_id"))))
+        identity = clients.tenant_key(settings)
         cache_key = "%s_%s" % (self.get_cache_key(path), hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16])
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache
@@ -295,4 +295,4 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
 
 def same_tenant(one, other):
-    return (one.get("gateway_url"), one.get("client_id")) == (other.get("gateway_url"), other.get("client_id"))
+    return clients.tenant_key(one) == clients.tenant_key(other)

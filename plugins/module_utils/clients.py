@@ -202,6 +202,17 @@ def check_tenant_settings(settings, task_args):
                             name, " and ".join(missing)))
 
 
+def tenant_key(settings):
+    """The one identity of a tenant, for every per-tenant state (run plans, inventory cache and hosts, EDA
+    cursors): its gateway (region resolved, lower case, no trailing slash) and client id. ``settings`` may be
+    connection settings or a ``tenant`` record (tenant_of)."""
+    try:
+        url = gateway_url(settings)
+    except UserError:
+        url = settings.get("gateway_url") or settings.get("region") or ""
+    return "%s %s" % (str(url).rstrip("/").lower(), settings.get("client_id") or "")
+
+
 def tenant_of(settings, client=None, tenant_id=None):
     """Which tenant a task worked on, for results, host vars and events: readable, never the key.
 

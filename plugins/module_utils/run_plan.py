@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.clients import gateway_url
+from ansible_collections.secops.mobile_security.plugins.module_utils.clients import tenant_key
 
 FACT = "secops_mobile_security_plan"
 OPTION = "run_plan"
@@ -24,11 +24,6 @@ OPTION = "run_plan"
 def option_spec():
     """The ``run_plan`` option (documented in the ``planned_groups`` doc fragment)."""
     return dict(type="dict", default={})
-
-
-def tenant_key(params):
-    """The tenant a module talks to: its gateway (region resolved) and client id."""
-    return "%s %s" % (gateway_url(params).rstrip("/").lower(), params.get("client_id") or "")
 
 
 def tenant_plan(params, check_mode):

@@ -66,3 +66,22 @@ def test_isolate_risky_devices_dry_run_then_real_then_rerun(sim, tmp_path, devic
     result = run("isolate_risky_devices.yml", sim, tmp_path)
     assert "0 target(s) isolated or blocked" in result.stdout
     assert sim.stats().get("writes", 0) == 0
+
+
+def test_a_tenant_host_without_its_own_mapping_isolates_nothing(sim, tmp_path):
+    inventory = tmp_path / "tenants.yml"
+    inventory.write_text("""
+all:
+  hosts:
+    acme:
+      ansible_connection: local
+      ansible_python_interpreter: "{{ ansible_playbook_python }}"
+      hm_gateway_url: %s
+      hm_client_id: sim-client-id
+      hm_access_key: sim-access-key-0123456789
+""" % sim.url)
+    result = run_playbook(os.path.join(PLAYBOOKS, "isolate_risky_devices.yml"), sim, inventory=str(inventory),
+                          extra_vars={"isolate_risky_devices_hosts": "acme"})
+    assert result.returncode != 0
+    assert "tenant acme: tenant_device_mapping must be in this tenant's host vars" in one_line(result.stdout)
+    assert sim.stats().get("writes", 0) == 0 and sim.control("GET", "smartpt") == []

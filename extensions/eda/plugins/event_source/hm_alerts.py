@@ -67,10 +67,9 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.validation 
 LOGGER = logging.getLogger("secops.mobile_security.hm_alerts")
 
 
-def tenant_key(tenant):
+def cursor_owner(tenant):
     """Who a cursor belongs to: a hash of gateway and client id (alert ids are numbered per tenant)."""
-    material = "\n".join((str(tenant.get("gateway_url") or ""), str(tenant.get("client_id") or "")))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(clients.tenant_key(tenant).encode("utf-8")).hexdigest()[:32]
 
 
 class CursorStore:
@@ -81,7 +80,7 @@ class CursorStore:
     def __init__(self, path, tenant):
         self.path = path
         self.tenant = tenant
-        self.key = tenant_key(tenant)
+        self.key = cursor_owner(tenant)
 
     def load(self):
         if not self.path or not os.path.exists(self.path):
@@ -169,7 +168,7 @@ async def main(queue, args):
     while True:
         try:
             alerts, newest = await asyncio.to_thread(poller.fetch_new)
-        except (ApiError, ValueError, OSError) as err:
+        except (ApiError, OSError) as err:  # the service or the network; a bug or bad input stops the source
             failures += 1
             delay = min(max_backoff, interval * (2 ** failures))
             LOGGER.warning("hm_alerts: poll failed (%s); retrying in %.1f s", err, delay)

@@ -1,15 +1,17 @@
 """Plans of earlier tasks of a check-mode run, per tenant; never used by a real run."""
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients, run_plan
 
 EU = {"region": "eu", "client_id": "a"}
 
 
-def test_the_tenant_is_the_gateway_and_the_client_id():
-    assert run_plan.tenant_key(EU) == run_plan.tenant_key(
-        {"gateway_url": "https://CLOUDINFRA-GW.portal.checkpoint.com/", "client_id": "a"})
-    assert run_plan.tenant_key(EU) != run_plan.tenant_key({"region": "us", "client_id": "a"})
-    assert run_plan.tenant_key(EU) != run_plan.tenant_key({"region": "eu", "client_id": "b"})
+def test_the_tenant_is_the_gateway_and_the_client_id_for_every_per_tenant_state():
+    key = clients.tenant_key
+    assert key(EU) == key({"gateway_url": "https://CLOUDINFRA-GW.portal.checkpoint.com/", "client_id": "a"})
+    assert key(EU) != key({"region": "us", "client_id": "a"})
+    assert key(EU) != key({"region": "eu", "client_id": "b"})
+    # A tenant record (results, host vars, events) has the same key as the settings it came from.
+    assert key(clients.tenant_of(dict(EU, access_key="k"))) == key(EU)
 
 
 def test_planned_creates_and_deletes_count_only_in_check_mode_and_only_for_their_tenant():
