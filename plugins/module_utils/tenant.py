@@ -155,11 +155,6 @@ class Tenant:
         with ThreadPoolExecutor(max_workers=min(COUNT_CONCURRENCY, len(groups))) as pool:
             return dict(zip([g["name"] for g in groups], pool.map(count, groups)))
 
-    def use_groups(self, groups):
-        """Take a group list the caller already read (side by side with other reads)."""
-        self._groups = groups
-
-    # ---- selections --------------------------------------------------------------------------------
     def selection(self, risk=None, status=None, groups=None, groups_match="any", subgroups=True, mdm_uuid=None,
                   email=None, field_prefix=""):
         """A checked :class:`Selection` from option values; bad values are refused naming the option."""
@@ -289,6 +284,20 @@ class Tenant:
         wanted = devices.email_key(email)
         records = self.client.list_devices() if listing is None else listing
         return self.normalised([r for r in records if isinstance(r, dict) and devices.email_key(r.get("email")) == wanted])
+
+    def user_devices(self, email):
+        """(how many devices the tenant holds, every device of one user): one read of the list serves both (the
+        count tells a later check for copies whether anyone else added devices meanwhile)."""
+        records = list(self.client.list_devices())
+        return len(records), self.devices_of(email, records)
+
+    def snapshot(self):
+        """(groups, every device normalised), the two lists read side by side: on a distant gateway the group
+        read would otherwise add a round trip before the device pages start."""
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(lambda: list(self.client.list_devices()))
+            groups = self.groups()
+            return groups, self.all_devices(pending.result())
 
     def all_devices(self, listing=None):
         """Every device of the tenant, normalised (``listing``: raw records the caller already read)."""

@@ -149,7 +149,7 @@ deleted:
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices, diffs, run_plan
-from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME, GroupTree
+from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
@@ -210,19 +210,18 @@ class DeviceModule(HarmonyMobileModule):
         Always from the device list, compared case-insensitively: a "not found" from call 9 may only mean
         that the server matched the e-mail's case exactly, and trusting it would add a second device.
         """
-        listing = list(self.client.list_devices())
-        found = self.tenant.devices_of(email, listing)
-        return len(listing), found, devices.select(found, email, name, self.params["additional_device"])
+        tenant_count, found = self.tenant.user_devices(email)
+        return tenant_count, found, devices.select(found, email, name, self.params["additional_device"])
 
     def ensure_present(self):
         wanted = devices.entry({"email": self.params["email"], "name": self.params["name"],
                                 "number": self.params["number"], "groups": self.params["groups"]})
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The group list and the device list are independent reads: one round trip less on a WAN.
-            groups = pool.submit(self.client.list_groups) if wanted["groups"] else None
+            groups = pool.submit(self.tenant.group_tree) if wanted["groups"] else None
             tenant_count, found, current = self.find(wanted["email"], wanted["name"])
             if groups is not None:
-                known = run_plan.known_groups(GroupTree(groups.result()).by_name, self.params, self.check_mode)
+                known = run_plan.known_groups(groups.result().by_name, self.params, self.check_mode)
                 devices.check_groups([wanted], ["groups"], known, self.check_mode)
         if current is not None:
             drift = devices.drift(wanted, current)

@@ -220,13 +220,11 @@ predicted:
 import csv
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import (
     bulk, device_sync, devices, diffs, guards, run_plan)
-from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING
@@ -315,15 +313,13 @@ class DeviceSyncModule(HarmonyMobileModule):
 
     def execute(self):
         fields, entries = self.desired_entries()
-        groups, raw_devices = self.read_tenant()
-        tree = GroupTree(groups)
+        current = self.tenant.snapshot()[1]
+        tree = self.tenant.group_tree()
         known = run_plan.known_groups(tree.by_name, self.params, self.check_mode)
         devices.check_groups(entries, fields, known, self.check_mode,
                              extra=[(name, "purge_groups") for name in self.params["purge_groups"] or []])
         scopes = self.purge_scopes(tree)
         scope_names = sorted(set().union(*scopes.values())) if scopes else []
-        self.tenant.use_groups(groups)
-        current = self.tenant.all_devices(raw_devices)
         ops = device_sync.plan(current, entries, self.params["purge"], scope_names, self.params["recreate"])
         copies = self.report_copies(current)
         if self.params["remove_duplicates"]:
@@ -382,14 +378,6 @@ class DeviceSyncModule(HarmonyMobileModule):
         guards.check_deletes(["%s (id %s)" % (op["email"], op["device_id"]) for op in deletes], len(in_scope),
                              self.params["max_deletes"], "devices", " and ".join(where) or "the tenant",
                              desired_field="devices" if self.params["purge"] else None, desired_count=desired_count)
-
-    def read_tenant(self):
-        """The group list and every device, read side by side: on a distant gateway the group read would
-        otherwise add a round trip before the device pages start."""
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(lambda: list(self.client.list_devices()))
-            groups = self.client.list_groups()
-            return groups, pending.result()
 
     def purge_scopes(self, tree):
         """{purge group named by the user: names of the groups its purge covers} (itself, and with

@@ -130,8 +130,7 @@ planned_groups:
   sample: [EMEA-Sales]
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import (
-    ROOT_NAME, GroupTree, validate_name)
+from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME, validate_name
 from ansible_collections.secops.mobile_security.plugins.module_utils import guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
@@ -173,7 +172,7 @@ class GroupModule(HarmonyMobileModule):
         if ROOT_NAME in (name, new_name):
             raise UserError("name: the root group %r cannot be created, renamed or deleted" % ROOT_NAME)
 
-        tree = GroupTree(self.client.list_groups())
+        tree = self.tenant.group_tree()
         current = tree.by_name.get(name)
         if current is None and new_name is not None:
             current = tree.by_name.get(new_name)
@@ -264,7 +263,7 @@ class GroupModule(HarmonyMobileModule):
         return (parent["path"] if parent.get("planned") else tree.path(parent["id"])) + "/" + name
 
     def reread(self, group_id, name):
-        tree = GroupTree(self.client.list_groups())
+        tree = self.tenant.group_tree(refresh=True)
         group = tree.by_id.get(int(group_id)) if str(group_id).isdigit() else None
         group = group or tree.by_name.get(name)
         if group is None:

@@ -154,7 +154,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
 
     def execute(self):
         desired = group_tree.flatten(self.params["tree"])
-        current = self.client.list_groups()
+        current = self.tenant.groups()
         ops = group_tree.plan(current, desired, purge=self.params["purge"])
         self.guard_deletes(ops, current, desired)
         touched = set(op["name"] for op in ops)
@@ -175,7 +175,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
         else:
             self.apply(ops, current, unchanged)
             self.report(ops, unchanged)
-            after = self.client.list_groups()
+            after = self.tenant.groups(refresh=True)
         # Both sides count the groups under ALL.
         self.set_diff(*diffs.groups_diff([op for op in ops if op.get("result") != bulk.FAILED],
                                          len(current) - 1, len(after) - 1))

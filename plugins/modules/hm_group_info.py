@@ -76,7 +76,6 @@ groups:
       sample: ALL/EMEA/Sales
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
 
@@ -86,8 +85,7 @@ class GroupInfoModule(HarmonyMobileModule):
 
     def execute(self):
         name = self.params["name"]
-        raw = self.client.list_groups()
-        tree = GroupTree(raw)
+        tree = self.tenant.group_tree()
         ids = list(tree.by_id)
         if name is not None:
             ids = [g["id"] for g in tree.by_id.values() if g["name"] == name]
