@@ -24,7 +24,7 @@ from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError, server_message
 from ansible_collections.secops.mobile_security.plugins.module_utils import paging
-from ansible_collections.secops.mobile_security.plugins.module_utils.devices import record_id
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import email_key, record_id
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import cache_key
 
 AUTH_PATH = "/auth/external"
@@ -41,7 +41,7 @@ DEVICE_FILTERS = frozenset(("mdm__uuid", "groups__in", "risk_in", "status_in", "
 # filters on its side (alerts.window_matcher) in case a server ignores it.
 DOCUMENTED_LOG_FILTERS = {"alert": frozenset(("id__gt", "id__lt", "backend_last_updated__gte",
                                               "backend_last_updated__lte")),
-                          "audit": frozenset(("id__gt", "time__gt", "module"))}
+                          "audit": frozenset(("id__gt", "time__gt"))}
 
 _PATH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Infinity Portal tokens live 30 minutes (a public token for this API has exp - iat = 1800; docs/api-notes.md).
@@ -420,17 +420,23 @@ class HarmonyMobileClient:
         raise ApiError("could not confirm that device %s was added" % email, "POST", API_ROOT + "/v2/device/")
 
     def _new_device_id(self, email, name, known):
+        """After an add in doubt: the id of the device it created, or None (not created). Call 9's answer is a
+        hint, taken only when that device has this e-mail (any case) and name; its match may be case-sensitive,
+        or a service may ignore the filter and answer another device. Otherwise the device list decides."""
+        wanted = email_key(email)
+
+        def ours(device):
+            return email_key(device.get("email")) == wanted and device.get("name") == name
+
         details = self.registration_details(email=email)
         candidate = str(details.get("id")) if isinstance(details, dict) and details.get("id") is not None else None
         if candidate is not None and candidate not in known:
-            return candidate
-        if candidate is None or not known:
-            return None
-        wanted = email.strip().lower()
+            device = self.get_device(candidate)
+            if isinstance(device, dict) and ours(device):
+                return candidate
         for device in self.list_devices():
             device_id = record_id(device)
-            if (str(device.get("email", "")).strip().lower() == wanted and device_id not in known
-                    and device.get("name") == name):
+            if ours(device) and device_id not in known:
                 return device_id
         return None
 

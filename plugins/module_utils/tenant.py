@@ -98,7 +98,7 @@ class Selection:
 
 
 class StatusWindow:
-    """Devices that had one status at some time in [start, end) (call 5). Records carry no status history, so
+    """Devices that had one status at some time in [start, end] (call 5). Records carry no status history, so
     the window cannot be checked on them; whether the service applied it is tested with a probe instead."""
 
     def __init__(self, status, start, end):

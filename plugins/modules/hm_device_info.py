@@ -82,7 +82,7 @@ options:
             such as V(24h) or V(7d) (UTC when no zone is given).
         type: str
       to:
-        description: End of the window, exclusive, in the same forms.
+        description: End of the window, inclusive, in the same forms.
         type: str
   limit:
     description: Return at most this many devices (reading stops as soon as they are found).
@@ -230,6 +230,7 @@ window_enforced:
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import GROUPS_MATCH
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
@@ -240,7 +241,7 @@ class DeviceInfoModule(HarmonyMobileModule):
             email=dict(type="str"),
             mdm_uuid=dict(type="str"),
             groups=dict(type="list", elements="str"),
-            groups_match=dict(type="str", choices=["any", "all"], default="any"),
+            groups_match=dict(type="str", choices=list(GROUPS_MATCH), default="any"),
             subgroups=dict(type="bool", default=True),
             risk=dict(type="list", elements="str"),
             status=dict(type="list", elements="str"),

@@ -37,6 +37,15 @@ def build_tenant(sim):
         sim.set_device(answer["device_id"], status=0, at_ms=long_ago)
         sim.set_device(answer["device_id"], status=status, risk=risk)
         made.append({"id": answer["device_id"], "risk": RISKS[risk], "status": status, "group": group})
+    # Two active devices with an inactive spell: 5 to 4 days ago (outside a "last 2 days" window), and since
+    # yesterday until now (inside it). Only a service that applies the window tells them apart.
+    day = 86400 * 1000
+    now = int(time.time() * 1000)
+    for index, (start, end) in ((8, (now - 5 * day, now - 4 * day)), (9, (now - day, now - 1000))):
+        assert made[index]["status"] == STATUSES["active"]
+        sim.set_device(made[index]["id"], status=STATUSES["inactive"], at_ms=start)
+        sim.set_device(made[index]["id"], status=STATUSES["active"], at_ms=end)
+        made[index]["inactive_recently"] = index == 9
     return made
 
 
@@ -88,7 +97,8 @@ def test_every_selection_returns_exactly_the_matching_devices(sim, tmp_path, dev
         assert "the service ignored" not in text
     window = json.loads(window_out.read_text())
     assert window["enforced"] is True
-    assert sorted(window["ids"], key=int) == [d["id"] for d in devices if d["status"] == 4]
+    assert sorted(window["ids"], key=int) == [d["id"] for d in devices
+                                              if d["status"] == 4 or d.get("inactive_recently")]
 
 
 def test_a_service_that_ignores_status_windows_is_reported_not_trusted(sim, tmp_path):

@@ -269,11 +269,35 @@ def test_ambiguous_add_device_is_reconciled_not_duplicated():
             raise ApiError("connection dropped", method, path, ambiguous=True)
         if path.endswith("get_registration_details"):
             return 200, {"id": "77", "device_hash": "h", "server": "s"}
+        if path.endswith("/device_status/77/"):
+            return 200, {"internal_id": "77", "email": "N@Example.com", "name": "N"}
         raise AssertionError(path)
 
     transport = FakeTransport(handler)
     client = HarmonyMobileClient(transport, "cid", "key")
     assert client.add_device("N", "n@example.com") == "77"
+    assert state["posts"] == 1
+
+
+def test_after_an_add_in_doubt_call_9_naming_another_users_device_is_not_taken():
+    state = {"posts": 0}
+    listing = [{"internal_id": "5", "email": "other@example.com", "name": "Other"},
+               {"internal_id": "80", "email": "n@example.com", "name": "N"}]
+
+    def handler(method, path, params, body, headers):
+        if method == "POST":
+            state["posts"] += 1
+            raise ApiError("connection dropped", method, path, ambiguous=True)
+        if path.endswith("get_registration_details"):
+            return 200, {"id": "5"}  # a service that ignored ?email= answers some device
+        if path.endswith("/device_status/5/"):
+            return 200, listing[0]
+        if path.endswith("/device_status/"):
+            return 200, {"meta": {"total_count": 2, "offset": 0}, "objects": listing}
+        raise AssertionError(path)
+
+    client = HarmonyMobileClient(FakeTransport(handler), "cid", "key")
+    assert client.add_device("N", "n@example.com") == "80"
     assert state["posts"] == 1
 
 
@@ -289,6 +313,8 @@ def test_ambiguous_add_device_retried_when_not_applied():
         return 404, None
 
     def handler_404(method, path, params, body, headers):
+        if method == "GET" and path.endswith("/device_status/"):
+            return 200, {"meta": {"total_count": 0, "offset": 0}, "objects": []}
         if method == "GET":
             raise ApiError("not found", method, path, 404)
         return handler(method, path, params, body, headers)
