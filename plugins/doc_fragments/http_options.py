@@ -27,9 +27,9 @@ options:
     description:
       - The longest the task may wait on the service's rate limit (HTTP 429) without any request succeeding,
         in seconds. It bounds a stall, not a run - a task that keeps making progress never fails on it, however
-        long it takes (a 2,000-device enrolment at 60 requests a minute waits most of its half hour, and succeeds).
-      - On a 429 every request of the task pauses for the C(Retry-After) time (a second when there is none) and
-        the number of requests in flight is halved. When the pause ends the task learns the tenant's budget from
+        long it takes (a 2,000-device enrolment at 60 requests a minute takes over half an hour, and succeeds).
+      - On a 429 every request of the task pauses for the C(Retry-After) time (without one, a second, growing up
+        to 4 seconds while nothing gets through) and the number of requests in flight is halved. When the pause ends the task learns the tenant's budget from
         what got through, and from then on starts requests evenly spaced just under it, whether the service
         counts in a token bucket, a sliding window or fixed windows.
       - Past this wait with nothing getting through, the task fails; the error says how long it waited, and
