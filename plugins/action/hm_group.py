@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Runs hm_group with the groups earlier tasks of a check-mode run plan (plugins/plugin_utils/run_plan.py)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.secops.mobile_security.plugins.plugin_utils.run_plan import PlanningAction
 
 

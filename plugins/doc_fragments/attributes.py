@@ -2,12 +2,8 @@
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
 
-__metaclass__ = type
-
-
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     # Modules that change state: full check mode and diff. Combine with ansible.builtin.action_common_attributes.
     DOCUMENTATION = r'''
 attributes:

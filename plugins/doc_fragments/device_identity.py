@@ -2,12 +2,8 @@
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
 
-__metaclass__ = type
-
-
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     # The one rule of what "the same device" means, shared by every module and plugin that finds devices.
     DOCUMENTATION = r'''
 # Notes only; Ansible requires the options key in every fragment.

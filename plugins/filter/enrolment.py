@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filter that turns inventory hosts carrying hm_* variables into hm_device_sync entries."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible.errors import AnsibleFilterError
 
 
@@ -33,6 +29,6 @@ def hm_device_entries(hosts, hostvars):
     return entries
 
 
-class FilterModule(object):
+class FilterModule:
     def filters(self):
         return {"hm_device_entries": hm_device_entries}

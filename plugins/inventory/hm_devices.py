@@ -2,10 +2,6 @@
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 name: hm_devices
 short_description: Harmony Mobile devices as an Ansible inventory
@@ -132,11 +128,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = "secops.mobile_security.hm_devices"
 
     def verify_file(self, path):
-        return super(InventoryModule, self).verify_file(path) and path.endswith(
+        return super().verify_file(path) and path.endswith(
             ("hm_devices.yml", "hm_devices.yaml", "hm.yml", "hm.yaml"))
 
     def parse(self, inventory, loader, path, cache=True):
-        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        super().parse(inventory, loader, path, cache)
         config = self._read_config_data(path)
         try:
             settings = self.connection_settings(config or {})

@@ -16,10 +16,6 @@ Raw fields are never changed; :func:`normalise` adds:
 - ``device_internal_id``: the device id as a string, or null.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import times

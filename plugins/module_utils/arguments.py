@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Connection options shared by the modules; documented in the doc fragments of the same names."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.clients import (

@@ -10,10 +10,6 @@ Each item: ``action`` (the API's verb for that object: devices are added, groups
 ones) are counted under an action.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 OK = "ok"
 FAILED = "failed"
 PLANNED = "planned"

@@ -7,10 +7,6 @@ The live API has been seen sending codes as strings ("3"), the guide shows
 numbers; users write names. Everything here accepts all three.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 PROCESSING, USER_NOTIFIED, ACTIVE, INACTIVE = -1, 0, 1, 4

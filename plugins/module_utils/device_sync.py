@@ -8,10 +8,6 @@ shown in check mode; execution reports one result per device and never stops
 the batch on one failure.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import threading
 import time
 

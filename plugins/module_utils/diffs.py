@@ -10,10 +10,6 @@ as it is (device drift without ``recreate``) stays the same on both sides and ga
 after side: ``groups: Field -> Presales (needs recreate=true)``. Bulk modules add the ``count`` of objects.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DEVICE_FIELDS = ("name", "number", "groups")
 
 

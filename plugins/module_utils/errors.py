@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one exception type every API call raises."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 class ApiError(Exception):
     """A failed API call.
@@ -24,7 +20,7 @@ class ApiError(Exception):
         self.status = status
         self.body = body
         self.ambiguous = ambiguous
-        super(ApiError, self).__init__(str(self))
+        super().__init__(str(self))
 
     def __str__(self):
         where = " ".join(part for part in (self.method, self.path) if part)

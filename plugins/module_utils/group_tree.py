@@ -7,10 +7,6 @@ Group names are unique in a tenant (add-device refers to groups by name),
 so a name identifies a group; ids are what the API's write calls take.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 

@@ -8,10 +8,6 @@ then calls ``check_deletes`` with all of them and, for groups, ``refuse_groups_h
 written before both pass, in check mode too, so a plan shows the refusal a real run would meet.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 

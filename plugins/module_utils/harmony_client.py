@@ -8,10 +8,6 @@ Every module goes through this class: it owns the token, the paths and the
 paging; modules only say what they want.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import base64
 import binascii
 import datetime
@@ -20,7 +16,7 @@ import re
 import threading
 import time
 
-from ansible.module_utils.six.moves.urllib.parse import quote
+from urllib.parse import quote
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError, server_message
 from ansible_collections.secops.mobile_security.plugins.module_utils import paging

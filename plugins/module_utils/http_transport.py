@@ -16,10 +16,6 @@ Retry rules:
   always retried.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import email.utils
 import random
 import time
@@ -178,13 +174,13 @@ class HttpTransport:
 
 class _Unsent(Exception):
     def __init__(self, reason):
-        super(_Unsent, self).__init__(reason)
+        super().__init__(reason)
         self.reason = reason
 
 
 class _InDoubt(Exception):
     def __init__(self, reason):
-        super(_InDoubt, self).__init__(reason)
+        super().__init__(reason)
         self.reason = reason
 
 

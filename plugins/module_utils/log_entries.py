@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Alerts and audits (v3): reading past a cursor, every page, in id order."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 

@@ -7,10 +7,6 @@ A module subclasses one of them, declares its own options and implements
 ``execute()``; ``main()`` is then ``ThatModule().run()``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 import threading
 import traceback

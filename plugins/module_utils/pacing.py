@@ -43,10 +43,6 @@ Every thread that sends through one transport shares one ``Pacer``:
   succeeding. A run that keeps making progress never fails on it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import collections
 import threading
 import time

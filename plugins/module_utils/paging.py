@@ -14,13 +14,9 @@ at ``meta.offset`` + objects received while that is below
 may cap ``limit``. A bare JSON list is taken as the only page.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible.module_utils.six.moves.urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 

@@ -11,10 +11,6 @@ plan is keyed by tenant (gateway and client id), so one tenant's planned groups 
 references; a real run never uses it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.secops.mobile_security.plugins.module_utils.clients import tenant_key
 
 FACT = "secops_mobile_security_plan"

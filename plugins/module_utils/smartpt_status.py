@@ -9,10 +9,6 @@ return True/False, or None when the answer cannot be read, in which case
 the caller acts rather than guesses.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 _ISOLATED_WORDS = frozenset(("isolated", "agent_isolated", "isolate", "pending_start", "contained"))
 _RELEASED_WORDS = frozenset(("not_isolated", "agent_unisolated", "unisolated", "unisolate", "released",
                              "pending_stop", "normal", "not isolated"))

@@ -10,10 +10,6 @@ misreads or partly applies a filter can never widen what a task acts on (docs/ap
 filters"). Filter names of the API appear nowhere else.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 from concurrent.futures import ThreadPoolExecutor
 

@@ -8,10 +8,6 @@ epoch milliseconds or an age such as ``24h``; the API sends the same forms, RFC 
 Times without a zone are UTC.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import datetime
 import email.utils
 import re

@@ -11,10 +11,6 @@ another's token, and no credential is written to disk. The file is created
 tenant) keep each other's entries.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 import json
 import os

@@ -3,10 +3,6 @@
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 ---
 module: hm_alert_info
@@ -127,6 +123,29 @@ count:
   description: Number of alerts returned.
   returned: always
   type: int
+tenant:
+  description:
+    - The tenant the task worked on, readable and without any secret (never the access key), so job output
+      shows which customer each change hit.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: O(tenant_name), or null.
+      type: str
+    gateway_url:
+      description: The gateway the task talked to (O(region) resolved).
+      type: str
+    client_id:
+      description: The API client id.
+      type: str
+    tenant_id:
+      description: The portal's tenant id from the token's C(tenantId) claim (read unverified), or null.
+      type: str
+    label:
+      description: All of it in one line.
+      type: str
+      sample: "acme: 6e1c0a at cloudinfra-gw.portal.checkpoint.com"
 '''
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries, times
@@ -135,7 +154,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.module_base
 
 class AlertInfoModule(HarmonyMobileModule):
     def __init__(self):
-        super(AlertInfoModule, self).__init__(dict(
+        super().__init__(dict(
             since_id=dict(type="str"),
             before_id=dict(type="str"),
             severity=dict(type="list", elements="str"),

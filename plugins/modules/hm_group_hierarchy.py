@@ -3,10 +3,6 @@
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 ---
 module: hm_group_hierarchy
@@ -131,6 +127,29 @@ planned_groups:
   type: list
   elements: str
   sample: [EMEA, EMEA-Sales]
+tenant:
+  description:
+    - The tenant the task worked on, readable and without any secret (never the access key), so job output
+      shows which customer each change hit.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: O(tenant_name), or null.
+      type: str
+    gateway_url:
+      description: The gateway the task talked to (O(region) resolved).
+      type: str
+    client_id:
+      description: The API client id.
+      type: str
+    tenant_id:
+      description: The portal's tenant id from the token's C(tenantId) claim (read unverified), or null.
+      type: str
+    label:
+      description: All of it in one line.
+      type: str
+      sample: "acme: 6e1c0a at cloudinfra-gw.portal.checkpoint.com"
 '''
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, diffs, group_tree, guards, run_plan
@@ -143,7 +162,7 @@ ITEM_ACTIONS = ("create", "move", "delete")
 
 class GroupHierarchyModule(HarmonyMobileModule):
     def __init__(self):
-        super(GroupHierarchyModule, self).__init__(dict(
+        super().__init__(dict(
             tree=dict(type="list", elements="raw", required=True),
             purge=dict(type="bool", default=False, aliases=["prune"], deprecated_aliases=[
                 dict(name="prune", version="2.0.0", collection_name="secops.mobile_security")]),

@@ -3,10 +3,6 @@
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 ---
 module: smartpt_action
@@ -156,7 +152,7 @@ READ_ONLY_ACTIONS = ("status", "AzureADStatus")
 
 class SmartptActionModule(SmartptModule):
     def __init__(self):
-        super(SmartptActionModule, self).__init__(
+        super().__init__(
             dict(
                 platform=dict(type="str", required=True, choices=sorted(PLATFORM_PATHS)),
                 requester_email=dict(type="str", required=True, aliases=["email"], deprecated_aliases=[

@@ -10,10 +10,6 @@ used, nor is any plan outside check mode. The module itself decides which tenant
 credentials and gateway may come from options, module_defaults or the environment.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
@@ -43,7 +39,7 @@ class PlanningAction(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
-        result = super(PlanningAction, self).run(tmp, task_vars)
+        result = super().run(tmp, task_vars)
         args = dict(self._task.args)
         if args.get(OPTION):
             raise AnsibleActionFail("%s: is filled in by the collection from the plans of earlier tasks of the run; "
