@@ -434,3 +434,35 @@ def test_one_rulebook_watches_two_tenants_and_isolates_with_each_tenants_mapping
     assert "ok: [acme]" in runs[0] and "[globex]" not in runs[0]
     assert "ok: [globex]" in runs[1] and "[acme]" not in runs[1]
     assert sim.stats()["cross_tenant"] == 0
+
+
+def test_hosts_named_by_id_from_two_gateways_with_the_same_ids_never_merge(tmp_path):
+    # Two separate services number their devices alike (1, 2, 3 in each): hostname: id collides on every host.
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+    sims = [Simulator(str(tmp_path / name)).start() for name in ("one", "two")]
+    try:
+        for sim in sims:
+            sim.seed(devices=3, rng_seed=len(sim.url))
+        env = ansible_env(None, {"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
+        for key in [k for k in env if k.startswith("HM_")]:
+            del env[key]
+        sources = []
+        for index, sim in enumerate(sims):
+            source = tmp_path / ("%d.hm_devices.yml" % index)
+            source.write_text("plugin: secops.mobile_security.hm_devices\ngateway_url: %s\nclient_id: %s\n"
+                              "access_key: %s\nhostname: id\n" % (sim.url, SIM_CLIENT_ID, SIM_ACCESS_KEY))
+            sources.append(source)
+        data, warnings = inventory_list(sources, env)
+        hostvars = data["_meta"]["hostvars"]
+        assert len(hostvars) == 6
+        by_gateway = {}
+        for host, variables in hostvars.items():
+            by_gateway.setdefault(variables["hm_tenant"]["gateway_url"], []).append((host, variables["hm_id"]))
+        assert sorted(by_gateway) == sorted(sim.url for sim in sims)
+        for pairs in by_gateway.values():
+            assert sorted(hm_id for _host, hm_id in pairs) == ["1", "2", "3"]
+        assert warnings.count("already comes from") == 3
+    finally:
+        for sim in sims:
+            sim.stop()
