@@ -44,7 +44,7 @@ CASES = [
     ("hm_device_info", {"status": ["sleeping"]}, "status: 'sleeping'"),
     ("hm_device_info", {"status_during": {"status": "active", "from": "yesterday"}}, "status_during.from: 'yesterday'"),
     ("hm_device_info", {"status_during": {"status": "active", "from": "2026-02-01", "to": "2026-01-01"}},
-     "status_during: from"),
+     "status_during.from: 2026-02-01 is not before status_during.to 2026-01-01"),
     ("hm_device_info", {"limit": 0}, "limit: must be 1 or more"),
     ("hm_device_info", {"groups": ["NoSuchGroup"]}, "groups: group 'NoSuchGroup'"),
     ("hm_device_info", {"email": "bad@"}, "email: 'bad@'"),
