@@ -37,7 +37,7 @@ def test_tarball_content(tarball):
                    "docs/api-notes.md", "CHANGELOG.rst", "requirements.txt", "bindep.txt",
                    "meta/execution-environment.yml"):
         assert wanted in names, wanted
-    for unwanted in ("tests/simulator", ".venv", ".build", "__pycache__", ".pytest_cache", ".git/", ".db"):
+    for unwanted in ("tests/simulator", ".venv", ".build", "__pycache__", ".pytest_cache", ".hypothesis", ".git/", ".db"):
         assert not [n for n in names if unwanted in n], unwanted
     assert len(names) < 400
 
