@@ -223,28 +223,10 @@ window_enforced:
   returned: when O(status_during) is given
   type: bool
 tenant:
-  description:
-    - The tenant the task worked on, readable and without any secret (never the access key), so job output
-      shows which customer each change hit.
+  description: The tenant the task worked on, never the key (the fields are described in the notes above).
   returned: always
   type: dict
-  contains:
-    name:
-      description: O(tenant_name), or null.
-      type: str
-    gateway_url:
-      description: The gateway the task talked to (O(region) resolved).
-      type: str
-    client_id:
-      description: The API client id.
-      type: str
-    tenant_id:
-      description: The portal's tenant id from the token's C(tenantId) claim (read unverified), or null.
-      type: str
-    label:
-      description: All of it in one line.
-      type: str
-      sample: "acme: 6e1c0a at cloudinfra-gw.portal.checkpoint.com"
+  sample: {name: acme, gateway_url: "https://cloudinfra-gw.portal.checkpoint.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at cloudinfra-gw.portal.checkpoint.com"}
 '''
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices

@@ -101,3 +101,15 @@ def test_a_harmony_mobile_result_names_its_tenant_and_never_the_key_even_on_fail
     assert result["tenant"] == {"name": "acme", "gateway_url": "https://gw.example.com", "client_id": "cid-7",
                                 "tenant_id": None, "label": "acme: cid-7 at gw.example.com"}
     assert "the-secret" not in repr(result)
+
+
+def test_every_harmony_mobile_module_documents_the_tenant_it_returns():
+    import glob
+    import os
+    import yaml
+    modules = glob.glob(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "plugins", "modules", "hm_*.py"))
+    assert len(modules) == 9
+    for path in modules:
+        source = open(path).read()
+        documented = yaml.safe_load(source.split("RETURN = r'''", 1)[1].split("'''", 1)[0])
+        assert set(documented["tenant"]["sample"]) == {"name", "gateway_url", "client_id", "tenant_id", "label"}, path
