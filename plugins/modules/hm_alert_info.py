@@ -127,7 +127,7 @@ tenant:
   description: The tenant the task worked on, never the key (the fields are described in the notes above).
   returned: always
   type: dict
-  sample: {name: acme, gateway_url: "https://cloudinfra-gw.portal.checkpoint.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at cloudinfra-gw.portal.checkpoint.com"}
+  sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import log_entries, times
