@@ -21,6 +21,8 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree 
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_mdm_uuid
 
 GROUPS_MATCH = ("any", "all")
+# The one place that knows the API's name for each filter a Selection sends (query) and warns about.
+SENT_AS = {"risk": "risk_in", "status": "status_in", "groups": "groups__in", "mdm_uuid": "mdm__uuid"}
 # Counts read side by side before a group delete (one small page each).
 COUNT_CONCURRENCY = 8
 # A window long before any device existed: a service that returns devices for it ignored the window.
@@ -83,13 +85,13 @@ class Selection:
         """
         query = {}
         if self.risk is not None:
-            query["risk_in"] = ",".join(str(code) for code in sorted(self.risk))
+            query[SENT_AS["risk"]] = ",".join(str(code) for code in sorted(self.risk))
         if self.status is not None:
-            query["status_in"] = ",".join(str(code) for code in sorted(self.status))
+            query[SENT_AS["status"]] = ",".join(str(code) for code in sorted(self.status))
         if self.group_sets is not None:
-            query["groups__in"] = ",".join(str(i) for i in sorted(set().union(*self.group_sets)))
+            query[SENT_AS["groups"]] = ",".join(str(i) for i in sorted(set().union(*self.group_sets)))
         if self.mdm_uuid is not None:
-            query["mdm__uuid"] = self.mdm_uuid
+            query[SENT_AS["mdm_uuid"]] = self.mdm_uuid
         return query
 
 
@@ -244,20 +246,16 @@ class Tenant:
 
     def _read_selected(self, query, selection, limit):
         selected, excluded_by = [], set()
-        for raw in self.client.list_devices(query):
-            device = self.normalised([raw])[0]
+        for device in (d for raw in self.client.list_devices(query) for d in self.normalised([raw])):
             if not selection.matches(device):
                 excluded_by.update(selection.outside_query(device))
                 continue
             selected.append(device)
             if limit is not None and len(selected) >= limit:
                 break
-        sent = dict((option, name) for option, name in (("risk", "risk_in"), ("status", "status_in"),
-                                                        ("groups", "groups__in"), ("mdm_uuid", "mdm__uuid"))
-                    if name in query)
-        for option in sorted(excluded_by & set(sent)):
+        for option in sorted(option for option in excluded_by if SENT_AS.get(option) in query):
             self._warn_once("the service ignored %s (or did not fully apply it): it returned devices outside %s; "
-                            "they were filtered out here" % (sent[option], option))
+                            "they were filtered out here" % (SENT_AS[option], option))
         return selected
 
     def _window_applied(self, window, selection):
