@@ -276,11 +276,11 @@ class HarmonyMobileClient:
         raise ApiError("the gateway kept rejecting tokens that ran out while the request waited on the rate limit",
                        method, path.split("?", 1)[0])
 
-    def paginate(self, path, params=None, max_items=None):
+    def paginate(self, path, params=None, max_items=None, page_map=None):
         # Pages are read as many at a time as the client's concurrency (its pace's ceiling).
         return paging.iterate(lambda p, q: self.request("GET", p, params=q), path, params,
                               page_size=self.page_size, base_url=self.transport.base_url, max_items=max_items,
-                              concurrency=self.concurrency)
+                              concurrency=self.concurrency, page_map=page_map)
 
     # ---- groups (calls 14-18) ---------------------------------------------
     def list_groups(self):
@@ -345,10 +345,10 @@ class HarmonyMobileClient:
                 return None
             raise
 
-    def list_devices(self, filters=None, max_items=None):
+    def list_devices(self, filters=None, max_items=None, page_map=None):
         filters = known_filters(filters, DEVICE_FILTERS, "device_status")
         filters["format"] = "json"
-        return self.paginate(API_ROOT + "/v1/device_status/", filters, max_items=max_items)
+        return self.paginate(API_ROOT + "/v1/device_status/", filters, max_items=max_items, page_map=page_map)
 
     def device_count(self, filters=None, read_all=True):
         """How many devices match, from one small page's ``total_count``; without one, by reading them all,

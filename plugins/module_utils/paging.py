@@ -76,21 +76,29 @@ def next_window(meta, base_url, offset, limit, received):
     return page_offset + received, limit
 
 
-def iterate(get_page, path, params=None, page_size=100, base_url="", max_items=None, concurrency=1):
+def iterate(get_page, path, params=None, page_size=100, base_url="", max_items=None, concurrency=1, page_map=None):
     """Yield every object of a paged list. ``get_page(path, params)`` returns the parsed body.
 
     With ``concurrency`` > 1 and a ``total_count`` on the first page, the other pages are fetched at
     once (at most ``concurrency`` in flight) and yielded in offset order; if they do not add up
     (the total changed, a page is short or repeats objects), the list is read again one page after
     another rather than returned wrong.
+
+    ``page_map(objects)`` turns each page's objects into what is yielded. It runs in the thread that fetched
+    the page, so that work on the pages already answered overlaps the wait for the others; the checks above
+    always look at the objects as the service sent them. ``max_items`` counts the service's objects, so the
+    two do not combine.
     """
+    if page_map is not None and max_items is not None:
+        raise ValueError("paging: max_items counts the service's objects; it cannot bound a page_map's output")
+    page_map = page_map or _unchanged
     params = dict(params or {})
     limit = as_int(params.pop("limit", None)) or page_size
     offset = as_int(params.pop("offset", None)) or 0
     first = get_page(path, dict(params, limit=limit, offset=offset))
     plan = _parallel_plan(first, offset, base_url, max_items) if concurrency > 1 else None
     if plan is not None:
-        pages = _read_rest_concurrently(get_page, path, params, first, plan, concurrency)
+        pages = _read_rest_concurrently(get_page, path, params, first, plan, concurrency, page_map)
         if pages is not None:
             for index, obj in enumerate(_chain(pages)):
                 if max_items is not None and index >= max_items:
@@ -99,14 +107,18 @@ def iterate(get_page, path, params=None, page_size=100, base_url="", max_items=N
             return
         # The pages did not add up: read the list again, one page after another.
         first = get_page(path, dict(params, limit=limit, offset=offset))
-    yield from _read_sequentially(get_page, path, params, offset, limit, first, base_url, max_items)
+    yield from _read_sequentially(get_page, path, params, offset, limit, first, base_url, max_items, page_map)
 
 
-def _read_sequentially(get_page, path, params, offset, limit, body, base_url, max_items):
+def _unchanged(objects):
+    return objects
+
+
+def _read_sequentially(get_page, path, params, offset, limit, body, base_url, max_items, page_map):
     yielded = 0
     while True:
         objects, meta = split_page(body)
-        for obj in objects:
+        for obj in page_map(objects):
             yield obj
             yielded += 1
             if max_items is not None and yielded >= max_items:
@@ -141,17 +153,24 @@ def _parallel_plan(first, offset, base_url, max_items):
     return total, page_limit, list(range(offset + page_limit, end, page_limit))
 
 
-def _read_rest_concurrently(get_page, path, params, first, plan, concurrency):
-    """Every page's objects in order, or None when the pages did not add up."""
+def _read_rest_concurrently(get_page, path, params, first, plan, concurrency, page_map):
+    """Every page's objects (mapped) in order, or None when the pages did not add up."""
     objects = split_page(first)[0]
     total, page_limit, offsets = plan
     if not offsets:
-        return [objects]
-    with ThreadPoolExecutor(max_workers=min(concurrency, len(offsets))) as pool:
-        bodies = list(pool.map(lambda o: get_page(path, dict(params, limit=page_limit, offset=o)), offsets))
-    pages, seen = [objects], set(_object_ids(objects))
-    for page_offset, body in zip(offsets, bodies):
+        return [page_map(objects)]
+
+    def fetch(page_offset):
+        body = get_page(path, dict(params, limit=page_limit, offset=page_offset))
         page, page_meta = split_page(body)
+        return page, page_meta, page_map(page)
+
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(offsets))) as pool:
+        answers = pool.map(fetch, offsets)
+        # The first page is mapped here while the others are in flight.
+        pages, seen = [page_map(objects)], set(_object_ids(objects))
+        answers = list(answers)
+    for page_offset, (page, page_meta, mapped) in zip(offsets, answers):
         expected = min(page_limit, total - page_offset)
         if (as_int(page_meta.get("total_count")) not in (None, total) or len(page) != expected
                 or as_int(page_meta.get("offset")) not in (None, page_offset)):
@@ -160,7 +179,7 @@ def _read_rest_concurrently(get_page, path, params, first, plan, concurrency):
         if seen.intersection(ids):
             return None
         seen.update(ids)
-        pages.append(page)
+        pages.append(mapped)
     return pages
 
 

@@ -11,6 +11,7 @@ filters"). Filter names of the API appear nowhere else.
 """
 
 import datetime
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
@@ -126,6 +127,9 @@ class Tenant:
         self.warn = warn or (lambda message: None)
         self._groups = None
         self._membership = None
+        # Pages are normalised in the threads that fetch them: the first page without groups reads membership
+        # for all of them.
+        self._membership_lock = threading.Lock()
         self._warned = set()
 
     # ---- groups ------------------------------------------------------------------------------------
@@ -195,23 +199,27 @@ class Tenant:
     def _members(self):
         """Device id -> group references, for tenants whose records lack ``groups`` (field notes): one
         ``groups__in`` list per group, read once per task."""
-        if self._membership is None:
-            members = {}
-            ids = [as_int(g.get("id", g.get("ID"))) for g in self.groups()]
-            unknown = max([i for i in ids if i is not None] + [0]) + 1
-            # Membership comes only from the service's groups__in answers: one that ignored the filter would
-            # put every device in every group (and widen a purge scope). A group id no group has shows it.
-            if list(self.client.list_devices({"groups__in": str(unknown)}, max_items=1)):
-                raise ApiError("the service ignored groups__in: it returned devices for group id %d, which does not "
-                               "exist. Its device records carry no groups, so group membership cannot be known; "
-                               "nothing was changed" % unknown)
-            for group in self.groups():
-                group_id = group.get("id", group.get("ID"))
-                ref = {"id": group_id, "name": group.get("name", group.get("Name"))}
-                for record in self.client.list_devices({"groups__in": str(group_id)}):
-                    members.setdefault(devices.record_id(record), []).append(ref)
-            self._membership = members
-        return self._membership
+        with self._membership_lock:
+            if self._membership is None:
+                self._membership = self._read_membership()
+            return self._membership
+
+    def _read_membership(self):
+        members = {}
+        ids = [as_int(g.get("id", g.get("ID"))) for g in self.groups()]
+        unknown = max([i for i in ids if i is not None] + [0]) + 1
+        # Membership comes only from the service's groups__in answers: one that ignored the filter would
+        # put every device in every group (and widen a purge scope). A group id no group has shows it.
+        if list(self.client.list_devices({"groups__in": str(unknown)}, max_items=1)):
+            raise ApiError("the service ignored groups__in: it returned devices for group id %d, which does not "
+                           "exist. Its device records carry no groups, so group membership cannot be known; "
+                           "nothing was changed" % unknown)
+        for group in self.groups():
+            group_id = group.get("id", group.get("ID"))
+            ref = {"id": group_id, "name": group.get("name", group.get("Name"))}
+            for record in self.client.list_devices({"groups__in": str(group_id)}):
+                members.setdefault(devices.record_id(record), []).append(ref)
+        return members
 
     def device(self, device_id, selection=None):
         """One device by id, or None; with a selection, None unless it matches."""
@@ -246,7 +254,7 @@ class Tenant:
 
     def _read_selected(self, query, selection, limit):
         selected, excluded_by = [], set()
-        for device in (d for raw in self.client.list_devices(query) for d in self.normalised([raw])):
+        for device in self.client.list_devices(query, page_map=self.normalised):
             if not selection.matches(device):
                 excluded_by.update(selection.outside_query(device))
                 continue
@@ -295,7 +303,9 @@ class Tenant:
 
     def all_devices(self, listing=None):
         """Every device of the tenant, normalised (``listing``: raw records the caller already read)."""
-        return self.normalised(list(self.client.list_devices()) if listing is None else listing)
+        if listing is None:
+            return list(self.client.list_devices(page_map=self.normalised))
+        return self.normalised(listing)
 
     # ---- alerts and audits (calls 13, 19) ----------------------------------------------------------
     def alerts(self, since_id=None, before_id=None, severity=None, updated_from=None, updated_to=None, limit=None):

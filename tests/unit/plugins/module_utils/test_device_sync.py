@@ -56,11 +56,11 @@ class FakeClient:
         assert read_all is False  # verify_adds only ever wants the server's own count
         return len(self.devices)
 
-    def list_devices(self):
+    def list_devices(self, page_map=None):
         self.list_reads += 1
-        return [{"internal_id": d["id"], "email": d["email"], "name": d["name"],
+        return (page_map or list)([{"internal_id": d["id"], "email": d["email"], "name": d["name"],
                  "groups": [{"id": 1, "name": g} for g in d["groups"]], "number": d.get("number"), "status": "0"}
-                for d in self.devices]
+                for d in self.devices])
 
     def delete_device(self, device_id):
         before = len(self.devices)

@@ -220,3 +220,33 @@ def test_a_list_that_cannot_be_read_in_parallel_is_not_requested_twice():
         got = list(paging.iterate(tenant.get_page, "/x", page_size=50, concurrency=8))
         assert len(got) == len(tenant.items)
         assert tenant.calls == [0], tenant.calls
+
+
+def test_page_map_runs_in_the_fetching_threads_and_the_checks_see_the_raw_objects():
+    import threading
+    tenant = Tenant(237)
+    threads = set()
+
+    def label(objects):
+        threads.add(threading.current_thread().name)
+        # A map that drops the ids: the repeat check must still read them from the raw objects.
+        return ["device %d" % o["id"] for o in objects]
+
+    got = list(paging.iterate(tenant.get_page, "/x", concurrency=8, page_map=label))
+    assert got == ["device %d" % i for i in range(1, 238)]
+    assert len(threads) > 1  # the other pages were mapped where they were fetched, not after the last one
+
+    repeating = disturbed_once(Tenant(150), 100, lambda body: body["objects"].__setitem__(0, {"id": 1}))
+    got = list(paging.iterate(repeating, "/x", concurrency=4, page_map=label))
+    assert got == ["device %d" % i for i in range(1, 151)]  # the repeat was seen, the list read again
+
+
+def test_page_map_applies_to_sequential_reads_and_does_not_combine_with_max_items():
+    def evens(objects):
+        return [o for o in objects if o["id"] % 2 == 0]
+
+    no_total = Tenant(120, total_shown=False)
+    assert [o["id"] for o in paging.iterate(no_total.get_page, "/x", page_size=50, page_map=evens)] == list(
+        range(2, 121, 2))
+    with pytest.raises(ValueError, match="max_items"):
+        list(paging.iterate(Tenant(300).get_page, "/x", concurrency=4, max_items=30, page_map=evens))

@@ -209,3 +209,31 @@ def test_a_device_the_service_answers_for_another_id_is_never_taken():
         lambda m, path, p, b, h: (200, dict(RECORDS[3], groups=[{"id": 3, "name": "Support"}])))
     with pytest.raises(ApiError, match="answered device 13 when asked for device 11"):
         tenant.device("11")
+
+
+def test_pages_without_groups_normalised_side_by_side_read_the_membership_once():
+    """Pages are normalised in the threads that fetch them; the first that needs membership reads it for all."""
+    records = [{"internal_id": str(100 + i), "name": "D%d" % i, "email": "d%d@example.com" % i, "risk": "0",
+                "status": "0"} for i in range(40)]
+    members = {"2": {r["internal_id"] for r in records[::2]}}
+
+    def handler(method, path, params, body, headers):
+        import time
+        params = params or {}
+        if path == API_ROOT + "/v1/groups/":
+            return page(GROUPS)
+        time.sleep(0.005)  # pages in flight together, as on a real gateway
+        found = [r for r in records if "groups__in" not in params or r["internal_id"] in members.get(params["groups__in"], ())]
+        offset, limit = int(params.get("offset", 0)), int(params.get("limit", 5))
+        return 200, {"meta": {"offset": offset, "limit": limit, "total_count": len(found)},
+                     "objects": found[offset:offset + limit]}
+
+    transport = FakeTransport(handler)
+    client = HarmonyMobileClient(transport, "cid", "key", concurrency=4, page_size=5)
+    found = Tenant(client).all_devices()
+    assert [d["id"] for d in found] == [r["internal_id"] for r in records]
+    assert [d["groups"] for d in found[:3]] == [["Sales"], [], ["Sales"]]
+    membership_reads = [c["params"]["groups__in"] for c in transport.api_calls() if "groups__in" in c["params"]]
+    assert sorted(set(membership_reads)) == ["1", "2", "3", "4", "5"]
+    # The probe (5) reads once; each group's list once, in as many pages as it has.
+    assert membership_reads.count("5") == 1 and membership_reads.count("1") == 1
