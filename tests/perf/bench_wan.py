@@ -326,16 +326,19 @@ def full_list_rows(sim, workdir, args, say):
     sim.config(latency_ms=args.latency_ms)
     floor_list, list_task, returned = median(floor_lists), median(list_tasks), median(returns)
     target = returned + 2 * floor_list
+    # This VM's speed drifts over minutes: each attempt's task is also set against the floors measured right
+    # beside it, and the verdict takes the median of those paired ratios.
+    paired = [task / (back + 2 * pages) for task, back, pages in zip(list_tasks, returns, floor_lists)]
     say("| full list, %d devices at %.0f ms per answer | project | floor (same run) | ratio | target |" % (
         total, args.latency_ms))
     say("|---|---|---|---|---|")
     say("| pages fetched 16 at a time, plain requests (the parallel-page floor) | | %s | | |" % figures(floor_lists))
     say("| Ansible returning the same %d records from a file (tests/perf/library/bench_return_records.py, task) "
         "| | %s | | |" % (total, figures(returns)))
-    say("| hm_device_info, full records (task) | %s | %.2f s + 2 x %.2f s = %.2f s | %.2fx of the target | "
-        "<= return floor + 2 x page floor: %s |" % (
+    say("| hm_device_info, full records (task) | %s | %.2f s + 2 x %.2f s = %.2f s | %.2fx of the target "
+        "(paired per attempt: %s; median %.2fx) | <= return floor + 2 x page floor: %s |" % (
             figures(list_tasks), returned, floor_list, target, list_task / target,
-            "met" if list_task <= target else "not met"))
+            "/".join("%.2f" % r for r in paired), median(paired), "met" if median(paired) <= 1.0 else "not met"))
     say("| the same list, fields: [id, email, risk_name, last_connection] (task) | %s | | | |" % figures(report_tasks))
     say("| the same list through the collection's client, no Ansible | %s | %.2f s | %.2fx | |" % (
         figures(client_lists), floor_list, median(client_lists) / floor_list))
