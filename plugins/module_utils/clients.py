@@ -184,10 +184,15 @@ def check_tenant_settings(settings, task_args):
 
     ``task_args``: the options as the task (with its module_defaults) gave them, before environment
     fallbacks. Without ``tenant_name``, or with ``credentials_from_env: true``, everything is allowed.
+    A gateway the task did not give is dropped from ``settings`` (in place): a task that names its tenant's
+    ``region`` must not meet ``HM_GATEWAY_URL`` of another tenant (or the other way round).
     """
     name = settings.get("tenant_name")
     if not given(name) or settings.get("credentials_from_env"):
         return
+    for field in ("gateway_url", "region"):
+        if not given(task_args.get(field)):
+            settings[field] = None
     missing = [field for field in ("client_id", "access_key") if not given(task_args.get(field))]
     if not (given(task_args.get("gateway_url")) or given(task_args.get("region"))):
         missing.append("region or gateway_url")

@@ -142,3 +142,17 @@ def test_the_environment_is_allowed_when_asked_for_or_without_a_tenant_name():
     clients.check_tenant_settings(dict(CREDS, tenant_name="acme", credentials_from_env=True), {})
     clients.check_tenant_settings(dict(CREDS), {})
     clients.check_tenant_settings(dict(CREDS, tenant_name="acme"), dict(CREDS, region="in"))
+
+
+@pytest.mark.parametrize("task_gives,environment_gave", [
+    ({"region": "in"}, {"gateway_url": "https://gw-of-another-tenant.example.com"}),
+    ({"gateway_url": "https://gw.acme.example.com"}, {"region": "us"}),
+])
+def test_a_named_tenant_s_gateway_is_the_task_s_never_the_environment_s(task_gives, environment_gave):
+    # Before: the environment's gateway met the task's region and the task failed with "both set".
+    settings = dict(CREDS, tenant_name="acme", gateway_url=None, region=None)
+    settings.update(environment_gave)
+    settings.update(task_gives)
+    clients.check_tenant_settings(settings, dict(CREDS, **task_gives))
+    assert clients.gateway_url(settings) == clients.gateway_url(dict(task_gives))
+    assert [field for field in environment_gave if settings[field] is not None] == []
