@@ -85,3 +85,28 @@ all:
     assert result.returncode != 0
     assert "tenant acme: tenant_device_mapping must be in this tenant's host vars" in one_line(result.stdout)
     assert sim.stats().get("writes", 0) == 0 and sim.control("GET", "smartpt") == []
+
+
+def test_a_tenant_host_without_its_own_smartpt_company_key_isolates_nothing(sim, tmp_path):
+    inventory = tmp_path / "tenants.yml"
+    inventory.write_text("""
+all:
+  hosts:
+    acme:
+      ansible_connection: local
+      ansible_python_interpreter: "{{ ansible_playbook_python }}"
+      hm_gateway_url: %s
+      hm_client_id: sim-client-id
+      hm_access_key: sim-access-key-0123456789
+      tenant_device_mapping: {"ana.0@example.com": {"platform": "wazuh", "agent_id": "001"}}
+""" % sim.url)
+    added = sim.api("POST", "/app/SBM/external_api/v2/device/", json={
+        "name": "Ana", "email": "ana.0@example.com", "number": "+15550000100"})
+    sim.control("POST", "devices/%s" % added["device_id"], {"risk": 3})
+    sim.reset_stats()
+    # The environment holds a company key (ansible_env sets SMARTPT_*): it may be another customer's.
+    result = run_playbook(os.path.join(PLAYBOOKS, "isolate_risky_devices.yml"), sim, inventory=str(inventory),
+                          extra_vars={"isolate_risky_devices_hosts": "acme"})
+    assert result.returncode != 0
+    assert "tenant acme: smartpt_company_key must be set for this tenant" in one_line(result.stdout)
+    assert sim.stats().get("writes", 0) == 0 and sim.control("GET", "smartpt") == []
