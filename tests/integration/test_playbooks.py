@@ -3,6 +3,7 @@
 import os
 
 import pytest
+import yaml
 
 from tests.simulator.variants import VARIANTS
 from tests.support import REPO_ROOT, one_line, run_playbook
@@ -68,45 +69,24 @@ def test_isolate_risky_devices_dry_run_then_real_then_rerun(sim, tmp_path, devic
     assert sim.stats().get("writes", 0) == 0
 
 
-def test_a_tenant_host_without_its_own_mapping_isolates_nothing(sim, tmp_path):
+@pytest.mark.parametrize("own_vars,refusal", [
+    # The shared mapping file may name another customer's users.
+    ({}, "tenant acme: tenant_device_mapping must be in this tenant's host vars"),
+    # The environment holds a company key (ansible_env sets SMARTPT_*): it may be another customer's company.
+    ({"tenant_device_mapping": {"ana.0@example.com": {"platform": "wazuh", "agent_id": "001"}}},
+     "tenant acme: smartpt_company_key must be set for this tenant"),
+])
+def test_a_tenant_host_isolates_only_with_its_own_mapping_and_company_key(sim, tmp_path, own_vars, refusal):
+    host = {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+            "hm_gateway_url": sim.url, "hm_client_id": "sim-client-id", "hm_access_key": "sim-access-key-0123456789"}
     inventory = tmp_path / "tenants.yml"
-    inventory.write_text("""
-all:
-  hosts:
-    acme:
-      ansible_connection: local
-      ansible_python_interpreter: "{{ ansible_playbook_python }}"
-      hm_gateway_url: %s
-      hm_client_id: sim-client-id
-      hm_access_key: sim-access-key-0123456789
-""" % sim.url)
-    result = run_playbook(os.path.join(PLAYBOOKS, "isolate_risky_devices.yml"), sim, inventory=str(inventory),
-                          extra_vars={"isolate_risky_devices_hosts": "acme"})
-    assert result.returncode != 0
-    assert "tenant acme: tenant_device_mapping must be in this tenant's host vars" in one_line(result.stdout)
-    assert sim.stats().get("writes", 0) == 0 and sim.control("GET", "smartpt") == []
-
-
-def test_a_tenant_host_without_its_own_smartpt_company_key_isolates_nothing(sim, tmp_path):
-    inventory = tmp_path / "tenants.yml"
-    inventory.write_text("""
-all:
-  hosts:
-    acme:
-      ansible_connection: local
-      ansible_python_interpreter: "{{ ansible_playbook_python }}"
-      hm_gateway_url: %s
-      hm_client_id: sim-client-id
-      hm_access_key: sim-access-key-0123456789
-      tenant_device_mapping: {"ana.0@example.com": {"platform": "wazuh", "agent_id": "001"}}
-""" % sim.url)
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"acme": dict(host, **own_vars)}}}))
     added = sim.api("POST", "/app/SBM/external_api/v2/device/", json={
         "name": "Ana", "email": "ana.0@example.com", "number": "+15550000100"})
     sim.control("POST", "devices/%s" % added["device_id"], {"risk": 3})
     sim.reset_stats()
-    # The environment holds a company key (ansible_env sets SMARTPT_*): it may be another customer's.
     result = run_playbook(os.path.join(PLAYBOOKS, "isolate_risky_devices.yml"), sim, inventory=str(inventory),
                           extra_vars={"isolate_risky_devices_hosts": "acme"})
     assert result.returncode != 0
-    assert "tenant acme: smartpt_company_key must be set for this tenant" in one_line(result.stdout)
+    assert refusal in one_line(result.stdout)
     assert sim.stats().get("writes", 0) == 0 and sim.control("GET", "smartpt") == []
