@@ -192,6 +192,7 @@ def check_tenant_settings(settings, task_args):
         return
     for field in ("gateway_url", "region"):
         if not given(task_args.get(field)):
+            # Dropped before any refusal: a failed task's result must not name another tenant's gateway.
             settings[field] = None
     missing = [field for field in ("client_id", "access_key") if not given(task_args.get(field))]
     if not (given(task_args.get("gateway_url")) or given(task_args.get("region"))):
@@ -218,11 +219,15 @@ def tenant_of(settings, client=None, tenant_id=None):
     """Which tenant a task worked on, for results, host vars and events: readable, never the key.
 
     ``tenant_id``: the portal's id of the tenant when known without a client (from an inventory cache)."""
-    try:
-        url = gateway_url(settings)
-    except UserError:
-        url = settings.get("gateway_url") or settings.get("region")
     name = settings.get("tenant_name") if given(settings.get("tenant_name")) else None
+    if name and not settings.get("credentials_from_env") and not (
+            given(settings.get("gateway_url")) or given(settings.get("region"))):
+        url = None  # a named tenant never takes the default region (check_tenant_settings)
+    else:
+        try:
+            url = gateway_url(settings)
+        except UserError:
+            url = settings.get("gateway_url") or settings.get("region")
     client_id = settings.get("client_id") if given(settings.get("client_id")) else None
     tenant_id = client.tenant_id if client is not None else tenant_id
     label = "%s at %s" % (client_id or "(no client id)", urlsplit(url or "").netloc + urlsplit(url or "").path

@@ -77,8 +77,12 @@ class ApiModule:
     def execute(self):
         raise NotImplementedError
 
+    def check_settings(self):
+        """Connection checks that must come before anything else (even a failure's result)."""
+
     def run(self):
         try:
+            self.check_settings()
             self.execute()
         except ApiError as err:
             message = str(err)
@@ -116,10 +120,13 @@ class HarmonyMobileModule(ApiModule):
     def tenant_record(self):
         return clients.tenant_of(self.params, self._client)
 
-    def build_client(self):
+    def check_settings(self):
         if self.params.get("tenant_name"):
             # The task's own arguments (module_defaults included), before AnsibleModule's environment fallbacks.
+            # First: a task that fails for another reason must not report another tenant's gateway either.
             clients.check_tenant_settings(self.params, _load_params())
+
+    def build_client(self):
         path = self.params["token_cache_path"]
         # Set in the task without token_cache it would be ignored; from the environment it is only a default.
         from_env = os.path.expanduser(os.environ.get("HM_TOKEN_CACHE_PATH", ""))

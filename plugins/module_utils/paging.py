@@ -85,9 +85,9 @@ def iterate(get_page, path, params=None, page_size=100, base_url="", max_items=N
     another rather than returned wrong.
 
     ``page_map(objects)`` turns each page's objects into what is yielded. It runs in the thread that fetched
-    the page, so that work on the pages already answered overlaps the wait for the others; the checks above
-    always look at the objects as the service sent them. ``max_items`` counts the service's objects, so the
-    two do not combine.
+    the page, so that work on the pages already answered overlaps the wait for the others; it must be
+    thread-safe and must not change the objects in place, since the checks above read them as the service
+    sent them. ``max_items`` counts the service's objects, so the two do not combine.
     """
     if page_map is not None and max_items is not None:
         raise ValueError("paging: max_items counts the service's objects; it cannot bound a page_map's output")
@@ -166,10 +166,15 @@ def _read_rest_concurrently(get_page, path, params, first, plan, concurrency, pa
         return page, page_meta, page_map(page)
 
     with ThreadPoolExecutor(max_workers=min(concurrency, len(offsets))) as pool:
-        answers = pool.map(fetch, offsets)
-        # The first page is mapped here while the others are in flight.
-        pages, seen = [page_map(objects)], set(_object_ids(objects))
-        answers = list(answers)
+        try:
+            answers = pool.map(fetch, offsets)
+            # The first page is mapped here while the others are in flight.
+            pages, seen = [page_map(objects)], set(_object_ids(objects))
+            answers = list(answers)
+        except BaseException:
+            # Pages not yet sent are not sent: the error is known, and they would only delay it.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     for page_offset, (page, page_meta, mapped) in zip(offsets, answers):
         expected = min(page_limit, total - page_offset)
         if (as_int(page_meta.get("total_count")) not in (None, total) or len(page) != expected

@@ -200,8 +200,15 @@ class Tenant:
         """Device id -> group references, for tenants whose records lack ``groups`` (field notes): one
         ``groups__in`` list per group, read once per task."""
         with self._membership_lock:
+            if isinstance(self._membership, Exception):
+                # Every page waiting here would otherwise read the whole membership again.
+                raise self._membership
             if self._membership is None:
-                self._membership = self._read_membership()
+                try:
+                    self._membership = self._read_membership()
+                except Exception as err:
+                    self._membership = err
+                    raise
             return self._membership
 
     def _read_membership(self):

@@ -83,7 +83,8 @@ def test_the_client_is_built_once_when_threads_ask_for_it_together():
     assert len(built) == 1
 
 
-def test_a_harmony_mobile_result_names_its_tenant_and_never_the_key_even_on_failure():
+def test_a_harmony_mobile_result_names_its_tenant_and_never_the_key_even_on_failure(monkeypatch):
+    from ansible_collections.secops.mobile_security.plugins.module_utils import module_base
     from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
     class Module(HarmonyMobileModule):
@@ -93,6 +94,8 @@ def test_a_harmony_mobile_result_names_its_tenant_and_never_the_key_even_on_fail
     fake = FakeAnsibleModule()
     fake.params = {"gateway_url": "https://gw.example.com", "region": None, "client_id": "cid-7",
                    "access_key": "the-secret", "tenant_name": "acme"}
+    # The task gave every connection option itself.
+    monkeypatch.setattr(module_base, "_load_params", lambda: dict(fake.params))
     module = Module({}, module=fake)
     with pytest.raises(Exited):
         module.run()
@@ -113,3 +116,31 @@ def test_every_harmony_mobile_module_documents_the_tenant_it_returns():
         source = open(path).read()
         documented = yaml.safe_load(source.split("RETURN = r'''", 1)[1].split("'''", 1)[0])
         assert set(documented["tenant"]["sample"]) == {"name", "gateway_url", "client_id", "tenant_id", "label"}, path
+
+
+@pytest.mark.parametrize("task_gave,environment,reported", [
+    # The task names its region; HM_GATEWAY_URL of another tenant is in the environment.
+    ({"region": "us"}, {"gateway_url": "https://gw.other-tenant.example.com"},
+     "https://cloudinfra-gw-us.portal.checkpoint.com"),
+    # The task gives no gateway at all (refused): neither the environment's nor the default region is reported.
+    ({}, {"gateway_url": "https://gw.other-tenant.example.com"}, None),
+])
+def test_a_named_tenant_failing_before_its_client_reports_only_its_own_gateway(monkeypatch, task_gave, environment,
+                                                                                reported):
+    from ansible_collections.secops.mobile_security.plugins.module_utils import module_base
+    from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+
+    class Module(HarmonyMobileModule):
+        def execute(self):
+            raise UserError("fields: [] would return devices without a single field")
+
+    own = dict({"client_id": "cid-7", "access_key": "the-secret", "tenant_name": "acme"}, **task_gave)
+    fake = FakeAnsibleModule()
+    fake.params = dict({"gateway_url": None, "region": None}, **dict(environment, **own))
+    monkeypatch.setattr(module_base, "_load_params", lambda: dict(own))
+    module = Module({}, module=fake)
+    with pytest.raises(Exited):
+        module.run()
+    _state, result = module.module.outcome
+    assert result["tenant"]["gateway_url"] == reported
+    assert "other-tenant" not in repr(result) and "the-secret" not in repr(result)

@@ -6,6 +6,9 @@ links, leaves the caller's filters out of its links: a client that requested
 the link instead of its own path loses the filters or the page.
 """
 
+import threading
+import time
+
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import paging
@@ -129,7 +132,6 @@ class Tenant:
     """A thread-safe paged list whose content a test can change between (or during) page reads."""
 
     def __init__(self, count, cap=50, total_shown=True):
-        import threading
         self.items = [{"id": i} for i in range(1, count + 1)]
         self.cap = cap
         self.total_shown = total_shown
@@ -140,7 +142,6 @@ class Tenant:
         self.on_page = None
 
     def get_page(self, path, params):
-        import time
         with self.lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -223,7 +224,6 @@ def test_a_list_that_cannot_be_read_in_parallel_is_not_requested_twice():
 
 
 def test_page_map_runs_in_the_fetching_threads_and_the_checks_see_the_raw_objects():
-    import threading
     tenant = Tenant(237)
     threads = set()
 
@@ -250,3 +250,17 @@ def test_page_map_applies_to_sequential_reads_and_does_not_combine_with_max_item
         range(2, 121, 2))
     with pytest.raises(ValueError, match="max_items"):
         list(paging.iterate(Tenant(300).get_page, "/x", concurrency=4, max_items=30, page_map=evens))
+
+
+def test_an_error_mapping_the_first_page_stops_the_pages_not_yet_sent():
+    tenant = Tenant(2000, cap=50)  # 40 pages
+
+    def refuse_the_first_page(objects):
+        if objects[0]["id"] == 1:
+            raise ApiError("the service ignored groups__in")
+        return objects
+
+    with pytest.raises(ApiError, match="ignored groups__in"):
+        list(paging.iterate(tenant.get_page, "/x", concurrency=2, page_map=refuse_the_first_page))
+    # The first page and the few in flight beside it; before, all 40 were still fetched before the error showed.
+    assert len(tenant.calls) < 10, len(tenant.calls)

@@ -1,5 +1,7 @@
 """The tenant layer: selections checked on every record, whatever the service does with the filters."""
 
+import time
+
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices
@@ -218,7 +220,6 @@ def test_pages_without_groups_normalised_side_by_side_read_the_membership_once()
     members = {"2": {r["internal_id"] for r in records[::2]}}
 
     def handler(method, path, params, body, headers):
-        import time
         params = params or {}
         if path == API_ROOT + "/v1/groups/":
             return page(GROUPS)
@@ -237,3 +238,24 @@ def test_pages_without_groups_normalised_side_by_side_read_the_membership_once()
     assert sorted(set(membership_reads)) == ["1", "2", "3", "4", "5"]
     # The probe (5) reads once; each group's list once, in as many pages as it has.
     assert membership_reads.count("5") == 1 and membership_reads.count("1") == 1
+
+
+def test_a_membership_refusal_is_read_once_however_many_pages_need_it():
+    from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+    records = [{"internal_id": str(100 + i), "name": "D%d" % i, "email": "d%d@example.com" % i, "risk": "0",
+                "status": "0"} for i in range(40)]
+
+    def ignores_groups_in(method, path, params, body, headers):
+        params = params or {}
+        if path == API_ROOT + "/v1/groups/":
+            return page(GROUPS)
+        offset, limit = int(params.get("offset", 0)), int(params.get("limit", 5))
+        return 200, {"meta": {"offset": offset, "limit": limit, "total_count": len(records)},
+                     "objects": records[offset:offset + limit]}
+
+    transport = FakeTransport(ignores_groups_in)
+    tenant = Tenant(HarmonyMobileClient(transport, "cid", "key", concurrency=4, page_size=5))
+    with pytest.raises(ApiError, match="the service ignored groups__in"):
+        tenant.all_devices()
+    probes = [c for c in transport.api_calls() if c["params"].get("groups__in") == "5"]
+    assert len(probes) == 1  # not once per page that waited for the membership
