@@ -58,9 +58,10 @@ class FakeClient:
 
     def list_devices(self, page_map=None):
         self.list_reads += 1
-        return (page_map or list)([{"internal_id": d["id"], "email": d["email"], "name": d["name"],
-                 "groups": [{"id": 1, "name": g} for g in d["groups"]], "number": d.get("number"), "status": "0"}
-                for d in self.devices])
+        records = [{"internal_id": d["id"], "email": d["email"], "name": d["name"],
+                    "groups": [{"id": 1, "name": g} for g in d["groups"]], "number": d.get("number"), "status": "0"}
+                   for d in self.devices]
+        return page_map(records) if page_map else records
 
     def delete_device(self, device_id):
         before = len(self.devices)

@@ -125,8 +125,8 @@ def test_every_harmony_mobile_module_documents_the_tenant_it_returns():
     # The task gives no gateway at all (refused): neither the environment's nor the default region is reported.
     ({}, {"gateway_url": "https://gw.other-tenant.example.com"}, None),
 ])
-def test_a_named_tenant_failing_before_its_client_reports_only_its_own_gateway(monkeypatch, task_gave, environment,
-                                                                                reported):
+def test_a_named_tenant_failing_before_its_client_reports_only_its_own_gateway(
+        monkeypatch, task_gave, environment, reported):
     from ansible_collections.secops.mobile_security.plugins.module_utils import module_base
     from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
