@@ -11,7 +11,7 @@ the batch on one failure.
 import threading
 import time
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, devices, diffs, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.codes import UNREGISTERED
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked
@@ -207,3 +207,123 @@ class SyncRunner:
         except (ApiError, UserError) as err:
             bulk.failed(op, err)
         return op
+
+
+class TenantSync:
+    """One sync of a tenant's devices to a list: read, plan, one guard over every delete, the writes (none in
+    check mode), the check for copies after adds, and the report. Modules give it their options and take its
+    result; ``failure`` says why a run that wrote what it could must still fail."""
+
+    def __init__(self, tenant, client, options, check_mode, warn):
+        self.tenant = tenant
+        self.client = client
+        self.options = options
+        self.check_mode = check_mode
+        self.warn = warn
+        self.result = {}
+        self.diff = ({}, {})
+        self.failure = None
+
+    def run(self, fields, entries):
+        """Sync ``entries`` (with ``fields``, their labels for messages); returns the module's result keys."""
+        current = self.tenant.snapshot()[1]
+        tree = self.tenant.group_tree()
+        known = run_plan.known_groups(tree.by_name, self.options, self.check_mode)
+        devices.check_groups(entries, fields, known, self.check_mode,
+                             extra=[(name, "purge_groups") for name in self.options["purge_groups"] or []])
+        scopes = self.purge_scopes(tree)
+        scope_names = sorted(set().union(*scopes.values())) if scopes else []
+        ops = plan(current, entries, self.options["purge"], scope_names, self.options["recreate"])
+        copies = self.report_copies(current)
+        if self.options["remove_duplicates"]:
+            ops += copy_deletes(copies, ops)
+        # Every delete of the run is planned now: the one guard sees them all, before any write.
+        self.guard_deletes(ops, current, scopes, scope_names, copies, len(entries))
+        writes = [op for op in ops if op["action"] in WRITE_ACTIONS]
+        drifted = [op for op in ops if op["action"] == "drift"]
+        if drifted:
+            self.warn("%d device(s) differ from the list and were left as they are (recreate=false): %s" % (
+                len(drifted), ", ".join(op["email"] for op in drifted[:10])))
+        if self.check_mode:
+            bulk.mark_planned(ops, WRITE_ACTIONS)
+        else:
+            SyncRunner(self.client, self.options["send_reg_email"],
+                                   self.options["send_reg_sms"]).run(ops)
+            for op in drifted:
+                op["result"] = bulk.SKIPPED
+        # What happened: in check mode the plan, otherwise only the writes that succeeded.
+        done = [op for op in ops if op.get("result") != bulk.FAILED]
+        done_writes = [op for op in done if op["action"] in WRITE_ACTIONS]
+        after_model = apply_to_model(current, done)
+        if not self.check_mode:
+            adds = [(op["entry"], op.get("known_ids", ()))
+                    for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
+            self.result["duplicates_removed"] = verify_adds(
+                self.tenant, adds, settle_seconds(self.client), expected_total=len(after_model))
+        # A plan shows drift as a change (the tenant differs from the list); a run reports only its writes.
+        self.result["changed"] = bool(done_writes) or (self.check_mode and bool(drifted))
+        self.result["predicted"] = self.check_mode
+        self.result["total_before"] = len(current)
+        self.result["total_after"] = len(after_model)
+        self.result["purge_scope"] = self.purge_report(scopes, current, done_writes)
+        self.diff = diffs.devices_diff(current, done_writes + drifted, len(current), len(after_model))
+        reported = [self.public(op) for op in ops if op["action"] != "unchanged"]
+        unchanged = sum(1 for op in ops if op["action"] == "unchanged")
+        self.result["summary"] = bulk.summary(reported, ITEM_ACTIONS, unchanged)
+        self.result["devices"] = reported
+        failed = [op for op in reported if op.get("result") == bulk.FAILED]
+        if failed and not self.options["allow_partial"]:
+            self.failure = ("%d of %d device writes failed (first: %s: %s); the other %d were written and a re-run "
+                            "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"],
+                                                     len(writes) - len(failed)))
+        return self.result
+
+    def guard_deletes(self, ops, current, scopes, scope_names, copies, desired_count):
+        """The delete guard over every delete of the plan: the purge's and the identical copies'."""
+        deletes = [op for op in ops if op["action"] == "delete"]
+        scope = set(scope_names)
+        in_scope = set(d["id"] for d in current if scope.intersection(d.get("groups") or []))
+        where = []
+        if scope_names:
+            where.append("purge_groups (%s)" % ", ".join(sorted(scopes)))
+        if self.options["remove_duplicates"] and copies:
+            in_scope.update(d["id"] for found in copies for d in found)
+            where.append("identical copies")
+        guards.check_deletes(["%s (id %s)" % (op["email"], op["device_id"]) for op in deletes], len(in_scope),
+                             self.options["max_deletes"], "devices", " and ".join(where) or "the tenant",
+                             desired_field="devices" if self.options["purge"] else None, desired_count=desired_count)
+
+    def purge_scopes(self, tree):
+        """{purge group named by the user: names of the groups its purge covers} (itself, and with
+        purge_subgroups every group below it)."""
+        scopes = {}
+        for name in self.options["purge_groups"] or []:
+            group = tree.by_name.get(name)
+            scopes[name] = set(tree.subtree_names(group["id"]) if group and self.options["purge_subgroups"] else [name])
+        return scopes
+
+    @staticmethod
+    def purge_report(scopes, current, done_writes):
+        deleted = set(op["device_id"] for op in done_writes if op["action"] == "delete")
+        report = []
+        for name in sorted(scopes):
+            in_scope = [d for d in current if scopes[name].intersection(d.get("groups") or [])]
+            report.append({"group": name, "groups": sorted(scopes[name]), "devices": len(in_scope),
+                           "deleted": sum(1 for d in in_scope if d["id"] in deleted)})
+        return report
+
+    def report_copies(self, current):
+        """Users holding identical unregistered copies (overlapping runs of 1.0.0, or another tool), in the result
+        and, unless remove_duplicates deletes them, a warning."""
+        copies = identical_copies(current)
+        self.result["duplicates"] = [{"email": found[0]["email"], "name": found[0]["name"],
+                                      "device_ids": [d["id"] for d in found], "keep": found[0]["id"]} for found in copies]
+        if copies and not self.options["remove_duplicates"]:
+            self.warn("%d user(s) hold identical copies of a device (first: %s, ids %s); set "
+                             "remove_duplicates: true to keep only the oldest copy of each" % (
+                                 len(copies), copies[0][0]["email"], ", ".join(d["id"] for d in copies[0])))
+        return copies
+
+    @staticmethod
+    def public(op):
+        return dict((k, v) for k, v in op.items() if k not in ("entry", "known_ids"))

@@ -224,8 +224,7 @@ import os
 
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import (
-    bulk, device_sync, devices, diffs, guards, run_plan)
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING
@@ -314,106 +313,11 @@ class DeviceSyncModule(HarmonyMobileModule):
 
     def execute(self):
         fields, entries = self.desired_entries()
-        current = self.tenant.snapshot()[1]
-        tree = self.tenant.group_tree()
-        known = run_plan.known_groups(tree.by_name, self.params, self.check_mode)
-        devices.check_groups(entries, fields, known, self.check_mode,
-                             extra=[(name, "purge_groups") for name in self.params["purge_groups"] or []])
-        scopes = self.purge_scopes(tree)
-        scope_names = sorted(set().union(*scopes.values())) if scopes else []
-        ops = device_sync.plan(current, entries, self.params["purge"], scope_names, self.params["recreate"])
-        copies = self.report_copies(current)
-        if self.params["remove_duplicates"]:
-            ops += device_sync.copy_deletes(copies, ops)
-        # Every delete of the run is planned now: the one guard sees them all, before any write.
-        self.guard_deletes(ops, current, scopes, scope_names, copies, len(entries))
-        writes = [op for op in ops if op["action"] in device_sync.WRITE_ACTIONS]
-        drifted = [op for op in ops if op["action"] == "drift"]
-        if drifted:
-            self.module.warn("%d device(s) differ from the list and were left as they are (recreate=false): %s" % (
-                len(drifted), ", ".join(op["email"] for op in drifted[:10])))
-        if self.check_mode:
-            bulk.mark_planned(ops, device_sync.WRITE_ACTIONS)
-        else:
-            device_sync.SyncRunner(self.client, self.params["send_reg_email"],
-                                   self.params["send_reg_sms"]).run(ops)
-            for op in drifted:
-                op["result"] = bulk.SKIPPED
-        # What happened: in check mode the plan, otherwise only the writes that succeeded.
-        done = [op for op in ops if op.get("result") != bulk.FAILED]
-        done_writes = [op for op in done if op["action"] in device_sync.WRITE_ACTIONS]
-        after_model = device_sync.apply_to_model(current, done)
-        if not self.check_mode:
-            adds = [(op["entry"], op.get("known_ids", ()))
-                    for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
-            self.result["duplicates_removed"] = device_sync.verify_adds(
-                self.tenant, adds, device_sync.settle_seconds(self.client), expected_total=len(after_model))
-        # A plan shows drift as a change (the tenant differs from the list); a run reports only its writes.
-        self.result["changed"] = bool(done_writes) or (self.check_mode and bool(drifted))
-        self.result["predicted"] = self.check_mode
-        self.result["total_before"] = len(current)
-        self.result["total_after"] = len(after_model)
-        self.result["purge_scope"] = self.purge_report(scopes, current, done_writes)
-        self.set_diff(*diffs.devices_diff(current, done_writes + drifted, len(current), len(after_model)))
-        reported = [self.public(op) for op in ops if op["action"] != "unchanged"]
-        unchanged = sum(1 for op in ops if op["action"] == "unchanged")
-        self.result["summary"] = bulk.summary(reported, device_sync.ITEM_ACTIONS, unchanged)
-        self.result["devices"] = reported
-        failed = [op for op in reported if op.get("result") == bulk.FAILED]
-        if failed and not self.params["allow_partial"]:
-            self.fail("%d of %d device writes failed (first: %s: %s); the other %d were written and a re-run "
-                      "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"],
-                                               len(writes) - len(failed)))
-
-    def guard_deletes(self, ops, current, scopes, scope_names, copies, desired_count):
-        """The delete guard over every delete of the plan: the purge's and the identical copies'."""
-        deletes = [op for op in ops if op["action"] == "delete"]
-        scope = set(scope_names)
-        in_scope = set(d["id"] for d in current if scope.intersection(d.get("groups") or []))
-        where = []
-        if scope_names:
-            where.append("purge_groups (%s)" % ", ".join(sorted(scopes)))
-        if self.params["remove_duplicates"] and copies:
-            in_scope.update(d["id"] for found in copies for d in found)
-            where.append("identical copies")
-        guards.check_deletes(["%s (id %s)" % (op["email"], op["device_id"]) for op in deletes], len(in_scope),
-                             self.params["max_deletes"], "devices", " and ".join(where) or "the tenant",
-                             desired_field="devices" if self.params["purge"] else None, desired_count=desired_count)
-
-    def purge_scopes(self, tree):
-        """{purge group named by the user: names of the groups its purge covers} (itself, and with
-        purge_subgroups every group below it)."""
-        scopes = {}
-        for name in self.params["purge_groups"] or []:
-            group = tree.by_name.get(name)
-            scopes[name] = set(tree.subtree_names(group["id"]) if group and self.params["purge_subgroups"] else [name])
-        return scopes
-
-    @staticmethod
-    def purge_report(scopes, current, done_writes):
-        deleted = set(op["device_id"] for op in done_writes if op["action"] == "delete")
-        report = []
-        for name in sorted(scopes):
-            in_scope = [d for d in current if scopes[name].intersection(d.get("groups") or [])]
-            report.append({"group": name, "groups": sorted(scopes[name]), "devices": len(in_scope),
-                           "deleted": sum(1 for d in in_scope if d["id"] in deleted)})
-        return report
-
-    def report_copies(self, current):
-        """Users holding identical unregistered copies (overlapping runs of 1.0.0, or another tool), in the result
-        and, unless remove_duplicates deletes them, a warning."""
-        copies = device_sync.identical_copies(current)
-        self.result["duplicates"] = [{"email": found[0]["email"], "name": found[0]["name"],
-                                      "device_ids": [d["id"] for d in found], "keep": found[0]["id"]} for found in copies]
-        if copies and not self.params["remove_duplicates"]:
-            self.module.warn("%d user(s) hold identical copies of a device (first: %s, ids %s); set "
-                             "remove_duplicates: true to keep only the oldest copy of each" % (
-                                 len(copies), copies[0][0]["email"], ", ".join(d["id"] for d in copies[0])))
-        return copies
-
-    @staticmethod
-    def public(op):
-        return dict((k, v) for k, v in op.items() if k not in ("entry", "known_ids"))
+        sync = device_sync.TenantSync(self.tenant, self.client, self.params, self.check_mode, self.module.warn)
+        self.result.update(sync.run(fields, entries))
+        self.set_diff(*sync.diff)
+        if sync.failure:
+            self.fail(sync.failure)
 
 
 def main():
