@@ -14,6 +14,8 @@ import time
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, devices, diffs, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.codes import UNREGISTERED
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 
@@ -247,8 +249,7 @@ class TenantSync:
         if self.check_mode:
             bulk.mark_planned(ops, WRITE_ACTIONS)
         else:
-            SyncRunner(self.client, self.options["send_reg_email"],
-                                   self.options["send_reg_sms"]).run(ops)
+            SyncRunner(self.client, self.options["send_reg_email"], self.options["send_reg_sms"]).run(ops)
             for op in drifted:
                 op["result"] = bulk.SKIPPED
         # What happened: in check mode the plan, otherwise only the writes that succeeded.
@@ -320,10 +321,129 @@ class TenantSync:
                                       "device_ids": [d["id"] for d in found], "keep": found[0]["id"]} for found in copies]
         if copies and not self.options["remove_duplicates"]:
             self.warn("%d user(s) hold identical copies of a device (first: %s, ids %s); set "
-                             "remove_duplicates: true to keep only the oldest copy of each" % (
-                                 len(copies), copies[0][0]["email"], ", ".join(d["id"] for d in copies[0])))
+                      "remove_duplicates: true to keep only the oldest copy of each" % (
+                          len(copies), copies[0][0]["email"], ", ".join(d["id"] for d in copies[0])))
         return copies
 
     @staticmethod
     def public(op):
         return dict((k, v) for k, v in op.items() if k not in ("entry", "known_ids"))
+
+
+class DeviceState:
+    """One device brought to a state (hm_device): present adds it, or re-adds it when it drifted and
+    ``recreate`` is set, then checks for copies; absent deletes each checked device by id. ``options`` are the
+    module's; each of present() and absent() returns the result keys, and ``diff`` is (before, after) or None."""
+
+    def __init__(self, tenant, client, options, check_mode, warn):
+        self.tenant = tenant
+        self.client = client
+        self.options = options
+        self.check_mode = check_mode
+        self.warn = warn
+        self.result = {"drift": []}
+        self.diff = None
+
+    def present(self):
+        self._present()
+        return self.result
+
+    def absent(self):
+        self._absent()
+        return self.result
+
+    def set_diff(self, before, after):
+        self.diff = (before if before is not None else {}, after if after is not None else {})
+
+    def find(self, email, name):
+        """How many devices the tenant held, the user's devices, and the one this task is about (None: add
+        it), by the identity rule.
+
+        Always from the device list, compared case-insensitively: a "not found" from call 9 may only mean
+        that the server matched the e-mail's case exactly, and trusting it would add a second device.
+        """
+        tenant_count, found = self.tenant.user_devices(email)
+        return tenant_count, found, devices.select(found, email, name, self.options["additional_device"])
+
+    def _present(self):
+        wanted = devices.entry({"email": self.options["email"], "name": self.options["name"],
+                                "number": self.options["number"], "groups": self.options["groups"]})
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The group list and the device list are independent reads: one round trip less on a WAN.
+            groups = pool.submit(self.tenant.group_tree) if wanted["groups"] else None
+            tenant_count, found, current = self.find(wanted["email"], wanted["name"])
+            if groups is not None:
+                known = run_plan.known_groups(groups.result().by_name, self.options, self.check_mode)
+                devices.check_groups([wanted], ["groups"], known, self.check_mode)
+        if current is not None:
+            drift = devices.drift(wanted, current)
+            self.result["drift"] = drift
+            self.result["device"] = current
+            if not drift:
+                return
+            if not self.options["recreate"]:
+                self.warn("Device %s (id %s) differs in %s; the API cannot update a device, so nothing was "
+                          "changed. Use recreate=true to delete and re-add it (it must register again)." % (
+                              current["email"], current["id"], ", ".join(drift)))
+                # A plan shows drift as a change, with old and new values; a run reports only its writes.
+                self.result["changed"] = self.check_mode
+                drift_lines = diffs.drift_lines(wanted, current, drift)
+                self.set_diff(diffs.device_view(current), dict(diffs.device_view(current), drift=drift_lines))
+                return
+        if current is not None:
+            # Re-adding must not lose what the task did not mention.
+            wanted = devices.keep_unasked(wanted, current)
+        after = dict(current or {}, email=wanted["email"], name=wanted["name"], number=wanted["number"],
+                     groups=sorted(wanted["groups"] or [ROOT_NAME]), id=None)
+        self.result["changed"] = True
+        self.set_diff(dict(diffs.device_view(current), email=current["email"]) if current else None,
+                      dict(diffs.device_view(after, with_id=False), email=after["email"]))
+        if self.check_mode:
+            self.result["device"] = after
+            return
+        if current is not None:
+            self.client.delete_device(current["id"])
+        known_ids = [d["id"] for d in found]
+        new_id = self.client.add_device(wanted["name"], wanted["email"], wanted["number"], wanted["groups"],
+                                        self.options["send_reg_email"], self.options["send_reg_sms"],
+                                        known_ids=known_ids)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The new record and the check for copies are independent reads: one round trip, not two.
+            fetched = pool.submit(self.client.get_device, new_id)
+            # The count this task's read found, plus its add: if the tenant holds exactly that, no other run
+            # added anything since (the same rule hm_device_sync follows).
+            removed = verify_adds(self.tenant, [(wanted, known_ids)], settle_seconds(self.client),
+                                  expected_total=tenant_count + (0 if current else 1))
+            device = None if new_id in removed else fetched.result()
+        if device is not None:
+            device = self.tenant.normalised([device])[0]
+        else:
+            # Another run added the same device at the same moment and its copy (the older one) stayed.
+            device = next((d for d in self.tenant.devices_of(wanted["email"]) if d["name"] == wanted["name"]), None)
+        self.result["device"] = device or dict(after, id=new_id)
+
+    def _absent(self):
+        self.result["device"] = {}
+        self.result["deleted"] = []
+        if self.options["device_id"] is not None:
+            path_id(self.options["device_id"], "device_id")
+            targets = [d for d in [self.tenant.device(self.options["device_id"])] if d]
+        else:
+            email = validate_email(self.options["email"])
+            if self.options["name"]:
+                # A delete takes only the device with exactly that name: never a namesake by e-mail alone.
+                targets = [d for d in self.tenant.devices_of(email) if d["name"] == self.options["name"]]
+            else:
+                targets = self.tenant.devices_of(email)
+        if not targets:
+            return
+        self.result["changed"] = True
+        self.set_diff({"devices": dict((d["id"], dict(diffs.device_view(d), email=d["email"])) for d in targets)},
+                      {"devices": {}})
+        self.result["deleted"] = [d["id"] for d in targets]
+        if self.check_mode:
+            return
+        # One delete per checked device (call 11), never call 10's DELETE ?user_email=: a service that ignored
+        # that filter would delete every device of the tenant (docs/api-notes.md, "Delete by e-mail").
+        for device in targets:
+            self.client.delete_device(device["id"])

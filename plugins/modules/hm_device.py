@@ -147,12 +147,7 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-from concurrent.futures import ThreadPoolExecutor
-
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices, diffs, run_plan
-from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
-from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
-from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
@@ -199,104 +194,10 @@ class DeviceModule(HarmonyMobileModule):
 
     def execute(self):
         self.refuse_unused_options()
-        if self.params["state"] == "absent":
-            self.ensure_absent()
-        else:
-            self.ensure_present()
-
-    def find(self, email, name):
-        """How many devices the tenant held, the user's devices, and the one this task is about (None: add
-        it), by the identity rule.
-
-        Always from the device list, compared case-insensitively: a "not found" from call 9 may only mean
-        that the server matched the e-mail's case exactly, and trusting it would add a second device.
-        """
-        tenant_count, found = self.tenant.user_devices(email)
-        return tenant_count, found, devices.select(found, email, name, self.params["additional_device"])
-
-    def ensure_present(self):
-        wanted = devices.entry({"email": self.params["email"], "name": self.params["name"],
-                                "number": self.params["number"], "groups": self.params["groups"]})
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            # The group list and the device list are independent reads: one round trip less on a WAN.
-            groups = pool.submit(self.tenant.group_tree) if wanted["groups"] else None
-            tenant_count, found, current = self.find(wanted["email"], wanted["name"])
-            if groups is not None:
-                known = run_plan.known_groups(groups.result().by_name, self.params, self.check_mode)
-                devices.check_groups([wanted], ["groups"], known, self.check_mode)
-        if current is not None:
-            drift = devices.drift(wanted, current)
-            self.result["drift"] = drift
-            self.result["device"] = current
-            if not drift:
-                return
-            if not self.params["recreate"]:
-                self.module.warn("Device %s (id %s) differs in %s; the API cannot update a device, so nothing was "
-                                 "changed. Use recreate=true to delete and re-add it (it must register again)." % (
-                                     current["email"], current["id"], ", ".join(drift)))
-                # A plan shows drift as a change, with old and new values; a run reports only its writes.
-                self.result["changed"] = self.check_mode
-                drift_lines = diffs.drift_lines(wanted, current, drift)
-                self.set_diff(diffs.device_view(current), dict(diffs.device_view(current), drift=drift_lines))
-                return
-        if current is not None:
-            # Re-adding must not lose what the task did not mention.
-            wanted = devices.keep_unasked(wanted, current)
-        after = dict(current or {}, email=wanted["email"], name=wanted["name"], number=wanted["number"],
-                     groups=sorted(wanted["groups"] or [ROOT_NAME]), id=None)
-        self.result["changed"] = True
-        self.set_diff(dict(diffs.device_view(current), email=current["email"]) if current else None,
-                      dict(diffs.device_view(after, with_id=False), email=after["email"]))
-        if self.check_mode:
-            self.result["device"] = after
-            return
-        if current is not None:
-            self.client.delete_device(current["id"])
-        known_ids = [d["id"] for d in found]
-        new_id = self.client.add_device(wanted["name"], wanted["email"], wanted["number"], wanted["groups"],
-                                        self.params["send_reg_email"], self.params["send_reg_sms"],
-                                        known_ids=known_ids)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            # The new record and the check for copies are independent reads: one round trip, not two.
-            fetched = pool.submit(self.client.get_device, new_id)
-            # The count this task's read found, plus its add: if the tenant holds exactly that, no other run
-            # added anything since (the same rule hm_device_sync follows).
-            removed = device_sync.verify_adds(self.tenant, [(wanted, known_ids)],
-                                              device_sync.settle_seconds(self.client),
-                                              expected_total=tenant_count + (0 if current else 1))
-            device = None if new_id in removed else fetched.result()
-        if device is not None:
-            device = self.tenant.normalised([device])[0]
-        else:
-            # Another run added the same device at the same moment and its copy (the older one) stayed.
-            device = next((d for d in self.tenant.devices_of(wanted["email"]) if d["name"] == wanted["name"]), None)
-        self.result["device"] = device or dict(after, id=new_id)
-
-    def ensure_absent(self):
-        self.result["device"] = {}
-        self.result["deleted"] = []
-        if self.params["device_id"] is not None:
-            path_id(self.params["device_id"], "device_id")
-            targets = [d for d in [self.tenant.device(self.params["device_id"])] if d]
-        else:
-            email = validate_email(self.params["email"])
-            if self.params["name"]:
-                # A delete takes only the device with exactly that name: never a namesake by e-mail alone.
-                targets = [d for d in self.tenant.devices_of(email) if d["name"] == self.params["name"]]
-            else:
-                targets = self.tenant.devices_of(email)
-        if not targets:
-            return
-        self.result["changed"] = True
-        self.set_diff({"devices": dict((d["id"], dict(diffs.device_view(d), email=d["email"])) for d in targets)},
-                      {"devices": {}})
-        self.result["deleted"] = [d["id"] for d in targets]
-        if self.check_mode:
-            return
-        # One delete per checked device (call 11), never call 10's DELETE ?user_email=: a service that ignored
-        # that filter would delete every device of the tenant (docs/api-notes.md, "Delete by e-mail").
-        for device in targets:
-            self.client.delete_device(device["id"])
+        device = device_sync.DeviceState(self.tenant, self.client, self.params, self.check_mode, self.module.warn)
+        self.result.update(device.absent() if self.params["state"] == "absent" else device.present())
+        if device.diff is not None:
+            self.set_diff(*device.diff)
 
 
 def main():
