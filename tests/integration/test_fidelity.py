@@ -131,7 +131,8 @@ def test_tenant_under_every_variant(sim, tmp_path, profile):
     assert got["severe"] == [i + 1 for i, t in enumerate(truth) if t["level"] in ("high", "critical")]
     assert got["window"] == [i + 1 for i, t in enumerate(truth)
                              if t["updated"] is not None and window_from <= t["updated"] <= window_to]
-    assert got["audits"] == 120
+    # ansible-core 2.16 renders a lone integer in a templated dict as a string, 2.19 keeps it an integer.
+    assert int(got["audits"]) == 120
 
     # Inventory: every device, groups from the records or, where they lack them, from the group lists.
     config = tmp_path / "hm.yml"
