@@ -46,7 +46,10 @@ def main():
         stamp = os.path.join(venv, ".installed")
         with open(TEST_REQUIREMENTS) as handle:
             wanted = "ansible-core==%s\n%s" % (core, handle.read())
-        installed = open(stamp).read() if os.path.exists(stamp) else None
+        installed = None
+        if os.path.exists(stamp):
+            with open(stamp) as handle:
+                installed = handle.read()
         # A venv built from other requirements is built again, not run with what it lacks.
         if installed != wanted:
             shutil.rmtree(venv, ignore_errors=True)

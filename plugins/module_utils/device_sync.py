@@ -97,17 +97,17 @@ def copy_deletes(copies, ops):
 
 def apply_to_model(current, ops):
     """What the tenant holds after the plan, without any API (tests and check-mode diff)."""
-    devices = dict((d["id"], dict(d)) for d in current)
+    by_id = dict((d["id"], dict(d)) for d in current)
     next_id = 10 ** 9
     for op in ops:
         if op["action"] in ("delete", "recreate"):
-            devices.pop(op["device_id"], None)
+            by_id.pop(op["device_id"], None)
         if op["action"] in ("add", "recreate"):
             entry = op["entry"]
             next_id += 1
-            devices[str(next_id)] = {"id": str(next_id), "email": entry["email"], "name": entry["name"],
-                                     "number": entry.get("number"), "groups": sorted(entry.get("groups") or [ROOT_NAME])}
-    return list(devices.values())
+            by_id[str(next_id)] = {"id": str(next_id), "email": entry["email"], "name": entry["name"],
+                                   "number": entry.get("number"), "groups": sorted(entry.get("groups") or [ROOT_NAME])}
+    return list(by_id.values())
 
 
 def settle_seconds(client):
@@ -211,20 +211,34 @@ class SyncRunner:
         return op
 
 
-class TenantSync:
-    """One sync of a tenant's devices to a list: read, plan, one guard over every delete, the writes (none in
-    check mode), the check for copies after adds, and the report. Modules give it their options and take its
-    result; ``failure`` says why a run that wrote what it could must still fail."""
+class ModuleTask:
+    """What a device task needs from its module: the connection, taken only when first used (bad input is
+    refused before any client is built), the options, check mode, warnings, and the module's own result and
+    diff, written as the task goes so that a task failing half-way still reports what it did."""
 
-    def __init__(self, tenant, client, options, check_mode, warn):
-        self.tenant = tenant
-        self.client = client
-        self.options = options
-        self.check_mode = check_mode
-        self.warn = warn
-        self.result = {}
-        self.diff = ({}, {})
-        self.failure = None
+    def __init__(self, module):
+        self.module = module
+        self.options = module.params
+        self.check_mode = module.check_mode
+        self.warn = module.module.warn
+        self.result = module.result
+        self.set_diff = module.set_diff
+
+    @property
+    def tenant(self):
+        return self.module.tenant
+
+    @property
+    def client(self):
+        return self.module.client
+
+
+class TenantSync(ModuleTask):
+    """One sync of a tenant's devices to a list: read, plan, one guard over every delete, the writes (none in
+    check mode), the check for copies after adds, and the report. ``failure`` says why a run that wrote what
+    it could must still fail."""
+
+    failure = None
 
     def run(self, fields, entries):
         """Sync ``entries`` (with ``fields``, their labels for messages); returns the module's result keys."""
@@ -267,7 +281,7 @@ class TenantSync:
         self.result["total_before"] = len(current)
         self.result["total_after"] = len(after_model)
         self.result["purge_scope"] = self.purge_report(scopes, current, done_writes)
-        self.diff = diffs.devices_diff(current, done_writes + drifted, len(current), len(after_model))
+        self.set_diff(*diffs.devices_diff(current, done_writes + drifted, len(current), len(after_model)))
         reported = [self.public(op) for op in ops if op["action"] != "unchanged"]
         unchanged = sum(1 for op in ops if op["action"] == "unchanged")
         self.result["summary"] = bulk.summary(reported, ITEM_ACTIONS, unchanged)
@@ -330,30 +344,9 @@ class TenantSync:
         return dict((k, v) for k, v in op.items() if k not in ("entry", "known_ids"))
 
 
-class DeviceState:
+class DeviceState(ModuleTask):
     """One device brought to a state (hm_device): present adds it, or re-adds it when it drifted and
-    ``recreate`` is set, then checks for copies; absent deletes each checked device by id. ``options`` are the
-    module's; each of present() and absent() returns the result keys, and ``diff`` is (before, after) or None."""
-
-    def __init__(self, tenant, client, options, check_mode, warn):
-        self.tenant = tenant
-        self.client = client
-        self.options = options
-        self.check_mode = check_mode
-        self.warn = warn
-        self.result = {"drift": []}
-        self.diff = None
-
-    def present(self):
-        self._present()
-        return self.result
-
-    def absent(self):
-        self._absent()
-        return self.result
-
-    def set_diff(self, before, after):
-        self.diff = (before if before is not None else {}, after if after is not None else {})
+    ``recreate`` is set, then checks for copies; absent deletes each checked device by id."""
 
     def find(self, email, name):
         """How many devices the tenant held, the user's devices, and the one this task is about (None: add
@@ -365,7 +358,7 @@ class DeviceState:
         tenant_count, found = self.tenant.user_devices(email)
         return tenant_count, found, devices.select(found, email, name, self.options["additional_device"])
 
-    def _present(self):
+    def present(self):
         wanted = devices.entry({"email": self.options["email"], "name": self.options["name"],
                                 "number": self.options["number"], "groups": self.options["groups"]})
         with ThreadPoolExecutor(max_workers=1) as pool:
@@ -376,18 +369,18 @@ class DeviceState:
                 known = run_plan.known_groups(groups.result().by_name, self.options, self.check_mode)
                 devices.check_groups([wanted], ["groups"], known, self.check_mode)
         if current is not None:
-            drift = devices.drift(wanted, current)
-            self.result["drift"] = drift
+            drifted_fields = devices.drift(wanted, current)
+            self.result["drift"] = drifted_fields
             self.result["device"] = current
-            if not drift:
+            if not drifted_fields:
                 return
             if not self.options["recreate"]:
                 self.warn("Device %s (id %s) differs in %s; the API cannot update a device, so nothing was "
                           "changed. Use recreate=true to delete and re-add it (it must register again)." % (
-                              current["email"], current["id"], ", ".join(drift)))
+                              current["email"], current["id"], ", ".join(drifted_fields)))
                 # A plan shows drift as a change, with old and new values; a run reports only its writes.
                 self.result["changed"] = self.check_mode
-                drift_lines = diffs.drift_lines(wanted, current, drift)
+                drift_lines = diffs.drift_lines(wanted, current, drifted_fields)
                 self.set_diff(diffs.device_view(current), dict(diffs.device_view(current), drift=drift_lines))
                 return
         if current is not None:
@@ -422,7 +415,7 @@ class DeviceState:
             device = next((d for d in self.tenant.devices_of(wanted["email"]) if d["name"] == wanted["name"]), None)
         self.result["device"] = device or dict(after, id=new_id)
 
-    def _absent(self):
+    def absent(self):
         self.result["device"] = {}
         self.result["deleted"] = []
         if self.options["device_id"] is not None:

@@ -194,10 +194,11 @@ class DeviceModule(HarmonyMobileModule):
 
     def execute(self):
         self.refuse_unused_options()
-        device = device_sync.DeviceState(self.tenant, self.client, self.params, self.check_mode, self.module.warn)
-        self.result.update(device.absent() if self.params["state"] == "absent" else device.present())
-        if device.diff is not None:
-            self.set_diff(*device.diff)
+        device = device_sync.DeviceState(self)
+        if self.params["state"] == "absent":
+            device.absent()
+        else:
+            device.present()
 
 
 def main():

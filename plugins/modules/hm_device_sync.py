@@ -313,9 +313,8 @@ class DeviceSyncModule(HarmonyMobileModule):
 
     def execute(self):
         fields, entries = self.desired_entries()
-        sync = device_sync.TenantSync(self.tenant, self.client, self.params, self.check_mode, self.module.warn)
-        self.result.update(sync.run(fields, entries))
-        self.set_diff(*sync.diff)
+        sync = device_sync.TenantSync(self)
+        sync.run(fields, entries)
         if sync.failure:
             self.fail(sync.failure)
 

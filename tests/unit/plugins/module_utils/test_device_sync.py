@@ -1,11 +1,13 @@
 """Device sync planning, including a property test: plan + apply reaches the desired state, replan is empty."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_sync
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import email_key
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 
 GROUPS = ["A", "B", "C"]
 EMAILS = ["u%d@example.com" % i for i in range(15)]
@@ -150,3 +152,100 @@ def test_plan_then_apply_reaches_desired_and_replans_empty(current_raw, desired_
     replanned = device_sync.plan(after, desired, purge=purge, purge_groups=GROUPS, recreate=recreate)
     writes = [op for op in replanned if op["action"] in device_sync.WRITE_ACTIONS]
     assert writes == []
+
+
+class FakeModule:
+    """What DeviceState and TenantSync take from a module: its options, result, diff and connection."""
+
+    def __init__(self, params, tenant, client, check_mode=False):
+        self.params = params
+        self.check_mode = check_mode
+        self.module = self
+        self.warnings = []
+        self.result = {"changed": False}
+        self.diff = None
+        self.tenant = tenant
+        self.client = client
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def set_diff(self, before, after):
+        self.diff = (before, after)
+
+
+class FailingWrites(FakeClient):
+    """A tenant whose adds fail, or whose deletes fail."""
+
+    def __init__(self, devices, fail_adds=False, fail_deletes=False):
+        super().__init__(devices)
+        self.fail_adds, self.fail_deletes = fail_adds, fail_deletes
+
+    def list_groups(self):
+        return [{"id": 1, "name": "Global", "parent": None}, {"id": 2, "name": "A", "parent": {"id": 1}},
+                {"id": 3, "name": "B", "parent": {"id": 1}}]
+
+    def add_device(self, *args, **kwargs):
+        raise ApiError("HTTP 500 on the add", "POST", "/v2/device/", 500)
+
+    def delete_device(self, device_id):
+        if self.fail_deletes:
+            raise ApiError("HTTP 500 on the delete", "DELETE", "/v1/device/%s/" % device_id, 500)
+        return super().delete_device(device_id)
+
+
+def device_options(**options):
+    return dict({"email": "a@x.com", "name": "A", "number": None, "groups": None, "send_reg_email": None,
+                 "send_reg_sms": None, "recreate": False, "additional_device": False, "planned_groups": [],
+                 "run_plan": None, "device_id": None, "state": "present"}, **options)
+
+
+def test_a_recreate_whose_add_fails_still_reports_the_drift_and_the_change():
+    # The delete went through, the add did not: the failed result must say the device changed.
+    client = FailingWrites([device(1, "a@x.com", "A", ["A"])])
+    module = FakeModule(device_options(groups=["B"], recreate=True), Tenant(client), client)
+    with pytest.raises(ApiError, match="on the add"):
+        device_sync.DeviceState(module).present()
+    assert module.result["changed"] is True and module.result["drift"] == ["groups"]
+    assert client.deleted == ["1"] and module.diff is not None
+
+
+def test_a_delete_that_fails_still_reports_what_it_meant_to_delete():
+    client = FailingWrites([device(1, "a@x.com", "A", ["A"])], fail_deletes=True)
+    module = FakeModule(device_options(state="absent"), Tenant(client), client)
+    with pytest.raises(ApiError, match="on the delete"):
+        device_sync.DeviceState(module).absent()
+    assert module.result["changed"] is True and module.result["deleted"] == ["1"]
+
+
+def test_a_sync_refused_by_the_delete_guard_still_reports_the_copies_it_found():
+    copies = [dict(device(i, "a@x.com", "A", ["A"]), status="0") for i in (1, 2, 3)]
+    client = FailingWrites(copies)
+    options = {"purge": False, "purge_groups": None, "purge_subgroups": True, "recreate": False,
+               "remove_duplicates": True, "max_deletes": "0", "allow_partial": False, "planned_groups": [],
+               "run_plan": None, "send_reg_email": None, "send_reg_sms": None}
+    module = FakeModule(options, Tenant(client), client)
+    with pytest.raises(UserError, match="max_deletes"):
+        device_sync.TenantSync(module).run(["devices[0]"], [entry("a@x.com", "A", ["A"])])
+    assert [found["email"] for found in module.result["duplicates"]] == ["a@x.com"]
+    assert client.deleted == []
+
+
+def test_bad_input_is_refused_before_any_connection_is_made():
+    class NoConnection(FakeModule):
+        @property
+        def tenant(self):
+            raise AssertionError("the connection was used before the input was checked")
+
+        @tenant.setter
+        def tenant(self, value):
+            pass
+
+        client = tenant
+
+    module = NoConnection(device_options(state="absent", email="not-an-email"), None, None)
+    with pytest.raises(UserError, match="not-an-email"):
+        device_sync.DeviceState(module).absent()
+    module = NoConnection(device_options(email="also bad"), None, None)
+    with pytest.raises(UserError, match="also bad"):
+        device_sync.DeviceState(module).present()
