@@ -74,7 +74,7 @@ def main():
             print("\n".join(interesting_lines(result.stdout)))
             print("  state changes the simulated services received:")
             print("\n".join(writes_between(before, after)))
-            print("  requests: %d, token requests: %d\n" % (
+            print("  API requests: %d, of which logins: %d\n" % (
                 after.get("requests", 0) - before.get("requests", 0),
                 after.get("token_requests", 0) - before.get("token_requests", 0)))
             if result.returncode != 0:
@@ -82,7 +82,7 @@ def main():
                 failed = True
                 break
         state = sim.stats()["state"]
-        print("Final simulated tenant: %(groups)d groups, %(devices)d devices" % state)
+        print("Final simulated tenant: %(groups)d groups (the root group included), %(devices)d devices" % state)
         isolated = [t for t in sim.control("GET", "smartpt") if t["state"] in ("isolated", "blocked")]
         print("SmartPT targets isolated or blocked: %s" % (
             ", ".join("%s:%s" % (t["platform"], t["target"]) for t in isolated) or "none"))

@@ -49,14 +49,21 @@ def test_isolate_risky_devices_dry_run_then_real_then_rerun(sim, tmp_path, devic
             sim.set_device(device["internal_id"], risk=2)  # mapped, but not high: never a target
     sim.reset_stats()
     result = run("isolate_risky_devices.yml", sim, tmp_path, extra_vars={"isolate_risky_devices_dry_run": True})
-    assert ("3 high-risk device(s); 2 target(s) would be isolated or blocked: ana.0@example.com, chen.2@example.com; "
-            "no mapping for: eli.4@example.com") in one_line(result.stdout), result.stdout[-2500:]
+    expected = ("3 high-risk device(s); 2 target(s) would be isolated or blocked: ana.0@example.com, chen.2@example.com; "
+                "already isolated or blocked: none; no mapping for (not contained; add them to the mapping): "
+                "eli.4@example.com")
+    assert expected in one_line(result.stdout), result.stdout[-2500:]
+    # --check is the same dry run, and says so (it used to report "2 target(s) isolated or blocked").
+    result = run("isolate_risky_devices.yml", sim, tmp_path, args=["--check"])
+    assert expected in one_line(result.stdout), result.stdout[-2500:]
     assert sim.stats().get("writes", 0) == 0
     # A group scope covers its sub-groups: ana.0 and chen.2 are in EMEA-Sales-UK and -FR, below EMEA-Sales.
     for scope, expected in ((["EMEA-Sales"], "2 high-risk device(s); 2 target(s) would be isolated or blocked: "
-                                             "ana.0@example.com, chen.2@example.com; no mapping for: none"),
+                                             "ana.0@example.com, chen.2@example.com; already isolated or blocked: "
+                                             "none; no mapping for (not contained; add them to the mapping): none"),
                             (["EMEA-Engineering"], "1 high-risk device(s); 0 target(s) would be isolated or blocked: "
-                                                   "none; no mapping for: eli.4@example.com")):
+                                                   "none; already isolated or blocked: none; no mapping for (not "
+                                                   "contained; add them to the mapping): eli.4@example.com")):
         result = run("isolate_risky_devices.yml", sim, tmp_path, extra_vars={
             "isolate_risky_devices_dry_run": True, "isolate_risky_devices_groups": scope})
         assert expected in one_line(result.stdout), result.stdout[-1500:]
@@ -65,7 +72,8 @@ def test_isolate_risky_devices_dry_run_then_real_then_rerun(sim, tmp_path, devic
     assert states == {("wazuh", "001"): "isolated", ("azuread", "chen.2@example.com"): "blocked"}
     sim.reset_stats()
     result = run("isolate_risky_devices.yml", sim, tmp_path)
-    assert "0 target(s) isolated or blocked" in result.stdout
+    assert ("0 target(s) isolated or blocked: none; already isolated or blocked: ana.0@example.com, "
+            "chen.2@example.com") in one_line(result.stdout), result.stdout[-2500:]
     assert sim.stats().get("writes", 0) == 0
 
 
