@@ -4,9 +4,7 @@
 
 
 class ModuleDocFragment:
-    # Modules that reference groups (hm_device, hm_device_sync).
-    # ansible-test reads fragments as literals: run_plan is written twice, and
-    # tests/unit/plugins/module_utils/test_run_plan.py keeps the two copies identical.
+    # Modules that reference groups (hm_device, hm_device_sync); they also take RUN_PLAN.
     DOCUMENTATION = r'''
 options:
   planned_groups:
@@ -21,17 +19,9 @@ options:
     type: list
     elements: str
     default: []
-  run_plan:
-    description:
-      - Filled in by the collection's action plugin, never by the user (a value set in the task is refused).
-      - In check mode, the groups earlier tasks of the same run on this host plan to create or delete, per tenant
-        (gateway and client id), taken from the host fact C(secops_mobile_security_plan) that
-        M(secops.mobile_security.hm_group) and M(secops.mobile_security.hm_group_hierarchy) leave. See docs/gitops.md.
-    type: dict
-    default: {}
 '''
 
-    # Modules that plan groups (hm_group, hm_group_hierarchy).
+    # Every module the run-plan action plugin serves (the group modules, and hm_device, hm_device_sync).
     RUN_PLAN = r'''
 options:
   run_plan:

@@ -125,6 +125,7 @@ extends_documentation_fragment:
   - secops.mobile_security.http_options
   - secops.mobile_security.device_identity
   - secops.mobile_security.planned_groups
+  - secops.mobile_security.planned_groups.run_plan
 '''
 
 EXAMPLES = r'''

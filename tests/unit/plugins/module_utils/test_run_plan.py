@@ -28,9 +28,17 @@ def test_planned_creates_and_deletes_count_only_in_check_mode_and_only_for_their
     assert run_plan.with_changes(EU, False, created={"Field": "ALL/Field"}) == {}
 
 
-def test_the_two_copies_of_the_run_plan_option_in_the_doc_fragment_are_identical():
+def test_every_module_the_run_plan_action_serves_documents_run_plan_from_its_one_fragment():
+    import glob
+    import os
     import yaml
     from ansible_collections.secops.mobile_security.plugins.doc_fragments.planned_groups import ModuleDocFragment
-    referencing = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
-    planning = yaml.safe_load(ModuleDocFragment.RUN_PLAN)["options"]
-    assert list(planning) == ["run_plan"] and referencing["run_plan"] == planning["run_plan"]
+    assert "run_plan" not in yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    assert list(yaml.safe_load(ModuleDocFragment.RUN_PLAN)["options"]) == ["run_plan"]
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "plugins")
+    served = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(root, "action", "hm_*.py")))
+    assert served == ["hm_device", "hm_device_sync", "hm_group", "hm_group_hierarchy"]
+    for name in served:
+        source = open(os.path.join(root, "modules", name + ".py")).read()
+        documented = yaml.safe_load(source.split("DOCUMENTATION = r\'\'\'", 1)[1].split("\'\'\'", 1)[0])
+        assert "secops.mobile_security.planned_groups.run_plan" in documented["extends_documentation_fragment"], name
