@@ -208,11 +208,16 @@ def tenant_key(settings):
     """The one identity of a tenant, for every per-tenant state (run plans, inventory cache and hosts, EDA
     cursors): its gateway (region resolved, lower case, no trailing slash) and client id. ``settings`` may be
     connection settings or a ``tenant`` record (tenant_of)."""
+    return "%s %s" % (str(shown_gateway(settings) or "").rstrip("/").lower(), settings.get("client_id") or "")
+
+
+def shown_gateway(settings):
+    """The gateway the settings mean, or, when they cannot be used (both set, an unknown region), what they
+    give: records and identities name the settings as they are, the task's own error says what is wrong."""
     try:
-        url = gateway_url(settings)
+        return gateway_url(settings)
     except UserError:
-        url = settings.get("gateway_url") or settings.get("region") or ""
-    return "%s %s" % (str(url).rstrip("/").lower(), settings.get("client_id") or "")
+        return settings.get("gateway_url") or settings.get("region")
 
 
 def tenant_of(settings, client=None, tenant_id=None):
@@ -224,10 +229,7 @@ def tenant_of(settings, client=None, tenant_id=None):
             given(settings.get("gateway_url")) or given(settings.get("region"))):
         url = None  # a named tenant never takes the default region (check_tenant_settings)
     else:
-        try:
-            url = gateway_url(settings)
-        except UserError:
-            url = settings.get("gateway_url") or settings.get("region")
+        url = shown_gateway(settings)
     client_id = settings.get("client_id") if given(settings.get("client_id")) else None
     tenant_id = client.tenant_id if client is not None else tenant_id
     label = "%s at %s" % (client_id or "(no client id)", urlsplit(url or "").netloc + urlsplit(url or "").path

@@ -241,7 +241,7 @@ class TenantSync(ModuleTask):
     failure = None
 
     def run(self, fields, entries):
-        """Sync ``entries`` (with ``fields``, their labels for messages); returns the module's result keys."""
+        """Sync ``entries`` (with ``fields``, their labels for messages), into the module's result and diff."""
         current = self.tenant.snapshot()[1]
         tree = self.tenant.group_tree()
         known = run_plan.known_groups(tree.by_name, self.options, self.check_mode)
@@ -291,7 +291,6 @@ class TenantSync(ModuleTask):
             self.failure = ("%d of %d device writes failed (first: %s: %s); the other %d were written and a re-run "
                             "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"],
                                                      len(writes) - len(failed)))
-        return self.result
 
     def guard_deletes(self, ops, current, scopes, scope_names, copies, desired_count):
         """The delete guard over every delete of the plan: the purge's and the identical copies'."""
