@@ -87,6 +87,11 @@ def plan(current, desired, purge=False, purge_groups=None, recreate=False):
     return ops
 
 
+def delete_label(op):
+    """How the delete guard names a device it counts."""
+    return "%s (id %s%s)" % (op["email"], op["device_id"], ", recreate" if op["action"] == "recreate" else "")
+
+
 def copy_deletes(copies, ops):
     """Deletes of every identical copy but the oldest (``identical_copies``) that ``ops`` does not delete yet."""
     planned = set(op.get("device_id") for op in ops if op["action"] in ("delete", "recreate"))
@@ -293,8 +298,9 @@ class TenantSync(ModuleTask):
                                                      len(writes) - len(failed)))
 
     def guard_deletes(self, ops, current, scopes, scope_names, copies, desired_count):
-        """The delete guard over every delete of the plan: the purge's and the identical copies'."""
-        deletes = [op for op in ops if op["action"] == "delete"]
+        """The delete guard over every delete of the plan: the purge's, the identical copies' and the recreates'
+        (a recreate deletes the device first: the phone must register again)."""
+        deletes = guards.deletes_in(ops)
         scope = set(scope_names)
         in_scope = set(d["id"] for d in current if scope.intersection(d.get("groups") or []))
         where = []
@@ -303,7 +309,11 @@ class TenantSync(ModuleTask):
         if self.options["remove_duplicates"] and copies:
             in_scope.update(d["id"] for found in copies for d in found)
             where.append("identical copies")
-        guards.check_deletes(["%s (id %s)" % (op["email"], op["device_id"]) for op in deletes], len(in_scope),
+        if self.options["recreate"]:
+            # What a recreate may touch: every device the list names.
+            in_scope.update(op["device_id"] for op in ops if op.get("device_id") and op["action"] != "delete")
+            where.append("the devices of the list (recreate)")
+        guards.check_deletes([delete_label(op) for op in deletes], len(in_scope),
                              self.options["max_deletes"], "devices", " and ".join(where) or "the tenant",
                              desired_field="devices" if self.options["purge"] else None, desired_count=desired_count)
 
@@ -387,6 +397,10 @@ class DeviceState(ModuleTask):
             wanted = devices.keep_unasked(wanted, current)
         after = dict(current or {}, email=wanted["email"], name=wanted["name"], number=wanted["number"],
                      groups=sorted(wanted["groups"] or [ROOT_NAME]), id=None)
+        if current is not None:
+            # A recreate deletes the device first: the one guard counts it, in check mode too.
+            guards.check_deletes([delete_label(dict(current, action="recreate", device_id=current["id"]))],
+                                 tenant_count, self.options["max_deletes"], "devices", "the tenant")
         self.result["changed"] = True
         self.set_diff(dict(diffs.device_view(current), email=current["email"]) if current else None,
                       dict(diffs.device_view(after, with_id=False), email=after["email"]))
@@ -420,17 +434,21 @@ class DeviceState(ModuleTask):
         if self.options["device_id"] is not None:
             path_id(self.options["device_id"], "device_id")
             targets = [d for d in [self.tenant.device(self.options["device_id"])] if d]
+            tenant_count = len(targets)
         else:
             email = validate_email(self.options["email"])
+            tenant_count, targets = self.tenant.user_devices(email)
             if self.options["name"]:
                 # A delete takes only the device with exactly that name: never a namesake by e-mail alone.
-                targets = [d for d in self.tenant.devices_of(email) if d["name"] == self.options["name"]]
-            else:
-                targets = self.tenant.devices_of(email)
+                targets = [d for d in targets if d["name"] == self.options["name"]]
         if not targets:
             return
+        # Every device of one e-mail may be many (a shared account): the one guard counts them, in check mode too.
+        guards.check_deletes([delete_label(dict(d, action="delete", device_id=d["id"])) for d in targets],
+                             tenant_count, self.options["max_deletes"], "devices",
+                             "the tenant" if self.options["device_id"] is None else "device_id")
         self.result["changed"] = True
-        self.set_diff({"devices": dict((d["id"], dict(diffs.device_view(d), email=d["email"])) for d in targets)},
+        self.set_diff({"devices": {d["id"]: dict(diffs.device_view(d), email=d["email"]) for d in targets}},
                       {"devices": {}})
         self.result["deleted"] = [d["id"] for d in targets]
         if self.check_mode:

@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one delete guard: what every module that deletes checks, once its whole plan is known, before it writes.
 
-A module plans every delete of its run first (a device purge, identical copies, a group purge, one group),
-then calls ``check_deletes`` with all of them and, for groups, ``refuse_groups_holding_devices``. Nothing is
-written before both pass, in check mode too, so a plan shows the refusal a real run would meet.
+A module plans every delete of its run first (a device purge, identical copies, recreates, the devices of
+one e-mail, a group purge, one group), then calls ``check_deletes`` with all of them and, for groups,
+``refuse_groups_holding_devices``. Nothing is written before both pass, in check mode too, so a plan shows
+the refusal a real run would meet. Deletes the user named one by one are counted too: ``max_deletes``
+bounds what one run removes, however it was asked for.
 """
 
 
@@ -15,6 +17,19 @@ DEFAULT_MAX_DELETES = "20%"
 # A percentage never blocks this many deletes: removing 1 device of a 3-device group is ordinary.
 MIN_PERCENT_ALLOWANCE = 5
 SHOWN = 10
+# A recreate deletes the device before it adds it again (the API cannot update a device): the phone must
+# register again, so for the guard it is a delete like any other.
+DELETING_ACTIONS = ("delete", "recreate")
+
+
+def option_spec():
+    """``max_deletes`` as every module that deletes takes it (doc fragment ``delete_guard``)."""
+    return dict(type="str", default=DEFAULT_MAX_DELETES)
+
+
+def deletes_in(ops):
+    """The operations of a plan that delete an object (a device or group plan's items)."""
+    return [op for op in ops if op["action"] in DELETING_ACTIONS]
 
 
 def max_deletes_allowed(value, scope_size, field="max_deletes"):

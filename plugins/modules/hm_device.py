@@ -63,6 +63,8 @@ options:
   state:
     description:
       - V(present) adds the device if it is missing. V(absent) deletes it; with O(email) alone, every device of that user.
+      - Every delete counts against O(max_deletes), whose scope is the tenant's devices - the devices of one
+        e-mail with O(state=absent), and the one device O(recreate=true) deletes before adding it again.
     type: str
     choices: [present, absent]
     default: present
@@ -72,6 +74,7 @@ extends_documentation_fragment:
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.http_options
   - secops.mobile_security.device_identity
+  - secops.mobile_security.delete_guard
   - secops.mobile_security.planned_groups
   - secops.mobile_security.planned_groups.run_plan
 '''
@@ -148,7 +151,7 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
@@ -169,6 +172,7 @@ class DeviceModule(HarmonyMobileModule):
                 run_plan=run_plan.option_spec(),
                 device_id=dict(type="str"),
                 state=dict(type="str", choices=["present", "absent"], default="present"),
+                max_deletes=guards.option_spec(),
             ),
             required_if=[("state", "present", ("email", "name"))],
             required_one_of=[("email", "device_id")],

@@ -75,13 +75,17 @@ options:
     version_added: "1.1.0"
   max_deletes:
     description:
-      - The most devices one run may delete with O(purge=true), checked against the plan before anything is
-        written (in check mode too). A count (V(25)), a percentage of the devices in O(purge_groups) (V(20%);
-        a percentage never blocks fewer than 5 deletes), or V(all).
+      - The most devices one run may delete (O(purge=true), O(remove_duplicates=true), O(recreate=true)),
+        checked against the plan before anything is written (in check mode too). A count (V(25)), a percentage
+        of the devices in scope (in O(purge_groups), the copies, the devices of the list) (V(20%); a percentage
+        never blocks fewer than 5 deletes), or V(all).
       - With O(purge=true) an empty desired list (often a misspelt inventory group or file) is refused unless
         this is V(all).
       - The identical copies O(remove_duplicates) deletes count too, and the devices they belong to are part of the
         scope a percentage is taken of.
+      - Each device O(recreate=true) deletes and adds again counts as a delete (the phone must register again),
+        and the devices of the list are part of the scope. A reshuffled groups column with O(recreate=true) is
+        refused here instead of un-registering the fleet.
     type: str
     default: "20%"
   recreate:
@@ -225,8 +229,7 @@ import os
 
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices, run_plan
-from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
@@ -285,7 +288,7 @@ class DeviceSyncModule(HarmonyMobileModule):
                 send_reg_email=dict(type="bool"),
                 send_reg_sms=dict(type="bool"),
                 concurrency=dict(type="int", default=DEFAULT_CEILING),
-                max_deletes=dict(type="str", default=DEFAULT_MAX_DELETES),
+                max_deletes=guards.option_spec(),
                 remove_duplicates=dict(type="bool", default=False),
                 allow_partial=dict(type="bool", default=False),
                 planned_groups=dict(type="list", elements="str", default=[]),

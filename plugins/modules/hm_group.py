@@ -38,6 +38,7 @@ options:
       - A group that still has sub-groups is not deleted; delete or move them first (the
         M(secops.mobile_security.hm_group_hierarchy) module orders this for you).
       - A group that still holds devices is not deleted unless O(force=true); the error says how many.
+      - The delete counts against O(max_deletes), whose scope is the tenant's groups other than C(ALL).
     type: str
     choices: [present, absent]
     default: present
@@ -54,6 +55,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.http_options
+  - secops.mobile_security.delete_guard
   - secops.mobile_security.planned_groups.run_plan
 '''
 
@@ -145,6 +147,7 @@ class GroupModule(HarmonyMobileModule):
             new_name=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             force=dict(type="bool", default=False),
+            max_deletes=guards.option_spec(),
             run_plan=run_plan.option_spec(),
         ))
 
@@ -194,6 +197,7 @@ class GroupModule(HarmonyMobileModule):
         if children:
             raise UserError("name: group %r still has %d sub-group(s) (%s); delete or move them first" % (
                 current["name"], len(children), ", ".join(c["name"] for c in children)))
+        guards.check_deletes([before["path"]], len(tree.by_id) - 1, self.params["max_deletes"], "groups", "the tenant")
         guards.refuse_groups_holding_devices(self.tenant, [current], self.params["force"], "name")
         self.result["changed"] = True
         self.set_diff(before, None)

@@ -136,7 +136,6 @@ tenant:
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, diffs, group_tree, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
-from ansible_collections.secops.mobile_security.plugins.module_utils.guards import DEFAULT_MAX_DELETES
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
 ITEM_ACTIONS = ("create", "move", "delete")
@@ -148,7 +147,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
             tree=dict(type="list", elements="raw", required=True),
             purge=dict(type="bool", default=False, aliases=["prune"], deprecated_aliases=[
                 dict(name="prune", version="2.0.0", collection_name="secops.mobile_security")]),
-            max_deletes=dict(type="str", default=DEFAULT_MAX_DELETES),
+            max_deletes=guards.option_spec(),
             force=dict(type="bool", default=False),
             run_plan=run_plan.option_spec(),
         ))

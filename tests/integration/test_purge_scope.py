@@ -47,3 +47,21 @@ def test_purge_groups_cover_sub_groups_unless_told_otherwise(sim, tmp_path):
     applied, _output = sync(False, True)
     assert applied["summary"]["deleted"] == 1 and applied["devices"][0]["result"] == "ok"
     assert sorted(d["email"] for d in sim.all_devices()) == ["keep@example.com", "outside@example.com"]
+
+
+def test_a_recreate_of_a_reshuffled_groups_column_is_refused_by_the_delete_guard(sim, tmp_path):
+    # A groups column shifted by one row, with recreate: true: every phone would have to register again.
+    make_tree(sim, {"Sales": {}, "Field": {}})
+    for i in range(50):
+        sim.api("POST", DEVICES, json={"name": "User %d" % i, "email": "u%d@example.com" % i, "groups": ["Sales"]})
+    before = sorted((d["internal_id"] for d in sim.all_devices()), key=int)
+    playbook = sync_playbook(tmp_path / "sync.yml", options=["recreate: true", "max_deletes: 5"])
+    reshuffled = [{"email": "u%d@example.com" % i, "name": "User %d" % i, "groups": ["Field"]} for i in range(50)]
+    for args in (["--check"], []):
+        result = run_playbook(playbook, sim, extra_vars={"devices": reshuffled, "out": str(tmp_path / "o.json")},
+                              args=args)
+        assert result.returncode != 0, result.stdout[-3000:]
+        assert "max_deletes: the run would delete 50 " in result.stdout
+        assert "u0@example.com (id %s, recreate)" % before[0] in result.stdout
+        assert "nothing was changed" in result.stdout
+        assert sorted((d["internal_id"] for d in sim.all_devices()), key=int) == before

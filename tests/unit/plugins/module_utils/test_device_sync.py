@@ -197,7 +197,7 @@ class FailingWrites(FakeClient):
 def device_options(**options):
     return dict({"email": "a@x.com", "name": "A", "number": None, "groups": None, "send_reg_email": None,
                  "send_reg_sms": None, "recreate": False, "additional_device": False, "planned_groups": [],
-                 "run_plan": None, "device_id": None, "state": "present"}, **options)
+                 "run_plan": None, "device_id": None, "state": "present", "max_deletes": "20%"}, **options)
 
 
 def test_a_recreate_whose_add_fails_still_reports_the_drift_and_the_change():
@@ -249,3 +249,48 @@ def test_bad_input_is_refused_before_any_connection_is_made():
     module = NoConnection(device_options(email="also bad"), None, None)
     with pytest.raises(UserError, match="also bad"):
         device_sync.DeviceState(module).present()
+
+
+def sync_options(**options):
+    return dict({"purge": False, "purge_groups": None, "purge_subgroups": True, "recreate": False,
+                 "remove_duplicates": False, "max_deletes": "20%", "allow_partial": False, "planned_groups": [],
+                 "run_plan": None, "send_reg_email": None, "send_reg_sms": None}, **options)
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_recreate_of_a_reshuffled_groups_column_is_counted_by_the_delete_guard(check_mode):
+    # Every recreate deletes a registered phone first: 50 of them with max_deletes 5 must write nothing.
+    client = FailingWrites([device(i, "u%d@x.com" % i, "U%d" % i, ["A"]) for i in range(50)])
+    module = FakeModule(sync_options(recreate=True, max_deletes="5"), Tenant(client), client, check_mode)
+    with pytest.raises(UserError, match=r"max_deletes: the run would delete 50 .*u0@x\.com \(id 0, recreate\)"):
+        device_sync.TenantSync(module).run(["devices[%d]" % i for i in range(50)],
+                                           [entry("u%d@x.com" % i, "U%d" % i, ["B"]) for i in range(50)])
+    assert client.deleted == [] and "devices" not in module.result
+
+
+def test_a_recreate_within_the_guard_still_goes_through():
+    client = FailingWrites([device(i, "u%d@x.com" % i, "U%d" % i, ["A"]) for i in range(50)])
+    module = FakeModule(sync_options(recreate=True, max_deletes="5"), Tenant(client), client, check_mode=True)
+    device_sync.TenantSync(module).run(["devices[0]"], [entry("u0@x.com", "U0", ["B"])])
+    assert module.result["summary"]["recreated"] == 1
+
+
+def test_absent_by_email_counts_every_device_of_that_user():
+    client = FailingWrites([device(i, "shared@x.com", "Phone %d" % i, ["A"]) for i in range(7)])
+    module = FakeModule(device_options(state="absent", email="Shared@X.com", name=None), Tenant(client), client)
+    with pytest.raises(UserError, match="would delete 7 of the 7 devices"):
+        device_sync.DeviceState(module).absent()
+    assert client.deleted == [] and module.result["changed"] is False
+    module = FakeModule(device_options(state="absent", email="shared@x.com", name=None, max_deletes="all"), Tenant(client), client)
+    device_sync.DeviceState(module).absent()
+    assert sorted(client.deleted) == [str(i) for i in range(7)]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_single_recreate_is_a_delete_for_the_guard(check_mode):
+    client = FailingWrites([device(1, "a@x.com", "A", ["A"])])
+    module = FakeModule(device_options(groups=["B"], recreate=True, max_deletes="0"), Tenant(client), client,
+                        check_mode)
+    with pytest.raises(UserError, match=r"a@x\.com \(id 1, recreate\)"):
+        device_sync.DeviceState(module).present()
+    assert client.deleted == [] and module.result["changed"] is False
