@@ -174,4 +174,26 @@ def check_groups(entries, fields, known, check_mode=False, extra=()):
 
 
 def email_key(email):
+    """What makes two e-mails the same user's: the identity rule (case and surrounding spaces do not count)."""
     return (email or "").strip().lower()
+
+
+def mapped_by_email(found, mapping, field):
+    """{mapped: [{email, device_id, target}], unmapped: [emails]}: each device paired with the value ``mapping``
+    (e-mail -> anything) gives its user by the identity rule. Keys that are one user's with different values
+    are refused, naming ``field``: which one is meant cannot be known."""
+    targets = {}
+    for key, target in mapping.items():
+        identity = email_key(str(key))
+        if identity in targets and targets[identity][1] != target:
+            raise UserError("%s: %r and %r are the same user's e-mail (case does not count) with different targets"
+                            % (field, targets[identity][0], key))
+        targets[identity] = (key, target)
+    mapped, unmapped = [], set()
+    for device in found:
+        email = device.get("email")
+        if email_key(email) in targets:
+            mapped.append({"email": email, "device_id": device.get("id"), "target": targets[email_key(email)][1]})
+        else:
+            unmapped.add(email)
+    return {"mapped": mapped, "unmapped": sorted(unmapped, key=str)}

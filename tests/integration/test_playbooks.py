@@ -98,3 +98,16 @@ def test_a_tenant_host_isolates_only_with_its_own_mapping_and_company_key(sim, t
     assert result.returncode != 0
     assert refusal in one_line(result.stdout)
     assert sim.stats().get("writes", 0) == 0 and sim.control("GET", "smartpt") == []
+
+
+def test_a_device_whose_stored_email_differs_in_case_from_the_mapping_is_contained(sim, tmp_path):
+    # The mapping file says ana.0@example.com; the tenant stores the user as typed in the portal.
+    added = sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": "Ana", "email": "Ana.0@Example.com"})
+    sim.set_device(added["device_id"], risk=3)
+    result = run("isolate_risky_devices.yml", sim, tmp_path, extra_vars={"isolate_risky_devices_dry_run": True})
+    assert ("1 high-risk device(s); 1 target(s) would be isolated or blocked: Ana.0@Example.com; already isolated "
+            "or blocked: none; no mapping for (not contained; add them to the mapping): none"
+            ) in one_line(result.stdout), result.stdout[-2500:]
+    run("isolate_risky_devices.yml", sim, tmp_path)
+    assert {(t["platform"], t["target"]): t["state"] for t in sim.control("GET", "smartpt")} == {
+        ("wazuh", "001"): "isolated"}
