@@ -168,7 +168,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def connection_settings(self, config):
         """The connection options rendered; a named tenant's must come from this file (``config``)."""
-        settings = dict((name, self.templated_option(name)) for name in CONNECTION_OPTIONS)
+        settings = {name: self.templated_option(name) for name in CONNECTION_OPTIONS}
         settings.update(tenant_name=self.templated_option("tenant_name"),
                         credentials_from_env=self.get_option("credentials_from_env"))
         clients.check_tenant_settings(settings, config)
@@ -184,7 +184,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             tree = tenant.group_tree()
             found = tenant.devices(tenant.selection(risk=self.get_option("risk"), status=self.get_option("status")))[0]
             described = [tree.describe(i) for i in sorted(tree.by_id)]
-            paths = dict((str(g["id"]), g["path"]) for g in described)
+            paths = {str(g["id"]): g["path"] for g in described}
             tenant = clients.tenant_of(settings, client)
         except (ApiError, UserError) as err:
             raise AnsibleParserError("hm_devices inventory: %s" % err)
@@ -226,7 +226,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """Ansible group name per Harmony Mobile group id: own name, or full path where own names collide."""
         prefix = self.get_option("group_prefix") + "group_"
         if self.get_option("group_layout") == "flat":
-            return dict((g["id"], prefix + SAFE.sub("_", g["path"])) for g in groups)
+            return {g["id"]: prefix + SAFE.sub("_", g["path"]) for g in groups}
         by_short = {}
         for group in groups:
             by_short.setdefault(SAFE.sub("_", group["name"]), []).append(group)
@@ -238,7 +238,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         counts = {}
         for name in names.values():
             counts[name] = counts.get(name, 0) + 1
-        return dict((i, name if counts[name] == 1 else "%s_%s" % (name, i)) for i, name in names.items())
+        return {i: name if counts[name] == 1 else "%s_%s" % (name, i) for i, name in names.items()}
 
     def add_group_tree(self, groups):
         names = self.group_names(groups)
@@ -268,7 +268,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for device, host in zip(found["devices"], self.host_names(found["devices"], tenant)):
             host = self.own_host_name(host, tenant)
             self.inventory.add_host(host)
-            host_vars = dict(("hm_" + k, v) for k, v in device.items())
+            host_vars = {"hm_" + k: v for k, v in device.items()}
             host_vars["hm_tenant"] = tenant
             for var, value in host_vars.items():
                 self.inventory.set_variable(host, var, value)

@@ -79,16 +79,6 @@ def severity_matcher(wanted, field="severity"):
     return lambda alert: str(severity_level(alert.get("severity"))).lower() in levels
 
 
-def window_filters(updated_from, updated_to):
-    """The API filters for a time window (undocumented in the guide, used by production connectors)."""
-    filters = {}
-    if updated_from is not None:
-        filters["backend_last_updated__gte"] = times.iso_utc(updated_from)
-    if updated_to is not None:
-        filters["backend_last_updated__lte"] = times.iso_utc(updated_to)
-    return filters
-
-
 def window_matcher(updated_from, updated_to):
     """The same window on our side, for a server that ignores the filter; None when there is no window.
 

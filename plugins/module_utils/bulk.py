@@ -46,7 +46,7 @@ def mark_planned(items, write_actions):
 
 def summary(items, actions, unchanged):
     """{past tense of each action: count, "unchanged": n, "failed": n}; failed items count only as failed."""
-    counts = dict((PAST_TENSE[action], 0) for action in actions)
+    counts = {PAST_TENSE[action]: 0 for action in actions}
     for item in items:
         if item.get("result") == FAILED:
             continue

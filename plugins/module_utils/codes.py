@@ -29,7 +29,7 @@ def _to_code(value, names, aliases, field):
         try:
             code = int(text)
         except ValueError:
-            by_name = dict((name, code) for code, name in names.items())
+            by_name = {name: code for code, name in names.items()}
             by_name.update(aliases)
             if text not in by_name:
                 raise UserError("%s: %r is not one of %s (or their codes %s)" % (

@@ -8,7 +8,6 @@ shown in check mode; execution reports one result per device and never stops
 the batch on one failure.
 """
 
-import threading
 import time
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, devices, diffs, guards, run_plan
@@ -21,6 +20,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.errors impo
 
 from concurrent.futures import ThreadPoolExecutor
 
+MAX_CONCURRENCY = 32
 WRITE_ACTIONS = ("add", "delete", "recreate")
 # Every action an item of hm_device_sync can carry, for the summary (bulk.summary).
 ITEM_ACTIONS = WRITE_ACTIONS + ("drift",)
@@ -37,15 +37,33 @@ def duplicate_emails(entries):
     return dups
 
 
+def desired_entries(params):
+    """(labels naming each entry for messages, validated entries) of hm_device_sync's devices and devices_file."""
+    concurrency = params["concurrency"]
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise UserError("concurrency: %r must be between 1 and %d" % (concurrency, MAX_CONCURRENCY))
+    if params["purge_groups"] and not params["purge"]:
+        raise UserError("purge_groups: %s is only used with purge: true; without it nothing is deleted" % (
+            ", ".join(params["purge_groups"])))
+    default_groups = devices.validate_groups(params["default_groups"], "default_groups")
+    raw = [("devices[%d]" % i, item) for i, item in enumerate(params["devices"])]
+    if params["devices_file"]:
+        raw += devices.read_file(params["devices_file"])
+    entries = [devices.entry(item, field, default_groups) for field, item in raw]
+    dups = duplicate_emails(entries)
+    if dups:
+        shown = ["%s (%s)" % (email, ", ".join(raw[i][0] for i in idx)) for email, idx in sorted(dups.items())[:10]]
+        raise UserError("devices: duplicate emails, each email may appear once: %s" % "; ".join(shown))
+    return [field for field, _item in raw], entries
+
+
 def plan(current, desired, purge=False, purge_groups=None, recreate=False):
     """Operations, one per device touched or checked (the same argument order as group_tree.plan).
 
     ``current``: normalised devices. ``desired``: validated entries with unique emails.
     Purge deletes only devices in at least one of ``purge_groups``.
     """
-    by_email = {}
-    for device in current:
-        by_email.setdefault(email_key(device["email"]), []).append(device)
+    by_email = devices.by_user(current)
     purge_scope = set(purge_groups or [])
 
     def purgeable(device):
@@ -102,7 +120,7 @@ def copy_deletes(copies, ops):
 
 def apply_to_model(current, ops):
     """What the tenant holds after the plan, without any API (tests and check-mode diff)."""
-    by_id = dict((d["id"], dict(d)) for d in current)
+    by_id = {d["id"]: dict(d) for d in current}
     next_id = 10 ** 9
     for op in ops:
         if op["action"] in ("delete", "recreate"):
@@ -138,11 +156,9 @@ def verify_adds(tenant, adds, settle, sleep=time.sleep, expected_total=None):
     client = tenant.client
     if client.in_doubt_writes:
         sleep(settle)  # a write that got no answer may still land
-    elif expected_total is not None and client.device_count(read_all=False) == expected_total:
+    elif expected_total is not None and client.device_count() == expected_total:
         return []
-    by_email = {}
-    for device in tenant.all_devices():
-        by_email.setdefault(email_key(device["email"]), []).append(device)
+    by_email = devices.by_user(tenant.all_devices())
     removed = []
     for entry, known_ids in adds:
         known = set(str(i) for i in known_ids or ())
@@ -177,15 +193,39 @@ def creation_order(device):
     return (0, int(device_id)) if device_id.isdigit() else (1, device_id)
 
 
+def find_created(tenant, entry, known_ids):
+    """For an add left in doubt: a callable that gives the id of the device that add created, or None (it was
+    not created). Call 9's answer is a hint, taken only when that device is this user's (the identity rule)
+    with this name: its e-mail match may be case-sensitive, or a service may ignore the filter and answer
+    another device. Otherwise the device list decides. ``known_ids``: the user's devices before the add."""
+    known = {str(i) for i in known_ids}
+
+    def ours(device):
+        return device["id"] not in known and devices.same_user(device["email"], entry["email"]) and \
+            device["name"] == entry["name"]
+
+    def find():
+        details = tenant.client.registration_details(email=entry["email"])
+        candidate = str(details["id"]) if isinstance(details, dict) and details.get("id") is not None else None
+        if candidate is not None and candidate not in known:
+            raw = tenant.client.get_device(candidate)
+            found = tenant.normalised([raw] if isinstance(raw, dict) else [])
+            if found and found[0]["id"] == candidate and ours(found[0]):
+                return candidate
+        return next((device["id"] for device in tenant.devices_of(entry["email"]) if ours(device)), None)
+
+    return find
+
+
 class SyncRunner:
     """Runs the write operations of a plan with bounded concurrency; one result per operation."""
 
-    def __init__(self, client, send_reg_email=None, send_reg_sms=None):
-        self.client = client
-        self.concurrency = client.concurrency
+    def __init__(self, tenant, send_reg_email=None, send_reg_sms=None):
+        self.tenant = tenant
+        self.client = tenant.client
+        self.concurrency = self.client.concurrency
         self.send_reg_email = send_reg_email
         self.send_reg_sms = send_reg_sms
-        self.lock = threading.Lock()
 
     def run(self, ops):
         writes = [op for op in ops if op["action"] in WRITE_ACTIONS]
@@ -209,7 +249,8 @@ class SyncRunner:
                 entry = op["entry"]
                 op["new_device_id"] = self.client.add_device(
                     entry["name"], entry["email"], entry.get("number"), entry.get("groups"),
-                    self.send_reg_email, self.send_reg_sms, known_ids=op.get("known_ids", ()))
+                    self.send_reg_email, self.send_reg_sms,
+                    find_created=find_created(self.tenant, entry, op.get("known_ids", ())))
             bulk.succeeded(op)
         except (ApiError, UserError) as err:
             bulk.failed(op, err)
@@ -268,7 +309,7 @@ class TenantSync(ModuleTask):
         if self.check_mode:
             bulk.mark_planned(ops, WRITE_ACTIONS)
         else:
-            SyncRunner(self.client, self.options["send_reg_email"], self.options["send_reg_sms"]).run(ops)
+            SyncRunner(self.tenant, self.options["send_reg_email"], self.options["send_reg_sms"]).run(ops)
             for op in drifted:
                 op["result"] = bulk.SKIPPED
         # What happened: in check mode the plan, otherwise only the writes that succeeded.
@@ -350,7 +391,7 @@ class TenantSync(ModuleTask):
 
     @staticmethod
     def public(op):
-        return dict((k, v) for k, v in op.items() if k not in ("entry", "known_ids"))
+        return {k: v for k, v in op.items() if k not in ("entry", "known_ids")}
 
 
 class DeviceState(ModuleTask):
@@ -412,7 +453,7 @@ class DeviceState(ModuleTask):
         known_ids = [d["id"] for d in found]
         new_id = self.client.add_device(wanted["name"], wanted["email"], wanted["number"], wanted["groups"],
                                         self.options["send_reg_email"], self.options["send_reg_sms"],
-                                        known_ids=known_ids)
+                                        find_created=find_created(self.tenant, wanted, known_ids))
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The new record and the check for copies are independent reads: one round trip, not two.
             fetched = pool.submit(self.client.get_device, new_id)

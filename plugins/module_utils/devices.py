@@ -1,16 +1,142 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Devices: the normalised shape modules return, input validation and drift between asked and found."""
+"""Devices: the resource's filter table, its record matcher (:class:`Selection`, :class:`StatusWindow`), its
+normaliser, the identity rule, input validation and drift between asked and found.
 
+The API's names of the device list's filters appear here and nowhere else (``FILTERS``); the client sends
+nothing outside ``FILTER_NAMES``. A filter is only an optimisation: every record the service returns is
+checked by :meth:`Selection.matches`, so a service that ignores, misreads or partly applies a filter can never
+widen what a task acts on (docs/api-notes.md, "Device filters").
+"""
+
+import csv
+import json
+import os
 import re
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import codes
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_text
 
-ENTRY_KEYS = ("email", "name", "number", "groups")
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:
+    HAS_YAML = False
 
+ENTRY_KEYS = ("email", "name", "number", "groups")
+GROUPS_MATCH = ("any", "all")
+
+# The device list's filters (calls 2-5) as the API names them. Only spellings that can narrow the list no
+# further than the selection are sent: the guide's risk_in/status_in with the guide's codes are honoured or
+# ignored, both safe; Tastypie's double-underscore spellings are not sent, since whether they take codes or
+# names is unknown and the wrong vocabulary would silently return too few. Groups go as one groups__in of
+# every id (a superset of an ``all`` match); e-mail is never sent (the match may be case-sensitive).
+FILTERS = {"risk": "risk_in", "status": "status_in", "groups": "groups__in", "mdm_uuid": "mdm__uuid"}
+# Call 5's status window: the status, and both spellings of each bound with the same value, so a service
+# reads the one it knows and either reading means the same window (neither can return too few).
+WINDOW_FILTERS = {"status": "status", "from": ("time_gte", "time__gte"), "to": ("time_lte", "time__lte")}
+FILTER_NAMES = frozenset(list(FILTERS.values()) + [WINDOW_FILTERS["status"]] + list(WINDOW_FILTERS["from"])
+                         + list(WINDOW_FILTERS["to"]))
+# A window long before any device existed, and a status code the guide does not have: a service that returns
+# devices for either ignored the window's bounds or its status.
+_BEFORE_ANY_DEVICE = (times.parse("1970-01-01T00:00:00Z"), times.parse("1970-01-01T00:00:01Z"))
+_NO_SUCH_STATUS = 99
+
+
+class Selection:
+    """Which devices a task means, checked and in codes; ``matches`` is the client-side check of every record.
+
+    Built from options by :meth:`Tenant.selection`; each filter is None when not given.
+    """
+
+    def __init__(self, risk=None, status=None, group_sets=None, mdm_uuid=None, email=None):
+        self.risk = risk
+        self.status = status
+        # One set of group ids per named group (the group, and its sub-groups unless subgroups=false); a
+        # device matches when it is in any set (groups_match=any: one set of all ids) or in each of them.
+        self.group_sets = group_sets
+        self.mdm_uuid = mdm_uuid
+        self.email = email
+
+    def with_status(self, status):
+        """The same selection, also checking on every record that its current status is ``status``."""
+        return Selection(self.risk, {status} if self.status is None else self.status & {status},
+                         self.group_sets, self.mdm_uuid, self.email)
+
+    def failed_checks(self, device):
+        """The names of the filters a normalised device does not pass (empty: it is selected)."""
+        failed = []
+        if self.risk is not None and device.get("risk_code") not in self.risk:
+            failed.append("risk")
+        if self.status is not None and device.get("status_code") not in self.status:
+            failed.append("status")
+        if self.group_sets is not None:
+            ids = set(device.get("group_ids") or ())
+            if not all(ids & group_set for group_set in self.group_sets):
+                failed.append("groups")
+        if self.mdm_uuid is not None and str(device.get("mdm_uuid") or "").lower() != self.mdm_uuid.lower():
+            failed.append("mdm_uuid")
+        if self.email is not None and email_key(device.get("email")) != email_key(self.email):
+            failed.append("email")
+        return failed
+
+    def matches(self, device):
+        return not self.failed_checks(device)
+
+    def outside_query(self, device):
+        """The server-side filters of :meth:`query` a device the service returned does not pass: each one the
+        service ignored or misread (an ``all`` match is checked only here, so failing it is not the service's)."""
+        failed = [name for name in self.failed_checks(device) if name in ("risk", "status", "mdm_uuid")]
+        if self.group_sets is not None and not set(device.get("group_ids") or ()) & set().union(*self.group_sets):
+            failed.append("groups")
+        return failed
+
+    def query(self):
+        """The server-side filters (``FILTERS``): an MDM id is sent, and an empty answer is checked against the
+        whole list (see :meth:`Tenant.devices`)."""
+        query = {}
+        if self.risk is not None:
+            query[FILTERS["risk"]] = ",".join(str(code) for code in sorted(self.risk))
+        if self.status is not None:
+            query[FILTERS["status"]] = ",".join(str(code) for code in sorted(self.status))
+        if self.group_sets is not None:
+            query[FILTERS["groups"]] = ",".join(str(i) for i in sorted(set().union(*self.group_sets)))
+        if self.mdm_uuid is not None:
+            query[FILTERS["mdm_uuid"]] = self.mdm_uuid
+        return query
+
+
+def group_query(group_id):
+    """The filter that asks for one group's devices (membership, probes); its answer is never trusted alone."""
+    return {FILTERS["groups"]: str(group_id)}
+
+
+class StatusWindow:
+    """Devices that had one status at some time in [start, end] (call 5). Records carry no status history, so
+    the window cannot be checked on them: whether the service applies its bounds and its status is tested
+    with two probes instead (:meth:`probes`); a service shown to ignore the status gets every record checked
+    for that status now (:meth:`Selection.with_status`)."""
+
+    def __init__(self, status, start, end):
+        self.status, self.start, self.end = status, start, end
+
+    def query(self, start=None, end=None, status=None):
+        start = self.start if start is None else start
+        end = self.end if end is None else end
+        query = {WINDOW_FILTERS["status"]: str(self.status if status is None else status)}
+        for names, moment in ((WINDOW_FILTERS["from"], start), (WINDOW_FILTERS["to"], end)):
+            if moment is not None:
+                for name in names:
+                    query[name] = times.epoch_ms(moment)
+        return query
+
+    def probes(self):
+        """{what a non-empty answer shows the service ignored: query}."""
+        return {"bounds": self.query(*_BEFORE_ANY_DEVICE), "status": self.query(status=_NO_SUCH_STATUS)}
 
 def record_id(raw):
     """The device id of a raw record (``internal_id``, or ``id`` in some answers), as a string."""
@@ -58,7 +184,7 @@ def select_fields(records, fields):
     """The records with only ``fields`` (all of them when ``fields`` is None)."""
     if fields is None:
         return records
-    return [dict((field, record.get(field)) for field in fields) for record in records]
+    return [{field: record.get(field) for field in fields} for record in records]
 
 
 def validate_groups(value, field="groups"):
@@ -150,6 +276,37 @@ def row_label(path, position):
     return "devices_file %s %s" % (path, position)
 
 
+def read_file(path):
+    """[(label naming the row for messages, {email, name, number, groups})] from a CSV, YAML or JSON file."""
+    if not os.path.isfile(path):
+        raise UserError("devices_file: %r does not exist or is not a file" % path)
+    # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
+    with open(path, encoding="utf-8-sig") as handle:
+        text = handle.read()
+    if path.lower().endswith(".csv"):
+        reader = csv.reader(text.splitlines())
+        header = [column.strip().lower() for column in next(reader, [])]
+        if "email" not in header:
+            raise UserError("devices_file: %r has no 'email' column (header must be email,name,number,groups; "
+                            "found %s)" % (path, ", ".join(repr(c) for c in header) or "nothing"))
+        rows = []
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                # line_num is the file line the row ends on, as an editor numbers it (quoted cells may span lines).
+                rows.append((row_label(path, "line %d" % reader.line_num),
+                             {key: (value or "").strip() or None for key, value in zip(header, row) if key}))
+        return rows
+    try:
+        data = json.loads(text) if path.lower().endswith(".json") or not HAS_YAML else yaml.safe_load(text)
+    except Exception as err:
+        raise UserError("devices_file: %r is not valid YAML/JSON: %s" % (path, to_native(err)))
+    if isinstance(data, dict) and isinstance(data.get("devices"), list):
+        data = data["devices"]
+    if not isinstance(data, list):
+        raise UserError("devices_file: %r must hold a list of devices" % path)
+    return [(row_label(path, "item %d" % index), item) for index, item in enumerate(data)]
+
+
 def check_groups(entries, fields, known, check_mode=False, extra=()):
     """Refuse, naming each entry, groups that are not ``known`` (run_plan.known_groups: in the tenant or, in check
     mode, planned by an earlier task of the run or named in planned_groups).
@@ -176,6 +333,19 @@ def check_groups(entries, fields, known, check_mode=False, extra=()):
 def email_key(email):
     """What makes two e-mails the same user's: the identity rule (case and surrounding spaces do not count)."""
     return (email or "").strip().lower()
+
+
+def same_user(email, other):
+    """Whether two e-mails are one user's, by the identity rule."""
+    return email_key(email) == email_key(other)
+
+
+def by_user(found):
+    """{email_key: [devices]}: a tenant's devices grouped by user, by the identity rule."""
+    users = {}
+    for device in found:
+        users.setdefault(email_key(device["email"]), []).append(device)
+    return users
 
 
 def mapped_by_email(found, mapping, field):

@@ -21,7 +21,7 @@ def shown(value):
 
 
 def device_view(device, with_id=True):
-    view = dict((field, device.get(field)) for field in DEVICE_FIELDS)
+    view = {field: device.get(field) for field in DEVICE_FIELDS}
     view["groups"] = sorted(view["groups"] or [])
     if with_id and device.get("id") is not None:
         view["id"] = device["id"]
@@ -45,7 +45,7 @@ def devices_diff(current, ops, count_before, count_after):
     Keyed by e-mail; a second device of the same user (a copy, a second device for the e-mail) by
     ``email (id N)``. ``ops`` holds only what the diff shows: writes that happened (or are planned) and drift.
     """
-    by_id = dict((d["id"], d) for d in current)
+    by_id = {d["id"]: d for d in current}
     # Users with more than one device in the diff: each of their devices keyed by id, so no line hides another.
     seen, several = set(), set()
     for op in ops:

@@ -55,8 +55,8 @@ class TokenCache:
         with locked(self.path):
             data = self._load()
             now = self.clock()
-            data = dict((k, v) for k, v in data.items()
-                        if isinstance(v, dict) and isinstance(v.get("expires_at"), (int, float)) and v["expires_at"] > now)
+            data = {k: v for k, v in data.items()
+                    if isinstance(v, dict) and isinstance(v.get("expires_at"), (int, float)) and v["expires_at"] > now}
             data[key] = {"token": token, "expires_at": expires_at}
             self._write(data)
 

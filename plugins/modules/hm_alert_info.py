@@ -146,13 +146,13 @@ class AlertInfoModule(HarmonyMobileModule):
         ))
 
     def execute(self):
-        alerts, newest = self.tenant.alerts(
+        updated_from, updated_to = times.window(self.params["updated_from"], self.params["updated_to"],
+                                                "updated_from", "updated_to")
+        alerts, newest = log_entries.alerts(
+            self.client,
             since_id=log_entries.cursor(self.params["since_id"], "since_id"),
             before_id=log_entries.cursor(self.params["before_id"], "before_id"),
-            severity=self.params["severity"],
-            updated_from=times.bound(self.params["updated_from"], "updated_from"),
-            updated_to=times.bound(self.params["updated_to"], "updated_to"),
-            limit=self.limit())
+            severity=self.params["severity"], updated_from=updated_from, updated_to=updated_to, limit=self.limit())
         self.result.update(alerts=alerts, newest_id=newest, count=len(alerts))
 
 

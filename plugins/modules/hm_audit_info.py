@@ -106,7 +106,7 @@ class AuditInfoModule(HarmonyMobileModule):
         if module is not None and not module.strip():
             raise UserError("module: must not be empty")
         start, end = times.window(self.params["from"], self.params["to"], "from", "to")
-        audits, newest = self.tenant.audits(since_id=log_entries.cursor(self.params["since_id"], "since_id"),
+        audits, newest = log_entries.audits(self.client, since_id=log_entries.cursor(self.params["since_id"], "since_id"),
                                             start=start, end=end, module=module.strip() if module else None,
                                             limit=self.limit())
         self.result.update(audits=audits, newest_id=newest, count=len(audits))

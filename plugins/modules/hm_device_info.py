@@ -231,7 +231,7 @@ tenant:
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
-from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import GROUPS_MATCH
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import GROUPS_MATCH
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 

@@ -223,56 +223,9 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-import csv
-import json
-import os
-
-from ansible.module_utils.common.text.converters import to_native
-
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, devices, guards, run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:
-    HAS_YAML = False
-
-MAX_CONCURRENCY = 32
-
-
-def read_devices_file(path):
-    """[(label naming the row for messages, {email, name, number, groups})] from a CSV, YAML or JSON file."""
-    if not os.path.isfile(path):
-        raise UserError("devices_file: %r does not exist or is not a file" % path)
-    # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
-    with open(path, encoding="utf-8-sig") as handle:
-        text = handle.read()
-    if path.lower().endswith(".csv"):
-        reader = csv.reader(text.splitlines())
-        header = [column.strip().lower() for column in next(reader, [])]
-        if "email" not in header:
-            raise UserError("devices_file: %r has no 'email' column (header must be email,name,number,groups; "
-                            "found %s)" % (path, ", ".join(repr(c) for c in header) or "nothing"))
-        rows = []
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                # line_num is the file line the row ends on, as an editor numbers it (quoted cells may span lines).
-                rows.append((devices.row_label(path, "line %d" % reader.line_num),
-                             dict((key, (value or "").strip() or None) for key, value in zip(header, row) if key)))
-        return rows
-    try:
-        data = json.loads(text) if path.lower().endswith(".json") or not HAS_YAML else yaml.safe_load(text)
-    except Exception as err:
-        raise UserError("devices_file: %r is not valid YAML/JSON: %s" % (path, to_native(err)))
-    if isinstance(data, dict) and isinstance(data.get("devices"), list):
-        data = data["devices"]
-    if not isinstance(data, list):
-        raise UserError("devices_file: %r must hold a list of devices" % path)
-    return [(devices.row_label(path, "item %d" % index), item) for index, item in enumerate(data)]
-
 
 class DeviceSyncModule(HarmonyMobileModule):
     def __init__(self):
@@ -297,28 +250,9 @@ class DeviceSyncModule(HarmonyMobileModule):
             required_if=[("purge", True, ("purge_groups",))],
         )
 
-    def desired_entries(self):
-        concurrency = self.params["concurrency"]
-        if not 1 <= concurrency <= MAX_CONCURRENCY:
-            raise UserError("concurrency: %r must be between 1 and %d" % (concurrency, MAX_CONCURRENCY))
-        if self.params["purge_groups"] and not self.params["purge"]:
-            raise UserError("purge_groups: %s is only used with purge: true; without it nothing is deleted" % (
-                ", ".join(self.params["purge_groups"])))
-        default_groups = devices.validate_groups(self.params["default_groups"], "default_groups")
-        raw = [("devices[%d]" % i, item) for i, item in enumerate(self.params["devices"])]
-        if self.params["devices_file"]:
-            raw += read_devices_file(self.params["devices_file"])
-        entries = [devices.entry(item, field, default_groups) for field, item in raw]
-        dups = device_sync.duplicate_emails(entries)
-        if dups:
-            shown = ["%s (%s)" % (email, ", ".join(raw[i][0] for i in idx)) for email, idx in sorted(dups.items())[:10]]
-            raise UserError("devices: duplicate emails, each email may appear once: %s" % "; ".join(shown))
-        return [field for field, _item in raw], entries
-
     def execute(self):
-        fields, entries = self.desired_entries()
         sync = device_sync.TenantSync(self)
-        sync.run(fields, entries)
+        sync.run(*device_sync.desired_entries(self.params))
         if sync.failure:
             self.fail(sync.failure)
 

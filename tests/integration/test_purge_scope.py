@@ -3,13 +3,19 @@ shows per group how many devices it holds and how many the purge deletes."""
 
 import json
 
+import pytest
+
 from tests.integration.test_inventory import make_tree
 from tests.support import run_playbook, sync_playbook
 
 DEVICES = "/app/SBM/external_api/v2/device/"
 
 
-def test_purge_groups_cover_sub_groups_unless_told_otherwise(sim, tmp_path):
+# The guide's records; and records without groups from a service whose group filter also answers the devices
+# of every group below (membership then comes from those answers: a purge of Corp alone must not reach them).
+@pytest.mark.parametrize("variants", [{}, {"device_groups": "absent", "group_filter": "subtree"}])
+def test_purge_groups_cover_sub_groups_unless_told_otherwise(sim, tmp_path, variants):
+    sim.variants(**variants)
     make_tree(sim, {"Corp": {"Corp-IT": {"Corp-IT-Helpdesk": {}}}, "Other": {}})
     for email, group in (("keep@example.com", "Corp"), ("gone@example.com", "Corp-IT-Helpdesk"),
                          ("outside@example.com", "Other")):

@@ -133,3 +133,44 @@ def test_the_tastypie_variant_answers_as_tastypie_does(sim):
     sim.variants(device_filters="doc")
     assert get(risk_in="3").json()["meta"]["total_count"] == 10
     assert get(risk__in="3").json()["meta"]["total_count"] == 40
+
+
+def test_a_service_that_ignores_the_status_of_a_status_window_widens_nothing(sim, tmp_path):
+    devices = build_tenant(sim)
+    sim.variants(status_window="status-ignored")
+    out, window_out = tmp_path / "selected.json", tmp_path / "window.json"
+    result = run_playbook(os.path.join(TARGETS, "selections.yml"), sim,
+                          {"selections": SELECTIONS[:1], "out": str(out), "window_out": str(window_out)})
+    assert result.returncode == 0, result.stdout[-6000:]
+    window = json.loads(window_out.read_text())
+    # The service answered every device of the window; only those inactive now are kept, and it says so.
+    assert window["enforced"] is False
+    assert "ignored the status of status_during" in one_line(result.stdout)
+    assert sorted(window["ids"], key=int) == [d["id"] for d in devices if d["status"] == 4]
+
+
+def test_a_service_whose_group_filter_counts_sub_groups_changes_no_selection(sim, tmp_path):
+    # Records without groups: membership comes from the group filter's answers, which here also list the
+    # devices of every group below (Field's devices in Sales' answer).
+    devices = build_tenant(sim)
+    sim.variants(device_groups="absent", group_filter="subtree")
+    out, window_out = tmp_path / "selected.json", tmp_path / "window.json"
+    result = run_playbook(os.path.join(TARGETS, "selections.yml"), sim,
+                          {"selections": SELECTIONS, "out": str(out), "window_out": str(window_out)})
+    assert result.returncode == 0, result.stdout[-6000:]
+    for selection, ids in zip(SELECTIONS, json.loads(out.read_text())):
+        assert sorted(ids, key=int) == expected_ids(devices, selection), selection
+
+
+def test_a_limit_stops_reading(sim, tmp_path):
+    build_tenant(sim)
+    sim.seed(devices=400)
+    out = tmp_path / "selected.json"
+    sim.reset_stats()
+    result = run_playbook(os.path.join(TARGETS, "selections.yml"), sim,
+                          {"selections": [{"risk": ["high"]}], "limit": 1, "out": str(out)})
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert len(json.loads(out.read_text())[0]) == 1
+    # 440 devices are 5 pages of 100, and the first holds a high-risk device: reading stops there.
+    pages = {route: n for route, n in sim.stats()["by_route"].items() if "device_status" in route}
+    assert sum(pages.values()) == 1, pages

@@ -127,7 +127,7 @@ CASES = [
     ("hm_group_info", {"proxy_url": "proxy:3128"}, "proxy_url: 'proxy:3128' is not an http(s) URL"),
     ("hm_alert_info", {"updated_from": "yesterday"}, "updated_from: 'yesterday' is not a time"),
     ("hm_alert_info", {"updated_from": "2026-02-01T00:00:00Z", "updated_to": "2026-01-01T00:00:00Z"},
-     "updated_from: 2026-02-01T00:00:00Z is after updated_to"),
+     "updated_from: 2026-02-01T00:00:00Z is not before updated_to 2026-01-01T00:00:00Z"),
     ("hm_alert_info", {"severity": [""]}, "severity: '' is not a severity word"),
 ]
 

@@ -75,13 +75,29 @@ def _codes(value, field, words):
     return found
 
 
-def _history_window(where, params, status, gte, lte):
+def _history_window(where, params, status, gte, lte, window="honoured"):
+    if window == "status-ignored":
+        # Every device that had any status in the window: the window's bounds applied, its status not.
+        where.append("d.id IN (SELECT device_id FROM status_history WHERE start_ms < ? AND (end_ms IS NULL OR end_ms > ?))")
+        params.extend([lte, gte])
+        return
     where.append("d.id IN (SELECT device_id FROM status_history WHERE status = ? AND start_ms < ?"
                  " AND (end_ms IS NULL OR end_ms > ?))")
     params.extend([status, lte, gte])
 
 
-def device_filters(query, style="tastypie", window="honoured"):
+def _subtree_ids(db, ids):
+    """The groups and every group below them (group_filter=subtree)."""
+    found, frontier = set(ids), list(ids)
+    while frontier:
+        children = [row[0] for row in db.execute(
+            "SELECT id FROM groups WHERE parent_id IN (%s)" % ",".join("?" * len(frontier)), frontier)]
+        frontier = [c for c in children if c not in found]
+        found.update(frontier)
+    return sorted(found)
+
+
+def device_filters(query, style="tastypie", window="honoured", group_filter="exact", db=None):
     """SQL for the device list's filters as the service reads them under ``device_filters``.
 
     ``doc``: the guide's spellings (risk_in, status_in, time_gte/time_lte with status). ``tastypie``: the
@@ -94,6 +110,8 @@ def device_filters(query, style="tastypie", window="honoured"):
         params.append(query["mdm__uuid"])
     if query.get("groups__in"):
         ids = _int_list(query["groups__in"], "groups__in")
+        if group_filter == "subtree":
+            ids = _subtree_ids(db, ids)
         where.append("d.id IN (SELECT device_id FROM device_groups WHERE group_id IN (%s))" % ",".join("?" * len(ids)))
         params.extend(ids)
     if query.get("groups__exact"):
@@ -112,7 +130,7 @@ def device_filters(query, style="tastypie", window="honoured"):
             params.append(_int(query["status"], "status"))
         elif "status" in query and ("time_gte" in query or "time_lte" in query):
             _history_window(where, params, _int(query["status"], "status"), _int(query.get("time_gte", 0), "time_gte"),
-                            _int(query.get("time_lte", 2 ** 62), "time_lte"))
+                            _int(query.get("time_lte", 2 ** 62), "time_lte"), window)
         return where, params
     for name in query:
         field = name.split("__", 1)[0]
@@ -126,7 +144,7 @@ def device_filters(query, style="tastypie", window="honoured"):
     if window != "ignored" and "status" in query and ("time__gte" in query or "time__lte" in query):
         status = _codes(query["status"], "status", STATUS_CODES)[0]
         _history_window(where, params, status, _int(query.get("time__gte", 0), "time__gte"),
-                        _int(query.get("time__lte", 2 ** 62), "time__lte"))
+                        _int(query.get("time__lte", 2 ** 62), "time__lte"), window)
     elif query.get("status") not in (None, ""):
         # Without a window, ``status`` is an exact filter on the current status, as on any Tastypie field.
         where.append("d.status = ?")
@@ -200,7 +218,8 @@ def _device_status(sim, method, path, query, body, rest):
     if not rest:
         if method != "GET":
             raise StoreError(405, "Method not allowed")
-        where, params = device_filters(query, sim.variants["device_filters"], sim.variants["status_window"])
+        where, params = device_filters(query, sim.variants["device_filters"], sim.variants["status_window"],
+                                       sim.variants["group_filter"], sim.store.db)
         return 200, paged(sim, path, query, lambda o, l: store.query_devices(where, params, o, l, sim.variants)), False
     if rest[0] == "get_registration_details":
         with store.lock:

@@ -29,8 +29,11 @@ VARIANTS = {
     # Filter names of the device list: Tastypie's (risk__in, status__in, time__gte/__lte; the guide's
     # single-underscore names silently ignored) or the guide's (risk_in, status_in, time_gte/time_lte).
     "device_filters": ("tastypie", "doc"),
-    # Call 5's status window: applied, or skipped (``status`` then filters on the current status only).
-    "status_window": ("honoured", "ignored"),
+    # Call 5's status window: applied; its bounds skipped (``status`` then filters on the current status only);
+    # or its status skipped (every device that had any status in the window).
+    "status_window": ("honoured", "ignored", "status-ignored"),
+    # groups__in: the devices assigned to the groups named, or also those of every group below them.
+    "group_filter": ("exact", "subtree"),
 }
 DEFAULTS = dict((name, values[0]) for name, values in VARIANTS.items())
 
@@ -43,9 +46,9 @@ PROFILES = {
     "full-url": dict(DEFAULTS, paging_links="full-url", expired_token="logout-403", device_groups="absent",
                      status_window="ignored"),
     "query-only": dict(DEFAULTS, paging_links="query-only", alert_time_filter="ignored", expired_token="logout-200",
-                       device_mdm="object"),
+                       device_mdm="object", status_window="status-ignored"),
     "no-links": dict(DEFAULTS, paging_links="none", alert_shape="guide", email_match="case-insensitive",
-                     device_groups="absent", device_filters="doc"),
+                     device_groups="absent", device_filters="doc", group_filter="subtree"),
 }
 
 

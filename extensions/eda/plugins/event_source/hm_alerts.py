@@ -61,7 +61,6 @@ except ImportError:  # loaded by path: make the collection root importable
 from ansible_collections.secops.mobile_security.plugins.module_utils import alerts as alert_shapes
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
-from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import boolean
 
 LOGGER = logging.getLogger("secops.mobile_security.hm_alerts")
@@ -131,7 +130,6 @@ class AlertPoller:
         clients.check_tenant_settings(settings, args)
         self.settings = settings
         self.client = clients.harmony_mobile_client(settings)
-        self.tenant_layer = Tenant(self.client, warn=LOGGER.warning)
         self.store = CursorStore(arg("cursor_file"), clients.tenant_of(settings))
         self.wanted = alert_shapes.severity_matcher(*severity_argument(args)) or (lambda _alert: True)
         self.updated_from = times.bound(arg("updated_from"), "updated_from")
@@ -144,11 +142,11 @@ class AlertPoller:
     def fetch_new(self):
         """(new alerts past the cursor oldest first, normalised; highest id read). Blocking: run in a thread."""
         if self.cursor is None and self.updated_from is not None:
-            fresh, newest = self.tenant_layer.alerts(updated_from=self.updated_from)
+            fresh, newest = log_entries.alerts(self.client, updated_from=self.updated_from)
         elif self.cursor is None and self.start == "latest":
             return [], self.client.newest_log_id("alert") or 0
         else:
-            fresh, newest = self.tenant_layer.alerts(since_id=self.cursor)
+            fresh, newest = log_entries.alerts(self.client, since_id=self.cursor)
         return [a for a in fresh if log_entries.entry_id(a) is not None], newest
 
     def tenant(self):

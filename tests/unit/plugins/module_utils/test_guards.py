@@ -1,6 +1,5 @@
 """The one delete guard: every planned delete counted once, the same words for devices and groups."""
 
-import threading
 
 import pytest
 
@@ -33,24 +32,26 @@ def test_a_percentage_never_blocks_five_deletes_and_bad_values_name_the_option()
         guards.max_deletes_allowed("a few", 3)
 
 
-class CountingClient:
-    """device_count answers only once ``together`` calls are in flight: one after another never gets there."""
+class UnderCountingClient:
+    """A tenant whose group filter's ``total_count`` says 0 while the records say otherwise."""
 
-    def __init__(self, together, counts):
-        self.barrier = threading.Barrier(together, timeout=5)
-        self.counts = counts
+    def __init__(self, records):
+        self.records = records
 
-    def device_count(self, filters):
-        self.barrier.wait()
-        return self.counts[int(filters["groups__in"])]
+    def device_count(self, *args, **kwargs):
+        return 0
+
+    def list_devices(self, filters=None, page_map=None, **kwargs):
+        return page_map(self.records) if page_map else self.records
 
 
-def test_the_devices_of_the_groups_to_delete_are_counted_side_by_side():
+def test_the_devices_of_the_groups_to_delete_are_counted_on_the_records_never_from_a_total():
     groups = [{"id": 1, "name": "A"}, {"id": 2, "name": "B"}, {"id": 3, "name": "C"}]
-    client = CountingClient(3, {1: 0, 2: 4, 3: 1})
-    assert Tenant(client).device_counts(groups) == {"A": 0, "B": 4, "C": 1}
+    records = [{"internal_id": str(i), "email": "u%d@x.com" % i, "groups": [{"id": group, "name": "BC"[group - 2]}]}
+               for i, group in enumerate((2, 2, 2, 2, 3))]
+    assert Tenant(UnderCountingClient(records)).device_counts(groups) == {"A": 0, "B": 4, "C": 1}
     with pytest.raises(UserError) as err:
-        guards.refuse_groups_holding_devices(Tenant(CountingClient(3, {1: 0, 2: 4, 3: 1})), groups, False, "purge")
+        guards.refuse_groups_holding_devices(Tenant(UnderCountingClient(records)), groups, False, "purge")
     assert str(err.value).startswith("purge: these groups still hold devices: B (4), C (1); nothing was changed.")
     assert "force: true" in str(err.value)
     guards.refuse_groups_holding_devices(None, groups, True, "purge")  # force: nothing is read

@@ -7,11 +7,13 @@ import stat
 
 import pytest
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import paging
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, paging
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import (
-    API_ROOT, HarmonyMobileClient, path_id, token_expiry)
+    API_ROOT, HarmonyMobileClient, path_id)
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_session import token_expiry
 from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import RetryPolicy
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import TokenCache
 
 
@@ -260,6 +262,23 @@ def test_undocumented_device_filters_are_refused():
         list(client.log_entries("alert", {"severity": "HIGH"}))
 
 
+def created_by(client):
+    """What device_sync gives the client to tell, after an add in doubt, whether the add created N's device."""
+    return device_sync.find_created(Tenant(client), {"email": "n@example.com", "name": "N"}, ())
+
+
+def test_an_add_in_doubt_is_never_sent_again_without_a_way_to_tell_whether_it_was_applied():
+    posts = []
+
+    def handler(method, path, params, body, headers):
+        posts.append(path)
+        raise ApiError("connection dropped", method, path, ambiguous=True)
+
+    with pytest.raises(ApiError, match="connection dropped"):
+        HarmonyMobileClient(FakeTransport(handler), "cid", "key").add_device("N", "n@example.com")
+    assert len(posts) == 1
+
+
 def test_ambiguous_add_device_is_reconciled_not_duplicated():
     state = {"posts": 0}
 
@@ -270,19 +289,19 @@ def test_ambiguous_add_device_is_reconciled_not_duplicated():
         if path.endswith("get_registration_details"):
             return 200, {"id": "77", "device_hash": "h", "server": "s"}
         if path.endswith("/device_status/77/"):
-            return 200, {"internal_id": "77", "email": "N@Example.com", "name": "N"}
+            return 200, {"internal_id": "77", "email": "N@Example.com", "name": "N", "groups": []}
         raise AssertionError(path)
 
     transport = FakeTransport(handler)
     client = HarmonyMobileClient(transport, "cid", "key")
-    assert client.add_device("N", "n@example.com") == "77"
+    assert client.add_device("N", "n@example.com", find_created=created_by(client)) == "77"
     assert state["posts"] == 1
 
 
 def test_after_an_add_in_doubt_call_9_naming_another_users_device_is_not_taken():
     state = {"posts": 0}
-    listing = [{"internal_id": "5", "email": "other@example.com", "name": "Other"},
-               {"internal_id": "80", "email": "n@example.com", "name": "N"}]
+    listing = [{"internal_id": "5", "email": "other@example.com", "name": "Other", "groups": []},
+               {"internal_id": "80", "email": "n@example.com", "name": "N", "groups": []}]
 
     def handler(method, path, params, body, headers):
         if method == "POST":
@@ -297,7 +316,7 @@ def test_after_an_add_in_doubt_call_9_naming_another_users_device_is_not_taken()
         raise AssertionError(path)
 
     client = HarmonyMobileClient(FakeTransport(handler), "cid", "key")
-    assert client.add_device("N", "n@example.com") == "80"
+    assert client.add_device("N", "n@example.com", find_created=created_by(client)) == "80"
     assert state["posts"] == 1
 
 
@@ -320,7 +339,7 @@ def test_ambiguous_add_device_retried_when_not_applied():
         return handler(method, path, params, body, headers)
 
     client = HarmonyMobileClient(FakeTransport(handler_404), "cid", "key")
-    assert client.add_device("N", "n@example.com", groups=["G"]) == "78"
+    assert client.add_device("N", "n@example.com", groups=["G"], find_created=created_by(client)) == "78"
     assert state["posts"] == 2
 
 

@@ -140,9 +140,11 @@ def test_a_status_window_is_enforced_when_the_service_returns_nothing_for_1970()
     window = tenant.status_window("inactive", "2026-11-01T00:00:00Z", "24h")
     found, enforced = tenant.devices(tenant.selection(), window)
     assert enforced is True and [d["id"] for d in found] == ["13"] and warnings == []
-    probe, real = transport.api_calls()[-2]["params"], transport.api_calls()[-1]["params"]
+    probe, status_probe, real = (call["params"] for call in transport.api_calls()[-3:])
     assert int(probe["time_lte"]) < 10000 and probe["time__lte"] == probe["time_lte"]
     assert real["time_gte"] == real["time__gte"] and real["status"] == "4"
+    # The status probe asks for the same window with a status the guide does not have.
+    assert status_probe["status"] == "99" and status_probe["time_gte"] == real["time_gte"]
 
 
 def test_a_status_window_the_service_ignores_is_reported_not_trusted():

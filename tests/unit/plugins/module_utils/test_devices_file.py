@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices
-from ansible_collections.secops.mobile_security.plugins.modules.hm_device_sync import read_devices_file
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import read_file as read_devices_file
 
 
 def test_excel_csv_utf8_with_bom_and_loose_headers(tmp_path):

@@ -3,8 +3,8 @@
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
-from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import (
-    HarmonyMobileClient, is_logout_body)
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_session import is_logout_body
 
 from tests.unit.plugins.module_utils.test_harmony_client import FakeTransport
 
