@@ -15,23 +15,9 @@ from urllib.parse import quote
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices, log_entries, paging
-from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_session import TokenSession
-
-# Public integrations that talk to the live service use upper-case SBM; the
-# guide mixes sbm, SBM and HM. See docs/api-notes.md.
-API_ROOT = "/app/SBM/external_api"
+from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_session import API_ROOT, TokenSession
 
 _PATH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-def known_filters(filters, allowed, call):
-    """The filters with a value; anything outside ``allowed`` (the resource's filter table) is a bug of the
-    caller, never sent (docs/api-notes.md, "Device filters")."""
-    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
-    unknown = set(filters) - allowed
-    if unknown:
-        raise ValueError("%s: the client does not send the filter(s) %s" % (call, ", ".join(sorted(unknown))))
-    return filters
-
-
 def path_id(value, field):
     """An id that is safe to put in a URL path: no '/', '..', '?' or '%' can get through."""
     text = str(value).strip() if value is not None else ""
@@ -99,10 +85,8 @@ class HarmonyMobileClient(TokenSession):
         return self.get("%s/v1/device_status/%s/" % (API_ROOT, path_id(device_id, "device_id")), {"format": "json"})
 
     def list_devices(self, filters=None, max_items=None, page_map=None, sequential=False):
-        filters = known_filters(filters, devices.FILTER_NAMES, "device_status")
-        filters["format"] = "json"
-        return self.paginate(API_ROOT + "/v1/device_status/", filters, max_items=max_items, page_map=page_map,
-                             sequential=sequential)
+        return self.list(API_ROOT + "/v1/device_status/", filters, devices.FILTER_NAMES, {"format": "json"},
+                         max_items=max_items, page_map=page_map, sequential=sequential)
 
     def device_count(self):
         """How many devices the tenant holds by one small page's ``total_count`` (None: the page has none). A
@@ -183,8 +167,7 @@ class HarmonyMobileClient(TokenSession):
         return max(ids) if ids else None
 
     def log_entries(self, kind, filters=None, max_items=None):
-        filters = known_filters(filters, log_entries.FILTER_NAMES[kind], kind)
-        return self.paginate("%s/v3/%s/" % (API_ROOT, kind), filters, max_items=max_items)
+        return self.list("%s/v3/%s/" % (API_ROOT, kind), filters, log_entries.FILTER_NAMES[kind], max_items=max_items)
 
 
 def _device_id_from(answer):

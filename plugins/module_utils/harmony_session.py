@@ -19,6 +19,9 @@ from ansible_collections.secops.mobile_security.plugins.module_utils import pagi
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import cache_key
 
 AUTH_PATH = "/auth/external"
+# Every call of the external API lives under this mount. Public integrations that talk to the live service
+# use upper-case SBM; the guide mixes sbm, SBM and HM (docs/api-notes.md).
+API_ROOT = "/app/SBM/external_api"
 # Infinity Portal tokens live 30 minutes (a public token for this API has exp - iat = 1800; docs/api-notes.md).
 # Assumed only when neither the answer nor the token says otherwise, and never more.
 DEFAULT_TOKEN_TTL = 1800.0
@@ -97,6 +100,16 @@ def token_expiry(data, now, token=None):
     if claimed is not None:
         found.append(claimed)
     return min(found) if found else now + DEFAULT_TOKEN_TTL
+
+
+def known_filters(filters, allowed, path):
+    """The filters with a value; anything outside ``allowed`` (the resource's filter table) is a bug of the
+    caller, never sent (docs/api-notes.md, "Device filters")."""
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    unknown = set(filters) - allowed
+    if unknown:
+        raise ValueError("%s: the client does not send the filter(s) %s" % (path, ", ".join(sorted(unknown))))
+    return filters
 
 
 def refresh_margin(ttl):
@@ -247,6 +260,13 @@ class TokenSession:
         return paging.iterate(lambda p, q: self.request("GET", p, params=q), path, params,
                               page_size=self.page_size, base_url=self.transport.base_url, max_items=max_items,
                               concurrency=1 if sequential else self.concurrency, page_map=page_map)
+
+    def list(self, path, filters=None, allowed=frozenset(), params=None, **reading):
+        """Every object of a paged list. ``filters``: only those of the resource's filter table (``allowed``),
+        a caller's bug otherwise; ``params``: what the call always carries (``format``); ``reading``: paginate's
+        options."""
+        query = dict(known_filters(filters, allowed, path), **(params or {}))
+        return self.paginate(path, query, **reading)
 
     def get(self, path, params=None):
         """GET; None when the object is not there (404), the one rule for a missing object."""

@@ -374,6 +374,6 @@ def test_delete_of_missing_object_is_not_an_error():
 def test_a_filter_the_client_does_not_send_is_a_bug_not_user_input():
     from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
     client = HarmonyMobileClient(FakeTransport(ok), "cid", "key")
-    with pytest.raises(ValueError, match="device_status: the client does not send the filter.s. groups__exact, risk__in") as err:
+    with pytest.raises(ValueError, match="v1/device_status/: the client does not send the filter.s. groups__exact, risk__in") as err:
         list(client.list_devices({"risk__in": "3", "groups__exact": "1"}))
     assert not isinstance(err.value, UserError)
