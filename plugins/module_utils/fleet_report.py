@@ -153,7 +153,8 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
             rows.append(_device_row(device, last, flags, since))
 
     group_rows = []
-    for gid in sorted(tree.by_id, key=tree.path):
+    # By path components, so every group comes right after its parent ("AMER-X" sorts before "AMER/..." as text).
+    for gid in sorted(tree.by_id, key=lambda i: tree.path(i).split("/")):
         risks = per_group[gid]
         group_rows.append({"id": gid, "name": tree.by_id[gid]["name"], "path": tree.path(gid),
                            "depth": tree.depth(gid), "total": sum(risks.values()), "risk": risks})
@@ -269,14 +270,15 @@ def bar_chart(items, label, colour="#1e88e5", label_width=170, bar_width=420):
 
 
 def stacked_chart(rows, label, label_width=230, bar_width=480):
-    """One bar per group, split by risk level; ``rows`` is [(label, {level: count})]."""
-    top = max([sum(r.values()) for _l, r in rows] + [1])
+    """One bar per group, split by risk level; ``rows`` is [(label, depth, {level: count})], labels indented by
+    depth so the tree shows."""
+    top = max([sum(r.values()) for _l, _d, r in rows] + [1])
     row = 22
     body = []
-    for index, (name, risks) in enumerate(rows):
+    for index, (name, depth, risks) in enumerate(rows):
         y = index * row + 4
         x = float(label_width)
-        body.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (label_width - 6, y + 13, _e(name)))
+        body.append('<text x="%d" y="%d">%s</text>' % (4 + 14 * min(depth, 8), y + 13, _e(name)))
         for level in RISK_LEVELS:
             if risks.get(level):
                 width = max(1.0, bar_width * risks[level] / top)
@@ -295,23 +297,22 @@ def stacked_chart(rows, label, label_width=230, bar_width=480):
 def funnel_chart(funnel, label):
     steps = (("added", "added"), ("notified", "user notified"), ("connected", "connected"))
     top = max(funnel["added"], 1)
-    width, row = 520, 34
+    width, row = 420, 34
     body = []
     for index, (key, name) in enumerate(steps):
         value = funnel[key]
         length = max(2.0, width * value / top) if value else 0
-        x = (width - length) / 2 + 10
         y = index * row + 4
         if length:
-            body.append('<rect x="%.1f" y="%d" width="%.1f" height="26" fill="#5c6bc0"/>' % (x, y, length))
+            body.append('<rect x="%.1f" y="%d" width="%.1f" height="26" fill="#5c6bc0"/>' % (
+                (width - length) / 2 + 10, y, length))
         percent = 100.0 * value / top if funnel["added"] else 0
-        body.append('<text x="%d" y="%d" text-anchor="middle" fill="#212121" stroke="#fff" stroke-width="3" '
-                    'paint-order="stroke">%s: %d (%.0f%%)</text>' % (width / 2 + 10, y + 18, name, value, percent))
-    return _svg(width + 20, len(steps) * row + 8, body, label)
+        body.append('<text x="%d" y="%d">%s: %d (%.0f%%)</text>' % (width + 24, y + 18, name, value, percent))
+    return _svg(width + 220, len(steps) * row + 8, body, label)
 
 
 def delta_chart(deltas, label, label_width=90, half=200):
-    """Bars left (fewer) or right (more) of a centre line, one per risk level."""
+    """Bars left (fewer) or right (more) of a centre line, one per risk level; the figure right of the line."""
     top = max([abs(v) for v in deltas.values()] + [1])
     row = 22
     centre = label_width + half
@@ -324,9 +325,7 @@ def delta_chart(deltas, label, label_width=90, half=200):
         if length:
             body.append('<rect x="%.1f" y="%d" width="%.1f" height="16" fill="%s"/>' % (
                 centre if value > 0 else centre - length, y, length, RISK_COLOURS[level]))
-        body.append('<text x="%.1f" y="%d"%s>%+d</text>' % (
-            centre + length + 4 if value >= 0 else centre - length - 4, y + 13,
-            "" if value >= 0 else ' text-anchor="end"', value))
+        body.append('<text x="%.1f" y="%d">%+d</text>' % (centre + (length if value > 0 else 0) + 4, y + 13, value))
     return _svg(label_width + 2 * half + 50, len(RISK_LEVELS) * row + 8, body, label)
 
 
@@ -389,7 +388,7 @@ def render_html(report):
     parts.append(bar_chart([(level, report["risk"][level], RISK_COLOURS[level]) for level in RISK_LEVELS],
                            "devices by risk"))
     parts.append("<h2>Risk by group (a group counts its sub-groups' devices)</h2>")
-    parts.append(stacked_chart([("\u00a0\u00a0" * g["depth"] + g["name"], g["risk"]) for g in report["groups"]],
+    parts.append(stacked_chart([(g["name"], g["depth"], g["risk"]) for g in report["groups"]],
                                "devices by risk per group"))
     if report["trend"]:
         parts.append("<h2>Change since %s</h2>" % _e(report["trend"]["since"]))
