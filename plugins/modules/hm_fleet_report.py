@@ -7,7 +7,7 @@ DOCUMENTATION = r'''
 ---
 module: hm_fleet_report
 short_description: Write the weekly fleet posture report of a Harmony Mobile tenant (HTML page, CSV, JSON)
-version_added: "1.3.0"
+version_added: "1.2.0"
 description:
   - Reads the tenant once (its groups and every device, side by side; no call per device) and writes three files
     to O(dest), named after the tenant (its O(tenant_name), else its tenant id or client id)
