@@ -131,6 +131,7 @@ browser: collection-link browser-setup
 perf: collection-link
 	$(BIN)/python -m tests.perf.bench_enrolment
 	$(BIN)/python -m tests.perf.bench_wan
+	$(BIN)/python -m tests.perf.bench_fleet_report
 
 clean:
 	rm -rf .build $(VENV) .pytest_cache
