@@ -27,11 +27,11 @@ def sim(tmp_path_factory):
     emea = sim.api("POST", API + "/v1/groups/", json={"name": "EMEA"})
     sim.api("POST", API + "/v1/groups/", json={"name": "EMEA-Sales", "parent_id": emea["id"]})
     sim.seed(devices=160, groups=["EMEA", "EMEA-Sales", "AMER"], rng_seed=11)
-    sim.api("POST", API + "/v2/device/", json={"name": HOSTILE, "email": "hostile@seed.example.com",
-                                                "groups": ["EMEA-Sales"]})
+    hostile = {"name": HOSTILE, "email": "hostile@seed.example.com", "groups": ["EMEA-Sales"]}
+    sim.api("POST", API + "/v2/device/", json=hostile)
     for index, name in enumerate(("t01", "t02")):
-        sim.control("POST", "seed?tenant=%s" % name, {"devices": 25, "rng_seed": 3 + index,
-                                                       "email_domain": "%s.example.com" % name})
+        settings = {"devices": 25, "rng_seed": 3 + index, "email_domain": "%s.example.com" % name}
+        sim.control("POST", "seed?tenant=%s" % name, settings)
     yield sim
     sim.stop()
 
@@ -149,7 +149,7 @@ def test_trend_and_unanswered_invitations_from_last_weeks_report(sim, tmp_path):
         want = expected(sim)
         second = run_report(sim, tmp_path / "week2", {"fleet_report_history_dir": str(history)})
         assert second.returncode == 0, second.stdout[-3000:]
-        [page] = [p for p in glob.glob(str(tmp_path / "week2" / "*.json"))]
+        [page] = glob.glob(str(tmp_path / "week2" / "*.json"))
         now = json.loads(open(page).read())
         assert now["trend"]["since"] == report["generated_at"]
         assert now["trend"]["risk"] == {"none": -3, "low": 0, "medium": 0, "high": 3, "unknown": 0}
@@ -184,8 +184,8 @@ def test_two_tenants_two_pages_and_an_index_with_nothing_crossing(sim, tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
     assert sim.stats()["cross_tenant"] == 0
     out = tmp_path / "out"
-    assert sorted(os.listdir(out)) == sorted(["index.html"] + ["%s-fleet-report.%s" % (t, e) for t in ("t01", "t02")
-                                                                for e in ("html", "csv", "json")])
+    pages = ["%s-fleet-report.%s" % (t, e) for t in ("t01", "t02") for e in ("html", "csv", "json")]
+    assert sorted(os.listdir(out)) == sorted(["index.html"] + pages)
     for own, other in (("t01", "t02"), ("t02", "t01")):
         for ext in ("html", "csv", "json"):
             text = (out / ("%s-fleet-report.%s" % (own, ext))).read_text()
