@@ -18,7 +18,7 @@ SIM_PORT ?= 8787
 SIM_TENANTS ?= 0
 SIM_TENANT ?=
 
-.PHONY: sim sim-env sim-set-device shell sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link
+.PHONY: sim sim-env sim-set-device shell sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link browser browser-setup
 
 help:
 	@echo "make demo   - set up .venv, start the simulator, run the example playbooks, show what changed"
@@ -27,6 +27,7 @@ help:
 	@echo "make sim-set-device EMAIL=ana.0@example.com RISK=3 - give a simulated user's devices a risk (or STATUS=1)"
 	@echo "make shell  - a shell with .venv active and this clone's collection on the collections path (. ./dev-env.sh)"
 	@echo "make perf   - benchmarks against the simulator, local and WAN profile (prints figures beside floors)"
+	@echo "make browser - the weekly fleet report page in headless Chromium (installs Debian's chromium if missing)"
 	@echo "make reliability - the full fault, interruption, bad-input and secrets suite (make test runs a short one)"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -73,7 +74,7 @@ sim-reset:
 demo: collection-link
 	$(BIN)/python -m tests.demo
 
-test: sanity unit integration reliability-short release-check lint docs-check
+test: sanity unit integration reliability-short release-check lint docs-check browser
 	@echo "make test: all checks passed"
 
 sanity: venv
@@ -117,9 +118,20 @@ docs-check: collection-link
 test-matrix: collection-link
 	$(BIN)/python tests/matrix.py
 
+# Debian's Chromium for the page checks (tests/browser); we run as root, so apt-get works without sudo.
+browser-setup:
+	@[ -x /usr/bin/chromium ] || (apt-get install -y --no-install-recommends chromium || \
+	  (apt-get update && apt-get install -y --no-install-recommends chromium))
+
+# The fleet report page in headless Chromium: 20,000 devices, charts drawn, load time, weight, screenshot
+# (FLEET_REPORT_SCREENSHOT=1 keeps it as docs/images/fleet-report.png).
+browser: collection-link
+	$(BIN)/python -m pytest -q -s tests/browser
+
 perf: collection-link
 	$(BIN)/python -m tests.perf.bench_enrolment
 	$(BIN)/python -m tests.perf.bench_wan
+	$(BIN)/python -m tests.perf.bench_fleet_report
 
 clean:
 	rm -rf .build $(VENV) .pytest_cache

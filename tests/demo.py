@@ -13,6 +13,7 @@ import sys
 from tests.support import BUILD_DIR, REPO_ROOT, Simulator, run_playbook
 
 PLAYBOOKS = os.path.join(REPO_ROOT, "playbooks")
+REPORTS = os.path.join(BUILD_DIR, "demo", "reports")
 RISKY_EMAILS = ("ana.0@example.com", "bo.1@example.com", "chen.2@example.com", "eli.4@example.com")
 
 
@@ -32,6 +33,8 @@ STEPS = [
     ("Isolation response for high-risk devices (playbooks/isolate_risky_devices.yml)", "isolate_risky_devices.yml",
      {"before": make_some_devices_risky}),
     ("Isolation response again: targets already isolated", "isolate_risky_devices.yml", {}),
+    ("Weekly fleet report (playbooks/weekly_fleet_report.yml)", "weekly_fleet_report.yml",
+     {"extra_vars": {"fleet_report_dest": REPORTS}}),
 ]
 
 
@@ -86,6 +89,10 @@ def main():
         isolated = [t for t in sim.control("GET", "smartpt") if t["state"] in ("isolated", "blocked")]
         print("SmartPT targets isolated or blocked: %s" % (
             ", ".join("%s:%s" % (t["platform"], t["target"]) for t in isolated) or "none"))
+        pages = sorted(name for name in os.listdir(REPORTS) if name.endswith("-fleet-report.html")) \
+            if os.path.isdir(REPORTS) else []
+        for name in pages:
+            print("Weekly fleet report: %s (open it in a browser)" % os.path.join(REPORTS, name))
     finally:
         sim.stop()
         print("Simulator stopped.")

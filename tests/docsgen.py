@@ -187,7 +187,10 @@ def pages():
     found = {}
     modules = sorted(os.path.splitext(os.path.basename(p))[0]
                      for p in glob.glob(os.path.join(REPO_ROOT, "plugins", "modules", "*.py")) if "__init__" not in p)
-    for kind, names in (("module", modules), ("inventory", ["hm_devices"]), ("filter", ["hm_device_entries"])):
+    # A filter's documentation is the .yml file beside its code, one per filter.
+    filters = sorted(os.path.splitext(os.path.basename(p))[0]
+                     for p in glob.glob(os.path.join(REPO_ROOT, "plugins", "filter", "*.yml")))
+    for kind, names in (("module", modules), ("inventory", ["hm_devices"]), ("filter", filters)):
         for full_name, data in sorted(ansible_doc(kind, names).items()):
             short, text = plugin_page(kind, full_name, data)
             found[os.path.join("plugins", short + ".md")] = text

@@ -9,6 +9,9 @@ SEVERITIES = ("NONE", "LOW", "MEDIUM", "HIGH")
 # Alerts also come as Critical on the live service (field notes); the simulator renders the words.
 ALERT_SEVERITIES = SEVERITIES + ("CRITICAL",)
 AUDIT_MODULES = ("Policy", "Devices", "Settings", "Login")
+# A fleet's clients: most on the newest release, a tail on older ones (weights are shares in percent).
+CLIENT_VERSIONS = (("3.8.7.4212", 55), ("3.8.6.3920", 25), ("3.8.5.3101", 12), ("3.7.2.1888", 8))
+DAY_MS = 86400 * 1000
 
 
 def seed(store, devices=0, alerts=0, audits=0, groups=None, rng_seed=1, email_domain="seed.example.com"):
@@ -19,6 +22,9 @@ def seed(store, devices=0, alerts=0, audits=0, groups=None, rng_seed=1, email_do
         if not store.group_by_name(name):
             store.add_group(name)
     now = int(time.time() * 1000)
+    # Registration details come from their own stream: the main one's draws (and so every existing test's
+    # devices, risks and statuses) stay as they were.
+    detail = random.Random(rng_seed * 1000003 + 17)
     created = []
     for i in range(int(devices)):
         os_type = rng.choice(("Android", "IOS"))
@@ -33,10 +39,11 @@ def seed(store, devices=0, alerts=0, audits=0, groups=None, rng_seed=1, email_do
             "last_connection_ms": now - rng.randint(0, 7 * 86400 * 1000) if status == 1 else None,
             "status_since_ms": now - rng.randint(86400 * 1000, 30 * 86400 * 1000),
         }
+        mail_sent = registration(detail, status, extra, now)
         device_groups = [rng.choice(group_names)] if group_names else [ROOT_GROUP_NAME]
         device_id = store.add_device("Seed User %d" % i, "user%d@%s" % (i, email_domain),
                                      "+1555%07d" % i, device_groups, status=status,
-                                     risk=rng.choice((0, 0, 1, 2, 3)), extra=extra)
+                                     risk=rng.choice((0, 0, 1, 2, 3)), extra=extra, send_reg_email=mail_sent)
         created.append(device_id)
     for i in range(int(alerts)):
         store.add_alert(make_alert(rng, i, created))
@@ -48,6 +55,25 @@ def seed(store, devices=0, alerts=0, audits=0, groups=None, rng_seed=1, email_do
             "event_details_params": {"index": i}, "module": module, "severity": rng.choice(SEVERITIES[1:]),
             "admin_user": "admin@seed.example.com", "time": time.strftime("%Y-%m-%d %H:%M:%S", when)})
     return {"devices": created, "counts": store.counts()}
+
+
+def registration(rng, status, extra, now):
+    """A registration history that fits the status; sets the client and last connection in ``extra`` and returns
+    whether the invitation mail was sent. Devices never registered (processing, user notified) have neither a
+    client nor a connection; active ones connected lately (a few over a month ago); inactive ones months ago."""
+    if status in (-1, 0):
+        extra["client_version"] = None
+        extra["last_connection_ms"] = None
+        # User notified means the invitation went out; a few still processing had it sent already.
+        return status == 0 or rng.random() < 0.2
+    extra["client_version"] = rng.choices([v for v, _w in CLIENT_VERSIONS], [w for _v, w in CLIENT_VERSIONS])[0]
+    if status == 1:
+        age = rng.randint(0, 6 * DAY_MS) if rng.random() < 0.85 else rng.randint(31 * DAY_MS, 60 * DAY_MS)
+    else:
+        age = rng.randint(35 * DAY_MS, 180 * DAY_MS)
+    extra["last_connection_ms"] = now - age
+    # Devices enrolled through an MDM registered without the mail.
+    return extra.get("mdm_uuid") is None or rng.random() < 0.5
 
 
 def make_alert(rng, index, device_ids):

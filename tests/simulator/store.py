@@ -8,7 +8,7 @@ that serialising statements costs nothing measurable.
 import json
 import sqlite3
 
-from .variants import canonical_alert
+from .variants import canonical_alert, render_last_connection
 import threading
 import time
 
@@ -239,7 +239,7 @@ class Store:
             "client_version": row["client_version"] or "",
             "device_type": row["device_type"] or "",
             "groups": self._device_groups(row["id"]),
-            "last_connection": time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(last / 1000)) if last else None,
+            "last_connection": render_last_connection(row["id"], last, variants.get("last_connection")),
             "mail_sent": bool(row["mail_sent"]),
             "mdm": {"uuid": row["mdm_uuid"]} if row["mdm_uuid"] else no_mdm,
             "model": row["model"] or "",

@@ -34,8 +34,11 @@ VARIANTS = {
     "status_window": ("honoured", "ignored", "status-ignored"),
     # groups__in: the devices assigned to the groups named, or also those of every group below them.
     "group_filter": ("exact", "subtree"),
+    # A device's last_connection: RFC 2822 (the SOAR sample), or each recorded form by device id (RFC 2822,
+    # ISO 8601, epoch ms as a number and as a string, MM/DD/YYYY HH:MM:SS; "No data" or null when never).
+    "last_connection": ("rfc2822", "mixed"),
 }
-DEFAULTS = dict((name, values[0]) for name, values in VARIANTS.items())
+DEFAULTS = {name: values[0] for name, values in VARIANTS.items()}
 
 # Sets that together use every value of every switch at least once; the fidelity tests run under each.
 PROFILES = {
@@ -44,7 +47,7 @@ PROFILES = {
                       email_match="case-insensitive", expired_token="plain-401", device_mdm="object",
                       device_groups="present", device_filters="doc"),
     "full-url": dict(DEFAULTS, paging_links="full-url", expired_token="logout-403", device_groups="absent",
-                     status_window="ignored"),
+                     status_window="ignored", last_connection="mixed"),
     "query-only": dict(DEFAULTS, paging_links="query-only", alert_time_filter="ignored", expired_token="logout-200",
                        device_mdm="object", status_window="status-ignored"),
     "no-links": dict(DEFAULTS, paging_links="none", alert_shape="guide", email_match="case-insensitive",
@@ -139,6 +142,19 @@ def _iso_z(ms):
 def _iso_offset(ms):
     moment = datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+00:00" % (ms % 1000)
+
+
+def _rfc2822(ms):
+    return datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def render_last_connection(device_id, ms, form):
+    """A device's last connection as the service would send it under ``form`` (the variant)."""
+    if form == "mixed":
+        if not ms:
+            return "No data" if device_id % 2 else None
+        return (_rfc2822, _iso_z, int, lambda v: str(int(v)), _mdy)[device_id % 5](ms)
+    return _rfc2822(ms) if ms else None
 
 
 def render_alert(alert_id, canonical, shape):

@@ -1,0 +1,145 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r'''
+---
+module: hm_fleet_report
+short_description: Write the weekly fleet posture report of a Harmony Mobile tenant (HTML page, CSV, JSON)
+version_added: "1.2.0"
+description:
+  - Reads the tenant once (its groups and every device, side by side; no call per device) and writes three files
+    to O(dest), named after the tenant (its O(tenant_name), else its tenant id or client id)
+    C(<tenant>-fleet-report.html), C(.csv) and C(.json).
+  - The page is self-contained (inline SVG charts, no script, no external fetch) so it opens from a mail
+    attachment. It shows devices by risk overall and per group (a group counts its sub-groups' devices), by OS
+    version and by client version, the registration funnel (added, user notified, connected), the change per
+    risk level since a baseline report, and tables of the first 50 devices of each list. The CSV file holds every
+    flagged device.
+  - Flags are C(stale) (last connection more than O(stale_days) ago), C(never_connected), C(unanswered) (invited
+    and not connected, waiting for O(unanswered_days) or more) and C(outdated) (a client older than
+    O(min_client_version), or than the newest client seen in the tenant).
+  - An invitation's age is in no device record. Each report keeps, per device waiting for registration, when a
+    report first saw it waiting; the age comes from the baseline (O(previous) or O(history_dir)). Without a
+    baseline, unanswered invitations are reported as not known yet.
+  - Every value from the service (names, e-mails, group names) is HTML-escaped; CSV cells that a spreadsheet
+    would run as a formula get a leading quote.
+  - Files are written atomically, mode 0600 (they name users).
+author:
+  - secops.mobile_security contributors (@secops)
+options:
+  dest:
+    description: Directory for the three files; created when missing.
+    type: path
+    required: true
+  stale_days:
+    description: A device whose last connection is older than this many days is stale.
+    type: int
+    default: 30
+  unanswered_days:
+    description: An invitation waiting this many days or more is unanswered.
+    type: int
+    default: 7
+  min_client_version:
+    description:
+      - Clients older than this dotted version (V(3.8.5.0000)) are outdated, compared part by part as numbers.
+      - Without it, clients older than the newest one seen in the tenant are outdated.
+    type: str
+  previous:
+    description: An earlier JSON report of the same tenant, the baseline for the trend and invitation ages.
+    type: path
+  history_dir:
+    description:
+      - Keep every report in this directory as C(<tenant>-fleet-report-<UTC time>.json); the newest one already
+        there is the baseline.
+      - A report of another tenant is never a baseline (the module refuses one given as O(previous)).
+    type: path
+notes:
+  - In check mode the module reads the tenant and the baseline, computes the report and returns it, and writes
+    nothing; RV(ignore:changed) says whether any file would change.
+extends_documentation_fragment:
+  - secops.mobile_security.attributes
+  - ansible.builtin.action_common_attributes
+  - secops.mobile_security.harmony_mobile
+  - secops.mobile_security.http_options
+attributes:
+  diff_mode:
+    support: none
+'''
+
+EXAMPLES = r'''
+- name: This week's report, compared with the last one kept
+  secops.mobile_security.hm_fleet_report:
+    dest: /srv/reports/mobile
+    history_dir: /srv/reports/mobile/history
+  register: fleet
+
+- name: Headline
+  ansible.builtin.debug:
+    msg: "{{ fleet.report.risk.high }} high-risk devices, {{ fleet.report.counts.stale }} stale; {{ fleet.files.html }}"
+
+- name: Stricter, against a given baseline
+  secops.mobile_security.hm_fleet_report:
+    dest: /tmp/report
+    stale_days: 14
+    unanswered_days: 3
+    min_client_version: 3.8.5
+    previous: /srv/reports/mobile/history/acme-fleet-report-20261128T060000Z.json
+'''
+
+RETURN = r'''
+report:
+  description:
+    - The report's numbers without the device lists (those are in the files).
+    - C(risk) per level (none, low, medium, high, unknown); C(groups) each with C(id), C(name), C(path), C(depth),
+      C(total), C(risk) (its whole subtree); C(os); C(client_versions) with C(outdated); C(funnel) (added, notified,
+      connected); C(counts) of flagged devices (stale, never_connected, unanswered, outdated); C(unanswered_known);
+      C(trend) (null without a baseline); C(settings), C(generated_at), C(schema_version), C(tenant).
+  returned: always
+  type: dict
+  sample: {total: 120, risk: {none: 48, low: 24, medium: 24, high: 24, unknown: 0}, funnel: {added: 120,
+           notified: 100, connected: 80}, counts: {stale: 20, never_connected: 40, unanswered: 10, outdated: 30}}
+files:
+  description: Paths written (or, in check mode, that would be written); C(history) with O(history_dir).
+  returned: always
+  type: dict
+  sample: {html: /srv/reports/acme-fleet-report.html, csv: /srv/reports/acme-fleet-report.csv,
+           json: /srv/reports/acme-fleet-report.json}
+baseline:
+  description: The earlier report compared with, or null.
+  returned: always
+  type: str
+tenant:
+  description: The tenant the task worked on, never the key.
+  returned: always
+  type: dict
+  sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
+'''
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_files
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
+
+
+class FleetReportModule(HarmonyMobileModule):
+    def __init__(self):
+        super().__init__(dict(
+            dest=dict(type="path", required=True),
+            stale_days=dict(type="int", default=30),
+            unanswered_days=dict(type="int", default=7),
+            min_client_version=dict(type="str"),
+            previous=dict(type="path"),
+            history_dir=dict(type="path"),
+        ), mutually_exclusive=[("previous", "history_dir")])
+
+    def execute(self):
+        self.result.update(fleet_report_files.produce(self.tenant.snapshot, self.tenant_record, self.params,
+                                                      self.check_mode))
+
+
+def main():
+    FleetReportModule().run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+"""The weekly fleet report (playbooks/weekly_fleet_report.yml, role fleet_report, hm_fleet_report) for real over
+HTTP: its numbers are checked against counts made here, independently, from the simulator's records."""
+
+import datetime
+import email.utils
+import glob
+import json
+import os
+import re
+
+import pytest
+import yaml
+
+from tests.simulator.variants import VARIANTS
+from tests.support import REPO_ROOT, Simulator, one_line, run_playbook
+
+PLAYBOOK = os.path.join(REPO_ROOT, "playbooks", "weekly_fleet_report.yml")
+TENANTS_INVENTORY = os.path.join(REPO_ROOT, "playbooks", "tenants", "inventory.yml")
+API = "/app/SBM/external_api"
+RISKS = {"0": "none", "1": "low", "2": "medium", "3": "high"}
+HOSTILE = '<script>alert("fleet")</script>'
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory):
+    sim = Simulator(str(tmp_path_factory.mktemp("fleet")), extra_args=["--tenants", "2"]).start()
+    # A three-level tree, so a group's count must include its sub-groups'.
+    emea = sim.api("POST", API + "/v1/groups/", json={"name": "EMEA"})
+    sim.api("POST", API + "/v1/groups/", json={"name": "EMEA-Sales", "parent_id": emea["id"]})
+    sim.seed(devices=160, groups=["EMEA", "EMEA-Sales", "AMER"], rng_seed=11)
+    hostile = {"name": HOSTILE, "email": "hostile@seed.example.com", "groups": ["EMEA-Sales"]}
+    sim.api("POST", API + "/v2/device/", json=hostile)
+    for index, name in enumerate(("t01", "t02")):
+        settings = {"devices": 25, "rng_seed": 3 + index, "email_domain": "%s.example.com" % name}
+        sim.control("POST", "seed?tenant=%s" % name, settings)
+    yield sim
+    sim.stop()
+
+
+def when(value):
+    """A last_connection in any form the simulator's variants send, read with the standard library alone."""
+    if value is None or value == "No data":
+        return None
+    if isinstance(value, int) or value.isdigit():
+        return datetime.datetime.fromtimestamp(int(value) / 1000, datetime.timezone.utc)
+    if re.match(r"^\d\d/\d\d/\d{4} ", value):
+        return datetime.datetime.strptime(value, "%m/%d/%Y %H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+    if re.match(r"^\d{4}-", value):
+        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return email.utils.parsedate_to_datetime(value)
+
+
+def groups_of(sim):
+    return sim.api("GET", API + "/v1/groups/", params={"limit": 500})["objects"]
+
+
+def expected(sim, stale_days=30):
+    """Counts from the simulator's raw records, with nothing of the collection: risk overall and per group subtree,
+    stale, never connected, awaiting registration."""
+    records, groups = sim.all_devices(), groups_of(sim)
+    parent = dict((g["id"], (g.get("parent") or {}).get("id")) for g in groups)
+    name = dict((g["id"], g["name"]) for g in groups)
+
+    def lineage(group_id):
+        while group_id is not None:
+            yield group_id
+            group_id = parent.get(group_id)
+
+    per_group = dict((g["name"], dict((r, 0) for r in RISKS.values())) for g in groups)
+    risk = dict((r, 0) for r in RISKS.values())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stale, never, awaiting = set(), set(), set()
+    for record in records:
+        level = RISKS[str(record["risk"])]
+        risk[level] += 1
+        for group_id in set(i for g in record["groups"] for i in lineage(g["id"])):
+            per_group[name[group_id]][level] += 1
+        last = when(record["last_connection"])
+        if last is None:
+            never.add(record["email"])
+        elif (now - last).days >= stale_days:
+            stale.add(record["email"])
+        if last is None and str(record["status"]) not in ("1", "4") and (
+                record["mail_sent"] or str(record["status"]) == "0"):
+            awaiting.add(record["email"])
+    return {"total": len(records), "risk": risk, "groups": per_group, "stale": stale, "never": never,
+            "awaiting": awaiting, "records": records}
+
+
+def run_report(sim, dest, extra=None, args=(), inventory=None):
+    variables = dict({"fleet_report_dest": str(dest)}, **(extra or {}))
+    return run_playbook(PLAYBOOK, sim, extra_vars=variables, args=args, inventory=inventory,
+                        env={"HM_TOKEN_CACHE_PATH": os.path.join(sim.workdir, "tokens.json")})
+
+
+def flagged(report_dir, stem, flag):
+    with open(os.path.join(report_dir, stem + ".json")) as handle:
+        report = json.load(handle)
+    return set(d["email"] for d in report["devices"] if flag in d["flags"])
+
+
+def tile(page, label):
+    found = re.search(r'<div class="tile"><b>([^<]*)</b>%s</div>' % re.escape(label), page)
+    return found.group(1) if found else None
+
+
+@pytest.mark.parametrize("last_connection", VARIANTS["last_connection"])
+def test_the_page_numbers_are_the_tenants_own_counts(sim, tmp_path, last_connection):
+    sim.variants(last_connection=last_connection)
+    try:
+        want = expected(sim)
+        sim.reset_stats()
+        result = run_report(sim, tmp_path / "out")
+    finally:
+        sim.variants()
+    assert result.returncode == 0, result.stdout[-3000:]
+    stats = sim.stats()
+    # One read of the tenant: the group list and the device pages, no call per device.
+    assert stats.get("writes", 0) == 0 and stats["requests"] <= 2 + (want["total"] // 100 + 1) * 2, stats
+    out = tmp_path / "out"
+    # Without tenant_name, the files are named after the tenant's id.
+    stem = [t for t in sim.control("GET", "tenants") if t["name"] == "default"][0]["tenant_id"] + "-fleet-report"
+    written = sorted(os.path.basename(p) for p in glob.glob(str(out / "*")))
+    assert written == sorted([stem + ".html", stem + ".csv", stem + ".json", "index.html"])
+    report = json.loads((out / (stem + ".json")).read_text())
+    assert report["total"] == want["total"]
+    assert dict((k, v) for k, v in report["risk"].items() if k != "unknown") == want["risk"]
+    by_name = dict((g["name"], g["risk"]) for g in report["groups"])
+    for group, counts in want["groups"].items():
+        assert dict((k, v) for k, v in by_name[group].items() if k != "unknown") == counts, group
+    assert by_name["EMEA"]["high"] >= by_name["EMEA-Sales"]["high"] > 0
+    assert flagged(out, stem, "stale") == want["stale"] and want["stale"]
+    assert flagged(out, stem, "never_connected") == want["never"]
+    page = (out / (stem + ".html")).read_text()
+    assert tile(page, "devices") == str(want["total"])
+    assert tile(page, "high risk") == str(want["risk"]["high"])
+    assert tile(page, "not connected 30d+") == str(len(want["stale"]))
+    assert tile(page, "never connected") == str(len(want["never"]))
+    assert tile(page, "unanswered 7d+") == "not known yet"
+    for address in sorted(want["stale"])[:50]:
+        assert address in page
+    # A device named <script> is shown as text.
+    assert "<script" not in page and "&lt;script&gt;alert(&quot;fleet&quot;)&lt;/script&gt;" in page
+    csv_text = (out / (stem + ".csv")).read_text()
+    assert all(address in csv_text for address in want["stale"] | want["never"])
+    assert "Summarise the tenant" in result.stdout and "high risk %d" % want["risk"]["high"] in one_line(result.stdout)
+
+
+def test_trend_and_unanswered_invitations_from_last_weeks_report(sim, tmp_path):
+    history = tmp_path / "history"
+    first = run_report(sim, tmp_path / "week1", {"fleet_report_history_dir": str(history)})
+    assert first.returncode == 0, first.stdout[-3000:]
+    [kept] = glob.glob(str(history / "*.json"))
+    # Make the kept report last week's: eight days older, invitations waiting since then.
+    report = json.loads(open(kept).read())
+    week_ago = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=8)
+    report["generated_at"] = week_ago.strftime("%Y-%m-%dT%H:%M:%SZ")
+    report["awaiting_since"] = dict((k, report["generated_at"]) for k in report["awaiting_since"])
+    os.remove(kept)
+    older = re.sub(r"\d{8}T\d{6}Z", week_ago.strftime("%Y%m%dT%H%M%SZ"), kept)
+    with open(older, "w") as handle:
+        json.dump(report, handle)
+    # This week: three devices went from their risk to high.
+    changed = [d for d in sim.all_devices() if str(d["risk"]) == "0"][:3]
+    for record in changed:
+        sim.set_device(record["internal_id"], risk=3)
+    try:
+        want = expected(sim)
+        second = run_report(sim, tmp_path / "week2", {"fleet_report_history_dir": str(history)})
+        assert second.returncode == 0, second.stdout[-3000:]
+        [page] = glob.glob(str(tmp_path / "week2" / "*.json"))
+        now = json.loads(open(page).read())
+        assert now["trend"]["since"] == report["generated_at"]
+        assert now["trend"]["risk"] == {"none": -3, "low": 0, "medium": 0, "high": 3, "unknown": 0}
+        deltas = dict((g["path"], g["risk"]["high"]) for g in now["trend"]["groups"])
+        assert deltas["ALL"] == 3 and sum(v for p, v in deltas.items() if p.count("/") == 1) == 3
+        assert set(d["email"] for d in now["devices"] if "unanswered" in d["flags"]) == want["awaiting"]
+        assert now["unanswered_known"] and want["awaiting"]
+        assert len(glob.glob(str(history / "*.json"))) == 2
+    finally:
+        for record in changed:
+            sim.set_device(record["internal_id"], risk=0)
+
+
+def tenants_inventory(sim, directory):
+    with open(TENANTS_INVENTORY) as handle:
+        example = yaml.safe_load(handle)["tenants"]["vars"]
+    hosts = {}
+    for tenant in sim.control("GET", "tenants"):
+        if tenant["name"] != "default":
+            hosts[tenant["name"]] = {"hm_gateway_url": sim.url + tenant["path"], "hm_client_id": tenant["client_id"],
+                                     "hm_access_key": tenant["access_key"]}
+    path = os.path.join(directory, "inventory.yml")
+    with open(path, "w") as handle:
+        yaml.safe_dump({"tenants": {"hosts": hosts, "vars": example}}, handle)
+    return path
+
+
+def test_two_tenants_two_pages_and_an_index_with_nothing_crossing(sim, tmp_path):
+    inventory = tenants_inventory(sim, str(tmp_path))
+    sim.reset_stats()
+    result = run_report(sim, tmp_path / "out", {"fleet_report_hosts": "tenants"}, inventory=inventory)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert sim.stats()["cross_tenant"] == 0
+    out = tmp_path / "out"
+    pages = ["%s-fleet-report.%s" % (t, e) for t in ("t01", "t02") for e in ("html", "csv", "json")]
+    assert sorted(os.listdir(out)) == sorted(["index.html"] + pages)
+    for own, other in (("t01", "t02"), ("t02", "t01")):
+        for ext in ("html", "csv", "json"):
+            text = (out / ("%s-fleet-report.%s" % (own, ext))).read_text()
+            assert "@%s.example.com" % own in text
+            assert "@%s.example.com" % other not in text and "seed.example.com" not in text
+        report = json.loads((out / ("%s-fleet-report.json" % own)).read_text())
+        assert report["total"] == 25 and report["tenant"]["name"] == own
+    index = (out / "index.html").read_text()
+    assert 'href="t01-fleet-report.html"' in index and 'href="t02-fleet-report.html"' in index
+    assert "@" not in index and "<script" not in index
+
+
+def test_check_mode_writes_nothing_and_says_it_would(sim, tmp_path):
+    out = tmp_path / "out"
+    result = run_report(sim, out, {"fleet_report_history_dir": str(tmp_path / "history")}, args=["--check"])
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert not out.exists() and not (tmp_path / "history").exists()
+    assert re.search(r"TASK \[secops.mobile_security.fleet_report : Write the tenant's fleet report[^\n]*\]\s*\*+\s*"
+                     r"changed: \[localhost\]", result.stdout), result.stdout
+
+
+def test_bad_input_names_the_option_and_writes_nothing(sim, tmp_path):
+    out = tmp_path / "out"
+    result = run_report(sim, out, {"fleet_report_stale_days": 0})
+    assert result.returncode != 0
+    assert "stale_days: must be a whole number of days, 1 or more, got 0" in one_line(result.stdout)
+    assert not out.exists() or not os.listdir(out)

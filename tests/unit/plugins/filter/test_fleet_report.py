@@ -1,0 +1,34 @@
+"""The fleet_report_index filter: results of several tenants in, one index page out, nothing else accepted."""
+
+import datetime
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.secops.mobile_security.plugins.filter.fleet_report import fleet_report_index
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report
+
+NOW = datetime.datetime(2026, 12, 5, 9, 0, 0, tzinfo=datetime.timezone.utc)
+GROUPS = [{"id": 1, "name": "ALL", "parent": None}]
+
+
+def summary(name, risk_names):
+    devices = [{"id": str(i), "email": "u%d@%s.example.com" % (i, name), "group_ids": [1], "risk_name": risk,
+                "status_name": "active", "last_connection": "2026-12-01T00:00:00Z"}
+               for i, risk in enumerate(risk_names)]
+    tenant = {"name": name, "gateway_url": "https://gw", "client_id": name, "tenant_id": None, "label": name}
+    return fleet_report.summary(fleet_report.compute(GROUPS, devices, NOW, 30, 7, tenant=tenant))
+
+
+def test_one_row_per_tenant_with_its_own_counts():
+    page = fleet_report_index([summary("globex", ["high"]), summary("acme", ["high", "high", "none"])])
+    rows = page.split("<tr>")[2:]
+    assert 'href="acme-fleet-report.html">acme</a></td><td class="n">3</td><td class="n">2</td>' in rows[0]
+    assert 'href="globex-fleet-report.html">globex</a></td><td class="n">1</td><td class="n">1</td>' in rows[1]
+    assert "example.com" not in page
+
+
+@pytest.mark.parametrize("value", [None, "acme", [{"total": 1}], {"counts": {}}])
+def test_anything_but_a_list_of_reports_is_refused(value):
+    with pytest.raises(AnsibleFilterError, match="fleet_report_index: expected a list of hm_fleet_report"):
+        fleet_report_index(value)

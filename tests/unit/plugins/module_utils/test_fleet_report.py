@@ -1,0 +1,214 @@
+"""The fleet report's pure functions: dates in every form, versions, subtree counts, escaping, trend."""
+
+import copy
+import csv
+import datetime
+import io
+import json
+import re
+
+import pytest
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import devices as device_shapes
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+
+UTC = datetime.timezone.utc
+NOW = datetime.datetime(2026, 12, 5, 9, 0, 0, tzinfo=UTC)
+TENANT = {"name": "acme", "gateway_url": "https://gw.example.com", "client_id": "c1", "tenant_id": None,
+          "label": "acme: c1 at gw.example.com"}
+GROUPS = [
+    {"id": 1, "name": "ALL", "parent": None},
+    {"id": 2, "name": "EMEA", "parent": {"id": 1, "name": "ALL"}},
+    {"id": 3, "name": "EMEA-Sales", "parent": {"id": 2, "name": "EMEA"}},
+    {"id": 4, "name": "AMER", "parent": {"id": 1, "name": "ALL"}},
+]
+
+
+def device(i, group, risk="0", status="1", last=None, mail_sent=True, client="3.8.1.0001", os_type="Android",
+           name=None):
+    names = dict((g["id"], g["name"]) for g in GROUPS)
+    return device_shapes.normalise({
+        "internal_id": str(i), "name": name or "Dev %d" % i, "email": "u%d@example.com" % i, "risk": risk,
+        "status": status, "last_connection": last, "mail_sent": mail_sent, "client_version": client,
+        "os_type": os_type, "os_version": "14", "groups": [{"id": group, "name": names[group]}]})
+
+
+def compute(devices, **options):
+    settings = dict(stale_days=30, unanswered_days=7, tenant=TENANT)
+    settings.update(options)
+    return fleet_report.compute(GROUPS, devices, NOW, **settings)
+
+
+@pytest.mark.parametrize("last", [
+    "Fri, 30 Oct 2026 08:27:11 +0000",   # RFC 2822, as the field notes' sample
+    "2026-10-30T08:27:11Z",
+    "2026-10-30 08:27:11",
+    "10/30/2026 08:27:11",
+    int(datetime.datetime(2026, 10, 30, 8, 27, 11, tzinfo=UTC).timestamp()),
+    int(datetime.datetime(2026, 10, 30, 8, 27, 11, tzinfo=UTC).timestamp()) * 1000,
+    str(int(datetime.datetime(2026, 10, 30, 8, 27, 11, tzinfo=UTC).timestamp()) * 1000),
+])
+def test_last_connection_in_every_form_is_read_and_a_month_old_device_is_stale(last):
+    report = compute([device(1, 3, last=last)])
+    assert report["counts"]["stale"] == 1 and report["counts"]["never_connected"] == 0
+    assert report["devices"][0]["last_connection"] == "2026-10-30T08:27:11Z"
+
+
+def test_recent_devices_are_not_stale_and_devices_without_a_time_are_listed_as_never_connected():
+    report = compute([device(1, 3, last="Thu, 03 Dec 2026 08:00:00 +0000"), device(2, 3, last="No data", status="0"),
+                      device(3, 3, last=None, status="-1", mail_sent=False)])
+    assert report["counts"]["stale"] == 0
+    assert [d["id"] for d in report["devices"] if "never_connected" in d["flags"]] == ["2", "3"]
+
+
+@pytest.mark.parametrize("older,newer", [("3.8.9.9999", "3.8.10.0001"), ("3.8", "3.8.0.1"), ("3.7.99", "3.8"),
+                                         ("3.8.1.0001", "3.8.1.0002"), ("2.9", "10.0")])
+def test_versions_compare_numerically(older, newer):
+    assert fleet_report.version_key(older) < fleet_report.version_key(newer)
+
+
+def test_versions_ignore_trailing_zeros_and_refuse_nothing_numeric():
+    assert fleet_report.version_key("3.8.0.0") == fleet_report.version_key("3.8")
+    assert fleet_report.version_key("") is None and fleet_report.version_key("beta") is None
+    assert fleet_report.version_key(None) is None
+
+
+def test_outdated_is_older_than_the_newest_seen_or_than_the_minimum_given():
+    fleet = [device(1, 3, client="3.8.10.0001", last=NOW.isoformat()), device(2, 3, client="3.8.9.9999"),
+             device(3, 3, client="3.8.2.1000"), device(4, 3, client=None)]
+    report = compute(fleet)
+    assert report["newest_client_version"] == "3.8.10.0001"
+    assert sorted(d["id"] for d in report["devices"] if "outdated" in d["flags"]) == ["2", "3"]
+    assert [c["version"] for c in report["client_versions"]] == ["3.8.10.0001", "3.8.9.9999", "3.8.2.1000",
+                                                                 "unknown"]
+    pinned = compute(fleet, min_client_version="3.8.5")
+    assert sorted(d["id"] for d in pinned["devices"] if "outdated" in d["flags"]) == ["3"]
+    assert pinned["client_baseline"] == "3.8.5"
+
+
+def test_a_bad_minimum_version_or_day_count_is_refused_naming_the_option():
+    with pytest.raises(UserError, match="min_client_version: 'latest' is not a dotted version"):
+        compute([], min_client_version="latest")
+    with pytest.raises(UserError, match="stale_days: .* got 0"):
+        compute([], stale_days=0)
+    with pytest.raises(UserError, match="unanswered_days: .* got -1"):
+        compute([], unanswered_days=-1)
+
+
+def test_a_group_counts_its_sub_groups_devices_per_risk():
+    fleet = [device(1, 3, risk="3"), device(2, 3, risk="3"), device(3, 2, risk="1"), device(4, 4, risk="2"),
+             device(5, 4, risk="x")]
+    report = compute(fleet)
+    by_name = dict((g["name"], g) for g in report["groups"])
+    assert by_name["EMEA-Sales"]["risk"]["high"] == 2 and by_name["EMEA-Sales"]["total"] == 2
+    assert by_name["EMEA"]["risk"] == {"none": 0, "low": 1, "medium": 0, "high": 2, "unknown": 0}
+    assert by_name["AMER"]["risk"] == {"none": 0, "low": 0, "medium": 1, "high": 0, "unknown": 1}
+    assert by_name["ALL"]["total"] == 5 and report["risk"]["unknown"] == 1
+    assert by_name["EMEA-Sales"]["path"] == "ALL/EMEA/EMEA-Sales"
+
+
+def test_a_device_in_two_groups_of_one_subtree_counts_once_there():
+    raw = {"internal_id": "9", "risk": "3", "groups": [{"id": 3, "name": "EMEA-Sales"}, {"id": 2, "name": "EMEA"}]}
+    report = compute([device_shapes.normalise(raw)])
+    by_name = dict((g["name"], g) for g in report["groups"])
+    assert by_name["EMEA"]["total"] == 1 and by_name["ALL"]["total"] == 1 and by_name["EMEA-Sales"]["total"] == 1
+
+
+def test_funnel_counts_mail_sent_and_statuses_and_a_connected_device_counts_as_notified():
+    fleet = [device(1, 3, status="-1", mail_sent=False),           # added only
+             device(2, 3, status="0", mail_sent=False),            # user notified by status
+             device(3, 3, status="-1", mail_sent=True),            # mail sent
+             device(4, 3, status="1", mail_sent=False, last=NOW.isoformat()),  # connected (MDM)
+             device(5, 3, status="4", mail_sent=True)]              # inactive: connected once
+    assert compute(fleet)["funnel"] == {"added": 5, "notified": 4, "connected": 2}
+
+
+def test_unanswered_invitations_are_aged_from_the_first_report_that_saw_them_waiting():
+    fleet = [device(1, 3, status="0"), device(2, 3, status="1", last=NOW.isoformat())]
+    first = compute(fleet)
+    assert first["unanswered_known"] is False and first["counts"]["unanswered"] == 0
+    assert first["awaiting_since"] == {"1": "2026-12-05T09:00:00Z"}
+    # Last week's report saw device 1 waiting already; device 3 is new since.
+    previous = copy.deepcopy(first)
+    previous["awaiting_since"] = {"1": "2026-11-27T09:00:00Z"}
+    later = compute(fleet + [device(3, 3, status="0")], previous=previous)
+    assert later["unanswered_known"] is True
+    assert [d["id"] for d in later["devices"] if "unanswered" in d["flags"]] == ["1"]
+    assert later["awaiting_since"] == {"1": "2026-11-27T09:00:00Z", "3": "2026-12-05T09:00:00Z"}
+    assert compute(fleet, previous=previous, unanswered_days=9)["counts"]["unanswered"] == 0
+
+
+def test_trend_is_the_change_per_risk_level_overall_and_per_group():
+    before = compute([device(1, 3, risk="3"), device(2, 3, risk="3"), device(3, 4, risk="0")])
+    after = compute([device(1, 3, risk="0"), device(2, 3, risk="3"), device(3, 4, risk="0"), device(4, 4, risk="2")],
+                    previous=json.loads(json.dumps(before)))
+    assert after["trend"]["risk"] == {"none": 1, "low": 0, "medium": 1, "high": -1, "unknown": 0}
+    by_path = dict((g["path"], g["risk"]) for g in after["trend"]["groups"])
+    assert by_path["ALL/EMEA/EMEA-Sales"] == {"none": 1, "low": 0, "medium": 0, "high": -1, "unknown": 0}
+    assert by_path["ALL/AMER"]["medium"] == 1
+    assert compute([])["trend"] is None
+
+
+def test_a_baseline_of_another_tenant_or_not_a_report_is_refused():
+    other = compute([], tenant=dict(TENANT, name="globex", label="globex: c2"))
+    with pytest.raises(UserError, match="previous: the report is of tenant 'globex: c2'"):
+        compute([], previous=other)
+    with pytest.raises(UserError, match="previous: not a fleet report"):
+        compute([], previous={"risk": {}})
+
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def test_every_value_from_the_service_is_escaped_on_the_page():
+    groups = GROUPS + [{"id": 5, "name": "<img src=x onerror=alert(1)>", "parent": {"id": 1}}]
+    raw = {"internal_id": "7", "name": HOSTILE, "email": "a&b@example.com", "risk": "3", "status": "0",
+           "mail_sent": True, "client_version": '3.8"><svg onload=alert(1)>', "os_type": "<b>Android</b>",
+           "groups": [{"id": 5, "name": groups[-1]["name"]}]}
+    tenant = dict(TENANT, label="<i>acme</i>")
+    report = fleet_report.compute(groups, [device_shapes.normalise(raw)], NOW, 30, 7, tenant=tenant)
+    page = fleet_report.render_html(report)
+    assert "<script" not in page and "<img" not in page and "<svg onload" not in page and "<i>acme" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "a&amp;b@example.com" in page
+    index = fleet_report.render_index([fleet_report.summary(report)])
+    assert "<i>acme" not in index and "&lt;i&gt;acme&lt;/i&gt;" in index
+
+
+def test_the_page_fetches_nothing_and_has_one_chart_per_view():
+    fleet = [device(i, 3 if i % 2 else 4, risk=str(i % 4), last=NOW.isoformat() if i % 3 else None)
+             for i in range(30)]
+    previous = compute(fleet[:10])
+    page = fleet_report.render_html(compute(fleet, previous=previous))
+    assert not re.search(r"<script|<link|<img|<iframe|@import|url\(|src=|href=", page, re.I)
+    # risk, risk per group, trend, funnel, OS, client versions
+    assert page.count("<svg") == 6
+    assert page.count("<svg") == page.count("</svg>")
+
+
+def test_long_lists_are_capped_on_the_page_and_complete_in_the_csv():
+    fleet = [device(i, 3, last=None, name="=cmd|' /C calc'!A0" if i == 0 else None) for i in range(120)]
+    report = compute(fleet)
+    page = fleet_report.render_html(report)
+    assert "and 70 more (all of them in the CSV file)" in page
+    rows = list(csv.DictReader(io.StringIO(fleet_report.render_csv(report))))
+    assert len(rows) == 120 and all(r["flags"] == "never_connected" for r in rows)
+    # A spreadsheet must not run a device name as a formula.
+    assert rows[0]["name"] == "'=cmd|' /C calc'!A0"
+
+
+def test_summary_and_index_hold_no_device():
+    fleet = [device(i, 3, last=None) for i in range(3)]
+    report = compute(fleet)
+    summary = fleet_report.summary(report)
+    assert "devices" not in summary and "awaiting_since" not in summary
+    text = json.dumps(summary) + fleet_report.render_index([summary])
+    assert "example.com" not in text.replace("gw.example.com", "") and "Dev 1" not in text
+    assert 'href="acme-fleet-report.html"' in fleet_report.render_index([summary])
+
+
+def test_file_names_come_from_the_tenant_and_are_safe():
+    assert fleet_report.file_stem(TENANT) == "acme-fleet-report"
+    assert fleet_report.file_stem({"name": None, "tenant_id": None, "client_id": "../x y"}) == "x_y-fleet-report"
+    assert fleet_report.file_stem(None) == "tenant-fleet-report"

@@ -1,0 +1,97 @@
+"""The fleet report's files: baseline from `previous` or the history, check mode, what counts as a change."""
+
+import datetime
+import json
+import os
+import stat
+
+import pytest
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, fleet_report_files
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+
+UTC = datetime.timezone.utc
+NOW = datetime.datetime(2026, 12, 5, 9, 0, 0, tzinfo=UTC)
+TENANT = {"name": "acme", "gateway_url": "https://gw.example.com", "client_id": "c1", "tenant_id": None,
+          "label": "acme: c1 at gw.example.com"}
+GROUPS = [{"id": 1, "name": "ALL", "parent": None}]
+
+
+def device(risk_name):
+    return {"id": "1", "name": "Dev", "email": "u@example.com", "groups": ["ALL"], "group_ids": [1],
+            "status_name": "active", "risk_name": risk_name, "last_connection": "2026-12-04T00:00:00Z",
+            "client_version": "3.8.1", "mail_sent": True, "os_type": "IOS", "os_version": "17.4"}
+
+
+def params(tmp_path, **options):
+    settings = dict(dest=str(tmp_path / "out"), stale_days=30, unanswered_days=7, min_client_version=None,
+                    previous=None, history_dir=None)
+    settings.update(options)
+    return settings
+
+
+def produce(tmp_path, risk="none", check_mode=False, now=NOW, reads=None, **options):
+    def snapshot():
+        if reads is not None:
+            reads.append(1)
+        return GROUPS, [device(risk)]
+    return fleet_report_files.produce(snapshot, lambda: TENANT, params(tmp_path, **options), check_mode, now)
+
+
+def test_three_files_written_private_and_named_after_the_tenant(tmp_path):
+    result = produce(tmp_path)
+    assert result["changed"] and result["baseline"] is None
+    assert sorted(os.listdir(tmp_path / "out")) == ["acme-fleet-report.csv", "acme-fleet-report.html",
+                                                    "acme-fleet-report.json"]
+    for path in result["files"].values():
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert "devices" not in result["report"] and result["report"]["total"] == 1
+    # The same tenant state at the same time: nothing to change.
+    assert produce(tmp_path)["changed"] is False
+
+
+def test_check_mode_computes_and_writes_nothing(tmp_path):
+    result = produce(tmp_path, check_mode=True, history_dir=str(tmp_path / "history"))
+    assert result["changed"] and result["report"]["risk"]["none"] == 1
+    assert not (tmp_path / "out").exists() and not (tmp_path / "history").exists()
+    assert result["files"]["html"] == str(tmp_path / "out" / "acme-fleet-report.html")
+
+
+def test_the_newest_kept_report_of_this_tenant_is_the_baseline_and_the_new_one_is_kept(tmp_path):
+    history = str(tmp_path / "history")
+    produce(tmp_path, risk="high", now=NOW - datetime.timedelta(days=14), history_dir=history)
+    produce(tmp_path, risk="medium", now=NOW - datetime.timedelta(days=7), history_dir=history)
+    # Another tenant's report in the same directory is not this tenant's baseline.
+    other = fleet_report.compute(GROUPS, [device("low")], NOW - datetime.timedelta(days=1), 30, 7,
+                                 tenant=dict(TENANT, name="globex"))
+    with open(os.path.join(history, "globex-fleet-report-20261204T090000Z.json"), "w") as handle:
+        json.dump(other, handle)
+    result = produce(tmp_path, risk="none", history_dir=history)
+    assert result["baseline"].endswith("acme-fleet-report-20261128T090000Z.json")
+    assert result["report"]["trend"]["risk"]["medium"] == -1 and result["report"]["trend"]["risk"]["none"] == 1
+    assert result["files"]["history"].endswith("acme-fleet-report-20261205T090000Z.json")
+    assert len([n for n in os.listdir(history) if n.startswith("acme-")]) == 3
+
+
+def test_a_bad_option_is_refused_before_the_tenant_is_read(tmp_path):
+    reads = []
+    with pytest.raises(UserError, match="unanswered_days: must be a whole number of days, 1 or more, got 0"):
+        produce(tmp_path, reads=reads, unanswered_days=0)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UserError, match="dest: .*file exists and is not a directory"):
+        produce(tmp_path, reads=reads, dest=str(tmp_path / "file"))
+    assert reads == []
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "previous: .*missing.json does not exist"),
+    ("{not json", "previous: .* is not a readable JSON report"),
+    ('{"schema_version": 99}', "previous: not a fleet report of schema version 1"),
+])
+def test_a_bad_previous_report_is_refused_naming_the_option_and_nothing_is_written(tmp_path, content, message):
+    path = tmp_path / "missing.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(UserError, match=message):
+        produce(tmp_path, previous=str(path))
+    assert not (tmp_path / "out").exists() or not os.listdir(tmp_path / "out")
