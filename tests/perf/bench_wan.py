@@ -241,6 +241,7 @@ def projection(sim, args, say):
     from tests.support import ensure_collection_link
     ensure_collection_link()
     from ansible_collections.secops.mobile_security.plugins.module_utils import clients, device_sync, devices
+    from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
     scale = args.scale
     count = args.projection_devices
@@ -251,11 +252,12 @@ def projection(sim, args, say):
     client = clients.harmony_mobile_client({"gateway_url": sim.url, "client_id": SIM_CLIENT_ID,
                                             "access_key": SIM_ACCESS_KEY})
     started = time.perf_counter()
-    current = [devices.normalise(d) for d in client.with_groups(list(client.list_devices()))]
+    tenant = Tenant(client)
+    current = tenant.all_devices()
     wanted = [devices.entry(dict(e, groups=["ALL"]), "devices[%d]" % i, [])
               for i, e in enumerate(entries("proj", count))]
-    ops = device_sync.plan(wanted, current)
-    device_sync.SyncRunner(client).run(ops)
+    ops = device_sync.plan(current, wanted)
+    device_sync.SyncRunner(tenant).run(ops)
     seconds = time.perf_counter() - started
     pacer = client.transport.pacer
     stats = sim.stats()
