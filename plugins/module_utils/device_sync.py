@@ -17,6 +17,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_cli
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import drift, email_key, keep_unasked
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -255,28 +256,6 @@ class SyncRunner:
         except (ApiError, UserError) as err:
             bulk.failed(op, err)
         return op
-
-
-class ModuleTask:
-    """What a device task needs from its module: the connection, taken only when first used (bad input is
-    refused before any client is built), the options, check mode, warnings, and the module's own result and
-    diff, written as the task goes so that a task failing half-way still reports what it did."""
-
-    def __init__(self, module):
-        self.module = module
-        self.options = module.params
-        self.check_mode = module.check_mode
-        self.warn = module.module.warn
-        self.result = module.result
-        self.set_diff = module.set_diff
-
-    @property
-    def tenant(self):
-        return self.module.tenant
-
-    @property
-    def client(self):
-        return self.module.client
 
 
 class TenantSync(ModuleTask):

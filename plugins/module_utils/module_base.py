@@ -20,6 +20,31 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.errors impo
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
 
+class ModuleTask:
+    """What a resource's state class (device_sync, groups, registrations, smartpt_targets) needs from its module: the connection, taken only when first used (bad input is
+    refused before any client is built), the options, check mode, warnings, and the module's own result and
+    diff, written as the task goes so that a task failing half-way still reports what it did."""
+
+    def __init__(self, module):
+        self.module = module
+        self.options = module.params
+        self.check_mode = module.check_mode
+        self.warn = module.module.warn
+        self.result = module.result
+        self.set_diff = module.set_diff
+
+    def fail(self, msg, **extra):
+        self.module.fail(msg, **extra)
+
+    @property
+    def tenant(self):
+        return self.module.tenant
+
+    @property
+    def client(self):
+        return self.module.client
+
+
 class ApiModule:
     """Common run loop: build the client lazily, turn errors into fail_json, report diff."""
 

@@ -133,10 +133,8 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME, validate_name
-from ansible_collections.secops.mobile_security.plugins.module_utils import guards, run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils import groups, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
 class GroupModule(HarmonyMobileModule):
@@ -151,129 +149,8 @@ class GroupModule(HarmonyMobileModule):
             run_plan=run_plan.option_spec(),
         ))
 
-    def plan_for_later_tasks(self, created=None, deleted=None):
-        """Check mode: the groups this task would create or delete ({name: path}), for later tasks of the run
-        (docs/gitops.md)."""
-        self.result["planned_groups"] = sorted(created or {})
-        facts = run_plan.with_changes(self.params, self.check_mode, created or {}, deleted or {})
-        if facts:
-            self.result["ansible_facts"] = facts
-
     def execute(self):
-        self.result["planned_groups"] = []
-        if self.params["state"] == "absent":
-            # A delete acts on the group the task names, never on one found through another option.
-            for option in ("new_name", "parent"):
-                if self.params[option] is not None:
-                    raise UserError("%s: %r cannot be used with state=absent, which deletes only the group named "
-                                    "in name (%r)" % (option, self.params[option], self.params["name"]))
-        elif self.params["force"]:
-            raise UserError("force: applies only to state=absent")
-        name = validate_name(self.params["name"])
-        new_name = self.params["new_name"]
-        if new_name is not None:
-            validate_name(new_name, "new_name")
-        if ROOT_NAME in (name, new_name):
-            raise UserError("name: the root group %r cannot be created, renamed or deleted" % ROOT_NAME)
-
-        tree = self.tenant.group_tree()
-        current = tree.by_name.get(name)
-        if current is None and new_name is not None:
-            current = tree.by_name.get(new_name)
-        elif current is not None and new_name is not None and new_name != name and new_name in tree.by_name:
-            raise UserError("new_name: a group named %r already exists" % new_name)
-        before = tree.describe(current["id"]) if current else None
-
-        if self.params["state"] == "absent":
-            self.ensure_absent(tree, current, before)
-        else:
-            self.ensure_present(tree, current, before, new_name or name)
-
-    def ensure_absent(self, tree, current, before):
-        self.result["group"] = {}
-        if current is None:
-            return
-        children = tree.children(current["id"])
-        if children:
-            raise UserError("name: group %r still has %d sub-group(s) (%s); delete or move them first" % (
-                current["name"], len(children), ", ".join(c["name"] for c in children)))
-        guards.check_deletes([before["path"]], len(tree.by_id) - 1, self.params["max_deletes"], "groups", "the tenant")
-        guards.refuse_groups_holding_devices(self.tenant, [current], self.params["force"], "name")
-        self.result["changed"] = True
-        self.set_diff(before, None)
-        if self.check_mode:
-            self.plan_for_later_tasks(deleted={current["name"]: before["path"]})
-        else:
-            self.client.delete_group(current["id"])
-
-    def ensure_present(self, tree, current, before, wanted_name):
-        parent_ref = self.params["parent"]
-        parent = self.parent(tree, parent_ref) if parent_ref is not None else None
-
-        if current is None:
-            parent = parent or tree.root
-            after = {"id": None, "name": wanted_name, "parent_id": parent["id"], "parent_name": parent["name"],
-                     "path": self.path_under(tree, parent, wanted_name)}
-            self.result["changed"] = True
-            self.set_diff(None, after)
-            if self.check_mode:
-                self.result["group"] = after
-                self.plan_for_later_tasks(created={wanted_name: after["path"]})
-                return
-            created = self.client.add_group(wanted_name, parent["id"])
-            self.result["group"] = self.reread(created.get("id"), wanted_name)
-            return
-
-        changes = {}
-        if current["name"] != wanted_name:
-            changes["name"] = wanted_name
-        if parent is not None and parent["id"] != current["parent_id"]:
-            if not parent.get("planned") and tree.would_cycle(current["id"], parent["id"]):
-                raise UserError("parent: moving %r under %r would create a cycle (%r is inside %r)" % (
-                    current["name"], parent["name"], parent["name"], current["name"]))
-            changes["parent_id"] = parent["id"]
-        if not changes:
-            self.result["group"] = before
-            return
-        after = dict(before, name=wanted_name)
-        if "parent_id" in changes:
-            after.update(parent_id=parent["id"], parent_name=parent["name"],
-                         path=self.path_under(tree, parent, wanted_name))
-        else:
-            after["path"] = before["path"].rsplit("/", 1)[0] + "/" + wanted_name
-        self.result["changed"] = True
-        self.set_diff(before, after)
-        if self.check_mode:
-            self.result["group"] = after
-            if "name" in changes:
-                self.plan_for_later_tasks(created={wanted_name: after["path"]},
-                                          deleted={current["name"]: before["path"]})
-            return
-        self.client.edit_group(current["id"], **changes)
-        self.result["group"] = self.reread(current["id"], wanted_name)
-
-    def parent(self, tree, parent_ref):
-        """The parent group; in check mode it may be one an earlier task of the run plans to create."""
-        try:
-            return tree.resolve(parent_ref, "parent")
-        except UserError:
-            planned = run_plan.tenant_plan(self.params, self.check_mode).get(parent_ref) or {}
-            if planned.get("action") != "create":
-                raise
-        return {"id": None, "name": parent_ref, "path": planned.get("path") or parent_ref, "planned": True}
-
-    @staticmethod
-    def path_under(tree, parent, name):
-        # A parent an earlier task plans has no id yet; its own path is in that task's result.
-        return (parent["path"] if parent.get("planned") else tree.path(parent["id"])) + "/" + name
-
-    def reread(self, group_id, name):
-        tree = self.tenant.group_tree(refresh=True)
-        group = tree.by_id.get(int(group_id)) if str(group_id).isdigit() else None
-        group = group or tree.by_name.get(name)
-        if group is None:
-            raise UserError("name: group %r was written but is not in the group list afterwards" % name)
-        return tree.describe(group["id"])
+        groups.GroupState(self).run()
 
 
 def main():

@@ -134,11 +134,8 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, diffs, group_tree, guards, run_plan
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
+from ansible_collections.secops.mobile_security.plugins.module_utils import groups, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
-
-ITEM_ACTIONS = ("create", "move", "delete")
 
 
 class GroupHierarchyModule(HarmonyMobileModule):
@@ -153,74 +150,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
         ))
 
     def execute(self):
-        desired = group_tree.flatten(self.params["tree"])
-        current = self.tenant.groups()
-        ops = group_tree.plan(current, desired, purge=self.params["purge"])
-        self.guard_deletes(ops, current, desired)
-        touched = set(op["name"] for op in ops)
-        unchanged = sum(1 for name, _parent in desired if name not in touched)
-        self.result["operations"] = ops
-        self.result["changed"] = bool(ops)
-        created = [op for op in ops if op["action"] == "create"]
-        # Check mode: the groups this task would create and delete, for later tasks of the run (docs/gitops.md).
-        self.result["planned_groups"] = [op["name"] for op in created] if self.check_mode else []
-        facts = run_plan.with_changes(self.params, self.check_mode, dict((op["name"], op["path"]) for op in created),
-                                      dict((op["name"], op["path"]) for op in ops if op["action"] == "delete"))
-        if facts:
-            self.result["ansible_facts"] = facts
-        if self.check_mode:
-            bulk.mark_planned(ops, ITEM_ACTIONS)
-            self.report(ops, unchanged)
-            after = group_tree.apply_to_model(current, ops)
-        else:
-            self.apply(ops, current, unchanged)
-            self.report(ops, unchanged)
-            after = self.tenant.groups(refresh=True)
-        # Both sides count the groups under ALL.
-        self.set_diff(*diffs.groups_diff([op for op in ops if op.get("result") != bulk.FAILED],
-                                         len(current) - 1, len(after) - 1))
-        self.result["groups"] = self.describe_all(after)
-
-    def report(self, ops, unchanged):
-        for op in ops:
-            # 1.0.0 called the action `op`; kept as a copy until 2.0.0 (changelog, docs/conventions.md).
-            op["op"] = op["action"]
-        self.result["summary"] = bulk.summary([op for op in ops if "result" in op], ITEM_ACTIONS, unchanged)
-
-    def guard_deletes(self, ops, current, desired):
-        """The delete guard over every group the plan deletes, before any write (and in check mode)."""
-        deletes = [op for op in ops if op["action"] == "delete"]
-        if not deletes:
-            return
-        guards.check_deletes([op["path"] for op in deletes], len(current) - 1, self.params["max_deletes"], "groups",
-                             "the tenant", desired_field="tree", desired_count=len(desired))
-        by_name = group_tree.GroupTree(current).by_name
-        guards.refuse_groups_holding_devices(self.tenant, [by_name[op["name"]] for op in deletes],
-                                             self.params["force"], "purge")
-
-    def apply(self, ops, current, unchanged):
-        # Ids are resolved as we go: a create's id is needed by its children's ops.
-        ids = dict((name, group["id"]) for name, group in group_tree.GroupTree(current).by_name.items())
-        for op in ops:
-            try:
-                if op["action"] == "create":
-                    created = self.client.add_group(op["name"], ids[op["parent"]])
-                    ids[op["name"]] = int(created["id"])
-                elif op["action"] == "move":
-                    self.client.edit_group(ids[op["name"]], parent_id=ids[op["parent"]])
-                else:
-                    self.client.delete_group(ids.pop(op["name"]))
-                bulk.succeeded(op)
-            except ApiError as err:
-                bulk.failed(op, err)
-                self.report(ops, unchanged)
-                self.fail("%s of group %r failed: %s. A re-run continues from the current state." % (
-                    op["action"], op["name"], err), api_error=err.to_result())
-
-    @staticmethod
-    def describe_all(groups):
-        tree = group_tree.GroupTree(groups)
-        return sorted((tree.describe(i) for i in tree.by_id), key=lambda g: g["path"])
+        groups.GroupHierarchySync(self).run()
 
 
 def main():
