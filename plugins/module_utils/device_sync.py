@@ -10,7 +10,7 @@ the batch on one failure.
 
 import time
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, devices, diffs, guards, run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, devices, diffs, guards, registrations, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.codes import UNREGISTERED
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
@@ -206,7 +206,7 @@ def find_created(tenant, entry, known_ids):
             device["name"] == entry["name"]
 
     def find():
-        details = tenant.client.registration_details(email=entry["email"])
+        details = registrations.details_by_email(tenant.client, entry["email"])
         candidate = str(details["id"]) if isinstance(details, dict) and details.get("id") is not None else None
         if candidate is not None and candidate not in known:
             raw = tenant.client.get_device(candidate)

@@ -95,14 +95,6 @@ class HarmonyMobileClient(TokenSession):
                                               params={"format": "json", "limit": 1, "offset": 0}))[1]
         return paging.as_int(meta.get("total_count"))
 
-    def registration_details(self, device_id=None, email=None):
-        """Call 8 (by id) or call 9 (by e-mail, whose match may be case-sensitive: a hint only); None when no
-        device matches."""
-        if device_id is not None:
-            return self.get("%s/v1/device_status/%s/get_registration_details" % (
-                API_ROOT, path_id(device_id, "device_id")))
-        return self.get(API_ROOT + "/v1/device_status/get_registration_details", {"email": email})
-
     def add_device(self, name, email, number=None, groups=None, send_reg_email=None, send_reg_sms=None,
                    find_created=None):
         """Call 12. Returns the new device id.

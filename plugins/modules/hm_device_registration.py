@@ -109,11 +109,8 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import codes
-from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
-from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
+from ansible_collections.secops.mobile_security.plugins.module_utils import registrations
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 
 
 class DeviceRegistrationModule(HarmonyMobileModule):
@@ -131,73 +128,8 @@ class DeviceRegistrationModule(HarmonyMobileModule):
             mutually_exclusive=[("device_id", "email", "mdm_uuid")],
         )
 
-    def lookup(self):
-        """(registration details, device) for the device the options name; fails clearly when there is none.
-
-        The device is found by id or in the checked device list (never by call 9's e-mail or MDM match, which
-        may be case-sensitive or ignored), and the details the service answers must be that device's.
-        """
-        params = self.params
-        if params["device_id"] is not None:
-            device_id = path_id(params["device_id"], "device_id")
-            what = "device_id %s" % params["device_id"]
-        else:
-            if params["email"] is not None:
-                email = validate_email(params["email"])
-                what, option = "email %s" % email, "email"
-                found = self.tenant.devices_of(email)
-            else:
-                what, option = "mdm_uuid %s" % params["mdm_uuid"], "mdm_uuid"
-                found = self.tenant.devices(self.tenant.selection(mdm_uuid=params["mdm_uuid"]))[0]
-            if len(found) > 1:
-                listed = ", ".join("%s (id %s)" % (d["name"], d["id"]) for d in found)
-                raise UserError("%s: %s has %d devices (%s); give device_id to pick one" % (
-                    option, what.split(" ", 1)[1], len(found), listed))
-            if not found:
-                raise UserError("%s: no such device" % what)
-            device_id = found[0]["id"]
-        details = self.client.registration_details(device_id=device_id)
-        if not details or details.get("id") in (None, ""):
-            raise UserError("%s: no such device" % what)
-        if str(details["id"]) != str(device_id):
-            raise ApiError("the service answered the registration details of device %s when asked for device %s; "
-                           "nothing was changed" % (details["id"], device_id))
-        device = self.tenant.device(device_id)
-        if device is None:
-            raise UserError("%s: no such device" % what)
-        return details, device
-
     def execute(self):
-        action = self.params["action"]
-        for option in ("send_reg_email", "send_reg_sms"):
-            if self.params[option] is not None and action != "resend":
-                raise UserError("%s: only used with action=resend; action=%s sends nothing" % (option, action))
-        send_email = self.params["send_reg_email"] is not False
-        send_sms = bool(self.params["send_reg_sms"])
-        details, device = self.lookup()
-        self.result["device"] = device
-        if action == "details":
-            self.result["registration"] = {"id": str(details.get("id")), "device_hash": details.get("device_hash"),
-                                           "server": details.get("server")}
-            return
-        if action == "mark_email_sent":
-            if device["status_code"] == codes.USER_NOTIFIED and device["mail_sent"]:
-                return
-            self.result["changed"] = True
-            if not self.check_mode:
-                self.client.mark_email_sent(device["id"])
-                self.result["device"] = self.tenant.device(device["id"]) or {}
-            return
-        if not (send_email or send_sms):
-            raise UserError("send_reg_email: with send_reg_sms also false there is nothing to send")
-        if send_sms and not device["number"]:
-            raise UserError("send_reg_sms: device %s has no phone number" % device["id"])
-        if device["status_code"] != codes.USER_NOTIFIED:
-            raise UserError("action: resend only works for devices in user_notified status; device %s is %s" % (
-                device["id"], device["status_name"] or device["status_code"]))
-        self.result["changed"] = True
-        if not self.check_mode:
-            self.client.resend_invitation(device["id"], send_email, send_sms)
+        registrations.Registration(self).run()
 
 
 def main():

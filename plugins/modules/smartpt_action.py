@@ -137,17 +137,9 @@ previous_state:
   sample: released
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import smartpt_status
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils import smartpt_targets
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import SmartptModule
-from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import (
-    PLATFORM_PATHS, USER_PLATFORMS, check_action, target_field)
-from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
-STATES = {
-    "endpoint": {"isolated": ("isolate", True), "released": ("releaseisolate", False)},
-    "user": {"blocked": ("AzureADBlock", True), "unblocked": ("AzureADUnblock", False)},
-}
-READ_ONLY_ACTIONS = ("status", "AzureADStatus")
+from ansible_collections.secops.mobile_security.plugins.module_utils.smartpt_client import PLATFORM_PATHS
 
 
 class SmartptActionModule(SmartptModule):
@@ -167,70 +159,8 @@ class SmartptActionModule(SmartptModule):
             required_one_of=[("state", "action")],
         )
 
-    def validated_target(self):
-        platform = self.params["platform"]
-        email = validate_email(self.params["requester_email"], "requester_email")
-        field = target_field(platform)
-        other = "agent_id" if field == "upn" else "upn"
-        target = self.params[field]
-        if target is None or not target.strip():
-            raise UserError("%s: is required for platform %s" % (field, platform))
-        if self.params[other] is not None:
-            raise UserError("%s: is not used by platform %s (give %s)" % (other, platform, field))
-        if field == "upn":
-            validate_email(target, "upn", "a user principal name (user@domain)")
-        return platform, email, target.strip()
-
     def execute(self):
-        platform, email, target = self.validated_target()
-        if self.params["action"]:
-            self.run_raw(platform, email, target, self.params["action"])
-        else:
-            self.converge(platform, email, target, self.params["state"])
-
-    def record(self, answer, action_sent):
-        self.result.update(answer)
-        self.result["action_sent"] = action_sent
-
-    def run_raw(self, platform, email, target, action):
-        check_action(platform, action)
-        if action in READ_ONLY_ACTIONS:
-            self.record(self.client.run(platform, action, email, target), None)
-            return
-        self.result["changed"] = True
-        if self.check_mode:
-            self.record({"status_code": None, "message": "check mode: %s not sent" % action, "action_result": None},
-                        None)
-            return
-        self.record(self.client.run(platform, action, email, target), action)
-
-    def converge(self, platform, email, target, state):
-        kind = "user" if platform in USER_PLATFORMS else "endpoint"
-        if state not in STATES[kind]:
-            raise UserError("state: %r does not apply to platform %s (use %s)" % (
-                state, platform, " or ".join(sorted(STATES[kind]))))
-        action, wanted = STATES[kind][state]
-        status_action = "AzureADStatus" if kind == "user" else "status"
-        status = self.client.run(platform, status_action, email, target)
-        if kind == "user":
-            reading = smartpt_status.user_blocked(status["action_result"])
-        else:
-            reading = smartpt_status.endpoint_isolated(platform, status["action_result"])
-        names = dict((flag, name) for name, (_action, flag) in STATES[kind].items())
-        previous = names[reading] if reading is not None else "unknown"
-        self.result["previous_state"] = previous
-        if reading is None:
-            self.module.warn("The %s status answer for %s could not be read; sending %s anyway. Answer: %r"
-                             % (platform, target, action, status["action_result"]))
-        if reading == wanted:
-            self.record(status, None)
-            return
-        self.result["changed"] = True
-        self.set_diff({"state": previous}, {"state": state})
-        if self.check_mode:
-            self.record(status, None)
-            return
-        self.record(self.client.run(platform, action, email, target), action)
+        smartpt_targets.Target(self).run()
 
 
 def main():
