@@ -60,7 +60,7 @@ def risk_level(device):
 
 
 def _zero_risks():
-    return dict((level, 0) for level in RISK_LEVELS)
+    return {level: 0 for level in RISK_LEVELS}
 
 
 def _same_tenant(one, other):
@@ -104,8 +104,8 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         check_previous(previous, tenant)
     tree = GroupTree(groups)
     # Each group counts the devices of its whole subtree: a device adds to its groups and all their ancestors.
-    lineage = dict((gid, set([gid] + tree.ancestors(gid))) for gid in tree.by_id)
-    per_group = dict((gid, _zero_risks()) for gid in tree.by_id)
+    lineage = {gid: {gid, *tree.ancestors(gid)} for gid in tree.by_id}
+    per_group = {gid: _zero_risks() for gid in tree.by_id}
     overall = _zero_risks()
     by_os, by_client = {}, {}
     funnel = {"added": 0, "notified": 0, "connected": 0}
@@ -116,7 +116,7 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
     versions = [version_key(d.get("client_version")) for d in devices]
     newest = max((v for v in versions if v is not None), default=None)
     baseline = minimum if minimum is not None else newest
-    counts = dict((flag, 0) for flag in FLAGS)
+    counts = {flag: 0 for flag in FLAGS}
     for device, version in zip(devices, versions):
         level = risk_level(device)
         overall[level] += 1
@@ -205,21 +205,21 @@ def trend(overall, group_rows, previous):
     """Change per risk level since ``previous``, overall and per group (by id; a group new since has no change)."""
     if not previous:
         return None
-    before = dict((str(g.get("id")), g.get("risk") or {}) for g in previous.get("groups") or [])
+    before = {str(g.get("id")): g.get("risk") or {} for g in previous.get("groups") or []}
     old = previous.get("risk") or {}
     return {
         "since": previous.get("generated_at"),
-        "risk": dict((level, overall[level] - int(old.get(level, 0))) for level in RISK_LEVELS),
+        "risk": {level: overall[level] - int(old.get(level, 0)) for level in RISK_LEVELS},
         "groups": [{"id": g["id"], "path": g["path"],
-                    "risk": dict((level, g["risk"][level] - int(before[str(g["id"])].get(level, 0)))
-                                 for level in RISK_LEVELS) if str(g["id"]) in before else None}
+                    "risk": {level: g["risk"][level] - int(before[str(g["id"])].get(level, 0))
+                             for level in RISK_LEVELS} if str(g["id"]) in before else None}
                    for g in group_rows],
     }
 
 
 def summary(report):
     """The report without device-level lists: what a module returns and what the index page shows."""
-    return dict((k, v) for k, v in report.items() if k not in ("devices", "awaiting_since"))
+    return {k: v for k, v in report.items() if k not in ("devices", "awaiting_since")}
 
 
 def file_stem(tenant):

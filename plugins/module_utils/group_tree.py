@@ -30,7 +30,7 @@ class GroupTree:
                 continue
             self.by_id[group_id] = {"id": group_id, "name": group.get("name", group.get("Name")),
                                     "parent_id": _parent_id(group)}
-        self.by_name = dict((g["name"], g) for g in self.by_id.values())
+        self.by_name = {g["name"]: g for g in self.by_id.values()}
 
     @property
     def root(self):
@@ -188,9 +188,9 @@ def plan(current_groups, desired, purge=False):
 
 def apply_to_model(current_groups, ops):
     """Apply a plan to plain data (no API): what the tenant looks like afterwards. Used by tests and diff."""
-    rows = dict((g["id"], {"id": g["id"], "name": g["name"], "parent_id": g["parent_id"]})
-                for g in GroupTree(current_groups).by_id.values())
-    by_name = dict((r["name"], r) for r in rows.values())
+    rows = {g["id"]: {"id": g["id"], "name": g["name"], "parent_id": g["parent_id"]}
+            for g in GroupTree(current_groups).by_id.values()}
+    by_name = {r["name"]: r for r in rows.values()}
     next_id = max(list(rows) + [0]) + 1
     for op in ops:
         if op["action"] == "create":
