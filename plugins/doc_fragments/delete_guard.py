@@ -13,7 +13,7 @@ options:
         written (in check mode too); a run that would exceed it writes nothing and says why.
       - A count (V(25)), a percentage of the scope the deletes come from (V(20%); a percentage never blocks
         fewer than 5 deletes), or V(all). The module's description says what its scope is.
-      - Every delete counts, however it was asked for - a purge, the identical copies O(remove_duplicates)
+      - Every delete counts, however it was asked for - a purge, the identical copies C(remove_duplicates)
         removes, each device a C(recreate) deletes before adding it again (the phone must register again), the
         devices of one e-mail with C(state=absent), each group deleted.
     type: str
