@@ -138,6 +138,7 @@ class StatusWindow:
         """{what a non-empty answer shows the service ignored: query}."""
         return {"bounds": self.query(*_BEFORE_ANY_DEVICE), "status": self.query(status=_NO_SUCH_STATUS)}
 
+
 def record_id(raw):
     """The device id of a raw record (``internal_id``, or ``id`` in some answers), as a string."""
     value = raw.get("internal_id", raw.get("id"))

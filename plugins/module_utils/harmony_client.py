@@ -18,6 +18,8 @@ from ansible_collections.secops.mobile_security.plugins.module_utils import devi
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_session import API_ROOT, TokenSession
 
 _PATH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 def path_id(value, field):
     """An id that is safe to put in a URL path: no '/', '..', '?' or '%' can get through."""
     text = str(value).strip() if value is not None else ""

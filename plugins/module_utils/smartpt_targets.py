@@ -77,7 +77,7 @@ class Target(ModuleTask):
         self.result["previous_state"] = previous
         if reading is None:
             self.warn("The %s status answer for %s could not be read; sending %s anyway. Answer: %r"
-                             % (platform, target, action, status["action_result"]))
+                      % (platform, target, action, status["action_result"]))
         if reading == wanted:
             self.record(status, None)
             return

@@ -119,7 +119,7 @@ class Tenant:
         device is a member only of the deepest groups whose answers list it, never of their ancestors."""
         members = {}
         tree = self.group_tree()
-        unknown = max([i for i in tree.by_id] + [0]) + 1
+        unknown = max(list(tree.by_id) + [0]) + 1
         if list(self.client.list_devices(devices.group_query(unknown), max_items=1)):
             raise ApiError("the service ignored %s: it returned devices for group id %d, which does not exist. Its "
                            "device records carry no groups, so group membership cannot be known; nothing was changed"

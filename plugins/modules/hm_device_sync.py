@@ -227,6 +227,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils import devi
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING
 
+
 class DeviceSyncModule(HarmonyMobileModule):
     def __init__(self):
         super().__init__(

@@ -67,7 +67,7 @@ def test_window_filters_and_the_same_window_on_our_side():
     start = datetime.datetime(2023, 2, 22, 2, 0, 0, tzinfo=UTC)
     end = datetime.datetime(2023, 2, 22, 3, 0, 0, tzinfo=UTC)
     assert log_entries.alert_window(start, end) == {"backend_last_updated__gte": "2023-02-22T02:00:00Z",
-                                                 "backend_last_updated__lte": "2023-02-22T03:00:00Z"}
+                                                    "backend_last_updated__lte": "2023-02-22T03:00:00Z"}
     assert log_entries.alert_window(None, None) == {} and alerts.window_matcher(None, None) is None
     keep = alerts.window_matcher(start, end)
     inside = ["02/22/2023 02:00:00", "2023-02-22T02:30:00Z", "2023-02-22T03:00:00.400+00:00", "02/22/2023 03:00:00"]
