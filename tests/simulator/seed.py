@@ -32,6 +32,9 @@ def seed(store, devices=0, alerts=0, audits=0, groups=None, rng_seed=1, email_do
             "mdm_uuid": "mdm-%06d" % i if rng.random() < 0.5 else None,
             "last_connection_ms": now - rng.randint(0, 7 * 86400 * 1000) if status == 1 else None,
             "status_since_ms": now - rng.randint(86400 * 1000, 30 * 86400 * 1000),
+            # A device past Processing was sent its invitation; one in ten was invited by other means (no mail).
+            # Not drawn from rng: every later draw, and so every seeded tenant tests know, stays as it was.
+            "mail_sent": status != -1 and i % 10 != 9,
         }
         device_groups = [rng.choice(group_names)] if group_names else [ROOT_GROUP_NAME]
         device_id = store.add_device("Seed User %d" % i, "user%d@%s" % (i, email_domain),
@@ -48,6 +51,23 @@ def seed(store, devices=0, alerts=0, audits=0, groups=None, rng_seed=1, email_do
             "event_details_params": {"index": i}, "module": module, "severity": rng.choice(SEVERITIES[1:]),
             "admin_user": "admin@seed.example.com", "time": time.strftime("%Y-%m-%d %H:%M:%S", when)})
     return {"devices": created, "counts": store.counts()}
+
+
+def add_device_record(store, record):
+    """One device with its status history, for tests: ``{"email", "name", "number", "groups", "mail_sent",
+    "history": [[status, at_ms], ...]}`` (oldest first; the last entry is the current status, held since its
+    time). Without ``history``: ``status`` (default 0) since ``status_since_ms`` (default now)."""
+    history = record.get("history") or [[record.get("status", 0), record.get("status_since_ms")]]
+    first_status, first_ms = history[0]
+    extra = {"mail_sent": record.get("mail_sent", first_status != -1)}
+    if first_ms is not None:
+        extra["status_since_ms"] = int(first_ms)
+    device_id = store.add_device(record.get("name") or record["email"], record["email"], record.get("number"),
+                                 record.get("groups"), status=int(first_status), risk=int(record.get("risk", 0)),
+                                 extra=extra)
+    for status, at_ms in history[1:]:
+        store.set_device_state(device_id, status=int(status), at_ms=int(at_ms))
+    return str(device_id)
 
 
 def make_alert(rng, index, device_ids):
