@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.simulator.variants import VARIANTS
 from tests.support import one_line, run_playbook
 
 DAY_MS = 86400 * 1000
@@ -75,8 +76,10 @@ def sent_to(sim):
     return [r["email"] for r in sim.resends()]
 
 
-def test_resends_only_past_n_days_once_within_m_days_and_deletes_past_k(sim, tmp_path):
+@pytest.mark.parametrize("device_filters", VARIANTS["device_filters"])
+def test_resends_only_past_n_days_once_within_m_days_and_deletes_past_k(sim, tmp_path, device_filters):
     ids = fleet(sim)
+    sim.variants(device_filters=device_filters)
     state = tmp_path / "resends.json"
     options = ["resend_after_days: 7", "resend_every_days: 7", "delete_after_days: 60", "max_deletes: all",
                "groups: [Field]", "send_reg_sms: true", "state_file: %s" % state]
