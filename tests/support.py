@@ -123,6 +123,18 @@ class Simulator:
     def set_device(self, device_id, **state):
         return self.control("POST", "devices/%s" % device_id, state)
 
+    def add_devices(self, records):
+        """Devices with a status history (tests/simulator/seed.py add_device_record); returns their ids."""
+        return self.control("POST", "device_records", {"devices": records})["ids"]
+
+    def resends(self):
+        """Every resend (call 6) the simulated service carried out, oldest first."""
+        return self.control("GET", "resends")
+
+    def deletions(self):
+        """Every device the simulated service deleted, oldest first."""
+        return self.control("GET", "deletions")
+
     def env(self):
         return {
             "HM_GATEWAY_URL": self.url,

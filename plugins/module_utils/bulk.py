@@ -22,6 +22,7 @@ PAST_TENSE = {
     "delete": "deleted",
     "recreate": "recreated",
     "drift": "drifted",
+    "resend": "resent",
 }
 
 

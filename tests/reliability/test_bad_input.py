@@ -129,6 +129,13 @@ CASES = [
     ("hm_alert_info", {"updated_from": "2026-02-01T00:00:00Z", "updated_to": "2026-01-01T00:00:00Z"},
      "updated_from: 2026-02-01T00:00:00Z is not before updated_to 2026-01-01T00:00:00Z"),
     ("hm_alert_info", {"severity": [""]}, "severity: '' is not a severity word"),
+    ("hm_registration_hygiene", {"resend_after_days": -1, "state_file": "/tmp/hm-hygiene-never.json"},
+     "resend_after_days: -1 must be a whole number of days"),
+    ("hm_registration_hygiene", {"delete_after_days": 3, "state_file": "/tmp/hm-hygiene-never.json"},
+     "delete_after_days: 3 must be more than resend_after_days (7)"),
+    ("hm_registration_hygiene", {"max_deletes": "ten", "state_file": "/tmp/hm-hygiene-never.json"},
+     "max_deletes: 'ten' is not a count"),
+    ("hm_registration_hygiene", {}, "state_file: required"),
 ]
 
 

@@ -245,7 +245,20 @@ def _device_status(sim, method, path, query, body, rest):
         if device["status"] != "0":
             # The guide documents only 200 and 500 for this call.
             raise StoreError(500, "Email can only be sent to devices in User Notified status")
+        body = body if isinstance(body, dict) else {}
+        # The guide: the body is optional; without it the service sends the e-mail.
+        send_email = bool(body.get("send_reg_email", True))
+        send_sms = bool(body.get("send_reg_sms", False))
         store.mark_email_sent(device_id)
+        sent = store.record_resend(device_id, send_email, send_sms)
+        if sim.variants["resend_audit"] == "recorded":
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(sent["at_ms"] / 1000))
+            store.add_audit(when, "Devices", {
+                "category": "Devices", "module": "Devices", "severity": "Low", "admin_user": "External API",
+                "event_details": "Registration invitation resent to device %s" % device_id,
+                "event_details_params": {"device_id": str(device_id), "email": sent["email"],
+                                         "send_reg_email": send_email, "send_reg_sms": send_sms},
+                "time": when})
         return 200, {"status": "success"}, True
     if action == "mark_email_sent" and method == "POST":
         store.mark_email_sent(device_id)

@@ -76,6 +76,23 @@ def registration(rng, status, extra, now):
     return extra.get("mdm_uuid") is None or rng.random() < 0.5
 
 
+def add_device_record(store, record):
+    """One device with its status history, for tests: ``{"email", "name", "number", "groups", "mail_sent",
+    "history": [[status, at_ms], ...]}`` (oldest first; the last entry is the current status, held since its
+    time). Without ``history``: ``status`` (default 0) since ``status_since_ms`` (default now)."""
+    history = record.get("history") or [[record.get("status", 0), record.get("status_since_ms")]]
+    first_status, first_ms = history[0]
+    extra = {"mail_sent": record.get("mail_sent", first_status != -1)}
+    if first_ms is not None:
+        extra["status_since_ms"] = int(first_ms)
+    device_id = store.add_device(record.get("name") or record["email"], record["email"], record.get("number"),
+                                 record.get("groups"), status=int(first_status), risk=int(record.get("risk", 0)),
+                                 extra=extra)
+    for status, at_ms in history[1:]:
+        store.set_device_state(device_id, status=int(status), at_ms=int(at_ms))
+    return str(device_id)
+
+
 def make_alert(rng, index, device_ids):
     device_id = rng.choice(device_ids) if device_ids else index + 1
     happened = time.time() - rng.randint(0, 30 * 86400)

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import harmony, smartpt
 from .faults import FaultPlan
-from .seed import seed
+from .seed import add_device_record, seed
 from .store import Store, StoreError
 from . import tenants as tenancy
 from .variants import DEFAULTS as VARIANT_DEFAULTS, checked as checked_variants, parse_cli as parse_variants
@@ -455,6 +455,11 @@ class Handler(BaseHTTPRequestHandler):
             if len(parts) == 2 and parts[0] == "devices" and method == "POST":
                 return self.send_json(200, sim.store.set_device_state(int(parts[1]), body.get("status"),
                                                                       body.get("risk"), body.get("at_ms")))
+            if parts in (["resends"], ["deletions"]) and method == "GET":
+                # Every resend (call 6) and delete the service carried out, oldest first, with its time.
+                return self.send_json(200, sim.store.sent_log(parts[0]))
+            if parts == ["device_records"] and method == "POST":
+                return self.send_json(200, {"ids": [add_device_record(sim.store, d) for d in body.get("devices", [])]})
             if parts == ["smartpt"] and method == "GET":
                 rows = sim.store.db.execute("SELECT platform, target, state FROM smartpt_targets").fetchall()
                 return self.send_json(200, [dict(r) for r in rows])

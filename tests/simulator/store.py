@@ -60,6 +60,22 @@ CREATE TABLE IF NOT EXISTS audits (
     module TEXT,
     data TEXT NOT NULL
 );
+-- What the service sent and deleted, so tests can assert what went out, when, and never twice.
+CREATE TABLE IF NOT EXISTS resends (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id INTEGER NOT NULL,
+    email TEXT NOT NULL,
+    send_reg_email INTEGER NOT NULL,
+    send_reg_sms INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deletions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id INTEGER NOT NULL,
+    email TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS smartpt_targets (
     platform TEXT NOT NULL,
     target TEXT NOT NULL,
@@ -122,7 +138,7 @@ class Store:
     def reset(self):
         with self.lock:
             for table in ("groups", "devices", "device_groups", "status_history",
-                          "alerts", "audits", "smartpt_targets"):
+                          "alerts", "audits", "smartpt_targets", "resends", "deletions"):
                 self.db.execute("DELETE FROM %s" % table)
             self.db.execute("DELETE FROM sqlite_sequence")
             self.db.execute("INSERT INTO groups(id, name, parent_id) VALUES (?, ?, NULL)",
@@ -288,7 +304,8 @@ class Store:
                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (name, email, number, extra.get("mdm_uuid"), extra.get("os_type"), extra.get("os_version"),
                      extra.get("model"), extra.get("device_type"), extra.get("client_version"),
-                     extra.get("last_connection_ms"), 1 if (send_reg_email or send_reg_sms) else 0,
+                     extra.get("last_connection_ms"),
+                     1 if (send_reg_email or send_reg_sms or extra.get("mail_sent")) else 0,
                      status, risk, None))
                 device_id = cur.lastrowid
                 self.db.execute("UPDATE devices SET device_hash=? WHERE id=?", ("%08x" % (device_id * 2654435761 % 2 ** 32), device_id))
@@ -314,6 +331,22 @@ class Store:
                 if risk is not None:
                     self.db.execute("UPDATE devices SET risk=? WHERE id=?", (int(risk), device_id))
             return self.device_json(self.device_row(device_id))
+
+    def record_resend(self, device_id, send_reg_email, send_reg_sms, at_ms=None):
+        """Call 6 as the service would log it; returns the row (tests read them through /_sim/resends)."""
+        with self.lock:
+            row = self.device_row(device_id)
+            at_ms = at_ms or now_ms()
+            self.db.execute("INSERT INTO resends(device_id, email, send_reg_email, send_reg_sms, at_ms)"
+                            " VALUES (?,?,?,?,?)", (device_id, row["email"], int(bool(send_reg_email)),
+                                                    int(bool(send_reg_sms)), at_ms))
+            return {"device_id": str(device_id), "email": row["email"], "send_reg_email": bool(send_reg_email),
+                    "send_reg_sms": bool(send_reg_sms), "at_ms": at_ms}
+
+    def sent_log(self, table):
+        with self.lock:
+            rows = self.db.execute("SELECT * FROM %s ORDER BY seq" % table).fetchall()
+            return [dict(row, device_id=str(row["device_id"])) for row in rows]
 
     def mark_email_sent(self, device_id):
         with self.lock:
@@ -345,6 +378,12 @@ class Store:
 
     def _delete_devices(self, ids):
         with self.transaction():
+            at_ms = now_ms()
+            for device_id in ids:
+                row = self.device_row(device_id)
+                if row:
+                    self.db.execute("INSERT INTO deletions(device_id, email, status, at_ms) VALUES (?,?,?,?)",
+                                    (device_id, row["email"], row["status"], at_ms))
             for table, column in (("device_groups", "device_id"), ("status_history", "device_id"), ("devices", "id")):
                 self.db.executemany("DELETE FROM %s WHERE %s=?" % (table, column), [(i,) for i in ids])
 

@@ -1,0 +1,299 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Registration hygiene (hm_registration_hygiene): remind users who never registered, and optionally delete
+devices nobody registered for a long time.
+
+How long a device has been in User Notified comes only from the guide's call 5 ("devices that had a status
+during a time window"): the device records carry no time of their last status change. A device counts as
+notified for more than N days when it had status 0 in a window ending N days ago, had none of the other
+statuses since, and has status 0 now (checked on the record). A service that ignores the window could make
+any notified device look old, so then nothing is done unless ``force`` (docs/api-notes.md, "Registration
+hygiene").
+
+When a device was last reminded comes from a state file the user names and/or the audit trail (call 19); the
+guide does not say that the trail records resends, so the state file is the default (docs/api-notes.md).
+"""
+
+import datetime
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, codes, files, guards, log_entries, times
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
+
+DAY = datetime.timedelta(days=1)
+ACTIONS = ("resend", "delete")
+# Statuses that end a stretch in User Notified: having one of them since the cut-off breaks the stretch.
+OTHER_STATUSES = (codes.PROCESSING, codes.ACTIVE, codes.INACTIVE)
+# The call-5 window ends at the cut-off; its width does not matter (any status 0 in it, and no other status
+# after it, means status 0 without a break since the cut-off), one hour is simply narrow.
+WINDOW_WIDTH = datetime.timedelta(hours=1)
+STATE_VERSION = 1
+# Resends older than this are dropped from the state file: no sensible resend_every_days reaches back further.
+STATE_KEEP = 400 * DAY
+
+
+def check_options(options):
+    """Refuse bad input naming the option and the value, before anything is read or written."""
+    for name in ("resend_after_days", "resend_every_days", "delete_after_days"):
+        value = options.get(name)
+        if value is not None and value < 1:
+            raise UserError("%s: %r must be a whole number of days, 1 or more" % (name, value))
+    after, delete_after = options["resend_after_days"], options.get("delete_after_days")
+    if delete_after is not None and delete_after <= after:
+        raise UserError("delete_after_days: %r must be more than resend_after_days (%r): a device is reminded "
+                        "before it is deleted" % (delete_after, after))
+    guards.max_deletes_allowed(options["max_deletes"], 0)
+    if not (options["send_reg_email"] or options["send_reg_sms"]):
+        raise UserError("send_reg_email: with send_reg_sms also false there is nothing to send")
+    if not options.get("state_file") and not options.get("audit_resends"):
+        raise UserError("state_file: required to resend at most once per resend_every_days (an AWX job's "
+                        "execution environment forgets everything else); name a file on storage that outlives the "
+                        "job, or set audit_resends: true if your tenant's audit trail records resends")
+
+
+def plan(notified, stale_ids, last_resends, now, every_days, send_email=True, send_sms=False):
+    """(items, waiting): pure, for tests and check mode.
+
+    ``notified``: normalised devices notified for more than resend_after_days (checked). ``stale_ids``: those
+    of them notified for more than delete_after_days: each gets a delete. Every other one gets a resend unless
+    ``last_resends`` (device id -> aware datetime) shows one less than ``every_days`` ago; those are
+    ``waiting``. A device with no phone number gets the e-mail only, and nothing when only SMS is asked.
+    """
+    items, waiting = [], []
+    for device in sorted(notified, key=_creation_order):
+        identity = {"email": device["email"], "device_id": device["id"]}
+        if device["id"] in stale_ids:
+            items.append(dict(identity, action="delete", reason="never registered"))
+            continue
+        last = last_resends.get(device["id"])
+        if last is not None and now - last < every_days * DAY:
+            waiting.append(dict(identity, last_resend=times.iso_utc(last),
+                                next_resend=times.iso_utc(last + every_days * DAY)))
+            continue
+        sms = bool(send_sms and device.get("number"))
+        item = dict(identity, action="resend", send_reg_email=bool(send_email), send_reg_sms=sms,
+                    last_resend=times.iso_utc(last))
+        if not (send_email or sms):
+            item.update(result=bulk.SKIPPED, reason="send_reg_sms: the device has no phone number")
+        items.append(item)
+    return items, waiting
+
+
+def _creation_order(device):
+    device_id = str(device["id"])
+    return (0, int(device_id)) if device_id.isdigit() else (1, device_id)
+
+
+def audit_resends(entries):
+    """{device id: time of its last resend} from audit entries that record one (the shape the simulator's
+    ``resend_audit: recorded`` uses: event_details naming a resend, event_details_params with device_id)."""
+    found = {}
+    for entry in entries:
+        params = entry.get("event_details_params")
+        if "resen" not in str(entry.get("event_details") or "").lower() or not isinstance(params, dict):
+            continue
+        moment = times.parse(entry.get("time"))
+        if params.get("device_id") in (None, "") or moment is None:
+            continue
+        device_id = str(params["device_id"]).strip()
+        if device_id not in found or moment > found[device_id]:
+            found[device_id] = moment
+    return found
+
+
+class ResendState:
+    """Resends this collection made, per tenant, in a JSON file the user names (0600, written whole)."""
+
+    def __init__(self, path, tenant_key):
+        self.path, self.tenant_key = path, tenant_key
+
+    def _read(self):
+        if not self.path or not os.path.exists(self.path):
+            return {"version": STATE_VERSION, "tenants": {}}
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            if not isinstance(data.get("tenants"), dict):
+                raise ValueError("no tenants")
+        except (OSError, ValueError, AttributeError) as err:
+            raise UserError("state_file: %r is not a resend record of this collection (%s); move it away or name "
+                            "another file" % (self.path, err))
+        return data
+
+    def load(self):
+        records = self._read()["tenants"].get(self.tenant_key) or {}
+        found = {}
+        for device_id, record in records.items():
+            moment = times.parse(record.get("resent") if isinstance(record, dict) else None)
+            if moment is not None:
+                found[str(device_id)] = moment
+        return found
+
+    def record(self, sent, now):
+        """Add ``sent`` ({device id: email}) as resent at ``now``."""
+        if not self.path or not sent:
+            return
+        with files.locked(self.path):
+            data = self._read()
+            records = data["tenants"].setdefault(self.tenant_key, {})
+            for device_id, email in sent.items():
+                records[str(device_id)] = {"email": email, "resent": times.iso_utc(now)}
+            for device_id in list(records):
+                moment = times.parse(records[device_id].get("resent"))
+                if moment is None or now - moment > STATE_KEEP:
+                    del records[device_id]
+            files.write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
+
+
+class HygieneRun(ModuleTask):
+    """One hygiene run of a module (options, check mode, tenant, client, result, diff, warn)."""
+
+    def __init__(self, module, tenant_key, now=None):
+        super().__init__(module)
+        self.now = now or datetime.datetime.now(times.UTC)
+        self.state = ResendState(self.options.get("state_file"), tenant_key)
+
+    def held_since(self, days, scope, notified_scope):
+        """(ids of devices in the scope in User Notified without a break for more than ``days``, whether the
+        service applied every status window)."""
+        cutoff = self.now - days * DAY
+        ms = times.epoch_ms
+        window = self.tenant.status_window(codes.USER_NOTIFIED, ms(cutoff - WINDOW_WIDTH), ms(cutoff))
+        found, enforced = self.tenant.devices(notified_scope, window)
+        ids = set(d["id"] for d in found)
+        for status in OTHER_STATUSES:
+            since = self.tenant.status_window(status, ms(cutoff), ms(self.now))
+            left, applied = self.tenant.devices(scope, since)
+            enforced = enforced and applied
+            ids.difference_update(d["id"] for d in left)
+        return ids, enforced
+
+    def run(self):
+        options = self.options
+        check_options(options)
+        last_resends = self.state.load()
+        groups = options["groups"] or None
+        scope = self.tenant.selection(groups=groups)
+        notified_scope = self.tenant.selection(groups=groups, status=[codes.USER_NOTIFIED])
+        in_scope = self.tenant.devices(scope)[0]
+        notified_now = [d for d in in_scope if d["status_code"] == codes.USER_NOTIFIED]
+        notified_ids, enforced = self.held_since(options["resend_after_days"], scope, notified_scope)
+        stale_ids = set()
+        if options["delete_after_days"] is not None:
+            stale_ids, stale_enforced = self.held_since(options["delete_after_days"], scope, notified_scope)
+            enforced = enforced and stale_enforced
+        self.result["window_enforced"] = enforced
+        if not enforced:
+            if not options["force"]:
+                raise UserError(
+                    "force: the service ignored the status window of call 5 (it returned devices for a window in "
+                    "1970), so how long each device has been in user_notified cannot be known; nothing was resent "
+                    "or deleted. Set force: true to treat every device in user_notified now as past "
+                    "resend_after_days%s" % (" and delete_after_days (deletes still within max_deletes)"
+                                             if options["delete_after_days"] is not None else ""))
+            self.warn("force: true: the service ignored the status window, so every device in user_notified now "
+                      "was taken as notified for longer than the thresholds")
+            notified_ids = set(d["id"] for d in notified_now)
+            stale_ids = set(notified_ids) if options["delete_after_days"] is not None else set()
+        if options["audit_resends"]:
+            entries = log_entries.audits(self.client, start=self.now - options["resend_every_days"] * DAY)[0]
+            for device_id, moment in audit_resends(entries).items():
+                if device_id not in last_resends or moment > last_resends[device_id]:
+                    last_resends[device_id] = moment
+        # Every device acted on is one the scope's own read shows in user_notified now.
+        notified = [d for d in notified_now if d["id"] in notified_ids]
+        items, waiting = plan(notified, stale_ids & notified_ids, last_resends, self.now,
+                              options["resend_every_days"], options["send_reg_email"], options["send_reg_sms"])
+        deletes = [i for i in items if i["action"] == "delete"]
+        where = "groups (%s)" % ", ".join(groups) if groups else "the tenant"
+        guards.check_deletes(["%s (id %s)" % (i["email"], i["device_id"]) for i in deletes], len(in_scope),
+                             options["max_deletes"], "devices", where)
+        writes = [i for i in items if "result" not in i]
+        if self.module.check_mode:
+            bulk.mark_planned(writes, ACTIONS)
+        else:
+            self.write(writes, scope)
+        self.report(items, waiting, in_scope)
+
+    def write(self, writes, scope):
+        client = self.module.client
+
+        def one(item):
+            try:
+                if item["action"] == "delete":
+                    self.delete(client, item, scope)
+                else:
+                    client.resend_invitation(item["device_id"], item["send_reg_email"], item["send_reg_sms"])
+                    bulk.succeeded(item)
+            except (ApiError, UserError) as err:
+                bulk.failed(item, err)
+                # A resend in doubt may have gone out: recorded as sent, so it is never sent twice.
+                item["in_doubt"] = bool(getattr(err, "ambiguous", False))
+            return item
+
+        if writes:
+            client.ensure_token()
+            with ThreadPoolExecutor(max_workers=max(1, min(client.concurrency, len(writes)))) as pool:
+                list(pool.map(one, writes))
+        self.state.record(dict((i["device_id"], i["email"]) for i in writes if i["action"] == "resend" and (
+            i["result"] == bulk.OK or i.get("in_doubt"))), self.now)
+
+    def delete(self, client, item, scope):
+        # The record acted on is read again: a device registered since the plan is never deleted.
+        current = self.tenant.device(item["device_id"])
+        if current is None:
+            item.update(result=bulk.SKIPPED, reason="no longer exists")
+        elif current["status_code"] != codes.USER_NOTIFIED:
+            item.update(result=bulk.SKIPPED, reason="registered meanwhile (status %s)" % (
+                current["status_name"] or current["status_code"]))
+        elif not scope.matches(current):
+            item.update(result=bulk.SKIPPED, reason="no longer in groups")
+        else:
+            client.delete_device(item["device_id"])
+            bulk.succeeded(item)
+
+    def report(self, items, waiting, in_scope):
+        done = [i for i in items if i.get("result") in (bulk.OK, bulk.PLANNED)]
+        skipped = [i for i in items if i.get("result") == bulk.SKIPPED]
+        self.result["changed"] = bool(done)
+        self.result["predicted"] = self.module.check_mode
+        self.result["devices"] = items
+        self.result["waiting"] = waiting
+        self.result["summary"] = bulk.summary([i for i in items if i.get("result") != bulk.SKIPPED], ACTIONS,
+                                              len(waiting) + len(skipped))
+        deleted = set(i["device_id"] for i in done if i["action"] == "delete")
+        self.module.set_diff(*diff(in_scope, done, len(in_scope), len(in_scope) - len(deleted)))
+        failed = [i for i in items if i.get("result") == bulk.FAILED]
+        if failed:
+            self.result["failure"] = (
+                "%d of %d writes failed (first: %s, device %s: %s); the others were done and a re-run continues "
+                "from here" % (len(failed), len(done) + len(failed), failed[0]["email"], failed[0]["device_id"],
+                               failed[0]["error"]))
+
+
+def diff(in_scope, done, count_before, count_after):
+    """(before, after): each device resent or deleted, keyed by e-mail (``email (id N)`` when a user has
+    several in the diff); a delete only before, a resend on both sides with its invitation line."""
+    by_id = dict((d["id"], d) for d in in_scope)
+    emails = [i["email"].lower() for i in done]
+
+    def key(item):
+        return item["email"] if emails.count(item["email"].lower()) == 1 else "%s (id %s)" % (
+            item["email"], item["device_id"])
+
+    before, after = {}, {}
+    for item in done:
+        device = by_id.get(item["device_id"], {})
+        view = {"id": item["device_id"], "name": device.get("name"), "groups": device.get("groups") or [],
+                "status": "user_notified",
+                "invitation": "last resent %s" % item["last_resend"] if item.get("last_resend") else "not resent"}
+        before[key(item)] = view
+        if item["action"] == "resend":
+            channels = " and ".join(c for c, on in (("e-mail", item["send_reg_email"]), ("SMS", item["send_reg_sms"]))
+                                    if on)
+            after[key(item)] = dict(view, invitation="resent by %s" % channels)
+    return {"devices": before, "count": count_before}, {"devices": after, "count": count_after}

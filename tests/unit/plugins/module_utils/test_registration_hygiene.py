@@ -1,0 +1,167 @@
+"""Registration hygiene: the pure plan, the record of resends, and the writes' re-check of each device."""
+
+import datetime
+import json
+import os
+import threading
+
+import pytest
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import registration_hygiene as hygiene
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Selection
+
+NOW = datetime.datetime(2026, 12, 5, 9, 0, tzinfo=datetime.timezone.utc)
+DAY = datetime.timedelta(days=1)
+
+
+def device(device_id, email=None, number=None, status=0):
+    return {"id": device_id, "email": email or "u%s@example.com" % device_id, "name": "U%s" % device_id,
+            "number": number, "groups": ["Field"], "group_ids": [2], "status_code": status,
+            "status_name": {0: "user_notified", 1: "active"}[status]}
+
+
+def options(**changes):
+    base = {"resend_after_days": 7, "resend_every_days": 7, "delete_after_days": None, "max_deletes": "20%",
+            "send_reg_email": True, "send_reg_sms": False, "state_file": "/tmp/x.json", "audit_resends": False}
+    base.update(changes)
+    return base
+
+
+def test_the_plan_deletes_the_stale_resends_the_rest_and_waits_for_recent_resends():
+    notified = [device("12", number="+1555"), device("3"), device("40"), device("7")]
+    last = {"3": NOW - 2 * DAY, "7": NOW - 8 * DAY}
+    items, waiting = hygiene.plan(notified, {"40"}, last, NOW, 7, send_email=True, send_sms=True)
+    assert [(i["action"], i["device_id"]) for i in items] == [("resend", "7"), ("resend", "12"), ("delete", "40")]
+    # SMS only where there is a number; the last resend is shown.
+    assert (items[0]["send_reg_sms"], items[0]["last_resend"]) == (False, "2026-11-27T09:00:00Z")
+    assert (items[1]["send_reg_sms"], items[1]["last_resend"]) == (True, None)
+    assert waiting == [{"email": "u3@example.com", "device_id": "3", "last_resend": "2026-12-03T09:00:00Z",
+                        "next_resend": "2026-12-10T09:00:00Z"}]
+    # Exactly M days later the device is due again; a second earlier it is not.
+    assert hygiene.plan([device("3")], set(), {"3": NOW - 7 * DAY}, NOW, 7)[0][0]["action"] == "resend"
+    assert hygiene.plan([device("3")], set(), {"3": NOW - 7 * DAY + datetime.timedelta(seconds=1)}, NOW, 7)[0] == []
+
+
+def test_sms_only_to_a_device_without_a_number_is_skipped_not_sent():
+    items, _waiting = hygiene.plan([device("5")], set(), {}, NOW, 7, send_email=False, send_sms=True)
+    assert items[0]["result"] == "skipped" and items[0]["reason"].startswith("send_reg_sms:")
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"resend_after_days": -3}, "resend_after_days: -3 must be a whole number of days, 1 or more"),
+    ({"resend_every_days": 0}, "resend_every_days: 0 must be"),
+    ({"delete_after_days": 0}, "delete_after_days: 0 must be"),
+    ({"delete_after_days": 5}, "delete_after_days: 5 must be more than resend_after_days (7)"),
+    ({"delete_after_days": 7}, "delete_after_days: 7 must be more than resend_after_days (7)"),
+    ({"max_deletes": "-1"}, "max_deletes: '-1' is not a count"),
+    ({"max_deletes": "150%"}, "max_deletes: '150%' is not a count"),
+    ({"send_reg_email": False}, "send_reg_email: with send_reg_sms also false"),
+    ({"state_file": None}, "state_file: required"),
+])
+def test_bad_options_are_refused_naming_the_option_and_value(changes, message):
+    with pytest.raises(UserError) as err:
+        hygiene.check_options(options(**changes))
+    assert str(err.value).startswith(message)
+
+
+def test_good_options_pass():
+    hygiene.check_options(options(delete_after_days=8, max_deletes="all"))
+    hygiene.check_options(options(state_file=None, audit_resends=True))
+
+
+def test_resends_are_read_from_audit_entries_that_name_one():
+    entries = [
+        {"id": 1, "event_details": "Registration invitation resent to device 4", "time": "2026-12-01 08:00:00",
+         "event_details_params": {"device_id": "4"}},
+        {"id": 2, "event_details": "Registration invitation RESENT", "time": "2026-12-03 08:00:00",
+         "event_details_params": {"device_id": 4}},
+        {"id": 3, "event_details": "Changed setting 3", "time": "2026-12-04 08:00:00",
+         "event_details_params": {"device_id": "5"}},
+        {"id": 4, "event_details": "resend", "time": "No data", "event_details_params": {"device_id": "6"}},
+        {"id": 5, "event_details": "resend", "time": "2026-12-04 08:00:00", "event_details_params": "device 7"},
+    ]
+    assert hygiene.audit_resends(entries) == {"4": datetime.datetime(2026, 12, 3, 8, 0, tzinfo=datetime.timezone.utc)}
+
+
+def test_the_state_file_keeps_resends_per_tenant_privately(tmp_path):
+    path = str(tmp_path / "state" / "resends.json")
+    one, other = hygiene.ResendState(path, "gw one"), hygiene.ResendState(path, "gw other")
+    assert one.load() == {}
+    one.record({"4": "a@example.com"}, NOW)
+    other.record({"9": "b@example.com"}, NOW - DAY)
+    one.record({"5": "c@example.com"}, NOW + 500 * DAY)  # "4" is now older than anyone needs: dropped
+    assert one.load() == {"5": NOW + 500 * DAY} and other.load() == {"9": NOW - DAY}
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    with pytest.raises(UserError, match=r"^state_file: '.*bad.json' is not a resend record"):
+        hygiene.ResendState(str(tmp_path / "bad.json"), "gw one").load()
+
+
+class FakeClient:
+    concurrency = 4
+
+    def __init__(self, fail_resend=None):
+        self.fail_resend = fail_resend or {}
+        self.resent, self.deleted = [], []
+        self.lock = threading.Lock()
+
+    def ensure_token(self):
+        pass
+
+    def resend_invitation(self, device_id, send_reg_email, send_reg_sms):
+        if device_id in self.fail_resend:
+            raise self.fail_resend[device_id]
+        with self.lock:
+            self.resent.append(device_id)
+
+    def delete_device(self, device_id):
+        with self.lock:
+            self.deleted.append(device_id)
+        return True
+
+
+class FakeTenant:
+    def __init__(self, records):
+        self.records = records
+
+    def device(self, device_id):
+        return self.records.get(device_id)
+
+
+class FakeModule:
+    check_mode = False
+
+    def __init__(self, client, tenant, state_file):
+        self.client, self.tenant = client, tenant
+        self.params = options(state_file=state_file)
+        self.result = {}
+        self.module = self
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def set_diff(self, before, after):
+        self.diff = (before, after)
+
+
+def test_writes_recheck_each_delete_and_one_failure_never_stops_the_batch(tmp_path):
+    """A device that registered since the plan is kept; a failed resend is reported and the others still go out;
+    a resend whose outcome is unknown is recorded as sent, so it is never sent twice."""
+    client = FakeClient(fail_resend={"2": ApiError("boom", status=400),
+                                     "3": ApiError("timed out", status=None, ambiguous=True)})
+    tenant = FakeTenant({"10": device("10", status=1), "11": device("11"), "12": None})
+    run = hygiene.HygieneRun(FakeModule(client, tenant, str(tmp_path / "s.json")), "gw", now=NOW)
+    items = [{"action": "resend", "email": "u%s@example.com" % i, "device_id": i, "send_reg_email": True,
+              "send_reg_sms": False} for i in ("1", "2", "3", "4")]
+    items += [{"action": "delete", "email": "u%s@example.com" % i, "device_id": i} for i in ("10", "11", "12")]
+    run.write(items, Selection(group_sets=[frozenset([2])]))
+    results = dict((i["device_id"], (i["result"], i.get("reason") or i.get("error"))) for i in items)
+    assert results["10"] == ("skipped", "registered meanwhile (status active)")
+    assert results["12"] == ("skipped", "no longer exists")
+    assert results["11"] == ("ok", None) and client.deleted == ["11"]
+    assert results["2"][0] == "failed" and "boom" in results["2"][1]
+    assert sorted(client.resent) == ["1", "4"]
+    recorded = json.loads((tmp_path / "s.json").read_text())["tenants"]["gw"]
+    assert sorted(recorded) == ["1", "3", "4"]
