@@ -17,7 +17,7 @@ ACTION = "secops.mobile_security.hm_registration_hygiene"
 
 def weekly_tasks():
     play = next(b[0] for b in yaml_blocks(AWX_README) if isinstance(b, list) and b[0].get("name") == "Weekly Harmony Mobile jobs")
-    return dict((t["name"], t) for t in play["tasks"])
+    return {t["name"]: t for t in play["tasks"]}
 
 
 def test_the_weekly_templates_name_existing_playbooks_and_weekly_schedules():
@@ -79,3 +79,44 @@ def test_the_hygiene_job_streamed_to_an_execution_node_reports_what_a_direct_run
     job = streamed("again")
     assert job.stats["changed"] == {} and job.results(ACTION)[0]["summary"]["unchanged"] == 4
     assert len(sim.resends()) == 4
+
+
+def test_the_report_job_streamed_to_an_execution_node_writes_what_a_direct_run_writes(sim, tmp_path, monkeypatch):
+    bin_dir = os.path.dirname(sys.executable)
+    monkeypatch.setenv("PATH", bin_dir + os.pathsep + os.environ.get("PATH", ""))
+    sim.seed(devices=150, groups=["EMEA", "AMER"], rng_seed=3)
+    template = weekly_tasks()["Job template for the weekly fleet report"]["awx.awx.job_template"]
+    playbook = os.path.join(REPO_ROOT, template["playbook"])
+    envvars = dict(credentials_env(sim), ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
+                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false")
+    for key in list(os.environ):
+        if key.startswith(("HM_", "SMARTPT_")):
+            envvars.setdefault(key, "")
+    reports = {}
+    for name in ("direct", "streamed"):
+        extravars = dict(template["extra_vars"], fleet_report_dest=str(tmp_path / name / "reports"),
+                         fleet_report_history_dir=str(tmp_path / name / "history"))
+        if name == "direct":
+            runner, events, stats = run_job(tmp_path, name, playbook, sim, extravars)
+            assert_clean(runner, events, stats)
+            results = [e["event_data"]["res"] for e in events if e["event"] == "runner_on_ok"
+                       and e["event_data"].get("task_action") == "secops.mobile_security.hm_fleet_report"]
+        else:
+            job = run_streamed(str(tmp_path / name / "job"), playbook, extravars=extravars, envvars=envvars)
+            assert job.status == "successful" and job.rc == 0, job.stderr[-3000:]
+            assert SIM_ACCESS_KEY not in json.dumps(job.events)
+            results = job.results("secops.mobile_security.hm_fleet_report")
+        assert len(results) == 1
+        reports[name] = results[0]
+        # The page, the CSV and the JSON are where the job template says, and the JSON is the result's numbers.
+        files = results[0]["files"]
+        assert {key: os.path.splitext(files[key])[1] for key in ("html", "csv", "json")} == {
+            "html": ".html", "csv": ".csv", "json": ".json"}
+        assert all(os.path.isfile(f) for f in files.values())
+        with open(files["json"], encoding="utf-8") as handle:
+            written = json.load(handle)
+        assert written["counts"] == results[0]["report"]["counts"]
+    direct, streamed = reports["direct"]["report"], reports["streamed"]["report"]
+    for key in ("total", "counts", "risk", "funnel"):
+        assert streamed[key] == direct[key], key
+    assert streamed["total"] == 150
