@@ -85,13 +85,16 @@ def _device_row(device, last, flags, awaiting_since):
 
 
 # ---- the report --------------------------------------------------------------------------------------------
-def compute(groups, devices, now, stale_days, unanswered_days, min_client_version=None, previous=None, tenant=None):
+def compute(groups, devices, now, stale_days, unanswered_days, min_client_version=None, previous=None, tenant=None,
+            waiting_longer=None):
     """The report of one tenant: ``groups`` as the API sends them, ``devices`` normalised (devices.normalise),
     ``now`` an aware datetime, ``previous`` an earlier report of the same tenant (trend and invitation ages).
 
-    An invitation's age is not in any device record: the report keeps, per device awaiting registration, when a
-    report first saw it waiting (``awaiting_since``), carried forward from ``previous``. Without one, every
-    waiting device is first seen now, and the page says that unanswered invitations are not known yet.
+    An invitation's age is not in any device record. ``waiting_longer``: the ids of the devices the service's
+    status history (call 5, ``Tenant.held_status``) shows in user_notified for more than ``unanswered_days``,
+    or None when the service does not apply status windows. Besides, the report keeps, per device awaiting
+    registration, when a report first saw it waiting (``awaiting_since``), carried forward from ``previous``:
+    with neither, the page says that unanswered invitations are not known yet.
     """
     stale_days = _positive_days(stale_days, "stale_days")
     unanswered_days = _positive_days(unanswered_days, "unanswered_days")
@@ -143,7 +146,7 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         if notified and not connected:
             since = awaiting_before.get(device.get("id")) or times.iso_utc(now)
             awaiting_since[device.get("id")] = since
-            if times.parse(since) <= unanswered_before:
+            if times.parse(since) <= unanswered_before or device.get("id") in (waiting_longer or ()):
                 flags.append("unanswered")
         if version is not None and baseline is not None and version < baseline:
             flags.append("outdated")
@@ -177,7 +180,7 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         "funnel": funnel,
         "counts": counts,
         # Invitations are known to be unanswered only once an earlier report saw them waiting.
-        "unanswered_known": previous is not None,
+        "unanswered_known": previous is not None or waiting_longer is not None,
         "awaiting_since": awaiting_since,
         "devices": sorted(rows, key=lambda r: (r["flags"], str(r["email"]), str(r["id"]))),
         "trend": trend(overall, group_rows, previous),

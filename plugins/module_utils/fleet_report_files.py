@@ -12,7 +12,7 @@ import json
 import os
 import re
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
 
@@ -65,19 +65,22 @@ def _differs(path, text):
         return True
 
 
-def produce(snapshot, tenant_record, params, check_mode, now=None):
-    """Read the tenant (``snapshot()``: groups and normalised devices), compute its report and write its files;
-    returns the module's result keys. Options are checked before the tenant is read."""
+def produce(tenant, tenant_record, params, check_mode, now=None):
+    """Read the tenant (``tenant.snapshot()``: groups and normalised devices, and how long invitations have
+    waited from its status history), compute its report and write its files; returns the module's result keys.
+    Options are checked before the tenant is read."""
     now = now or datetime.datetime.now(times.UTC).replace(microsecond=0)
     # The same checks compute() makes, here before the read: a typo costs no minutes of paging.
     fleet_report.compute([], [], now, params["stale_days"], params["unanswered_days"], params.get("min_client_version"))
     dest = _directory(params["dest"], "dest")
-    groups, devices = snapshot()
-    tenant = tenant_record()
-    stem = fleet_report.file_stem(tenant)
+    groups, devices = tenant.snapshot()
+    waiting_longer, applied = tenant.held_status(codes.USER_NOTIFIED, params["unanswered_days"], now)
+    record = tenant_record()
+    stem = fleet_report.file_stem(record)
     previous_path, previous = baseline(params, stem)
     report = fleet_report.compute(groups, devices, now, params["stale_days"], params["unanswered_days"],
-                                  params.get("min_client_version"), previous, tenant)
+                                  params.get("min_client_version"), previous, record,
+                                  waiting_longer if applied else None)
     text = json.dumps(report, indent=1, sort_keys=True) + "\n"
     contents = {
         os.path.join(dest, stem + ".html"): fleet_report.render_html(report),

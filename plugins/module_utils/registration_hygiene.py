@@ -26,11 +26,6 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.module_base
 
 DAY = datetime.timedelta(days=1)
 ACTIONS = ("resend", "delete")
-# Statuses that end a stretch in User Notified: having one of them since the cut-off breaks the stretch.
-OTHER_STATUSES = (codes.PROCESSING, codes.ACTIVE, codes.INACTIVE)
-# The call-5 window ends at the cut-off; its width does not matter (any status 0 in it, and no other status
-# after it, means status 0 without a break since the cut-off), one hour is simply narrow.
-WINDOW_WIDTH = datetime.timedelta(hours=1)
 STATE_VERSION = 1
 # Resends older than this are dropped from the state file: no sensible resend_every_days reaches back further.
 STATE_KEEP = 400 * DAY
@@ -157,34 +152,20 @@ class HygieneRun(ModuleTask):
         self.now = now or datetime.datetime.now(times.UTC)
         self.state = ResendState(self.options.get("state_file"), tenant_key)
 
-    def held_since(self, days, scope, notified_scope):
-        """(ids of devices in the scope in User Notified without a break for more than ``days``, whether the
-        service applied every status window)."""
-        cutoff = self.now - days * DAY
-        ms = times.epoch_ms
-        window = self.tenant.status_window(codes.USER_NOTIFIED, ms(cutoff - WINDOW_WIDTH), ms(cutoff))
-        found, enforced = self.tenant.devices(notified_scope, window)
-        ids = set(d["id"] for d in found)
-        for status in OTHER_STATUSES:
-            since = self.tenant.status_window(status, ms(cutoff), ms(self.now))
-            left, applied = self.tenant.devices(scope, since)
-            enforced = enforced and applied
-            ids.difference_update(d["id"] for d in left)
-        return ids, enforced
-
     def run(self):
         options = self.options
         check_options(options)
         last_resends = self.state.load()
         groups = options["groups"] or None
         scope = self.tenant.selection(groups=groups)
-        notified_scope = self.tenant.selection(groups=groups, status=[codes.USER_NOTIFIED])
         in_scope = self.tenant.devices(scope)[0]
         notified_now = [d for d in in_scope if d["status_code"] == codes.USER_NOTIFIED]
-        notified_ids, enforced = self.held_since(options["resend_after_days"], scope, notified_scope)
+        notified_ids, enforced = self.tenant.held_status(codes.USER_NOTIFIED, options["resend_after_days"], self.now,
+                                                         scope)
         stale_ids = set()
         if options["delete_after_days"] is not None:
-            stale_ids, stale_enforced = self.held_since(options["delete_after_days"], scope, notified_scope)
+            stale_ids, stale_enforced = self.tenant.held_status(codes.USER_NOTIFIED, options["delete_after_days"],
+                                                                self.now, scope)
             enforced = enforced and stale_enforced
         self.result["window_enforced"] = enforced
         if not enforced:

@@ -9,6 +9,7 @@ normalised devices (groups filled in) and checks every record the service return
 record is matched is the devices resource's (``devices.py``); reading them page by page is the client's.
 """
 
+import datetime
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,6 +19,10 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.errors impo
 from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email, validate_mdm_uuid
+
+# The call-5 window that ends at a cutoff: its width does not matter (the status in it, and no other status
+# after it, means the status without a break since the cutoff); one hour is simply narrow.
+HELD_WINDOW = datetime.timedelta(hours=1)
 
 
 class Tenant:
@@ -213,6 +218,23 @@ class Tenant:
                             "does not exist; only devices whose status is %s now were kept (window_enforced: false)"
                             % status)
         return ignored
+
+    def held_status(self, status, days, now, selection=None):
+        """(ids of the devices that have been in ``status`` without a break for more than ``days`` before
+        ``now``, whether the service applied every status window). Records carry no time of their last status
+        change, so it is read with call 5: the devices that had the status in the hour before the cutoff,
+        less those that had any other status since (a device that registered and was notified again has a
+        short stretch). ``selection`` narrows the devices (groups, ...)."""
+        cutoff = now - datetime.timedelta(days=days)
+        selection = selection or Selection()
+        held, enforced = self.devices(selection.with_status(status),
+                                      StatusWindow(status, cutoff - HELD_WINDOW, cutoff))
+        ids = {d["id"] for d in held}
+        for other in sorted(set(codes.STATUS_NAMES) - {status}):
+            left, applied = self.devices(selection, StatusWindow(other, cutoff, now))
+            enforced = enforced and applied
+            ids.difference_update(d["id"] for d in left)
+        return ids, enforced
 
     def devices_of(self, email, listing=None):
         """Every device of one user, whatever the case of the stored e-mail (the identity rule).

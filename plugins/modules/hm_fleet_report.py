@@ -20,9 +20,11 @@ description:
   - Flags are C(stale) (last connection more than O(stale_days) ago), C(never_connected), C(unanswered) (invited
     and not connected, waiting for O(unanswered_days) or more) and C(outdated) (a client older than
     O(min_client_version), or than the newest client seen in the tenant).
-  - An invitation's age is in no device record. Each report keeps, per device waiting for registration, when a
-    report first saw it waiting; the age comes from the baseline (O(previous) or O(history_dir)). Without a
-    baseline, unanswered invitations are reported as not known yet.
+  - An invitation's age is in no device record. It is read from the service's status history (call 5, as
+    M(secops.mobile_security.hm_registration_hygiene) does) - devices in C(user_notified) without a break for more
+    than O(unanswered_days) - and each report also keeps when it first saw a device waiting, carried forward
+    from the baseline (O(previous) or O(history_dir)). Only when the service ignores status windows and there is
+    no baseline are unanswered invitations reported as not known yet.
   - Every value from the service (names, e-mails, group names) is HTML-escaped; CSV cells that a spreadsheet
     would run as a formula get a leading quote.
   - Files are written atomically, mode 0600 (they name users).
@@ -133,7 +135,7 @@ class FleetReportModule(HarmonyMobileModule):
         ), mutually_exclusive=[("previous", "history_dir")])
 
     def execute(self):
-        self.result.update(fleet_report_files.produce(self.tenant.snapshot, self.tenant_record, self.params,
+        self.result.update(fleet_report_files.produce(self.tenant, self.tenant_record, self.params,
                                                       self.check_mode))
 
 

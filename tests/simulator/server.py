@@ -458,6 +458,9 @@ class Handler(BaseHTTPRequestHandler):
             if parts in (["resends"], ["deletions"]) and method == "GET":
                 # Every resend (call 6) and delete the service carried out, oldest first, with its time.
                 return self.send_json(200, sim.store.sent_log(parts[0]))
+            if parts == ["status_history"] and method == "GET":
+                # Every device's status spells (what call 5 answers from), for tests that count independently.
+                return self.send_json(200, sim.store.status_history())
             if parts == ["device_records"] and method == "POST":
                 return self.send_json(200, {"ids": [add_device_record(sim.store, d) for d in body.get("devices", [])]})
             if parts == ["smartpt"] and method == "GET":

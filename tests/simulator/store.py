@@ -343,6 +343,11 @@ class Store:
             return {"device_id": str(device_id), "email": row["email"], "send_reg_email": bool(send_reg_email),
                     "send_reg_sms": bool(send_reg_sms), "at_ms": at_ms}
 
+    def status_history(self):
+        with self.lock:
+            rows = self.db.execute("SELECT device_id, status, start_ms, end_ms FROM status_history").fetchall()
+            return [dict(row, device_id=str(row["device_id"])) for row in rows]
+
     def sent_log(self, table):
         with self.lock:
             rows = self.db.execute("SELECT * FROM %s ORDER BY seq" % table).fetchall()

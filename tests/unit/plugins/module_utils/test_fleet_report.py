@@ -212,3 +212,12 @@ def test_file_names_come_from_the_tenant_and_are_safe():
     assert fleet_report.file_stem(TENANT) == "acme-fleet-report"
     assert fleet_report.file_stem({"name": None, "tenant_id": None, "client_id": "../x y"}) == "x_y-fleet-report"
     assert fleet_report.file_stem(None) == "tenant-fleet-report"
+
+
+def test_unanswered_invitations_are_known_from_the_status_history_on_the_first_report():
+    fleet = [device(1, 3, status="0"), device(2, 3, status="0"), device(3, 3, status="1", last=NOW.isoformat())]
+    # The service's call-5 history: device 1 has waited in user_notified for longer than unanswered_days.
+    first = compute(fleet, waiting_longer={"1", "3"})
+    assert first["unanswered_known"] is True
+    # Device 3 is connected: a history that says otherwise never flags it.
+    assert [d["id"] for d in first["devices"] if "unanswered" in d["flags"]] == ["1"]

@@ -30,12 +30,24 @@ def params(tmp_path, **options):
     return settings
 
 
+class FakeTenant:
+    """One device; the service applies status windows and shows ``waiting`` in user_notified long enough."""
+
+    def __init__(self, risk, reads, waiting=()):
+        self.risk, self.reads, self.waiting = risk, reads, set(waiting)
+
+    def snapshot(self):
+        if self.reads is not None:
+            self.reads.append(1)
+        return GROUPS, [device(self.risk)]
+
+    def held_status(self, status, days, now):
+        return self.waiting, True
+
+
 def produce(tmp_path, risk="none", check_mode=False, now=NOW, reads=None, **options):
-    def snapshot():
-        if reads is not None:
-            reads.append(1)
-        return GROUPS, [device(risk)]
-    return fleet_report_files.produce(snapshot, lambda: TENANT, params(tmp_path, **options), check_mode, now)
+    return fleet_report_files.produce(FakeTenant(risk, reads), lambda: TENANT, params(tmp_path, **options),
+                                      check_mode, now)
 
 
 def test_three_files_written_private_and_named_after_the_tenant(tmp_path):
