@@ -20,6 +20,16 @@ def weekly_tasks():
     return {t["name"]: t for t in play["tasks"]}
 
 
+def job_environment(sim):
+    """Only what the credential types inject: this test run's own HM_*/SMARTPT_* are blanked, as on a node."""
+    envvars = dict(credentials_env(sim), ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
+                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false")
+    for key in list(os.environ):
+        if key.startswith(("HM_", "SMARTPT_")):
+            envvars.setdefault(key, "")
+    return envvars
+
+
 def test_the_weekly_templates_name_existing_playbooks_and_weekly_schedules():
     tasks = weekly_tasks()
     hygiene = tasks["Job template for the weekly registration hygiene"]["awx.awx.job_template"]
@@ -42,11 +52,7 @@ def test_the_hygiene_job_streamed_to_an_execution_node_reports_what_a_direct_run
     state = tmp_path / "state" / "resends.json"
     extravars = dict(template["extra_vars"], registration_hygiene_state_file=str(state))
     playbook = os.path.join(REPO_ROOT, template["playbook"])
-    envvars = dict(credentials_env(sim), ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
-                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false")
-    for key in list(os.environ):
-        if key.startswith(("HM_", "SMARTPT_")):
-            envvars.setdefault(key, "")
+    envvars = job_environment(sim)
 
     def streamed(name, cmdline=None):
         job = run_streamed(str(tmp_path / name), playbook, extravars=extravars, envvars=envvars, cmdline=cmdline)
@@ -87,11 +93,7 @@ def test_the_report_job_streamed_to_an_execution_node_writes_what_a_direct_run_w
     sim.seed(devices=150, groups=["EMEA", "AMER"], rng_seed=3)
     template = weekly_tasks()["Job template for the weekly fleet report"]["awx.awx.job_template"]
     playbook = os.path.join(REPO_ROOT, template["playbook"])
-    envvars = dict(credentials_env(sim), ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
-                   ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false")
-    for key in list(os.environ):
-        if key.startswith(("HM_", "SMARTPT_")):
-            envvars.setdefault(key, "")
+    envvars = job_environment(sim)
     reports = {}
     for name in ("direct", "streamed"):
         extravars = dict(template["extra_vars"], fleet_report_dest=str(tmp_path / name / "reports"),

@@ -230,18 +230,21 @@ def test_a_sync_refused_by_the_delete_guard_still_reports_the_copies_it_found():
     assert client.deleted == []
 
 
+class NoConnection(FakeModule):
+    """A module whose connection must not be used: the input is checked first."""
+
+    @property
+    def tenant(self):
+        raise AssertionError("the connection was used before the input was checked")
+
+    @tenant.setter
+    def tenant(self, value):
+        pass
+
+    client = tenant
+
+
 def test_bad_input_is_refused_before_any_connection_is_made():
-    class NoConnection(FakeModule):
-        @property
-        def tenant(self):
-            raise AssertionError("the connection was used before the input was checked")
-
-        @tenant.setter
-        def tenant(self, value):
-            pass
-
-        client = tenant
-
     module = NoConnection(device_options(state="absent", email="not-an-email"), None, None)
     with pytest.raises(UserError, match="not-an-email"):
         device_sync.DeviceState(module).absent()

@@ -7,7 +7,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils import grou
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
-from tests.unit.plugins.module_utils.test_device_sync import FakeModule
+from tests.unit.plugins.module_utils.test_device_sync import FakeModule, NoConnection
 
 TREE = [{"id": 1, "name": "ALL", "parent": None}, {"id": 2, "name": "Sales", "parent": {"id": 1}},
         {"id": 3, "name": "Field", "parent": {"id": 2}}]
@@ -55,17 +55,6 @@ def test_a_group_that_holds_devices_is_counted_on_the_records():
 
 
 def test_bad_input_is_refused_before_any_connection_is_made():
-    class NoConnection(FakeModule):
-        @property
-        def tenant(self):
-            raise AssertionError("the connection was used before the input was checked")
-
-        @tenant.setter
-        def tenant(self, value):
-            pass
-
-        client = tenant
-
     with pytest.raises(UserError, match="new_name: 'Other' cannot be used with state=absent"):
         groups.GroupState(NoConnection(group_options(new_name="Other"), None, None)).run()
     with pytest.raises(UserError, match="root group 'ALL'"):
