@@ -14,7 +14,8 @@ description:
     schedule (an AWX job template with a weekly schedule, see extensions/awx/README.md).
   - With O(delete_after_days), deletes each device in C(user_notified) for more than that many days instead
     (call 11, by id). Every delete is planned first and checked against O(max_deletes) before anything is written,
-    in check mode too; a run over it writes nothing, not even its resends, and says why. The device is read again
+    in check mode too; a run over it writes nothing, not even its resends, and says why. The scope of a
+    percentage of O(max_deletes) is the devices in O(groups), or the tenant. The device is read again
     just before its delete, and one that registered meanwhile is kept.
   - How long a device has been in C(user_notified) comes from call 5 (devices that had a status during a time
     window) - status 0 in a window ending that many days ago, none of the other statuses since, and status 0 now
@@ -40,12 +41,6 @@ options:
       - Delete devices in C(user_notified) for more than this many days (more than O(resend_after_days)), each by
         id, within O(max_deletes). Not given (the default), nothing is deleted.
     type: int
-  max_deletes:
-    description:
-      - The most devices one run may delete, as for M(secops.mobile_security.hm_device_sync) - a count (V(25)), a
-        percentage of the devices in O(groups) (or the tenant; a percentage never blocks fewer than 5), or V(all).
-    type: str
-    default: "20%"
   groups:
     description: Only devices in these groups (names, full paths or ids), each with its sub-groups. Empty, the tenant.
     type: list
@@ -84,6 +79,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.http_options
+  - secops.mobile_security.delete_guard
 '''
 
 EXAMPLES = r'''
@@ -142,7 +138,7 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import registration_hygiene
+from ansible_collections.secops.mobile_security.plugins.module_utils import guards, registration_hygiene
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
 
@@ -152,7 +148,7 @@ class RegistrationHygieneModule(HarmonyMobileModule):
             resend_after_days=dict(type="int", default=7),
             resend_every_days=dict(type="int", default=7),
             delete_after_days=dict(type="int"),
-            max_deletes=dict(type="str", default="20%"),
+            max_deletes=guards.option_spec(),
             groups=dict(type="list", elements="str", default=[]),
             send_reg_email=dict(type="bool", default=True),
             send_reg_sms=dict(type="bool", default=False),
