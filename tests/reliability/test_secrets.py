@@ -22,6 +22,7 @@ TASKS = [
     {"secops.mobile_security.hm_device_registration": {"action": "details", "email": "s@example.com"}},
     {"secops.mobile_security.hm_alert_info": {}},
     {"secops.mobile_security.hm_audit_info": {}},
+    {"secops.mobile_security.hm_registration_hygiene": {"audit_resends": True, "delete_after_days": 30}},
     {"secops.mobile_security.smartpt_action": {"platform": "wazuh", "agent_id": "001", "requester_email": "soc@example.com",
                                                "state": "isolated"}},
     {"secops.mobile_security.smartpt_action": {"platform": "azuread", "upn": "u@example.com",
