@@ -18,9 +18,11 @@ guide does not say that the trail records resends, so the state file is the defa
 import datetime
 import json
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, codes, files, guards, log_entries, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import (bulk, codes, device_sync, devices, files,
+                                                                            guards, log_entries, times)
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
 
@@ -29,6 +31,9 @@ ACTIONS = ("resend", "delete")
 STATE_VERSION = 1
 # Resends older than this are dropped from the state file: no sensible resend_every_days reaches back further.
 STATE_KEEP = 400 * DAY
+# An audit entry records a resend when its event_details has the word "resend" or "resent"; a bare substring
+# would also take words such as "presentation".
+RESEND_WORDS = re.compile(r"\bresen[dt]\b", re.IGNORECASE)
 
 
 def check_options(options):
@@ -59,7 +64,7 @@ def plan(notified, stale_ids, last_resends, now, every_days, send_email=True, se
     ``waiting``. A device with no phone number gets the e-mail only, and nothing when only SMS is asked.
     """
     items, waiting = [], []
-    for device in sorted(notified, key=_creation_order):
+    for device in sorted(notified, key=device_sync.creation_order):
         identity = {"email": device["email"], "device_id": device["id"]}
         if device["id"] in stale_ids:
             items.append(dict(identity, action="delete", reason="never registered"))
@@ -78,18 +83,13 @@ def plan(notified, stale_ids, last_resends, now, every_days, send_email=True, se
     return items, waiting
 
 
-def _creation_order(device):
-    device_id = str(device["id"])
-    return (0, int(device_id)) if device_id.isdigit() else (1, device_id)
-
-
 def audit_resends(entries):
     """{device id: time of its last resend} from audit entries that record one (the shape the simulator's
     ``resend_audit: recorded`` uses: event_details naming a resend, event_details_params with device_id)."""
     found = {}
     for entry in entries:
         params = entry.get("event_details_params")
-        if "resen" not in str(entry.get("event_details") or "").lower() or not isinstance(params, dict):
+        if not RESEND_WORDS.search(str(entry.get("event_details") or "")) or not isinstance(params, dict):
             continue
         moment = times.parse(entry.get("time"))
         if params.get("device_id") in (None, "") or moment is None:
@@ -145,15 +145,27 @@ class ResendState:
 
 
 class HygieneRun(ModuleTask):
-    """One hygiene run of a module (options, check mode, tenant, client, result, diff, warn)."""
+    """One hygiene run of a module (options, check mode, tenant, client, result, diff, warn). ``tenant_key``
+    names the tenant in the state file (default: its gateway and client id)."""
 
-    def __init__(self, module, tenant_key, now=None):
+    def __init__(self, module, tenant_key=None, now=None):
         super().__init__(module)
         self.now = now or datetime.datetime.now(times.UTC)
-        self.state = ResendState(self.options.get("state_file"), tenant_key)
+        self.tenant_key = tenant_key
+        self._state = None
+
+    @property
+    def state(self):
+        if self._state is None:
+            if self.tenant_key is None:
+                record = self.module.tenant_record()
+                self.tenant_key = "%s %s" % (record["gateway_url"], record["client_id"])
+            self._state = ResendState(self.options.get("state_file"), self.tenant_key)
+        return self._state
 
     def run(self):
         options = self.options
+        # Bad input is refused before the client is built: nothing is read or written.
         check_options(options)
         last_resends = self.state.load()
         groups = options["groups"] or None
@@ -178,7 +190,7 @@ class HygieneRun(ModuleTask):
                                              if options["delete_after_days"] is not None else ""))
             self.warn("force: true: the service ignored the status window, so every device in user_notified now "
                       "was taken as notified for longer than the thresholds")
-            notified_ids = set(d["id"] for d in notified_now)
+            notified_ids = {d["id"] for d in notified_now}
             stale_ids = set(notified_ids) if options["delete_after_days"] is not None else set()
         if options["audit_resends"]:
             entries = log_entries.audits(self.client, start=self.now - options["resend_every_days"] * DAY)[0]
@@ -189,7 +201,7 @@ class HygieneRun(ModuleTask):
         notified = [d for d in notified_now if d["id"] in notified_ids]
         items, waiting = plan(notified, stale_ids & notified_ids, last_resends, self.now,
                               options["resend_every_days"], options["send_reg_email"], options["send_reg_sms"])
-        deletes = [i for i in items if i["action"] == "delete"]
+        deletes = guards.deletes_in(items)
         where = "groups (%s)" % ", ".join(groups) if groups else "the tenant"
         guards.check_deletes(["%s (id %s)" % (i["email"], i["device_id"]) for i in deletes], len(in_scope),
                              options["max_deletes"], "devices", where)
@@ -199,6 +211,12 @@ class HygieneRun(ModuleTask):
         else:
             self.write(writes, scope)
         self.report(items, waiting, in_scope)
+        failed = [i for i in items if i.get("result") == bulk.FAILED]
+        if failed:
+            attempted = [i for i in items if i.get("result") in (bulk.OK, bulk.FAILED)]
+            self.fail("%d of %d writes failed (first: %s, device %s: %s); the others were done and a re-run "
+                      "continues from here" % (len(failed), len(attempted), failed[0]["email"], failed[0]["device_id"],
+                                               failed[0]["error"]))
 
     def write(self, writes, scope):
         client = self.module.client
@@ -220,8 +238,8 @@ class HygieneRun(ModuleTask):
             client.ensure_token()
             with ThreadPoolExecutor(max_workers=max(1, min(client.concurrency, len(writes)))) as pool:
                 list(pool.map(one, writes))
-        self.state.record(dict((i["device_id"], i["email"]) for i in writes if i["action"] == "resend" and (
-            i["result"] == bulk.OK or i.get("in_doubt"))), self.now)
+        self.state.record({i["device_id"]: i["email"] for i in writes if i["action"] == "resend" and (
+            i["result"] == bulk.OK or i.get("in_doubt"))}, self.now)
 
     def delete(self, client, item, scope):
         # The record acted on is read again: a device registered since the plan is never deleted.
@@ -246,24 +264,20 @@ class HygieneRun(ModuleTask):
         self.result["waiting"] = waiting
         self.result["summary"] = bulk.summary([i for i in items if i.get("result") != bulk.SKIPPED], ACTIONS,
                                               len(waiting) + len(skipped))
-        deleted = set(i["device_id"] for i in done if i["action"] == "delete")
-        self.module.set_diff(*diff(in_scope, done, len(in_scope), len(in_scope) - len(deleted)))
-        failed = [i for i in items if i.get("result") == bulk.FAILED]
-        if failed:
-            self.result["failure"] = (
-                "%d of %d writes failed (first: %s, device %s: %s); the others were done and a re-run continues "
-                "from here" % (len(failed), len(done) + len(failed), failed[0]["email"], failed[0]["device_id"],
-                               failed[0]["error"]))
+        deleted = {i["device_id"] for i in guards.deletes_in(done)}
+        self.set_diff(*diff(in_scope, done, len(in_scope), len(in_scope) - len(deleted)))
 
 
 def diff(in_scope, done, count_before, count_after):
     """(before, after): each device resent or deleted, keyed by e-mail (``email (id N)`` when a user has
-    several in the diff); a delete only before, a resend on both sides with its invitation line."""
-    by_id = dict((d["id"], d) for d in in_scope)
-    emails = [i["email"].lower() for i in done]
+    several in the diff, ``(no e-mail) (id N)`` for a record without one); a delete only before, a resend on both sides with its invitation line."""
+    by_id = {d["id"]: d for d in in_scope}
+    users = [devices.email_key(i["email"]) for i in done]
 
     def key(item):
-        return item["email"] if emails.count(item["email"].lower()) == 1 else "%s (id %s)" % (
+        if not devices.email_key(item["email"]):
+            return "(no e-mail) (id %s)" % item["device_id"]
+        return item["email"] if users.count(devices.email_key(item["email"])) == 1 else "%s (id %s)" % (
             item["email"], item["device_id"])
 
     before, after = {}, {}

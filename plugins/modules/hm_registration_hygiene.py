@@ -158,13 +158,7 @@ class RegistrationHygieneModule(HarmonyMobileModule):
         ))
 
     def execute(self):
-        # Bad input is refused before the client is built: nothing is read or written.
-        registration_hygiene.check_options(self.params)
-        record = self.tenant_record()
-        registration_hygiene.HygieneRun(self, "%s %s" % (record["gateway_url"], record["client_id"])).run()
-        failure = self.result.pop("failure", None)
-        if failure:
-            self.fail(failure)
+        registration_hygiene.HygieneRun(self).run()
 
 
 def main():

@@ -80,6 +80,9 @@ def test_resends_are_read_from_audit_entries_that_name_one():
          "event_details_params": {"device_id": "5"}},
         {"id": 4, "event_details": "resend", "time": "No data", "event_details_params": {"device_id": "6"}},
         {"id": 5, "event_details": "resend", "time": "2026-12-04 08:00:00", "event_details_params": "device 7"},
+        # The word, not the letters: a presentation setting is no resend.
+        {"id": 6, "event_details": "Presentation mode changed", "time": "2026-12-04 09:00:00",
+         "event_details_params": {"device_id": "8"}},
     ]
     assert hygiene.audit_resends(entries) == {"4": datetime.datetime(2026, 12, 3, 8, 0, tzinfo=datetime.timezone.utc)}
 
@@ -165,3 +168,39 @@ def test_writes_recheck_each_delete_and_one_failure_never_stops_the_batch(tmp_pa
     assert sorted(client.resent) == ["1", "4"]
     recorded = json.loads((tmp_path / "s.json").read_text())["tenants"]["gw"]
     assert sorted(recorded) == ["1", "3", "4"]
+
+
+def test_the_diff_keys_devices_by_user_by_the_identity_rule_and_takes_a_record_without_an_email():
+    in_scope = [device("1", email="Ana@Example.com"), device("2", email="ana@example.com "), device("3")]
+    in_scope[2]["email"] = None
+    done = [{"action": "resend", "email": d["email"], "device_id": d["id"], "send_reg_email": True,
+             "send_reg_sms": False} for d in in_scope[:2]]
+    done.append({"action": "delete", "email": None, "device_id": "3"})
+    before, after = hygiene.diff(in_scope, done, 3, 2)
+    assert sorted(before["devices"]) == ["(no e-mail) (id 3)", "Ana@Example.com (id 1)", "ana@example.com  (id 2)"]
+    assert sorted(after["devices"]) == ["Ana@Example.com (id 1)", "ana@example.com  (id 2)"]
+    assert (before["count"], after["count"]) == (3, 2)
+
+
+class NoConnection:
+    """A module whose connection must not be touched: bad input is refused before anything is read."""
+    check_mode = False
+    result = {}
+
+    def __init__(self, **changes):
+        self.params = options(**changes)
+        self.module = self
+
+    def warn(self, message):
+        raise AssertionError(message)
+
+    def set_diff(self, before, after):
+        raise AssertionError("no diff for refused input")
+
+    def __getattr__(self, name):
+        raise AssertionError("%s used before the options were checked" % name)
+
+
+def test_a_run_refuses_bad_options_before_it_touches_the_connection():
+    with pytest.raises(UserError, match=r"^delete_after_days: 3 must be more than resend_after_days \(7\)"):
+        hygiene.HygieneRun(NoConnection(delete_after_days=3), now=NOW).run()
