@@ -3,17 +3,27 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filter that turns hm_fleet_report results of several tenants into one index page."""
 
+import os
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report
 
 
-def fleet_report_index(reports):
-    """The index page over ``reports`` (each hm_fleet_report's ``report``)."""
-    if not isinstance(reports, list) or not all(isinstance(r, dict) and "counts" in r for r in reports):
-        raise AnsibleFilterError("fleet_report_index: expected a list of hm_fleet_report results' report, got %r"
-                                 % (type(reports).__name__,))
-    return fleet_report.render_index(reports)
+def fleet_report_index(results, directory=None):
+    """The index page over ``results`` (hm_fleet_report results, or their ``report``). With ``directory``, only
+    the tenants whose page was written there: the index links to pages beside it."""
+    if not isinstance(results, list) or not all(isinstance(r, dict) and ("counts" in r or isinstance(
+            r.get("report"), dict)) for r in results):
+        raise AnsibleFilterError("fleet_report_index: expected a list of hm_fleet_report results or their report, "
+                                 "got %r" % (type(results).__name__,))
+    if directory is not None:
+        if not all(isinstance(r.get("files"), dict) and r["files"].get("html") for r in results):
+            raise AnsibleFilterError("fleet_report_index: directory=%r needs hm_fleet_report results (with files), "
+                                     "not only their report" % (directory,))
+        wanted = os.path.normpath(str(directory))
+        results = [r for r in results if os.path.dirname(os.path.normpath(r["files"]["html"])) == wanted]
+    return fleet_report.render_index([r["report"] if "report" in r else r for r in results])
 
 
 class FilterModule:

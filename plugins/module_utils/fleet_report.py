@@ -11,6 +11,7 @@ the service is user data and is HTML-escaped where it is shown.
 
 import csv
 import datetime
+import hashlib
 import html
 import io
 import re
@@ -226,11 +227,15 @@ def summary(report):
 
 
 def file_stem(tenant):
-    """``<tenant>-fleet-report``, the name of a tenant's files: its name (else its tenant id or client id), safe
-    as a file name."""
+    """``<tenant>-<fingerprint>-fleet-report``, the name of a tenant's files: its name (else its tenant id or
+    client id), safe as a file name, and 8 hex digits of its gateway and client id. Names are labels a user
+    chooses and may repeat across inventories; the fingerprint keeps two tenants from writing the same file,
+    and stays the same from week to week, so history files still match."""
     tenant = tenant or {}
     name = tenant.get("name") or tenant.get("tenant_id") or tenant.get("client_id") or "tenant"
-    return (re.sub(r"[^A-Za-z0-9._-]+", "_", str(name)).strip("._") or "tenant") + "-fleet-report"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", str(name)).strip("._") or "tenant"
+    identity = "%s %s" % (str(tenant.get("gateway_url") or "").rstrip("/").lower(), tenant.get("client_id") or "")
+    return "%s-%s-fleet-report" % (safe, hashlib.sha256(identity.encode("utf-8")).hexdigest()[:8])
 
 
 # ---- rendering ---------------------------------------------------------------------------------------------

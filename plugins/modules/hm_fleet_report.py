@@ -10,8 +10,9 @@ short_description: Write the weekly fleet posture report of a Harmony Mobile ten
 version_added: "1.2.0"
 description:
   - Reads the tenant once (its groups and every device, side by side; no call per device) and writes three files
-    to O(dest), named after the tenant (its O(tenant_name), else its tenant id or client id)
-    C(<tenant>-fleet-report.html), C(.csv) and C(.json).
+    to O(dest), C(<tenant>-<fingerprint>-fleet-report.html), C(.csv) and C(.json), where C(<tenant>) is the
+    tenant's O(tenant_name) (else its tenant id or client id) and C(<fingerprint>) 8 hex digits of its gateway
+    and client id, so two tenants never share a file.
   - The page is self-contained (inline SVG charts, no script, no external fetch) so it opens from a mail
     attachment. It shows devices by risk overall and per group (a group counts its sub-groups' devices), by OS
     version and by client version, the registration funnel (added, user notified, connected), the change per
@@ -53,7 +54,7 @@ options:
     type: path
   history_dir:
     description:
-      - Keep every report in this directory as C(<tenant>-fleet-report-<UTC time>.json); the newest one already
+      - Keep every report in this directory as C(<tenant>-<fingerprint>-fleet-report-<UTC time>.json); the newest one already
         there is the baseline.
       - A report of another tenant is never a baseline (the module refuses one given as O(previous)).
     type: path
@@ -87,7 +88,7 @@ EXAMPLES = r'''
     stale_days: 14
     unanswered_days: 3
     min_client_version: 3.8.5
-    previous: /srv/reports/mobile/history/acme-fleet-report-20261128T060000Z.json
+    previous: /srv/reports/mobile/history/acme-ee15eb5a-fleet-report-20261128T060000Z.json
 '''
 
 RETURN = r'''
@@ -106,8 +107,8 @@ files:
   description: Paths written (or, in check mode, that would be written); C(history) with O(history_dir).
   returned: always
   type: dict
-  sample: {html: /srv/reports/acme-fleet-report.html, csv: /srv/reports/acme-fleet-report.csv,
-           json: /srv/reports/acme-fleet-report.json}
+  sample: {html: /srv/reports/acme-ee15eb5a-fleet-report.html, csv: /srv/reports/acme-ee15eb5a-fleet-report.csv,
+           json: /srv/reports/acme-ee15eb5a-fleet-report.json}
 baseline:
   description: The earlier report compared with, or null.
   returned: always

@@ -135,7 +135,7 @@ def test_the_page_numbers_are_the_tenants_own_counts(sim, tmp_path, last_connect
     assert stats.get("writes", 0) == 0 and stats["requests"] <= 2 + (want["total"] // 100 + 1) * 2 + 4 * 4, stats
     out = tmp_path / "out"
     # Without tenant_name, the files are named after the tenant's id.
-    stem = [t for t in sim.control("GET", "tenants") if t["name"] == "default"][0]["tenant_id"] + "-fleet-report"
+    stem = stem_of(out, [t for t in sim.control("GET", "tenants") if t["name"] == "default"][0]["tenant_id"])
     written = sorted(os.path.basename(p) for p in glob.glob(str(out / "*")))
     assert written == sorted([stem + ".html", stem + ".csv", stem + ".json", "index.html"])
     report = json.loads((out / (stem + ".json")).read_text())
@@ -221,18 +221,47 @@ def test_two_tenants_two_pages_and_an_index_with_nothing_crossing(sim, tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
     assert sim.stats()["cross_tenant"] == 0
     out = tmp_path / "out"
-    pages = ["%s-fleet-report.%s" % (t, e) for t in ("t01", "t02") for e in ("html", "csv", "json")]
+    stems = {own: stem_of(out, own) for own in ("t01", "t02")}
+    pages = [stems[t] + e for t in ("t01", "t02") for e in (".html", ".csv", ".json")]
     assert sorted(os.listdir(out)) == sorted(["index.html"] + pages)
     for own, other in (("t01", "t02"), ("t02", "t01")):
-        for ext in ("html", "csv", "json"):
-            text = (out / ("%s-fleet-report.%s" % (own, ext))).read_text()
+        for ext in (".html", ".csv", ".json"):
+            text = (out / (stems[own] + ext)).read_text()
             assert "@%s.example.com" % own in text
             assert "@%s.example.com" % other not in text and "seed.example.com" not in text
-        report = json.loads((out / ("%s-fleet-report.json" % own)).read_text())
+        report = json.loads((out / (stems[own] + ".json")).read_text())
         assert report["total"] == 25 and report["tenant"]["name"] == own
     index = (out / "index.html").read_text()
-    assert 'href="t01-fleet-report.html"' in index and 'href="t02-fleet-report.html"' in index
+    assert 'href="%s.html"' % stems["t01"] in index and 'href="%s.html"' % stems["t02"] in index
     assert "@" not in index and "<script" not in index
+
+
+def stem_of(directory, name):
+    """The file stem of the tenant named ``name``: its name and an 8-hex-digit fingerprint."""
+    found = [p for p in os.listdir(directory) if re.match(r"^%s-[0-9a-f]{8}-fleet-report\.json$" % re.escape(name), p)]
+    assert len(found) == 1, sorted(os.listdir(directory))
+    return found[0][:-len(".json")]
+
+
+def test_tenants_writing_to_different_directories_get_an_index_each_over_their_own_pages(sim, tmp_path):
+    """fleet_report_dest per host: each directory's index links only to the pages beside it."""
+    inventory = tenants_inventory(sim, str(tmp_path))
+    with open(inventory) as handle:
+        data = yaml.safe_load(handle)
+    for name in ("t01", "t02"):
+        data["tenants"]["hosts"][name]["fleet_report_dest"] = str(tmp_path / name)
+    with open(inventory, "w") as handle:
+        yaml.safe_dump(data, handle)
+    result = run_playbook(PLAYBOOK, sim, extra_vars={"fleet_report_hosts": "tenants"}, inventory=inventory,
+                          env={"HM_TOKEN_CACHE_PATH": os.path.join(sim.workdir, "tokens.json")})
+    assert result.returncode == 0, result.stdout[-3000:]
+    for own, other in (("t01", "t02"), ("t02", "t01")):
+        stem = stem_of(tmp_path / own, own)
+        assert sorted(os.listdir(tmp_path / own)) == sorted(["index.html"] + [stem + e for e in (".html", ".csv",
+                                                                                                ".json")])
+        index = (tmp_path / own / "index.html").read_text()
+        assert re.findall(r'href="([^"]*)"', index) == [stem + ".html"]
+        assert "@%s.example.com" % other not in (tmp_path / own / (stem + ".html")).read_text()
 
 
 def test_check_mode_writes_nothing_and_says_it_would(sim, tmp_path):

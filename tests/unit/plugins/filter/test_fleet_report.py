@@ -20,15 +20,34 @@ def summary(name, risk_names):
     return fleet_report.summary(fleet_report.compute(GROUPS, devices, NOW, 30, 7, tenant=tenant))
 
 
+def page_of(report):
+    return fleet_report.file_stem(report["tenant"]) + ".html"
+
+
 def test_one_row_per_tenant_with_its_own_counts():
-    page = fleet_report_index([summary("globex", ["high"]), summary("acme", ["high", "high", "none"])])
+    acme, globex = summary("acme", ["high", "high", "none"]), summary("globex", ["high"])
+    page = fleet_report_index([globex, acme])
     rows = page.split("<tr>")[2:]
-    assert 'href="acme-fleet-report.html">acme</a></td><td class="n">3</td><td class="n">2</td>' in rows[0]
-    assert 'href="globex-fleet-report.html">globex</a></td><td class="n">1</td><td class="n">1</td>' in rows[1]
+    assert 'href="%s">acme</a></td><td class="n">3</td><td class="n">2</td>' % page_of(acme) in rows[0]
+    assert 'href="%s">globex</a></td><td class="n">1</td><td class="n">1</td>' % page_of(globex) in rows[1]
     assert "example.com" not in page
+
+
+def test_an_index_over_results_keeps_only_the_tenants_whose_page_is_in_its_directory():
+    """Hosts of one play may write to different directories: each index links only to the pages beside it."""
+    results = [{"report": report, "files": {"html": "/srv/%s/%s" % (where, page_of(report))}}
+               for where, report in (("eu", summary("acme", ["high"])), ("us", summary("globex", ["none"])),
+                                     ("eu", summary("initech", ["low"])))]
+    eu = fleet_report_index(results, directory="/srv/eu/")
+    assert "acme" in eu and "initech" in eu and "globex" not in eu
+    us = fleet_report_index(results, directory="/srv/us")
+    assert "globex" in us and "acme" not in us
+    assert fleet_report_index(results).count("<a href=") == 3
+    with pytest.raises(AnsibleFilterError, match=r"directory='/srv/eu' needs hm_fleet_report results"):
+        fleet_report_index([r["report"] for r in results], directory="/srv/eu")
 
 
 @pytest.mark.parametrize("value", [None, "acme", [{"total": 1}], {"counts": {}}])
 def test_anything_but_a_list_of_reports_is_refused(value):
-    with pytest.raises(AnsibleFilterError, match="fleet_report_index: expected a list of hm_fleet_report"):
+    with pytest.raises(AnsibleFilterError, match="fleet_report_index: expected a list of hm_fleet_report results"):
         fleet_report_index(value)

@@ -205,13 +205,21 @@ def test_summary_and_index_hold_no_device():
     assert "devices" not in summary and "awaiting_since" not in summary
     text = json.dumps(summary) + fleet_report.render_index([summary])
     assert "example.com" not in text.replace("gw.example.com", "") and "Dev 1" not in text
-    assert 'href="acme-fleet-report.html"' in fleet_report.render_index([summary])
+    assert 'href="acme-da95ad86-fleet-report.html"' in fleet_report.render_index([summary])
 
 
-def test_file_names_come_from_the_tenant_and_are_safe():
-    assert fleet_report.file_stem(TENANT) == "acme-fleet-report"
-    assert fleet_report.file_stem({"name": None, "tenant_id": None, "client_id": "../x y"}) == "x_y-fleet-report"
-    assert fleet_report.file_stem(None) == "tenant-fleet-report"
+def test_file_names_come_from_the_tenant_are_safe_and_two_tenants_never_share_one():
+    assert fleet_report.file_stem(TENANT) == "acme-da95ad86-fleet-report"
+    # The same tenant every week (its portal tenant id, learnt at login, does not change the name).
+    assert fleet_report.file_stem(dict(TENANT, tenant_id="t-9", gateway_url="https://GW.example.com/")) == \
+        fleet_report.file_stem(TENANT)
+    # Another tenant of the same name: at another gateway, or another client at the same one.
+    names = {fleet_report.file_stem(t) for t in (TENANT, dict(TENANT, gateway_url="https://gw.other.example"),
+                                                 dict(TENANT, client_id="c2"))}
+    assert len(names) == 3 and all(n.startswith("acme-") and n.endswith("-fleet-report") for n in names)
+    assert re.match(r"^x_y-[0-9a-f]{8}-fleet-report$",
+                    fleet_report.file_stem({"name": None, "tenant_id": None, "client_id": "../x y"}))
+    assert re.match(r"^tenant-[0-9a-f]{8}-fleet-report$", fleet_report.file_stem(None))
 
 
 def test_unanswered_invitations_are_known_from_the_status_history_on_the_first_report():

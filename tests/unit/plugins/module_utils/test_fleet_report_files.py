@@ -45,6 +45,9 @@ class FakeTenant:
         return self.waiting, True
 
 
+STEM = "acme-da95ad86-fleet-report"  # acme, https://gw.example.com, client c1
+
+
 def produce(tmp_path, risk="none", check_mode=False, now=NOW, reads=None, **options):
     return fleet_report_files.produce(FakeTenant(risk, reads), lambda: TENANT, params(tmp_path, **options),
                                       check_mode, now)
@@ -53,8 +56,7 @@ def produce(tmp_path, risk="none", check_mode=False, now=NOW, reads=None, **opti
 def test_three_files_written_private_and_named_after_the_tenant(tmp_path):
     result = produce(tmp_path)
     assert result["changed"] and result["baseline"] is None
-    assert sorted(os.listdir(tmp_path / "out")) == ["acme-fleet-report.csv", "acme-fleet-report.html",
-                                                    "acme-fleet-report.json"]
+    assert sorted(os.listdir(tmp_path / "out")) == [STEM + ".csv", STEM + ".html", STEM + ".json"]
     for path in result["files"].values():
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert "devices" not in result["report"] and result["report"]["total"] == 1
@@ -66,7 +68,7 @@ def test_check_mode_computes_and_writes_nothing(tmp_path):
     result = produce(tmp_path, check_mode=True, history_dir=str(tmp_path / "history"))
     assert result["changed"] and result["report"]["risk"]["none"] == 1
     assert not (tmp_path / "out").exists() and not (tmp_path / "history").exists()
-    assert result["files"]["html"] == str(tmp_path / "out" / "acme-fleet-report.html")
+    assert result["files"]["html"] == str(tmp_path / "out" / (STEM + ".html"))
 
 
 def test_the_newest_kept_report_of_this_tenant_is_the_baseline_and_the_new_one_is_kept(tmp_path):
@@ -76,12 +78,13 @@ def test_the_newest_kept_report_of_this_tenant_is_the_baseline_and_the_new_one_i
     # Another tenant's report in the same directory is not this tenant's baseline.
     other = fleet_report.compute(GROUPS, [device("low")], NOW - datetime.timedelta(days=1), 30, 7,
                                  tenant=dict(TENANT, name="globex"))
-    with open(os.path.join(history, "globex-fleet-report-20261204T090000Z.json"), "w") as handle:
+    other_stem = fleet_report.file_stem(dict(TENANT, name="globex"))
+    with open(os.path.join(history, other_stem + "-20261204T090000Z.json"), "w") as handle:
         json.dump(other, handle)
     result = produce(tmp_path, risk="none", history_dir=history)
-    assert result["baseline"].endswith("acme-fleet-report-20261128T090000Z.json")
+    assert result["baseline"].endswith(STEM + "-20261128T090000Z.json")
     assert result["report"]["trend"]["risk"]["medium"] == -1 and result["report"]["trend"]["risk"]["none"] == 1
-    assert result["files"]["history"].endswith("acme-fleet-report-20261205T090000Z.json")
+    assert result["files"]["history"].endswith(STEM + "-20261205T090000Z.json")
     assert len([n for n in os.listdir(history) if n.startswith("acme-")]) == 3
 
 
