@@ -21,8 +21,8 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import (bulk, codes, device_sync, devices, files,
-                                                                            guards, log_entries, times)
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, codes, device_sync, devices, files
+from ansible_collections.secops.mobile_security.plugins.module_utils import guards, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
 

@@ -257,8 +257,8 @@ def test_tenants_writing_to_different_directories_get_an_index_each_over_their_o
     assert result.returncode == 0, result.stdout[-3000:]
     for own, other in (("t01", "t02"), ("t02", "t01")):
         stem = stem_of(tmp_path / own, own)
-        assert sorted(os.listdir(tmp_path / own)) == sorted(["index.html"] + [stem + e for e in (".html", ".csv",
-                                                                                                ".json")])
+        written = [stem + ".html", stem + ".csv", stem + ".json", "index.html"]
+        assert sorted(os.listdir(tmp_path / own)) == sorted(written)
         index = (tmp_path / own / "index.html").read_text()
         assert re.findall(r'href="([^"]*)"', index) == [stem + ".html"]
         assert "@%s.example.com" % other not in (tmp_path / own / (stem + ".html")).read_text()
