@@ -21,8 +21,13 @@ def fleet_report_index(results, directory=None):
         if not all(isinstance(r.get("files"), dict) and r["files"].get("html") for r in results):
             raise AnsibleFilterError("fleet_report_index: directory=%r needs hm_fleet_report results (with files), "
                                      "not only their report" % (directory,))
-        wanted = os.path.normpath(str(directory))
-        results = [r for r in results if os.path.dirname(os.path.normpath(r["files"]["html"])) == wanted]
+        wanted = os.path.abspath(str(directory))
+        beside = [r for r in results if os.path.dirname(os.path.abspath(r["files"]["html"])) == wanted]
+        if results and not beside:
+            raise AnsibleFilterError("fleet_report_index: directory=%r holds none of the %d tenants' pages (they are "
+                                     "in %s)" % (directory, len(results), ", ".join(sorted({os.path.dirname(
+                                         r["files"]["html"]) for r in results}))))
+        results = beside
     return fleet_report.render_index([r["report"] if "report" in r else r for r in results])
 
 

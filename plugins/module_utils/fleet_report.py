@@ -64,9 +64,11 @@ def _zero_risks():
     return {level: 0 for level in RISK_LEVELS}
 
 
-def _same_tenant(one, other):
-    keys = ("name", "client_id", "gateway_url")
-    return all((one or {}).get(k) == (other or {}).get(k) for k in keys)
+def tenant_identity(tenant):
+    """What makes two reports one tenant's: its name, gateway (as a URL compares: case and a trailing slash do
+    not count) and client id. File names and the baseline check both use it."""
+    tenant = tenant or {}
+    return (tenant.get("name"), str(tenant.get("gateway_url") or "").rstrip("/").lower(), tenant.get("client_id"))
 
 
 def _device_row(device, last, flags, awaiting_since):
@@ -200,9 +202,11 @@ def check_previous(previous, tenant):
     fleet would be wrong, and would put its numbers on this tenant's page)."""
     if not isinstance(previous, dict) or previous.get("schema_version") != SCHEMA_VERSION:
         raise UserError("previous: not a fleet report of schema version %d" % SCHEMA_VERSION)
-    if tenant is not None and not _same_tenant(previous.get("tenant"), tenant):
-        raise UserError("previous: the report is of tenant %r, not of %r" % (
-            (previous.get("tenant") or {}).get("label"), tenant.get("label")))
+    if tenant is not None and tenant_identity(previous.get("tenant")) != tenant_identity(tenant):
+        theirs = previous.get("tenant") or {}
+        raise UserError("previous: the report is of tenant %r (client %r at %r), not of %r (client %r at %r)" % (
+            theirs.get("name"), theirs.get("client_id"), theirs.get("gateway_url"), tenant.get("name"),
+            tenant.get("client_id"), tenant.get("gateway_url")))
 
 
 def trend(overall, group_rows, previous):
@@ -234,7 +238,8 @@ def file_stem(tenant):
     tenant = tenant or {}
     name = tenant.get("name") or tenant.get("tenant_id") or tenant.get("client_id") or "tenant"
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", str(name)).strip("._") or "tenant"
-    identity = "%s %s" % (str(tenant.get("gateway_url") or "").rstrip("/").lower(), tenant.get("client_id") or "")
+    _name, gateway, client_id = tenant_identity(tenant)
+    identity = "%s %s" % (gateway, client_id or "")
     return "%s-%s-fleet-report" % (safe, hashlib.sha256(identity.encode("utf-8")).hexdigest()[:8])
 
 

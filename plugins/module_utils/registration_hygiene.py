@@ -31,9 +31,10 @@ ACTIONS = ("resend", "delete")
 STATE_VERSION = 1
 # Resends older than this are dropped from the state file: no sensible resend_every_days reaches back further.
 STATE_KEEP = 400 * DAY
-# An audit entry records a resend when its event_details has the word "resend" or "resent"; a bare substring
-# would also take words such as "presentation".
-RESEND_WORDS = re.compile(r"\bresen[dt]\b", re.IGNORECASE)
+# An audit entry records a resend when a word of its event_details is one of these ("Re-sent", "ResendInvitation"
+# and "resend_invitation" too): the trail's wording is not documented, and a missed resend means a device is
+# reminded on every run; a bare substring would also take words such as "presentation".
+RESEND_WORDS = frozenset(("resend", "resent", "resends", "resending"))
 
 
 def check_options(options):
@@ -89,7 +90,7 @@ def audit_resends(entries):
     found = {}
     for entry in entries:
         params = entry.get("event_details_params")
-        if not RESEND_WORDS.search(str(entry.get("event_details") or "")) or not isinstance(params, dict):
+        if not names_a_resend(str(entry.get("event_details") or "")) or not isinstance(params, dict):
             continue
         moment = times.parse(entry.get("time"))
         if params.get("device_id") in (None, "") or moment is None:
@@ -98,6 +99,13 @@ def audit_resends(entries):
         if device_id not in found or moment > found[device_id]:
             found[device_id] = moment
     return found
+
+
+def names_a_resend(text):
+    """Whether ``text`` has a word for a resend, with words split at case changes, digits and punctuation."""
+    words = [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", text)]
+    joined = [first + then for first, then in zip(words, words[1:]) if first == "re"]
+    return any(word in RESEND_WORDS for word in words + joined)
 
 
 class ResendState:

@@ -152,8 +152,22 @@ def test_trend_is_the_change_per_risk_level_overall_and_per_group():
 
 def test_a_baseline_of_another_tenant_or_not_a_report_is_refused():
     other = compute([], tenant=dict(TENANT, name="globex", label="globex: c2"))
-    with pytest.raises(UserError, match="previous: the report is of tenant 'globex: c2'"):
+    with pytest.raises(UserError, match=r"previous: the report is of tenant 'globex' \(client 'c1' at "
+                                        r"'https://gw.example.com'\), not of 'acme'"):
         compute([], previous=other)
+    # Another gateway of the same name and client is another tenant too.
+    with pytest.raises(UserError, match="at 'https://gw.other.example'"):
+        compute([], previous=compute([], tenant=dict(TENANT, gateway_url="https://gw.other.example")))
+
+
+def test_the_same_tenant_with_its_gateway_written_otherwise_keeps_its_files_and_its_baseline():
+    """A trailing slash or upper case in gateway_url one week: the same file names, and last week's report is
+    still its baseline (not refused as another tenant's)."""
+    written_otherwise = dict(TENANT, gateway_url="https://GW.example.com/")
+    assert fleet_report.file_stem(written_otherwise) == fleet_report.file_stem(TENANT)
+    before = compute([device(1, 3, risk="3")], tenant=written_otherwise)
+    after = compute([device(1, 3, risk="0")], previous=json.loads(json.dumps(before)))
+    assert after["trend"]["risk"]["high"] == -1 and after["trend"]["risk"]["none"] == 1
     with pytest.raises(UserError, match="previous: not a fleet report"):
         compute([], previous={"risk": {}})
 

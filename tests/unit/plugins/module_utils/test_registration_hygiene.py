@@ -87,6 +87,16 @@ def test_resends_are_read_from_audit_entries_that_name_one():
     assert hygiene.audit_resends(entries) == {"4": datetime.datetime(2026, 12, 3, 8, 0, tzinfo=datetime.timezone.utc)}
 
 
+@pytest.mark.parametrize("text, resend", [
+    ("Registration invitation resent to device 4", True), ("RESENT", True), ("resend_invitation", True),
+    ("ResendRegistration", True), ("Resending the invitation", True), ("Invitation resends", True),
+    ("Re-sent invitation", True), ("re send", True), ("Presentation mode changed", False),
+    ("Represented by admin", False), ("sent invitation", False), ("Resender settings", False), ("", False),
+])
+def test_a_resend_is_recognised_by_its_word_however_it_is_written(text, resend):
+    assert hygiene.names_a_resend(text) is resend
+
+
 def test_the_state_file_keeps_resends_per_tenant_privately(tmp_path):
     path = str(tmp_path / "state" / "resends.json")
     one, other = hygiene.ResendState(path, "gw one"), hygiene.ResendState(path, "gw other")
