@@ -9,7 +9,8 @@ module: hm_fleet_report
 short_description: Write the weekly fleet posture report of a Harmony Mobile tenant (HTML page, CSV, JSON)
 version_added: "1.2.0"
 description:
-  - Reads the tenant once (its groups and every device, side by side; no call per device) and writes three files
+  - Reads the tenant once (its groups and every device, side by side; no call per device) and its status
+    history (call 5, one windowed read per status, for how long invitations have waited), and writes three files
     to O(dest), C(<tenant>-<fingerprint>-fleet-report.html), C(.csv) and C(.json), where C(<tenant>) is the
     tenant's O(tenant_name) (else its tenant id or client id) and C(<fingerprint>) 8 hex digits of its gateway
     and client id, so two tenants never share a file.

@@ -68,7 +68,7 @@ def main(argv=None):
     print("| %d devices at %.0f ms per answer | task | beside | ratio | target |" % (args.devices, args.latency_ms))
     print("|---|---|---|---|---|")
     print("| hm_device_info, every device, full records (the full-list task) | %s | | | |" % figures(lists))
-    print("| hm_fleet_report: one read, page + CSV + JSON written | %s | %.2f s | %.2fx, the median of the attempts' "
+    print("| hm_fleet_report: one read and the status history, page + CSV + JSON written | %s | %.2f s | %.2fx, the median of the attempts' "
           "own ratios (%s) | <= %.1fx: %s |" % (
               figures(reports), median(lists), median(paired), "/".join("%.2f" % r for r in paired), TARGET,
               "met" if median(paired) <= TARGET else "not met"))
