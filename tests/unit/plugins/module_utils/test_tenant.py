@@ -1,10 +1,12 @@
 """The tenant layer: selections checked on every record, whatever the service does with the filters."""
 
+import datetime
 import time
 
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import API_ROOT, HarmonyMobileClient
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
@@ -261,3 +263,64 @@ def test_a_membership_refusal_is_read_once_however_many_pages_need_it():
         tenant.all_devices()
     probes = [c for c in transport.api_calls() if c["params"].get("groups__in") == "5"]
     assert len(probes) == 1  # not once per page that waited for the membership
+
+
+NOW = 1_796_000_000_000  # epoch ms
+DAY_MS = 86_400_000
+# Each device's status history: (status, from, to or None for now).
+HISTORY = {
+    "20": [("0", NOW - 10 * DAY_MS, None)],                                   # notified 10 days ago, still waiting
+    "21": [("0", NOW - 3 * DAY_MS, None)],                                    # notified 3 days ago
+    "22": [("0", NOW - 10 * DAY_MS, NOW - 5 * DAY_MS), ("1", NOW - 5 * DAY_MS, NOW - 2 * DAY_MS),
+           ("0", NOW - 2 * DAY_MS, None)],                                    # registered, then notified again
+    "23": [("1", NOW - 30 * DAY_MS, None)],                                   # active all along
+}
+
+
+def history_service(bounds="honoured", failing_status=None):
+    """A device list answering call 5 from HISTORY: the devices that had ``status`` at some time in the window."""
+
+    def handler(method, path, params, body, headers):
+        params = params or {}
+        if path == API_ROOT + "/v1/groups/":
+            return page(GROUPS[:1])
+        if params.get("status") == failing_status:
+            return 503, {"error": "maintenance"}
+        start = int(params.get("time_gte", 0))
+        end = int(params.get("time_lte", 2 ** 62))
+        found = []
+        for device_id, spells in sorted(HISTORY.items()):
+            had = [s for s, begin, until in spells
+                   if s == params.get("status") and (bounds == "ignored" or (begin <= end and (until or NOW) >= start))]
+            if had or "status" not in params:
+                found.append({"internal_id": device_id, "email": "u%s@example.com" % device_id, "risk": "0",
+                              "status": spells[-1][0], "groups": [{"id": 1, "name": "ALL"}]})
+        return page(found)
+
+    return handler
+
+
+def test_held_status_is_the_devices_in_the_status_before_the_cutoff_less_those_with_another_status_since():
+    tenant, warnings, transport = tenant_of(history_service())
+    now = datetime.datetime.fromtimestamp(NOW / 1000, datetime.timezone.utc)
+    ids, enforced = tenant.held_status(0, 7, now)
+    assert ids == {"20"} and enforced is True and warnings == []
+    # One windowed read per status of the guide (each with its two probes), side by side.
+    windows = {c["params"]["status"] for c in transport.api_calls() if (c["params"] or {}).get("status") != "99"}
+    assert windows == {"-1", "0", "1", "4"}
+
+
+def test_held_status_on_a_service_that_ignores_the_bounds_says_so_and_warns_once_per_cause():
+    tenant, warnings, _transport = tenant_of(history_service(bounds="ignored"))
+    now = datetime.datetime.fromtimestamp(NOW / 1000, datetime.timezone.utc)
+    _ids, enforced = tenant.held_status(0, 7, now)
+    assert enforced is False
+    assert warnings and len(warnings) == len(set(warnings))
+    assert all("ignored the time window of status_during" in w for w in warnings)
+
+
+def test_held_status_fails_when_one_of_its_reads_fails():
+    tenant, _warnings, _transport = tenant_of(history_service(failing_status="4"))
+    now = datetime.datetime.fromtimestamp(NOW / 1000, datetime.timezone.utc)
+    with pytest.raises(ApiError):
+        tenant.held_status(0, 7, now)
