@@ -44,8 +44,8 @@ def test_an_index_over_results_keeps_only_the_tenants_whose_page_is_in_its_direc
     assert "globex" in us and "acme" not in us
     assert fleet_report_index(results).count("<a href=") == 3
     # A directory with none of the pages is a mistake (a relative path, a typo), not an empty index.
-    with pytest.raises(AnsibleFilterError, match=r"directory='srv/eu' holds none of the 3 tenants' pages \(they "
-                                                  r"are in /srv/eu, /srv/us\)"):
+    nowhere = r"directory='srv/eu' holds none of the 3 tenants' pages \(they are in /srv/eu, /srv/us\)"
+    with pytest.raises(AnsibleFilterError, match=nowhere):
         fleet_report_index(results, directory="srv/eu")
     with pytest.raises(AnsibleFilterError, match=r"directory='/srv/eu' needs hm_fleet_report results"):
         fleet_report_index([r["report"] for r in results], directory="/srv/eu")
