@@ -10,6 +10,10 @@ as it is (device drift without ``recreate``) stays the same on both sides and ga
 after side: ``groups: Field -> Presales (needs recreate=true)``. Bulk modules add the ``count`` of objects.
 """
 
+from collections import Counter
+
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import email_key
+
 DEVICE_FIELDS = ("name", "number", "groups")
 
 
@@ -39,17 +43,29 @@ def drift_lines(wanted, current, fields, option="recreate"):
     return lines
 
 
+def users_with_several(emails):
+    """The users (by the identity rule) with more than one device among ``emails``: each of their devices is
+    keyed by its id, so no line of the diff hides another."""
+    return {user for user, count in Counter(email_key(email) for email in emails).items() if count > 1}
+
+
+def device_key(email, device_id, with_id=False):
+    """A device's key in a diff: its e-mail, or ``email (id N)`` with ``with_id``; ``(no e-mail) (id N)`` for a
+    record without an e-mail, whatever ``with_id`` says."""
+    if not email_key(email):
+        return "(no e-mail) (id %s)" % device_id
+    return "%s (id %s)" % (email, device_id) if with_id else email
+
+
 def devices_diff(current, ops, count_before, count_after):
     """Both sides of a device diff from a plan's (or a run's) operations.
 
     Keyed by e-mail; a second device of the same user (a copy, a second device for the e-mail) by
-    ``email (id N)``. ``ops`` holds only what the diff shows: writes that happened (or are planned) and drift.
+    ``email (id N)``, a record without an e-mail by ``(no e-mail) (id N)`` (:func:`device_key`). ``ops`` holds
+    only what the diff shows: writes that happened (or are planned) and drift.
     """
     by_id = {d["id"]: d for d in current}
-    # Users with more than one device in the diff: each of their devices keyed by id, so no line hides another.
-    seen, several = set(), set()
-    for op in ops:
-        (several if op["email"].lower() in seen else seen).add(op["email"].lower())
+    several = users_with_several(op["email"] for op in ops)
     before, after = {}, {}
     for op in ops:
         action = op["action"]
@@ -57,9 +73,8 @@ def devices_diff(current, ops, count_before, count_after):
         if action == "add":
             after[op["email"]] = device_view(op["entry"], with_id=False)
         elif action == "delete":
-            plain = op.get("reason") in (None, "not in the list") and op["email"].lower() not in several
-            key = op["email"] if plain else "%s (id %s)" % (op["email"], op["device_id"])
-            before[key] = device_view(device or op)
+            with_id = op.get("reason") not in (None, "not in the list") or email_key(op["email"]) in several
+            before[device_key(op["email"], op["device_id"], with_id)] = device_view(device or op)
         elif action == "recreate":
             before[op["email"]] = device_view(device)
             after[op["email"]] = device_view(op["entry"], with_id=False)

@@ -21,7 +21,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, codes, device_sync, devices, files
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, codes, device_sync, devices, diffs, files
 from ansible_collections.secops.mobile_security.plugins.module_utils import guards, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
@@ -280,13 +280,10 @@ def diff(in_scope, done, count_before, count_after):
     """(before, after): each device resent or deleted, keyed by e-mail (``email (id N)`` when a user has
     several in the diff, ``(no e-mail) (id N)`` for a record without one); a delete only before, a resend on both sides with its invitation line."""
     by_id = {d["id"]: d for d in in_scope}
-    users = [devices.email_key(i["email"]) for i in done]
+    several = diffs.users_with_several(i["email"] for i in done)
 
     def key(item):
-        if not devices.email_key(item["email"]):
-            return "(no e-mail) (id %s)" % item["device_id"]
-        return item["email"] if users.count(devices.email_key(item["email"])) == 1 else "%s (id %s)" % (
-            item["email"], item["device_id"])
+        return diffs.device_key(item["email"], item["device_id"], devices.email_key(item["email"]) in several)
 
     before, after = {}, {}
     for item in done:

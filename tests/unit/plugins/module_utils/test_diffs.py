@@ -63,3 +63,23 @@ def test_a_purge_of_a_user_with_two_devices_shows_both():
     before, after = diffs.devices_diff(current, deletes, 4, 2)
     assert sorted(before["devices"]) == ["Bob@Example.com (id 4)", "bob@example.com (id 1)"]
     assert after["devices"] == {}
+
+
+def test_a_purge_of_devices_without_an_e_mail_names_each_by_its_id():
+    # A record the service holds without an e-mail (enrolled by MDM, say) is purged like any other; its diff
+    # line must not take another's place, nor fail the task.
+    current = CURRENT + [{"id": "7", "email": None, "name": "Kiosk", "number": None, "groups": ["Sales"]},
+                         {"id": "8", "email": "", "name": "Kiosk 2", "number": None, "groups": ["Sales"]}]
+    ops = device_sync.plan(current, [entry("dan@example.com", "Dan", ["Sales"])], purge=True, purge_groups=["Sales"])
+    before, after = diffs.devices_diff(current, [op for op in ops if op["action"] == "delete"], 5, 2)
+    assert sorted(before["devices"]) == ["(no e-mail) (id 7)", "(no e-mail) (id 8)", "bob@example.com"]
+    assert before["devices"]["(no e-mail) (id 7)"]["name"] == "Kiosk"
+    assert after["devices"] == {}
+
+
+def test_one_user_written_with_spaces_around_is_still_one_user_in_the_diff():
+    current = CURRENT + [{"id": "4", "email": " Bob@Example.com ", "name": "Bob tablet", "number": None,
+                          "groups": ["Sales"]}]
+    ops = device_sync.plan(current, [entry("dan@example.com", "Dan", ["Sales"])], purge=True, purge_groups=["Sales"])
+    before, _after = diffs.devices_diff(current, [op for op in ops if op["action"] == "delete"], 4, 2)
+    assert sorted(before["devices"]) == [" Bob@Example.com  (id 4)", "bob@example.com (id 1)"]
