@@ -211,7 +211,7 @@ class HygieneRun(ModuleTask):
                               options["resend_every_days"], options["send_reg_email"], options["send_reg_sms"])
         deletes = guards.deletes_in(items)
         where = "groups (%s)" % ", ".join(groups) if groups else "the tenant"
-        guards.check_deletes(["%s (id %s)" % (i["email"], i["device_id"]) for i in deletes], len(in_scope),
+        guards.check_deletes([device_sync.delete_label(i) for i in deletes], len(in_scope),
                              options["max_deletes"], "devices", where)
         writes = [i for i in items if "result" not in i]
         if self.module.check_mode:
