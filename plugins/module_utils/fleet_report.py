@@ -56,6 +56,24 @@ def _positive_days(value, field):
     return value
 
 
+def check_settings(stale_days, unanswered_days, min_client_version=None):
+    """The report's settings checked, each refusal naming the option: (stale_days, unanswered_days, the minimum
+    client version as :func:`version_key` reads it, or None)."""
+    stale_days = _positive_days(stale_days, "stale_days")
+    unanswered_days = _positive_days(unanswered_days, "unanswered_days")
+    minimum = None
+    if min_client_version not in (None, ""):
+        minimum = version_key(min_client_version)
+        if minimum is None:
+            raise UserError("min_client_version: %r is not a dotted version such as 3.8.1.0001" % (min_client_version,))
+    return stale_days, unanswered_days, minimum
+
+
+def _older(version, baseline):
+    """Whether a client version (a version_key) is older than the baseline; an unreadable one is not."""
+    return version is not None and baseline is not None and version < baseline
+
+
 def risk_level(device):
     return device.get("risk_name") if device.get("risk_name") in RISK_LEVELS else "unknown"
 
@@ -99,13 +117,7 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
     registration, when a report first saw it waiting (``awaiting_since``), carried forward from ``previous``:
     with neither, the page says that unanswered invitations are not known yet.
     """
-    stale_days = _positive_days(stale_days, "stale_days")
-    unanswered_days = _positive_days(unanswered_days, "unanswered_days")
-    minimum = None
-    if min_client_version not in (None, ""):
-        minimum = version_key(min_client_version)
-        if minimum is None:
-            raise UserError("min_client_version: %r is not a dotted version such as 3.8.1.0001" % (min_client_version,))
+    stale_days, unanswered_days, minimum = check_settings(stale_days, unanswered_days, min_client_version)
     if previous is not None:
         check_previous(previous, tenant)
     tree = GroupTree(groups)
@@ -151,13 +163,14 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
             awaiting_since[device.get("id")] = since
             if times.parse(since) <= unanswered_before or device.get("id") in (waiting_longer or ()):
                 flags.append("unanswered")
-        if version is not None and baseline is not None and version < baseline:
+        if _older(version, baseline):
             flags.append("outdated")
         for flag in flags:
             counts[flag] += 1
         if flags:
             rows.append(_device_row(device, last, flags, since))
 
+    newest_text = _version_text(devices, newest)
     group_rows = []
     # By path components, so every group comes right after its parent ("AMER-X" sorts before "AMER/..." as text).
     for gid in sorted(tree.by_id, key=lambda i: tree.path(i).split("/")):
@@ -175,11 +188,10 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         "groups": group_rows,
         "os": [{"os_type": k[0], "os_version": k[1], "count": n} for k, n in sorted(by_os.items())],
         "client_versions": sorted(
-            ({"version": v, "count": n, "outdated": bool(version_key(v) and baseline and version_key(v) < baseline)}
-             for v, n in by_client.items()),
+            ({"version": v, "count": n, "outdated": _older(version_key(v), baseline)} for v, n in by_client.items()),
             key=lambda item: (version_key(item["version"]) or (), item["version"]), reverse=True),
-        "newest_client_version": _version_text(devices, newest),
-        "client_baseline": min_client_version or _version_text(devices, newest),
+        "newest_client_version": newest_text,
+        "client_baseline": min_client_version or newest_text,
         "funnel": funnel,
         "counts": counts,
         # Invitations are known to be unanswered only once an earlier report saw them waiting.
