@@ -70,8 +70,8 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     waited from its status history), compute its report and write its files; returns the module's result keys.
     Options are checked before the tenant is read."""
     now = now or datetime.datetime.now(times.UTC).replace(microsecond=0)
-    # The same checks compute() makes, here before the read: a typo costs no minutes of paging.
-    fleet_report.compute([], [], now, params["stale_days"], params["unanswered_days"], params.get("min_client_version"))
+    # Checked before the read as well as in compute(): a typo costs no minutes of paging.
+    fleet_report.check_settings(params["stale_days"], params["unanswered_days"], params.get("min_client_version"))
     dest = _directory(params["dest"], "dest")
     groups, devices = tenant.snapshot()
     waiting_longer, applied = tenant.held_status(codes.USER_NOTIFIED, params["unanswered_days"], now)
@@ -82,21 +82,15 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
                                   params.get("min_client_version"), previous, record,
                                   waiting_longer if applied else None)
     text = json.dumps(report, indent=1, sort_keys=True) + "\n"
-    contents = {
-        os.path.join(dest, stem + ".html"): fleet_report.render_html(report),
-        os.path.join(dest, stem + ".csv"): fleet_report.render_csv(report),
-        os.path.join(dest, stem + ".json"): text,
-    }
+    files = {kind: os.path.join(dest, "%s.%s" % (stem, kind)) for kind in ("html", "csv", "json")}
+    contents = {files["html"]: fleet_report.render_html(report), files["csv"]: fleet_report.render_csv(report),
+                files["json"]: text}
     if params.get("history_dir"):
-        kept = os.path.join(_directory(params["history_dir"], "history_dir"),
-                            "%s-%s.json" % (stem, now.strftime("%Y%m%dT%H%M%SZ")))
-        contents[kept] = text
-    changed = any(_differs(path, text) for path, text in contents.items())
+        files["history"] = os.path.join(_directory(params["history_dir"], "history_dir"),
+                                        "%s-%s.json" % (stem, now.strftime("%Y%m%dT%H%M%SZ")))
+        contents[files["history"]] = text
+    changed = any(_differs(path, content) for path, content in contents.items())
     if not check_mode:
         for path, content in contents.items():
             write_private(path, content)
-    paths = list(contents)
-    files = {"html": paths[0], "csv": paths[1], "json": paths[2]}
-    if params.get("history_dir"):
-        files["history"] = paths[3]
     return {"changed": changed, "report": fleet_report.summary(report), "files": files, "baseline": previous_path}
