@@ -70,17 +70,7 @@ class HarmonyMobileClient(TokenSession):
 
     def delete_group(self, group_id):
         """Call 18; False when it was already gone."""
-        return self._delete("%s/v1/groups/%s/" % (API_ROOT, path_id(group_id, "group id")))
-
-    def _delete(self, path):
-        """DELETE; True if deleted, False on 404 (already gone, as after a retried DELETE): the 404 rule of get."""
-        try:
-            self.request("DELETE", path)
-        except ApiError as err:
-            if err.status == 404:
-                return False
-            raise
-        return True
+        return self.delete("%s/v1/groups/%s/" % (API_ROOT, path_id(group_id, "group id")))
 
     # ---- devices (calls 1-5, 10-12) -------------------------------------
     def get_device(self, device_id):
@@ -134,7 +124,7 @@ class HarmonyMobileClient(TokenSession):
 
     def delete_device(self, device_id):
         """Call 11; False when it was already gone."""
-        return self._delete("%s/v1/device/%s/" % (API_ROOT, path_id(device_id, "device_id")))
+        return self.delete("%s/v1/device/%s/" % (API_ROOT, path_id(device_id, "device_id")))
 
     def resend_invitation(self, device_id, send_reg_email=True, send_reg_sms=False):
         """Call 6."""

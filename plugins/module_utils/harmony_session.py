@@ -269,10 +269,19 @@ class TokenSession:
         return self.paginate(path, query, **reading)
 
     def get(self, path, params=None):
-        """GET; None when the object is not there (404), the one rule for a missing object."""
+        """GET; None when the object is not there."""
+        return self._unless_missing("GET", path, params)[1]
+
+    def delete(self, path):
+        """DELETE; True if deleted, False when it was already gone (as after a retried DELETE)."""
+        return self._unless_missing("DELETE", path)[0]
+
+    def _unless_missing(self, method, path, params=None):
+        """(True, the answer), or (False, None) when the service says the object is not there (404): the one
+        rule for a missing object."""
         try:
-            return self.request("GET", path, params=params)
+            return True, self.request(method, path, params=params)
         except ApiError as err:
             if err.status == 404:
-                return None
+                return False, None
             raise
