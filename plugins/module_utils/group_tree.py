@@ -12,6 +12,10 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.errors impo
 
 ROOT_NAME = "ALL"
 MAX_NAME_LENGTH = 255
+# The group list's filter as the API names it (call 14): by name, used only to find a group after a create left
+# in doubt; the answer is filtered again by name, so a service that ignores the filter widens nothing.
+FILTERS = {"name": "name"}
+FILTER_NAMES = frozenset(FILTERS.values())
 
 
 def _parent_id(group):

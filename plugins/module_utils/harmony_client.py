@@ -6,7 +6,7 @@ docs/api-notes.md, "Delete by e-mail") on a :class:`TokenSession`.
 
 Each method is one call: its path, its body, and for writes that may be left in doubt how to look before
 writing again. Which filters a list may carry is its resource's filter table (``devices.FILTER_NAMES``,
-``log_entries.FILTER_NAMES``); the identity of a device is the devices resource's.
+``group_tree.FILTER_NAMES``, ``log_entries.FILTER_NAMES``); the identity of a device is the devices resource's.
 """
 
 import re
@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
-from ansible_collections.secops.mobile_security.plugins.module_utils import devices, log_entries, paging
+from ansible_collections.secops.mobile_security.plugins.module_utils import devices, group_tree, log_entries, paging
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_session import API_ROOT, TokenSession
 
 _PATH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -34,8 +34,9 @@ class HarmonyMobileClient(TokenSession):
         return list(self.paginate(API_ROOT + "/v1/groups/"))
 
     def groups_named(self, name):
-        # Filtered again here: a server that ignored ?name= must not make every group match.
-        return [g for g in self.paginate(API_ROOT + "/v1/groups/", {"name": name}) if g.get("name") == name]
+        # Filtered again here: a server that ignored the name filter must not make every group match.
+        return [g for g in self.list(API_ROOT + "/v1/groups/", {group_tree.FILTERS["name"]: name}, group_tree.FILTER_NAMES)
+                if g.get("name") == name]
 
     def add_group(self, name, parent_id=None):
         body = {"name": name}
