@@ -214,7 +214,7 @@ class HygieneRun(ModuleTask):
         guards.check_deletes([device_sync.delete_label(i) for i in deletes], len(in_scope),
                              options["max_deletes"], "devices", where)
         writes = [i for i in items if "result" not in i]
-        if self.module.check_mode:
+        if self.check_mode:
             bulk.mark_planned(writes, ACTIONS)
         else:
             self.write(writes, scope)
@@ -227,7 +227,7 @@ class HygieneRun(ModuleTask):
                                                failed[0]["error"]))
 
     def write(self, writes, scope):
-        client = self.module.client
+        client = self.client
 
         def one(item):
             try:
@@ -267,7 +267,7 @@ class HygieneRun(ModuleTask):
         done = [i for i in items if i.get("result") in (bulk.OK, bulk.PLANNED)]
         skipped = [i for i in items if i.get("result") == bulk.SKIPPED]
         self.result["changed"] = bool(done)
-        self.result["predicted"] = self.module.check_mode
+        self.result["predicted"] = self.check_mode
         self.result["devices"] = items
         self.result["waiting"] = waiting
         self.result["summary"] = bulk.summary([i for i in items if i.get("result") != bulk.SKIPPED], ACTIONS,
