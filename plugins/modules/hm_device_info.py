@@ -63,9 +63,11 @@ options:
   status_during:
     description:
       - Devices that had one status at some time in a window (call 5 of the guide).
-      - Device records carry no status history, so the window cannot be checked here. The module asks the
-        service first about a window in 1970 (one small request); a service that returns devices for it
-        ignores windows, and the module then warns and returns RV(window_enforced=false).
+      - Device records carry no status history, so the window cannot be checked here. The module first asks the
+        service two small questions that must have no answer (the same status in a window in 1970, and a status
+        that does not exist in the same window). A service that returns devices for the first ignores windows; for
+        the second, it ignores the status, and only devices whose status is that one now are kept. Either way the
+        module warns and returns RV(window_enforced=false).
     type: dict
     suboptions:
       status:
@@ -217,9 +219,10 @@ count:
   type: int
 window_enforced:
   description:
-    - With O(status_during), whether the service applied the time window. V(false) means it ignored the window
-      (shown by a window in 1970 that had devices); the devices are then those of the status the service
-      returned, not checked against the window, and a warning says so.
+    - With O(status_during), whether the service applied the time window and its status. V(false) means it ignored
+      the window (shown by a window in 1970 that had devices), and the devices are then those of the status the
+      service returned, not checked against the window; or it ignored the status (shown by a status that does not
+      exist that had devices), and only devices whose status is the window's now are kept. A warning says which.
   returned: when O(status_during) is given
   type: bool
 tenant:
