@@ -192,7 +192,8 @@ class HygieneRun(ModuleTask):
             if not options["force"]:
                 raise UserError(
                     "force: the service ignored the status window of call 5 (it returned devices for a window in "
-                    "1970), so how long each device has been in user_notified cannot be known; nothing was resent "
+                    "1970, or for a status that does not exist: the warning says which), so how long each device has "
+                    "been in user_notified cannot be known; nothing was resent "
                     "or deleted. Set force: true to treat every device in user_notified now as past "
                     "resend_after_days%s" % (" and delete_after_days (deletes still within max_deletes)"
                                              if options["delete_after_days"] is not None else ""))
