@@ -27,7 +27,7 @@ help:
 	@echo "make sim-set-device EMAIL=ana.0@example.com RISK=3 - give a simulated user's devices a risk (or STATUS=1)"
 	@echo "make shell  - a shell with .venv active and this clone's collection on the collections path (. ./dev-env.sh)"
 	@echo "make perf   - benchmarks against the simulator, local and WAN profile (prints figures beside floors)"
-	@echo "make browser - the weekly fleet report page in headless Chromium (installs Debian's chromium if missing)"
+	@echo "make browser - the fleet report page and index in headless Chromium: charts, axe-core, print, dark mode"
 	@echo "make reliability - the full fault, interruption, bad-input and secrets suite (make test runs a short one)"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -118,14 +118,23 @@ docs-check: collection-link
 test-matrix: collection-link
 	$(BIN)/python tests/matrix.py
 
-# Debian's Chromium for the page checks (tests/browser); we run as root, so apt-get works without sudo.
+# What the page checks (tests/browser) run on: Debian's Chromium, pdftotext (poppler-utils) for the printed copy,
+# and axe-core from the npm registry, pinned, into .build/browser (nothing is fetched while the tests run). We run
+# as root, so apt-get works without sudo. A piece that cannot be installed is reported and its checks skip.
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE_DIR := $(CURDIR)/.build/browser
 browser-setup:
-	@[ -x /usr/bin/chromium ] || (apt-get install -y --no-install-recommends chromium || \
-	  (apt-get update && apt-get install -y --no-install-recommends chromium))
+	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftotext ] || apt-get install -y --no-install-recommends chromium \
+	  poppler-utils || (apt-get update && apt-get install -y --no-install-recommends chromium poppler-utils) || \
+	  echo "browser-setup: could not install chromium and poppler-utils; the browser checks will skip" >&2
+	@grep -qs '"version": "$(AXE_CORE_VERSION)"' $(AXE_CORE_DIR)/node_modules/axe-core/package.json || \
+	  ( ( command -v npm >/dev/null || apt-get install -y --no-install-recommends npm ) && mkdir -p $(AXE_CORE_DIR) && \
+	    npm install --silent --no-audit --no-fund --no-save --prefix $(AXE_CORE_DIR) axe-core@$(AXE_CORE_VERSION) ) || \
+	  echo "browser-setup: could not install axe-core $(AXE_CORE_VERSION) with npm; the accessibility check will skip" >&2
 
-# The fleet report page in headless Chromium: 20,000 devices, charts drawn, load time, weight, screenshot
-# (FLEET_REPORT_SCREENSHOT=1 keeps it as docs/images/fleet-report.png).
-browser: collection-link
+# The fleet report page and the index in headless Chromium: 20,000 devices, charts drawn, load time, weight,
+# screenshot (FLEET_REPORT_SCREENSHOT=1 keeps it as docs/images/fleet-report.png); axe-core, print to PDF, dark mode.
+browser: collection-link browser-setup
 	$(BIN)/python -m pytest -q -s tests/browser
 
 perf: collection-link

@@ -121,9 +121,13 @@ def probe(path):
 
 
 def png_pixels(path):
-    """(width, height, rows of RGB(A) bytes) of an 8-bit non-interlaced PNG (what Chromium writes)."""
+    """(width, height, bytes per pixel, rows of RGB(A) bytes) of an 8-bit non-interlaced PNG file."""
     with open(path, "rb") as handle:
-        data = handle.read()
+        return png_decode(handle.read())
+
+
+def png_decode(data):
+    """(width, height, bytes per pixel, rows of RGB(A) bytes) of an 8-bit non-interlaced PNG (what Chromium writes)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     offset, idat, header = 8, b"", None
     while offset < len(data):
