@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The MSSP index over several tenants' reports: pure functions from hm_fleet_report results to ranked rows and
+their CSV.
+
+One row per tenant of the run, worst first: tenants whose report failed (nothing is known of them), then those
+that got worse since their baseline (more high, then medium risk, then more stale, unanswered, outdated and
+never-connected devices), then those on their first report (no baseline: anything may have got worse), then the
+rest. Each row says in words what got worse (``fleet_history.cause``) and carries the trend of high-risk devices.
+Rows hold headline counts only, nothing of any tenant's devices.
+"""
+
+import csv
+import io
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_report
+
+FAILED, WORSE, FIRST, NOT_WORSE = "failed", "worse", "first report", "not worse"
+STANDINGS = (FAILED, WORSE, FIRST, NOT_WORSE)
+CSV_COLUMNS = ("rank", "tenant", "standing", "devices", "high", "high_change", "medium", "medium_change", "stale",
+               "stale_change", "unanswered", "unanswered_change", "outdated", "outdated_change", "never_connected",
+               "never_connected_change", "cause", "error", "generated_at", "page", "gateway_url", "client_id",
+               "tenant_id")
+# The columns of the table with a change beside the count, in the order shown.
+COUNTED = ("high", "medium", "stale", "unanswered", "outdated", "never_connected")
+
+
+def short_name(tenant, fallback=None):
+    """A tenant's name as a row shows it: its name, else its tenant id or client id (the label's details go in a
+    hover text and the tenant's own page)."""
+    tenant = tenant or {}
+    return str(tenant.get("name") or tenant.get("tenant_id") or tenant.get("client_id") or fallback or "tenant")
+
+
+def details(tenant):
+    """The tenant's connection as a hover text: client id, gateway and tenant id (never the key)."""
+    tenant = tenant or {}
+    return "; ".join("%s %s" % (key.replace("_", " "), tenant[key]) for key in ("client_id", "gateway_url", "tenant_id")
+                     if tenant.get(key))
+
+
+def _worsening(change):
+    return tuple(max(change.get(m) or 0, 0) for m in fleet_history.WORSENING)
+
+
+def row(result):
+    """One tenant's row from an hm_fleet_report result (``report``, ``files``, ``tenant``; ``failed`` and ``msg``
+    or ``error`` when the task failed, with or without a report: a ``fail_when`` failure has its files
+    written)."""
+    report = result.get("report") if isinstance(result.get("report"), dict) else None
+    tenant = result.get("tenant") or (report or {}).get("tenant") or {}
+    # A failed task's result says ``msg``; the role's failure record (fleet_report_failure) says ``error``.
+    error = (result.get("error") or result.get("msg") or "failed without a message") if result.get("failed") else None
+    found = {"tenant": short_name(tenant, result.get("host")), "details": details(tenant),
+             "gateway_url": tenant.get("gateway_url"), "client_id": tenant.get("client_id"),
+             "tenant_id": tenant.get("tenant_id"), "error": error, "page": None, "generated_at": None,
+             "devices": None, "counts": {m: None for m in COUNTED}, "change": {m: None for m in COUNTED},
+             "cause": None, "trend": [], "trend_times": []}
+    if report is None:
+        found.update(standing=FAILED, cause="failed: %s" % (error or "no report"), worsening=())
+        return found
+    files = result.get("files") or {}
+    history = report.get("history") or {}
+    points = history.get("points") or [fleet_history.point(report)]
+    values = points[-1]["values"]
+    change = history.get("change")
+    if change is None and report.get("trend"):
+        # A report without a history section (no history_dir): its one-step trend against ``previous``.
+        change = dict({m: None for m in fleet_history.MEASURES}, **report["trend"]["risk"])
+    found.update(page=files.get("html"), generated_at=report.get("generated_at"), devices=report.get("total"),
+                 counts={m: values.get(m) for m in COUNTED},
+                 change={m: (change or {}).get(m) for m in COUNTED},
+                 trend=[p["values"].get("high") for p in points], trend_times=[p["generated_at"] for p in points])
+    if change is None:
+        found.update(standing=FIRST, cause="first report: no baseline yet", worsening=())
+    else:
+        worsening = _worsening(change)
+        found.update(standing=WORSE if any(worsening) else NOT_WORSE, worsening=worsening,
+                     cause=history.get("cause") or fleet_history.cause(change, None))
+    if error:
+        found["standing"] = FAILED
+        found["cause"] = "%s; %s" % (error, found["cause"]) if found["cause"] else error
+    return found
+
+
+def ranked(results):
+    """Every tenant's row, worst first (see the module's docstring), each with its ``rank`` from 1."""
+    rows = [row(r) for r in results]
+    rows.sort(key=lambda r: (STANDINGS.index(r["standing"]), tuple(-v for v in r["worsening"]),
+                             -(r["counts"]["high"] or 0), r["tenant"].lower()))
+    for rank, found in enumerate(rows, 1):
+        found["rank"] = rank
+    return rows
+
+
+def index(results):
+    """The index's numbers: ``rows`` worst first, ``tenants`` and ``failed`` (how many)."""
+    rows = ranked(results)
+    return {"rows": rows, "tenants": len(rows), "failed": sum(1 for r in rows if r["error"]),
+            "worse": sum(1 for r in rows if r["standing"] == WORSE)}
+
+
+def render_csv(rows):
+    """The index table as CSV, the same rows in the same order (counts, changes, cause, error)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for found in rows:
+        cells = dict(found, standing=found["standing"], devices=found["devices"])
+        for measure in COUNTED:
+            cells[measure] = found["counts"][measure]
+            cells[measure + "_change"] = found["change"][measure]
+        writer.writerow([fleet_report_csv_cell(cells.get(column)) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def fleet_report_csv_cell(value):
+    """A cell as the tenant CSV writes one: empty for unknown, a number as it is, text never run as a formula."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return fleet_report._csv_safe(value)  # pylint: disable=protected-access

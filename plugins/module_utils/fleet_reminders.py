@@ -1,0 +1,239 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Whether reminders work, and what the next hygiene run will do: the fleet report's ``hygiene`` section.
+
+From the hygiene's own record of resends (``registration_hygiene.ResendState``, the file hm_registration_hygiene
+writes): the reminders sent in the report's period and how many of those users registered within
+``resend_every_days``, per group (``effectiveness``, pure); and what a run on a given date with the hygiene's
+settings would remind or delete (``preview``, pure: the hygiene's own ``plan`` and delete guard). ``read`` does the
+reads both need, each from the service's status history (call 5) as the hygiene itself reads it.
+
+Whether a reminded user registered in time is read with call 5: the device had a connected status (active or
+inactive) at some time in the ``resend_every_days`` after its resend. Under either reading of call 5 (a change
+into the status in the window, or being in it at any time of the window) that is the same answer for a device that
+was waiting when it was reminded. A service that ignores the window gives no answer: those counts are ``None``
+(unknown), never 0.
+"""
+
+import datetime
+import re
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients, codes, guards, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import registration_hygiene
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import Selection, StatusWindow
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+
+DAY = datetime.timedelta(days=1)
+REGISTERED = (codes.ACTIVE, codes.INACTIVE)
+# The period of a report without a baseline: the week before it.
+DEFAULT_PERIOD = 7 * DAY
+OUTCOMES = ("registered", "waiting", "not_registered", "deleted", "unknown")
+NO_GROUP = "(no longer in the tenant)"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SCHEDULE = re.compile(r"^\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*$")
+# hm_registration_hygiene's defaults: a preview with a setting left out shows what the hygiene would use.
+DEFAULTS = {"resend_after_days": 7, "resend_every_days": 7, "delete_after_days": None, "groups": [],
+            "max_deletes": guards.DEFAULT_MAX_DELETES, "send_reg_email": True, "send_reg_sms": False}
+# Rows of each preview list in the report (the counts are of all of them).
+PREVIEW_ROWS = 50
+
+
+def check_settings(hygiene, now):
+    """The ``hygiene`` option checked as hm_registration_hygiene checks its own, plus ``next_run``: a time (any
+    form ``times`` reads) or a weekly schedule such as ``monday 06:00`` (UTC). Returns the settings with
+    ``next_run`` as an aware datetime, not before ``now``."""
+    settings = dict(DEFAULTS, **{k: v for k, v in hygiene.items() if v is not None})
+    if not settings.get("state_file"):
+        raise UserError("hygiene.state_file: required: the file hm_registration_hygiene records its resends in "
+                        "(its state_file)")
+    if not settings.get("delete_after_days"):
+        # 0, as the hygiene role writes "never delete".
+        settings["delete_after_days"] = None
+    try:
+        registration_hygiene.check_options(dict(settings, audit_resends=False))
+    except UserError as err:
+        raise UserError("hygiene.%s" % err)
+    settings["next_run"] = next_run(settings.get("next_run"), now)
+    return settings
+
+
+def next_run(value, now):
+    """The time of the next hygiene run: ``now`` when not given, a weekly schedule's next time, or a time."""
+    if value in (None, ""):
+        return now
+    found = _SCHEDULE.match(str(value).lower())
+    if found and found.group(1) in _WEEKDAYS:
+        hour, minute = int(found.group(2)), int(found.group(3))
+        if hour > 23 or minute > 59:
+            raise UserError("hygiene.next_run: %r is not a time of day" % (value,))
+        day = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        day += ((_WEEKDAYS.index(found.group(1)) - day.weekday()) % 7) * DAY
+        return day if day >= now else day + 7 * DAY
+    moment = times.parse(value) if not re.match(r"^\d+\s*[smhdw]$", str(value).strip()) else None
+    if moment is None:
+        raise UserError("hygiene.next_run: %r is neither a time (%s, no age) nor a weekly schedule such as "
+                        "'monday 06:00' (UTC)" % (value, times.FORMS))
+    if moment < now:
+        raise UserError("hygiene.next_run: %s is before the report (%s)" % (times.iso_utc(moment), times.iso_utc(now)))
+    return moment
+
+
+# ---- whether reminders work ----------------------------------------------------------------------------------
+def outcome(device, resent, registered, now, every_days):
+    """What became of one reminder: ``registered`` (within every_days), ``deleted`` (the device is gone),
+    ``waiting`` (not yet, and still within every_days), ``not_registered`` (not within every_days) or
+    ``unknown`` (``registered`` is None: the service's answer could not be trusted)."""
+    if device is None:
+        return "deleted"
+    if registered is None:
+        return "unknown"
+    if registered:
+        return "registered"
+    return "waiting" if resent + every_days * DAY > now else "not_registered"
+
+
+def effectiveness(resends, devices, registered, period, now, every_days):
+    """The reminders sent in ``period`` ((start, end)) and what became of them, overall and per group.
+
+    ``resends``: {device id: time of its last resend} (the hygiene's record); ``devices``: the tenant's devices
+    now (normalised); ``registered``: {resend time: set of the ids that had a connected status within every_days
+    after it, or None when the service ignored the window}. A device in several groups counts in each.
+    """
+    start, end = period
+    current = {str(d["id"]): d for d in devices}
+    totals = _zero()
+    groups = {}
+    for device_id, resent in sorted(resends.items(), key=lambda item: (item[1], item[0])):
+        if not start < resent <= end:
+            continue
+        device = current.get(str(device_id))
+        found = registered.get(resent)
+        result = outcome(device, resent, None if found is None else str(device_id) in found, now, every_days)
+        totals["sent"] += 1
+        totals[result] += 1
+        for name in (device or {}).get("groups") or [NO_GROUP]:
+            groups.setdefault(name, _zero())
+            groups[name]["sent"] += 1
+            groups[name][result] += 1
+    return {
+        "period": {"from": times.iso_utc(start), "to": times.iso_utc(end)},
+        "resend_every_days": every_days,
+        "total": _with_rate(totals),
+        "groups": [dict(_with_rate(counts), group=name) for name, counts in
+                   sorted(groups.items(), key=lambda item: (-item[1]["sent"], item[0]))],
+    }
+
+
+def _zero():
+    return dict({"sent": 0}, **{name: 0 for name in OUTCOMES})
+
+
+def _with_rate(counts):
+    """``rate``: the share of the reminders whose time is up that led to a registration (None when none is up or
+    any is unknown)."""
+    decided = counts["registered"] + counts["not_registered"]
+    rate = round(counts["registered"] / decided, 3) if decided and not counts["unknown"] else None
+    return dict(counts, rate=rate)
+
+
+# ---- what the next run will do -------------------------------------------------------------------------------
+def preview(notified, held, last_resends, settings, scope_size):
+    """What a hygiene run at ``settings["next_run"]`` would remind or delete, from the devices waiting now.
+
+    ``notified``: the devices in user_notified now in the hygiene's scope (normalised); ``held``: {"resend": ids,
+    "delete": ids} of those that will have waited longer than resend_after_days / delete_after_days by then (None
+    when the service's status history could not say); ``last_resends``: the hygiene's record. The hygiene's own
+    plan decides; its delete guard (``max_deletes`` of ``scope_size`` devices) says whether the run would refuse.
+    Devices invited after this report are not in it.
+    """
+    run_at = settings["next_run"]
+    shown = {key: settings.get(key) for key in ("resend_after_days", "resend_every_days", "delete_after_days",
+                                                "groups", "max_deletes", "send_reg_email", "send_reg_sms")}
+    found = {"date": times.iso_utc(run_at), "settings": shown, "known": True, "remind": None, "delete": None,
+             "waiting": None, "refused": None}
+    if held.get("resend") is None or (settings.get("delete_after_days") and held.get("delete") is None):
+        found.update(known=False, why="the service ignored call 5's status window: how long each device has waited "
+                                      "is not known (the hygiene itself acts only with force)")
+        return found, {}
+    waiting_long = [d for d in notified if d["id"] in held["resend"]]
+    items, waiting = registration_hygiene.plan(
+        waiting_long, set(held.get("delete") or ()) & set(held["resend"]), last_resends, run_at,
+        settings["resend_every_days"], settings.get("send_reg_email", True), settings.get("send_reg_sms", False))
+    remind = [i for i in items if i["action"] == "resend" and "result" not in i]
+    delete = guards.deletes_in(items)
+    allowed = guards.max_deletes_allowed(settings.get("max_deletes"), scope_size)
+    found.update(remind=len(remind), delete=len(delete), waiting=len(waiting),
+                 refused=allowed is not None and len(delete) > allowed, max_deletes_allowed=allowed)
+    by_id = {d["id"]: d for d in notified}
+
+    def view(item):
+        device = by_id.get(item["device_id"], {})
+        return {"id": item["device_id"], "email": item["email"], "name": device.get("name"),
+                "groups": list(device.get("groups") or []), "last_resend": item.get("last_resend")}
+
+    return found, {"remind": [view(i) for i in remind[:PREVIEW_ROWS]],
+                   "delete": [view(i) for i in delete[:PREVIEW_ROWS]]}
+
+
+# ---- the reads -----------------------------------------------------------------------------------------------
+def state_key(record):
+    """The tenant's key in the hygiene's record: the one tenant identity (clients.tenant_key)."""
+    return clients.tenant_key(record)
+
+
+def load_resends(state_file, record):
+    """{device id: last resend} of this tenant from the hygiene's record; a record written under the gateway as
+    typed (before one tenant identity) is read too."""
+    found = {}
+    for key in (state_key(record), "%s %s" % (record.get("gateway_url"), record.get("client_id"))):
+        for device_id, moment in registration_hygiene.ResendState(state_file, key).load().items():
+            if device_id not in found or moment > found[device_id]:
+                found[device_id] = moment
+    return found
+
+
+def _held(tenant, days, now, scope, notified):
+    """The ids of ``notified`` that will have waited more than ``days`` by the run (``days`` already less the
+    time until it), or None when the service ignored the window."""
+    if days <= 0:
+        return {d["id"] for d in notified}
+    ids, applied = tenant.held_status(codes.USER_NOTIFIED, days, now, scope)
+    return ids if applied else None
+
+
+def read(tenant, record, devices, hygiene, now, period_start):
+    """(section, device lists) of the report's ``hygiene`` part: ``effectiveness`` and ``next_run`` (preview).
+
+    ``devices``: the tenant's devices the report read (normalised); ``hygiene``: the checked settings
+    (:func:`check_settings`); ``period_start``: the baseline report's time, else a week before ``now``.
+    """
+    resends = load_resends(hygiene["state_file"], record)
+    every = hygiene["resend_every_days"]
+    period = (period_start or now - DEFAULT_PERIOD, now)
+    registered = {}
+    for resent in sorted({m for m in resends.values() if period[0] < m <= period[1]}):
+        registered[resent] = _registered_after(tenant, resent, min(resent + every * DAY, now))
+    section = {"effectiveness": effectiveness(resends, devices, registered, period, now, every)}
+
+    scope = tenant.selection(groups=hygiene.get("groups") or None)
+    in_scope = [d for d in devices if scope.matches(d)]
+    notified = [d for d in in_scope if d["status_code"] == codes.USER_NOTIFIED]
+    ahead = (hygiene["next_run"] - now) / DAY
+    held = {"resend": _held(tenant, hygiene["resend_after_days"] - ahead, now, scope, notified)}
+    if hygiene.get("delete_after_days"):
+        held["delete"] = _held(tenant, hygiene["delete_after_days"] - ahead, now, scope, notified)
+    section["next_run"], lists = preview(notified, held, resends, hygiene, len(in_scope))
+    return section, lists
+
+
+def _registered_after(tenant, start, end):
+    """The ids of the devices that had a connected status in [start, end], or None when the service ignored a
+    window (its answer cannot say who registered when)."""
+    ids = set()
+    for status in REGISTERED:
+        found, applied = tenant.devices(Selection(), StatusWindow(status, start, end))
+        if not applied:
+            return None
+        ids.update(d["id"] for d in found)
+    return ids

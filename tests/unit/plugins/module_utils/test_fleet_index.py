@@ -1,0 +1,103 @@
+"""The MSSP index: every tenant of the run, worst first by week-over-week worsening, its cause in words, failed
+tenants with their error, and a CSV that says the same."""
+
+import csv
+import io
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_index, fleet_report
+
+
+def result(name, high, before_high=None, medium=5, before_medium=None, stale=1, cause=None, failed=None):
+    tenant = {"name": name, "gateway_url": "https://gw.example.com", "client_id": "c-" + name, "tenant_id": "t-" + name,
+              "label": "%s: c-%s at gw.example.com" % (name, name)}
+
+    def values(h, m):
+        found = dict((level, 0) for level in fleet_report.RISK_LEVELS)
+        found.update(high=h, medium=m)
+        found.update(stale=stale, never_connected=0, unanswered=2, outdated=3)
+        return found
+
+    points = [{"generated_at": "2026-12-07T06:00:00Z", "total": 50, "values": values(high, medium)}]
+    change = None
+    if before_high is not None:
+        points.insert(0, {"generated_at": "2026-11-30T06:00:00Z", "total": 50,
+                          "values": values(before_high, medium if before_medium is None else before_medium)})
+        change = fleet_history.deltas(points)
+    report = {"tenant": tenant, "generated_at": points[-1]["generated_at"], "total": 50,
+              "risk": dict((k, v) for k, v in points[-1]["values"].items() if k in fleet_report.RISK_LEVELS),
+              "counts": {"stale": stale, "never_connected": 0, "unanswered": 2, "outdated": 3},
+              "unanswered_known": True,
+              "history": {"points": points, "change": change, "cause": cause or fleet_history.cause(change, None)}}
+    found = {"report": report, "tenant": tenant, "files": {"html": "/srv/r/%s-0a1b2c3d-fleet-report.html" % name}}
+    if failed:
+        found.update(failed=True, msg=failed)
+    return found
+
+
+def failure(name, error):
+    return {"failed": True, "msg": error, "tenant": {"name": name, "gateway_url": "https://gw2.example.com",
+                                                     "client_id": "c-" + name, "tenant_id": None}}
+
+
+def test_worst_first_failed_then_worse_by_high_then_first_reports_then_the_rest():
+    rows = fleet_index.ranked([
+        result("calm", high=3, before_high=5),
+        result("newbie", high=40),
+        result("slightly", high=4, before_high=4, medium=9, before_medium=5),
+        failure("broken", "the service answered 503 for /auth/external"),
+        result("alarming", high=20, before_high=8, cause="+12 high: 8 outdated client, 4 stale"),
+    ])
+    assert [r["tenant"] for r in rows] == ["broken", "alarming", "slightly", "newbie", "calm"]
+    assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
+    assert [r["standing"] for r in rows] == ["failed", "worse", "worse", "first report", "not worse"]
+    broken, alarming, slightly, newbie, calm = rows
+    assert broken["cause"] == "failed: the service answered 503 for /auth/external" and broken["devices"] is None
+    assert broken["error"] == "the service answered 503 for /auth/external"
+    assert alarming["cause"] == "+12 high: 8 outdated client, 4 stale" and alarming["change"]["high"] == 12
+    assert slightly["cause"] == "+4 medium"
+    assert newbie["cause"] == "first report: no baseline yet" and newbie["change"]["high"] is None
+    assert calm["cause"] == "no worse" and calm["change"]["high"] == -2
+    assert alarming["trend"] == [8, 20] and newbie["trend"] == [40]
+
+
+def test_a_row_has_the_short_name_and_the_connection_details_for_the_hover_never_a_key():
+    row = fleet_index.row(result("acme", high=1))
+    assert row["tenant"] == "acme"
+    assert row["details"] == "client id c-acme; gateway url https://gw.example.com; tenant id t-acme"
+    unnamed = fleet_index.row({"failed": True, "msg": "boom", "tenant": {"client_id": "c9"}})
+    assert unnamed["tenant"] == "c9"
+    assert fleet_index.row({"failed": True, "msg": "boom", "host": "cust-b"})["tenant"] == "cust-b"
+    # The role's failure record says error.
+    assert fleet_index.row({"failed": True, "error": "503", "tenant": {"name": "cust-c"}})["cause"] == "failed: 503"
+
+
+def test_a_tenant_over_its_thresholds_has_its_page_and_its_error_and_ranks_with_the_failed():
+    rows = fleet_index.ranked([result("worse", high=9, before_high=2),
+                               result("tripped", high=3, before_high=2, failed="fail_when: high rose by 1")])
+    assert [r["tenant"] for r in rows] == ["tripped", "worse"]
+    assert rows[0]["page"].endswith("tripped-0a1b2c3d-fleet-report.html")
+    assert rows[0]["cause"] == "fail_when: high rose by 1; +1 high"
+
+
+def test_the_csv_is_the_same_table_in_the_same_order():
+    found = fleet_index.index([result("calm", high=3, before_high=5), failure("broken", "=cmd|' /C calc'!A0"),
+                               result("alarming", high=20, before_high=8)])
+    assert (found["tenants"], found["failed"], found["worse"]) == (3, 1, 1)
+    table = list(csv.DictReader(io.StringIO(fleet_index.render_csv(found["rows"]))))
+    assert [r["tenant"] for r in table] == ["broken", "alarming", "calm"]
+    assert [r["rank"] for r in table] == ["1", "2", "3"]
+    assert table[1]["high"] == "20" and table[1]["high_change"] == "12" and table[1]["cause"] == "'+12 high"
+    # The cause as the page words it, behind the quote that keeps a spreadsheet from reading "+12" as a formula.
+    assert table[2]["high_change"] == "-2" and table[2]["cause"] == "no worse"
+    # A failed tenant: no numbers (not 0), its error, never run by a spreadsheet as a formula.
+    assert table[0]["high"] == "" and table[0]["devices"] == "" and table[0]["error"].startswith("'=")
+    assert table[0]["standing"] == "failed" and table[0]["client_id"] == "c-broken"
+
+
+def test_a_report_without_history_ranks_by_its_one_step_trend():
+    plain = result("plain", high=7)
+    del plain["report"]["history"]
+    plain["report"]["trend"] = {"since": "2026-11-30T06:00:00Z",
+                                "risk": {"none": -2, "low": 0, "medium": 0, "high": 2, "unknown": 0}}
+    row = fleet_index.row(plain)
+    assert row["standing"] == "worse" and row["cause"] == "+2 high" and row["change"]["stale"] is None

@@ -1,0 +1,176 @@
+"""Whether reminders work (from the hygiene's record of resends and the status history) and what the next hygiene
+run will remind or delete, on which date, with which settings."""
+
+import datetime
+import json
+
+import pytest
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients, codes, fleet_reminders
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import Selection
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from tests.unit.plugins.module_utils.test_fleet_report import device
+
+UTC = datetime.timezone.utc
+NOW = datetime.datetime(2026, 12, 7, 6, 0, tzinfo=UTC)  # a Monday
+DAY = datetime.timedelta(days=1)
+TENANT = {"name": "acme", "gateway_url": "https://GW.example.com/", "client_id": "c1"}
+
+
+def settings(**options):
+    found = dict(state_file="/tmp/none.json", resend_after_days=7, resend_every_days=7)
+    found.update(options)
+    return fleet_reminders.check_settings(found, NOW)
+
+
+def test_each_reminder_of_the_period_is_registered_waiting_not_registered_or_deleted_per_group():
+    closed, open_, before = NOW - 10 * DAY, NOW - 2 * DAY, NOW - 20 * DAY
+    devices = [device(1, 3, status="1"), device(2, 3, status="0"), device(3, 4, status="0"), device(4, 4, status="1"),
+               device(6, 4, status="0")]
+    resends = {"1": closed, "2": closed, "3": open_, "4": open_, "5": closed, "6": before}
+    registered = {closed: {"1"}, open_: {"4"}}
+    found = fleet_reminders.effectiveness(resends, devices, registered, (NOW - 14 * DAY, NOW), NOW, 7)
+    assert found["period"] == {"from": "2026-11-23T06:00:00Z", "to": "2026-12-07T06:00:00Z"}
+    # 6 was reminded before the period; 5 is no longer in the tenant.
+    assert found["total"] == {"sent": 5, "registered": 2, "waiting": 1, "not_registered": 1, "deleted": 1,
+                              "unknown": 0, "rate": 0.667}
+    groups = dict((g["group"], g) for g in found["groups"])
+    assert groups["EMEA-Sales"] == {"group": "EMEA-Sales", "sent": 2, "registered": 1, "waiting": 0,
+                                    "not_registered": 1, "deleted": 0, "unknown": 0, "rate": 0.5}
+    assert groups["AMER"]["registered"] == 1 and groups["AMER"]["waiting"] == 1 and groups["AMER"]["rate"] == 1.0
+    assert groups[fleet_reminders.NO_GROUP]["deleted"] == 1
+
+
+def test_a_window_the_service_ignored_makes_the_outcome_unknown_and_the_rate_none_never_zero():
+    resent = NOW - 9 * DAY
+    found = fleet_reminders.effectiveness({"1": resent}, [device(1, 3, status="0")], {resent: None},
+                                          (NOW - 14 * DAY, NOW), NOW, 7)
+    assert found["total"]["unknown"] == 1 and found["total"]["rate"] is None and found["total"]["not_registered"] == 0
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, NOW),
+    ("monday 06:00", NOW),
+    ("Monday 05:59", NOW + 7 * DAY - datetime.timedelta(minutes=1)),
+    ("wednesday 18:30", NOW + 2 * DAY + datetime.timedelta(hours=12, minutes=30)),
+    ("2026-12-09T06:00:00Z", NOW + 2 * DAY),
+])
+def test_the_next_run_is_a_time_or_a_weekly_schedule(value, expected):
+    assert fleet_reminders.next_run(value, NOW) == expected
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2026-12-01T06:00:00Z", "hygiene.next_run: 2026-12-01T06:00:00Z is before the report"),
+    ("7d", "hygiene.next_run: '7d' is neither a time"),
+    ("funday 06:00", "hygiene.next_run: 'funday 06:00' is neither a time"),
+    ("monday 25:00", "hygiene.next_run: 'monday 25:00' is not a time of day"),
+])
+def test_a_next_run_that_is_not_one_is_refused_naming_it(value, message):
+    with pytest.raises(UserError, match=message.replace("(", r"\(")):
+        fleet_reminders.next_run(value, NOW)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"state_file": None}, "hygiene.state_file: required"),
+    ({"delete_after_days": 5}, "hygiene.delete_after_days: 5 must be more than resend_after_days"),
+    ({"resend_every_days": 0}, "hygiene.resend_every_days: 0 must be a whole number of days"),
+])
+def test_hygiene_settings_are_checked_as_the_hygiene_checks_them(options, message):
+    with pytest.raises(UserError, match=message):
+        settings(**options)
+
+
+def test_settings_left_out_are_the_hygienes_defaults_and_0_days_is_never_delete():
+    found = settings(delete_after_days=0)
+    assert found["delete_after_days"] is None and found["max_deletes"] == "20%" and found["send_reg_email"] is True
+
+
+def test_the_preview_is_the_hygienes_own_plan_at_the_next_run():
+    notified = [device(i, 3, status="0") for i in range(1, 6)]
+    hygiene = settings(delete_after_days=30, next_run="wednesday 06:00", max_deletes="5")
+    run_at = NOW + 2 * DAY
+    # 1 will be old enough and was never reminded; 2 was reminded 3 days before the run; 3 will be past 30 days;
+    # 4 was reminded 8 days before the run; 5 will not have waited 7 days.
+    held = {"resend": {"1", "2", "3", "4"}, "delete": {"3"}}
+    last = {"2": run_at - 3 * DAY, "4": run_at - 8 * DAY}
+    found, lists = fleet_reminders.preview(notified, held, last, hygiene, 40)
+    assert found["date"] == "2026-12-09T06:00:00Z" and found["known"]
+    assert (found["remind"], found["delete"], found["waiting"], found["refused"]) == (2, 1, 1, False)
+    assert [d["id"] for d in lists["remind"]] == ["1", "4"] and [d["id"] for d in lists["delete"]] == ["3"]
+    assert lists["remind"][1]["last_resend"] == "2026-12-01T06:00:00Z"
+    assert found["settings"] == {"resend_after_days": 7, "resend_every_days": 7, "delete_after_days": 30,
+                                 "groups": [], "max_deletes": "5", "send_reg_email": True, "send_reg_sms": False}
+
+
+def test_the_preview_says_when_the_run_would_refuse_its_deletes():
+    notified = [device(i, 3, status="0") for i in range(1, 4)]
+    found, _lists = fleet_reminders.preview(notified, {"resend": {"1", "2", "3"}, "delete": {"1", "2", "3"}}, {},
+                                            settings(delete_after_days=30, max_deletes="2"), 40)
+    assert found["delete"] == 3 and found["refused"] and found["max_deletes_allowed"] == 2
+
+
+def test_without_the_status_history_the_preview_is_unknown():
+    found, lists = fleet_reminders.preview([device(1, 3, status="0")], {"resend": None}, {}, settings(), 1)
+    assert not found["known"] and found["remind"] is None and "ignored call 5" in found["why"] and lists == {}
+
+
+class FakeTenant:
+    """held_status and windowed reads answered from a table, every call recorded."""
+
+    def __init__(self, held, connected, applied=True):
+        self.held, self.connected, self.applied, self.calls = held, connected, applied, []
+
+    def selection(self, groups=None):
+        return Selection(group_sets=None) if not groups else Selection(group_sets=[{3}])
+
+    def held_status(self, status, days, now, selection=None):
+        self.calls.append(("held", status, round(days, 3)))
+        return set(self.held.get(round(days), ())), self.applied
+
+    def devices(self, selection=None, window=None, limit=None):
+        self.calls.append(("window", window.status, window.start, window.end))
+        return [{"id": i} for i in self.connected.get((window.status, window.start), ())], self.applied
+
+
+def write_state(path, resends, key=None):
+    key = key or clients.tenant_key(TENANT)
+    path.write_text(json.dumps({"version": 1, "tenants": {key: {
+        i: {"email": "u%s@example.com" % i, "resent": t.strftime("%Y-%m-%dT%H:%M:%SZ")} for i, t in resends.items()}}}))
+
+
+def test_read_asks_the_status_history_for_each_resend_time_and_for_the_runs_thresholds(tmp_path):
+    state = tmp_path / "state.json"
+    resent = NOW - 9 * DAY
+    write_state(state, {"1": resent, "2": resent})
+    devices = [device(1, 3, status="1"), device(2, 3, status="0"), device(3, 4, status="0")]
+    tenant = FakeTenant({5: {"2", "3"}, 28: {"3"}}, {(codes.INACTIVE, resent): {"1"}})
+    hygiene = dict(settings(state_file=str(state), delete_after_days=30, next_run="wednesday 06:00"))
+    section, lists = fleet_reminders.read(tenant, TENANT, devices, hygiene, NOW, NOW - 14 * DAY)
+    # Registered within resend_every_days: a connected status in the 7 days after the resend.
+    assert ("window", codes.ACTIVE, resent, resent + 7 * DAY) in tenant.calls
+    assert ("window", codes.INACTIVE, resent, resent + 7 * DAY) in tenant.calls
+    assert section["effectiveness"]["total"]["registered"] == 1
+    assert section["effectiveness"]["total"]["not_registered"] == 1
+    # The run is two days away: waited 5 days now is 7 then.
+    assert ("held", codes.USER_NOTIFIED, 5.0) in tenant.calls and ("held", codes.USER_NOTIFIED, 28.0) in tenant.calls
+    # 2 was reminded 11 days before the run, more than resend_every_days: reminded again; 3 deleted instead.
+    assert (section["next_run"]["remind"], section["next_run"]["delete"], section["next_run"]["waiting"]) == (1, 1, 0)
+    assert [d["id"] for d in lists["remind"]] == ["2"] and [d["id"] for d in lists["delete"]] == ["3"]
+
+
+def test_read_takes_a_record_under_the_gateway_as_typed_too(tmp_path):
+    state = tmp_path / "state.json"
+    resent = NOW - 3 * DAY
+    write_state(state, {"2": resent}, key="%s %s" % (TENANT["gateway_url"], TENANT["client_id"]))
+    assert fleet_reminders.load_resends(str(state), TENANT) == {"2": resent}
+
+
+def test_a_service_that_ignores_windows_leaves_registrations_and_the_preview_unknown(tmp_path):
+    state = tmp_path / "state.json"
+    resent = NOW - 5 * DAY
+    write_state(state, {"2": resent})
+    tenant = FakeTenant({}, {}, applied=False)
+    section, _lists = fleet_reminders.read(tenant, TENANT, [device(2, 3, status="0")],
+                                           settings(state_file=str(state)), NOW, None)
+    assert section["effectiveness"]["total"]["unknown"] == 1 and not section["next_run"]["known"]
+    assert section["effectiveness"]["period"]["from"] == "2026-11-30T06:00:00Z"
