@@ -17,6 +17,7 @@ import io
 import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import times
+from ansible_collections.secops.mobile_security.plugins.module_utils.clients import tenant_key
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 
@@ -80,13 +81,6 @@ def risk_level(device):
 
 def _zero_risks():
     return {level: 0 for level in RISK_LEVELS}
-
-
-def tenant_identity(tenant):
-    """What makes two reports one tenant's: its name, gateway (as a URL compares: case and a trailing slash do
-    not count) and client id. File names and the baseline check both use it."""
-    tenant = tenant or {}
-    return (tenant.get("name"), str(tenant.get("gateway_url") or "").rstrip("/").lower(), tenant.get("client_id"))
 
 
 def _device_row(device, last, flags, awaiting_since):
@@ -209,16 +203,45 @@ def _version_text(devices, key):
     return next(d["client_version"] for d in devices if version_key(d.get("client_version")) == key)
 
 
-def check_previous(previous, tenant):
+def check_previous(previous, tenant, source="previous"):
     """Refuse a baseline that is not an earlier report of this same tenant (a trend against another customer's
-    fleet would be wrong, and would put its numbers on this tenant's page)."""
+    fleet would be wrong, and would put its numbers on this tenant's page), or not whole (a report cut short or
+    edited by hand). ``source`` starts each refusal: the option, and the file when there is one."""
     if not isinstance(previous, dict) or previous.get("schema_version") != SCHEMA_VERSION:
-        raise UserError("previous: not a fleet report of schema version %d" % SCHEMA_VERSION)
-    if tenant is not None and tenant_identity(previous.get("tenant")) != tenant_identity(tenant):
+        raise UserError("%s: not a fleet report of schema version %d" % (source, SCHEMA_VERSION))
+    flaw = baseline_flaw(previous)
+    if flaw:
+        raise UserError("%s: not a whole fleet report (%s)" % (source, flaw))
+    if tenant is not None and tenant_key(previous.get("tenant") or {}) != tenant_key(tenant):
         theirs = previous.get("tenant") or {}
-        raise UserError("previous: the report is of tenant %r (client %r at %r), not of %r (client %r at %r)" % (
-            theirs.get("name"), theirs.get("client_id"), theirs.get("gateway_url"), tenant.get("name"),
+        raise UserError("%s: the report is of tenant %r (client %r at %r), not of %r (client %r at %r)" % (
+            source, theirs.get("name"), theirs.get("client_id"), theirs.get("gateway_url"), tenant.get("name"),
             tenant.get("client_id"), tenant.get("gateway_url")))
+
+
+def _counts_by_level(value):
+    return isinstance(value, dict) and all(
+        isinstance(n, int) and not isinstance(n, bool) for n in value.values())
+
+
+def baseline_flaw(previous):
+    """What makes ``previous`` unusable as a baseline although its schema version is right, or None: every part
+    the trend and invitation ages read, with the type they read it as."""
+    if not isinstance(previous.get("tenant"), (dict, type(None))):
+        return "tenant is not a record"
+    if times.parse(previous.get("generated_at")) is None:
+        return "generated_at %r is not a time" % (previous.get("generated_at"),)
+    if not _counts_by_level(previous.get("risk")):
+        return "risk is not a count per level"
+    groups = previous.get("groups")
+    if not isinstance(groups, list) or not all(
+            isinstance(g, dict) and "id" in g and _counts_by_level(g.get("risk")) for g in groups):
+        return "groups is not a list of groups with a count per level"
+    waiting = previous.get("awaiting_since")
+    if waiting is not None and (not isinstance(waiting, dict) or any(
+            times.parse(v) is None for v in waiting.values())):
+        return "awaiting_since is not a time per device"
+    return None
 
 
 def trend(overall, group_rows, previous):
@@ -250,8 +273,7 @@ def file_stem(tenant):
     tenant = tenant or {}
     name = tenant.get("name") or tenant.get("tenant_id") or tenant.get("client_id") or "tenant"
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", str(name)).strip("._") or "tenant"
-    _name, gateway, client_id = tenant_identity(tenant)
-    identity = "%s %s" % (gateway, client_id or "")
+    identity = tenant_key(tenant)
     return "%s-%s-fleet-report" % (safe, hashlib.sha256(identity.encode("utf-8")).hexdigest()[:8])
 
 
@@ -363,6 +385,33 @@ def _table(headers, rows, numeric=()):
     return "".join(out)
 
 
+def waited(row, report):
+    """How long a device has waited for its user, as the report knows it: ``{"days", "at_least_days",
+    "first_seen"}`` (``compute``'s ``waiting``), or, for a report without it, the lower bound its first-seen time
+    and the unanswered flag give (a device the status history flags has waited ``unanswered_days`` at least)."""
+    if isinstance(row.get("waiting"), dict):
+        return row["waiting"]
+    first_seen = row.get("awaiting_since")
+    seen, now = times.parse(first_seen), times.parse(report.get("generated_at"))
+    if seen is None or now is None:
+        return {"days": None, "at_least_days": None, "first_seen": first_seen}
+    at_least = max(0, (now - seen).days)
+    if "unanswered" in (row.get("flags") or ()):
+        at_least = max(at_least, int((report.get("settings") or {}).get("unanswered_days") or 0))
+    return {"days": None, "at_least_days": at_least, "first_seen": first_seen}
+
+
+def waited_text(waiting):
+    """``12 days``; ``at least 7 days (first seen 2026-11-30)`` when only a lower bound is known; ``unknown``."""
+    if waiting.get("days") is not None:
+        return "%d day%s" % (waiting["days"], "" if waiting["days"] == 1 else "s")
+    if waiting.get("at_least_days") is None:
+        return "unknown"
+    seen = times.parse(waiting.get("first_seen"))
+    return "at least %d day%s%s" % (waiting["at_least_days"], "" if waiting["at_least_days"] == 1 else "s",
+                                    " (first seen %s)" % seen.strftime("%Y-%m-%d") if seen else "")
+
+
 def _device_table(report, flag, title, note=""):
     found = [d for d in report["devices"] if flag in d["flags"]]
     parts = ["<h2>%s (%d)</h2>" % (_e(title), len(found))]
@@ -371,9 +420,10 @@ def _device_table(report, flag, title, note=""):
     if not found:
         return "".join(parts + ["<p>None.</p>"])
     parts.append(_table(("name", "e-mail", "groups", "status", "risk", "OS", "client", "last connection",
-                         "awaiting since"),
+                         "waited"),
                         [(d["name"], d["email"], ", ".join(d["groups"]), d["status"], d["risk"], d["os"],
-                          d["client_version"], d["last_connection"] or "never", d["awaiting_since"] or "")
+                          d["client_version"], d["last_connection"] or "never",
+                          waited_text(waited(d, report)) if "awaiting_since" in d or "waiting" in d else "")
                          for d in found[:TABLE_ROWS]]))
     if len(found) > TABLE_ROWS:
         parts.append('<p class="more">and %d more (all of them in the CSV file)</p>' % (len(found) - TABLE_ROWS))
@@ -405,7 +455,7 @@ def render_html(report):
              ("medium risk", report["risk"]["medium"]), ("not connected %dd+" % settings["stale_days"], counts["stale"]),
              ("never connected", counts["never_connected"]),
              ("unanswered %dd+" % settings["unanswered_days"],
-              counts["unanswered"] if report["unanswered_known"] else "not known yet"),
+              _count(counts.get("unanswered") if report.get("unanswered_known") else None)),
              ("outdated clients", counts["outdated"])]
     parts.append('<div class="tiles">%s</div>' % "".join(
         '<div class="tile"><b>%s</b>%s</div>' % (_e(v), _e(k)) for k, v in tiles))
@@ -459,20 +509,31 @@ def _csv_safe(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _count(value):
+    """A headline count as the index shows it: a number, or "unknown" (never 0 for what is not known)."""
+    return "unknown" if value is None else value
+
+
 def render_index(reports):
     """One page over several tenants: a link to each tenant's page and a row of its headline counts, nothing of
-    any tenant's devices. ``reports`` are reports or their summaries."""
+    any tenant's devices; a tenant whose report failed has a row with its error. ``reports`` are reports, their
+    summaries, or failure records (``{"failed": true, "error", "tenant"}``)."""
     rows = []
+    failed = 0
     for report in sorted(reports, key=lambda r: file_stem(r.get("tenant"))):
+        if report.get("failed"):
+            failed += 1
+            rows.append('<tr class="failed"><td>%s</td><td colspan="8">failed: %s</td></tr>' % (
+                _e(_tenant_label(report)), _e(report.get("error") or "no error message")))
+            continue
         counts = report["counts"]
-        rows.append('<tr><td><a href="%s.html">%s</a></td><td class="n">%d</td><td class="n">%d</td>'
-                    '<td class="n">%d</td><td class="n">%d</td><td class="n">%d</td><td class="n">%s</td>'
-                    '<td class="n">%d</td><td>%s</td></tr>' % (
-                        _e(file_stem(report.get("tenant"))), _e(_tenant_label(report)), report["total"],
-                        report["risk"]["high"], report["risk"]["medium"], counts["stale"], counts["never_connected"],
-                        counts["unanswered"] if report.get("unanswered_known") else "-", counts["outdated"],
-                        _e(report["generated_at"])))
-    body = ("<h1>Fleet posture: %d tenants</h1><table><tr><th>tenant</th><th>devices</th><th>high risk</th>"
-            "<th>medium risk</th><th>stale</th><th>never connected</th><th>unanswered</th><th>outdated clients</th>"
-            "<th>generated</th></tr>%s</table>" % (len(rows), "".join(rows)))
+        unanswered = counts.get("unanswered") if report.get("unanswered_known") else None
+        cells = (report["total"], report["risk"]["high"], report["risk"]["medium"], counts["stale"],
+                 counts["never_connected"], _count(unanswered), counts["outdated"])
+        rows.append('<tr><td><a href="%s.html">%s</a></td>%s<td>%s</td></tr>' % (
+            _e(file_stem(report.get("tenant"))), _e(_tenant_label(report)),
+            "".join('<td class="n">%s</td>' % _e(c) for c in cells), _e(report["generated_at"])))
+    body = ("<h1>Fleet posture: %d tenants, %d failed</h1><table><tr><th>tenant</th><th>devices</th>"
+            "<th>high risk</th><th>medium risk</th><th>stale</th><th>never connected</th><th>unanswered</th>"
+            "<th>outdated clients</th><th>generated</th></tr>%s</table>" % (len(rows), failed, "".join(rows)))
     return _page("Fleet posture: all tenants", body)

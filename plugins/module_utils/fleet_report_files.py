@@ -34,7 +34,7 @@ def read_report(path, field):
             return json.load(handle)
     except FileNotFoundError:
         raise UserError("%s: %s does not exist" % (field, path))
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, RecursionError) as err:
         raise UserError("%s: %s is not a readable JSON report (%s)" % (field, path, err))
 
 
@@ -45,16 +45,38 @@ def history_files(directory, stem):
         if os.path.isdir(directory) else []
 
 
-def baseline(params, stem):
-    """(path, report) of the earlier report to compare with, or (None, None)."""
+def baseline(params, stem, tenant=None):
+    """(path, report) of the earlier report to compare with, or (None, None). A file that is not a whole report
+    of ``tenant`` is refused naming the option and the file (before anything is written)."""
+    field, path = None, None
     if params.get("previous"):
-        path = os.path.abspath(os.path.expanduser(params["previous"]))
-        return path, read_report(path, "previous")
-    if params.get("history_dir"):
+        field, path = "previous", os.path.abspath(os.path.expanduser(params["previous"]))
+    elif params.get("history_dir"):
         kept = history_files(_directory(params["history_dir"], "history_dir"), stem)
         if kept:
-            return kept[-1], read_report(kept[-1], "history_dir")
-    return None, None
+            field, path = "history_dir", kept[-1]
+    if path is None:
+        return None, None
+    report = read_report(path, field)
+    fleet_report.check_previous(report, tenant, "%s: %s" % (field, path))
+    return path, report
+
+
+def failure_path(dest, stem):
+    """Where the role keeps a tenant's failed run (its error and tenant record, never a key), beside the pages."""
+    return os.path.join(os.path.abspath(os.path.expanduser(dest)), "%s.failed.json" % stem)
+
+
+def failure_record(result, dest, host, now=None):
+    """The record of a tenant whose report failed, for the index and the file beside the pages: its tenant (as
+    the failed task reported it, else the inventory host), the task's error and where the record is kept."""
+    now = now or datetime.datetime.now(times.UTC).replace(microsecond=0)
+    result = result if isinstance(result, dict) else {}
+    tenant = result.get("tenant") if isinstance(result.get("tenant"), dict) else {
+        "name": host, "gateway_url": None, "client_id": None, "tenant_id": None, "label": host}
+    error = str(result.get("msg") or "failed without a message")
+    return {"failed": True, "error": error, "tenant": tenant, "generated_at": times.iso_utc(now),
+            "files": {"failure": failure_path(dest, fleet_report.file_stem(tenant))}}
 
 
 def _differs(path, text):
@@ -77,7 +99,7 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     waiting_longer, applied = tenant.held_status(codes.USER_NOTIFIED, params["unanswered_days"], now)
     record = tenant_record()
     stem = fleet_report.file_stem(record)
-    previous_path, previous = baseline(params, stem)
+    previous_path, previous = baseline(params, stem, record)
     report = fleet_report.compute(groups, devices, now, params["stale_days"], params["unanswered_days"],
                                   params.get("min_client_version"), previous, record,
                                   waiting_longer if applied else None)
@@ -90,7 +112,11 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
                                         "%s-%s.json" % (stem, now.strftime("%Y%m%dT%H%M%SZ")))
         contents[files["history"]] = text
     changed = any(_differs(path, content) for path, content in contents.items())
+    failure = failure_path(dest, stem)
     if not check_mode:
         for path, content in contents.items():
             write_private(path, content)
+        # A failure the role recorded on an earlier run is over: the index must not show this tenant as failed.
+        if os.path.exists(failure):
+            os.remove(failure)
     return {"changed": changed, "report": fleet_report.summary(report), "files": files, "baseline": previous_path}

@@ -9,13 +9,12 @@ Endpoint calls live in ``harmony_client.py``; what a device, group or log entry 
 
 import base64
 import binascii
-import datetime
 import json
 import threading
 import time
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, server_message
-from ansible_collections.secops.mobile_security.plugins.module_utils import paging
+from ansible_collections.secops.mobile_security.plugins.module_utils import paging, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.token_cache import cache_key
 
 AUTH_PATH = "/auth/external"
@@ -89,13 +88,9 @@ def token_expiry(data, now, token=None):
         found.append(now + float(expires_in))
     expires = data.get("expires")
     if isinstance(expires, str):
-        text = expires.strip().replace("Z", "+00:00")
-        for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
-            try:
-                found.append(datetime.datetime.strptime(text, fmt).timestamp())
-                break
-            except ValueError:
-                continue
+        moment = times.parse(expires)
+        if moment is not None:
+            found.append(moment.timestamp())
     claimed = jwt_expiry(token, now)
     if claimed is not None:
         found.append(claimed)

@@ -16,10 +16,10 @@ Retry rules:
   always retried.
 """
 
-import email.utils
 import random
 import time
 
+from ansible_collections.secops.mobile_security.plugins.module_utils import times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, server_message
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import Pacer
 
@@ -45,10 +45,7 @@ def parse_retry_after(value, now=None):
         return max(0.0, float(value))
     except ValueError:
         pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
+    parsed = times.parse(value)
     if parsed is None:
         return None
     return max(0.0, parsed.timestamp() - (now if now is not None else time.time()))

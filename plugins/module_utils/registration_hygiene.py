@@ -22,7 +22,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, codes, device_sync, devices, diffs, files
-from ansible_collections.secops.mobile_security.plugins.module_utils import guards, log_entries, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import clients, guards, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
 
@@ -154,7 +154,7 @@ class ResendState:
 
 class HygieneRun(ModuleTask):
     """One hygiene run of a module (options, check mode, tenant, client, result, diff, warn). ``tenant_key``
-    names the tenant in the state file (default: its gateway and client id)."""
+    names the tenant in the state file (default: ``clients.tenant_key``, the one identity of a tenant)."""
 
     def __init__(self, module, tenant_key=None, now=None):
         super().__init__(module)
@@ -167,7 +167,7 @@ class HygieneRun(ModuleTask):
         if self._state is None:
             if self.tenant_key is None:
                 record = self.module.tenant_record()
-                self.tenant_key = "%s %s" % (record["gateway_url"], record["client_id"])
+                self.tenant_key = clients.tenant_key(record)
             self._state = ResendState(self.options.get("state_file"), self.tenant_key)
         return self._state
 

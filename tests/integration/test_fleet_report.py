@@ -279,3 +279,36 @@ def test_bad_input_names_the_option_and_writes_nothing(sim, tmp_path):
     assert result.returncode != 0
     assert "stale_days: must be a whole number of days, 1 or more, got 0" in one_line(result.stdout)
     assert not out.exists() or not os.listdir(out)
+
+
+def test_a_failing_tenant_has_its_row_with_its_error_in_the_index_and_fails_the_job(sim, tmp_path):
+    """Issue 34: with one tenant failing, the index said "1 tenants" and the failed tenant had no row."""
+    inventory = tenants_inventory(sim, str(tmp_path))
+    with open(inventory) as handle:
+        data = yaml.safe_load(handle)
+    data["tenants"]["hosts"]["t02"]["hm_access_key"] = "not-the-key"
+    with open(inventory, "w") as handle:
+        yaml.safe_dump(data, handle)
+    result = run_report(sim, tmp_path / "out", {"fleet_report_hosts": "tenants"}, inventory=inventory)
+    # The job still fails (for t02 alone), after the index is written.
+    assert result.returncode != 0 and re.search(r"t01\s*: ok=\d+ .*failed=0", result.stdout), result.stdout[-3000:]
+    assert re.search(r"t02\s*: ok=\d+ .*failed=1", result.stdout), result.stdout[-3000:]
+    out = tmp_path / "out"
+    good = stem_of(out, "t01")
+    [failure] = [p for p in os.listdir(out) if p.startswith("t02-") and p.endswith(".failed.json")]
+    record = json.loads((out / failure).read_text())
+    assert record["failed"] is True and record["tenant"]["name"] == "t02" and record["error"]
+    assert "not-the-key" not in (out / failure).read_text()
+    index = (out / "index.html").read_text()
+    assert "Fleet posture: 2 tenants, 1 failed" in index
+    [row] = [r for r in index.split("<tr")[1:] if "t02" in r]
+    assert "failed: " in row and "href" not in row and "not-the-key" not in index
+    assert 'href="%s.html"' % good in index
+    # The next run that succeeds removes the record: the index shows the tenant as it is now.
+    data["tenants"]["hosts"]["t02"]["hm_access_key"] = [t for t in sim.control("GET", "tenants")
+                                                         if t["name"] == "t02"][0]["access_key"]
+    with open(inventory, "w") as handle:
+        yaml.safe_dump(data, handle)
+    again = run_report(sim, out, {"fleet_report_hosts": "tenants"}, inventory=inventory)
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert not (out / failure).exists() and "2 tenants, 0 failed" in (out / "index.html").read_text()

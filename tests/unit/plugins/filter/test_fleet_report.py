@@ -55,3 +55,18 @@ def test_an_index_over_results_keeps_only_the_tenants_whose_page_is_in_its_direc
 def test_anything_but_a_list_of_reports_is_refused(value):
     with pytest.raises(AnsibleFilterError, match="fleet_report_index: expected a list of hm_fleet_report results"):
         fleet_report_index(value)
+
+
+def test_a_failed_tenant_has_its_row_in_the_index_of_its_directory():
+    from ansible_collections.secops.mobile_security.plugins.filter.fleet_report import (
+        fleet_report_directories, fleet_report_failure)
+    acme = summary("acme", ["high"])
+    ok = {"report": acme, "files": {"html": "/srv/eu/%s" % page_of(acme)}}
+    failed = fleet_report_failure({"failed": True, "msg": "Token request refused", "tenant": dict(
+        acme["tenant"], name="globex", client_id="globex", label="globex")}, "/srv/eu", "globex")
+    elsewhere = fleet_report_failure({"failed": True, "msg": "boom"}, "/srv/us", "initech")
+    assert fleet_report_directories([ok, failed, elsewhere]) == ["/srv/eu", "/srv/us"]
+    eu = fleet_report_index([ok, failed, elsewhere], directory="/srv/eu")
+    assert "Fleet posture: 2 tenants, 1 failed" in eu and "failed: Token request refused" in eu
+    assert "initech" not in eu and "Fleet posture: 1 tenants, 1 failed" in fleet_report_index(
+        [ok, failed, elsewhere], directory="/srv/us")

@@ -151,10 +151,13 @@ def test_trend_is_the_change_per_risk_level_overall_and_per_group():
 
 
 def test_a_baseline_of_another_tenant_or_not_a_report_is_refused():
-    other = compute([], tenant=dict(TENANT, name="globex", label="globex: c2"))
-    with pytest.raises(UserError, match=r"previous: the report is of tenant 'globex' \(client 'c1' at "
+    other = compute([], tenant=dict(TENANT, name="globex", client_id="c2", label="globex: c2"))
+    with pytest.raises(UserError, match=r"previous: the report is of tenant 'globex' \(client 'c2' at "
                                         r"'https://gw.example.com'\), not of 'acme'"):
         compute([], previous=other)
+    # The tenant is its gateway and client id (clients.tenant_key); its name is the label a user gives it.
+    renamed = compute([], tenant=dict(TENANT, name="acme-corp", label="acme-corp: c1"))
+    assert compute([], previous=renamed)["trend"]["since"] == renamed["generated_at"]
     # Another gateway of the same name and client is another tenant too.
     with pytest.raises(UserError, match="at 'https://gw.other.example'"):
         compute([], previous=compute([], tenant=dict(TENANT, gateway_url="https://gw.other.example")))
@@ -243,3 +246,74 @@ def test_unanswered_invitations_are_known_from_the_status_history_on_the_first_r
     assert first["unanswered_known"] is True
     # Device 3 is connected: a history that says otherwise never flags it.
     assert [d["id"] for d in first["devices"] if "unanswered" in d["flags"]] == ["1"]
+
+
+def test_the_tenant_of_file_names_and_baselines_is_the_one_of_every_other_per_tenant_state():
+    """One tenant identity: file names are fingerprinted with clients.tenant_key, which the run plans, the
+    inventory and the hygiene's resend record use too."""
+    import hashlib
+    from ansible_collections.secops.mobile_security.plugins.module_utils import clients
+    for written in (TENANT, dict(TENANT, gateway_url="https://GW.example.com/")):
+        assert fleet_report.file_stem(written) == "acme-%s-fleet-report" % hashlib.sha256(
+            clients.tenant_key(TENANT).encode("utf-8")).hexdigest()[:8]
+    # A tenant given by region is the same tenant as one given by that region's gateway.
+    by_region = {"name": "acme", "region": "us", "client_id": "c1"}
+    assert fleet_report.file_stem(by_region) == fleet_report.file_stem(
+        {"name": "acme", "gateway_url": "https://cloudinfra-gw-us.portal.checkpoint.com/", "client_id": "c1"})
+
+
+@pytest.mark.parametrize("flaw,message", [
+    ({"risk": "lots"}, "risk is not a count per level"),
+    ({"risk": {"high": "3"}}, "risk is not a count per level"),
+    ({"groups": {"1": {}}}, "groups is not a list of groups"),
+    ({"groups": [{"id": 1, "risk": None}]}, "groups is not a list of groups"),
+    ({"awaiting_since": ["1"]}, "awaiting_since is not a time per device"),
+    ({"awaiting_since": {"1": "yesterday"}}, "awaiting_since is not a time per device"),
+    ({"generated_at": None}, "generated_at None is not a time"),
+    ({"tenant": "acme"}, "tenant is not a record"),
+])
+def test_a_baseline_cut_short_or_edited_is_refused_saying_what_is_wrong(flaw, message):
+    previous = json.loads(json.dumps(compute([device(1, 3, status="0")])))
+    previous.update(flaw)
+    with pytest.raises(UserError, match="previous: not a whole fleet report \\(%s" % re.escape(message)):
+        compute([], previous=previous)
+
+
+def test_days_waited_exact_or_a_lower_bound_with_when_first_seen_never_a_first_seen_time_alone():
+    report = {"generated_at": "2026-12-05T09:00:00Z", "settings": {"unanswered_days": 7}}
+    assert fleet_report.waited_text({"days": 12, "at_least_days": None, "first_seen": None}) == "12 days"
+    assert fleet_report.waited_text({"days": 1}) == "1 day"
+    assert fleet_report.waited_text({"days": None, "at_least_days": 9, "first_seen": "2026-11-26T09:00:00Z"}) == \
+        "at least 9 days (first seen 2026-11-26)"
+    assert fleet_report.waited_text({"days": None, "at_least_days": None, "first_seen": None}) == "unknown"
+    # A row without compute's own figure: the bound from when it was first seen, and the flag's days.
+    row = {"awaiting_since": "2026-12-05T09:00:00Z", "flags": ["never_connected", "unanswered"]}
+    assert fleet_report.waited_text(fleet_report.waited(row, report)) == "at least 7 days (first seen 2026-12-05)"
+    row = {"awaiting_since": "2026-11-20T09:00:00Z", "flags": ["unanswered"]}
+    assert fleet_report.waited_text(fleet_report.waited(row, report)) == "at least 15 days (first seen 2026-11-20)"
+    # On the page, under "waited": days, not a first-seen time.
+    fleet = [device(1, 3, status="0")]
+    page = fleet_report.render_html(compute(fleet, waiting_longer={"1"}))
+    table = page.split("Invitations unanswered")[1]
+    assert "<th>waited</th>" in table and "awaiting since" not in page
+    assert "at least 7 days (first seen 2026-12-05)" in table
+
+
+def test_the_index_escapes_every_value_and_says_unknown_for_what_is_not_known():
+    summary = fleet_report.summary(compute([device(1, 3)]))
+    summary["counts"]["unanswered"] = '<b onmouseover="x">9</b>'
+    summary["unanswered_known"] = True
+    index = fleet_report.render_index([summary])
+    assert "<b onmouseover" not in index and "&lt;b onmouseover=&quot;x&quot;&gt;9&lt;/b&gt;" in index
+    summary["counts"]["unanswered"] = None
+    assert ">unknown<" in fleet_report.render_index([summary])
+
+
+def test_the_index_lists_a_failed_tenant_with_its_error_and_counts_the_failures_in_its_title():
+    good = fleet_report.summary(compute([device(1, 3)]))
+    failed = {"failed": True, "error": "Token request refused: <401>", "tenant": dict(
+        TENANT, name="globex", client_id="c2", label="globex: c2 at gw.example.com")}
+    index = fleet_report.render_index([good, failed])
+    assert "Fleet posture: 2 tenants, 1 failed" in index
+    row = [r for r in index.split("<tr") if "globex" in r][0]
+    assert "failed: Token request refused: &lt;401&gt;" in row and "href" not in row

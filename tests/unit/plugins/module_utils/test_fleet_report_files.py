@@ -3,6 +3,7 @@
 import datetime
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -101,12 +102,50 @@ def test_a_bad_option_is_refused_before_the_tenant_is_read(tmp_path):
 @pytest.mark.parametrize("content,message", [
     (None, "previous: .*missing.json does not exist"),
     ("{not json", "previous: .* is not a readable JSON report"),
-    ('{"schema_version": 99}', "previous: not a fleet report of schema version 1"),
+    ('{"schema_version": 99}', "previous: .*missing.json: not a fleet report of schema version 1"),
+    ("[1, 2", "previous: .*missing.json is not a readable JSON report"),
+    ("\xff\xfe{", "previous: .*missing.json is not a readable JSON report"),
+    ("[" * 100000, "previous: .*missing.json is not a readable JSON report"),
 ])
 def test_a_bad_previous_report_is_refused_naming_the_option_and_nothing_is_written(tmp_path, content, message):
     path = tmp_path / "missing.json"
     if content is not None:
-        path.write_text(content)
+        path.write_bytes(content.encode("latin-1"))
     with pytest.raises(UserError, match=message):
         produce(tmp_path, previous=str(path))
     assert not (tmp_path / "out").exists() or not os.listdir(tmp_path / "out")
+
+
+@pytest.mark.parametrize("option", ["previous", "history_dir"])
+@pytest.mark.parametrize("baseline", [
+    [1, 2],
+    {"schema_version": 1},
+    {"schema_version": 1, "tenant": TENANT, "generated_at": "2026-11-28T09:00:00Z", "risk": {"high": 1},
+     "groups": [{"id": 1, "risk": {"high": "one"}}]},
+])
+def test_a_foreign_or_corrupt_baseline_names_the_option_and_the_file_and_writes_nothing(tmp_path, option, baseline):
+    history = tmp_path / "history"
+    history.mkdir()
+    path = history / ("%s-20261128T090000Z.json" % STEM)
+    path.write_text(json.dumps(baseline))
+    given = {"previous": str(path)} if option == "previous" else {"history_dir": str(history)}
+    with pytest.raises(UserError, match=r"^%s: %s: not a (whole )?fleet report" % (option, re.escape(str(path)))):
+        produce(tmp_path, **given)
+    assert not (tmp_path / "out").exists() and os.listdir(history) == [path.name]
+
+
+def test_a_report_that_succeeds_removes_the_failure_the_role_recorded_before(tmp_path):
+    record = fleet_report_files.failure_record({"msg": "Token request refused", "tenant": TENANT}, tmp_path / "out",
+                                               "acme", NOW)
+    assert record == {"failed": True, "error": "Token request refused", "tenant": TENANT,
+                      "generated_at": "2026-12-05T09:00:00Z",
+                      "files": {"failure": str(tmp_path / "out" / (STEM + ".failed.json"))}}
+    os.makedirs(tmp_path / "out")
+    (tmp_path / "out" / (STEM + ".failed.json")).write_text(json.dumps(record))
+    produce(tmp_path, check_mode=True)
+    assert os.path.exists(record["files"]["failure"])
+    produce(tmp_path)
+    assert sorted(os.listdir(tmp_path / "out")) == sorted(STEM + e for e in (".html", ".csv", ".json"))
+    # A task that failed before it knew its tenant: the inventory host names it.
+    early = fleet_report_files.failure_record({"msg": "boom"}, tmp_path, "globex", NOW)
+    assert early["tenant"]["name"] == "globex" and early["files"]["failure"].startswith(str(tmp_path / "globex-"))

@@ -214,3 +214,20 @@ class NoConnection:
 def test_a_run_refuses_bad_options_before_it_touches_the_connection():
     with pytest.raises(UserError, match=r"^delete_after_days: 3 must be more than resend_after_days \(7\)"):
         hygiene.HygieneRun(NoConnection(delete_after_days=3), now=NOW).run()
+
+
+def test_the_same_tenant_with_its_gateway_written_otherwise_keeps_its_resend_record(tmp_path):
+    """The record is keyed by clients.tenant_key: a gateway written https://GW.example.com/ one week and
+    https://gw.example.com the next is one tenant, whose resends are still known (no reminder too soon)."""
+    path = str(tmp_path / "resends.json")
+
+    class Named(FakeModule):
+        def __init__(self, gateway):
+            super().__init__(FakeClient(), FakeTenant({}), path)
+            self.gateway = gateway
+
+        def tenant_record(self):
+            return {"name": "acme", "gateway_url": self.gateway, "client_id": "c1", "tenant_id": None}
+
+    hygiene.HygieneRun(Named("https://GW.example.com/"), now=NOW).state.record({"4": "a@example.com"}, NOW)
+    assert hygiene.HygieneRun(Named("https://gw.example.com"), now=NOW).state.load() == {"4": NOW}

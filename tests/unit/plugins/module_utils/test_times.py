@@ -59,3 +59,33 @@ def test_within_compares_whole_seconds_and_no_time_is_outside_every_window():
     assert times.within(start.replace(microsecond=500000), start, None)
     assert not times.within(None, None, None)
     assert times.within(start, None, start) and not times.within(start, None, start, end_inclusive=False)
+
+
+def test_times_are_parsed_in_times_py_alone():
+    """One parser: no other shipped file reads a time itself (a second parser drifts: another form accepted in
+    one place and not in the next)."""
+    import os
+    import re as regex
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..")
+    own = os.path.join("plugins", "module_utils", "times.py")
+    found = []
+    for top in ("plugins", "roles", "extensions"):
+        for directory, _dirs, names in os.walk(os.path.join(root, top)):
+            for name in names:
+                path = os.path.join(directory, name)
+                if name.endswith(".py") and not path.endswith(own):
+                    with open(path, encoding="utf-8") as handle:
+                        if regex.search(r"strptime|fromisoformat|parsedate", handle.read()):
+                            found.append(os.path.relpath(path, root))
+    assert found == []
+
+
+def test_the_token_lifetime_and_retry_after_take_every_form_times_reads():
+    from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_session import token_expiry
+    from ansible_collections.secops.mobile_security.plugins.module_utils.http_transport import parse_retry_after
+    for written in ("1970-01-01T00:10:00.000Z", "1970-01-01 00:10:00", "Thu, 01 Jan 1970 00:10:00 +0000",
+                    "1970-01-01T01:10:00+01:00"):
+        assert token_expiry({"expires": written}, 0.0) == 600.0, written
+    assert parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now=784111777) == 10.0
+    assert parse_retry_after("1994-11-06T08:49:47Z", now=784111777) == 10.0
+    assert parse_retry_after("soon") is None
