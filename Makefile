@@ -17,6 +17,8 @@ SIM_DB ?= $(CURDIR)/.simulator.db
 SIM_PORT ?= 8787
 SIM_TENANTS ?= 0
 SIM_TENANT ?=
+# With SIM_TENANTS=N, every tenant's connection as an inventory (host vars), rewritten at each start.
+SIM_INVENTORY ?= $(SIM_DB).tenants.yml
 
 .PHONY: sim sim-env sim-set-device shell sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link browser browser-setup
 
@@ -43,10 +45,13 @@ collection-link: venv
 	@$(BIN)/python -c "import sys; sys.path.insert(0, '.'); from tests.support import ensure_collection_link; ensure_collection_link()"
 
 # Credentials are generated once per state file (SIM_DB.credentials.json): two simulators never share them.
-# SIM_TENANTS=N serves N more tenants (t01...) at http://127.0.0.1:SIM_PORT/tenants/<name>.
+# SIM_TENANTS=N serves N more tenants (t01...) at http://127.0.0.1:SIM_PORT/tenants/<name> and writes their
+# inventory (SIM_INVENTORY): ansible-playbook -i .simulator.db.tenants.yml playbooks/weekly_fleet_report.yml
+#   -e fleet_report_hosts=tenants
 sim: collection-link
 	$(BIN)/python -m tests.simulator --port $(SIM_PORT) --db $(SIM_DB) --seed-devices 120 --seed-alerts 200 \
-	  --seed-audits 50 --print-env --generate-credentials --tenants $(SIM_TENANTS)
+	  --seed-audits 50 --print-env --generate-credentials --tenants $(SIM_TENANTS) \
+	  $(if $(filter-out 0,$(SIM_TENANTS)),--tenant-inventory $(SIM_INVENTORY))
 
 # The exports that point a shell at `make sim` (same SIM_PORT and SIM_DB): eval "$$(make -s sim-env)";
 # SIM_TENANT=t03 for one of the extra tenants.

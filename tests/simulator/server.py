@@ -453,8 +453,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, [sim.store.set_device_state(r["id"], body.get("status"), body.get("risk"))
                                             for r in rows])
             if len(parts) == 2 and parts[0] == "devices" and method == "POST":
-                return self.send_json(200, sim.store.set_device_state(int(parts[1]), body.get("status"),
-                                                                      body.get("risk"), body.get("at_ms")))
+                return self.send_json(200, sim.store.set_device_state(
+                    int(parts[1]), body.get("status"), body.get("risk"), body.get("at_ms"),
+                    body.get("last_connection_ms"), body.get("client_version")))
             if parts in (["resends"], ["deletions"]) and method == "GET":
                 # Every resend (call 6) and delete the service carried out, oldest first, with its time.
                 return self.send_json(200, sim.store.sent_log(parts[0]))
@@ -543,6 +544,9 @@ def main(argv=None):
     parser.add_argument("--tenants", type=int, default=0,
                         help="serve this many more tenants (t01, t02, ...), each at <url>/tenants/<name> with its "
                              "own credentials, state file (<db>-<name>) and tokens")
+    parser.add_argument("--tenant-inventory", metavar="PATH",
+                        help="write an Ansible inventory of the --tenants tenants there (group tenants, each host's "
+                             "connection in its host vars, mode 0600) for the MSSP example playbooks")
     parser.add_argument("--generate-credentials", action="store_true",
                         help="generate every tenant's credentials once per state file (kept in <db>.credentials.json) "
                              "instead of the fixed test ones, so two simulators never share credentials")
@@ -604,6 +608,8 @@ def main(argv=None):
     server = make_server(sim, args.host, args.port, args.tls_cert, args.tls_key)
     scheme = "https" if args.tls_cert else "http"
     url = "%s://%s:%d" % (scheme, args.host, server.server_address[1])
+    if args.tenant_inventory:
+        tenancy.write_inventory(args.tenant_inventory, list(sim.tenants.values())[1:], url)
     print(json.dumps({"ready": True, "port": server.server_address[1], "url": url}), flush=True)
     if args.print_env:
         sys.stderr.write("simulator: serving %s with state in %s (%s). In another shell (or eval \"$(make -s "
@@ -614,6 +620,10 @@ def main(argv=None):
             sys.stderr.write("simulator: tenant %s (its own devices and tokens):\n  export HM_GATEWAY_URL=%s%s "
                              "HM_CLIENT_ID=%s HM_ACCESS_KEY=%s\n" % (tenant.name, url, tenancy.PATH_PREFIX + tenant.name,
                                                                      tenant.client_id, tenant.access_key))
+        if args.tenant_inventory and len(sim.tenants) > 1:
+            sys.stderr.write("simulator: every tenant's connection is in the inventory %s; the weekly report over "
+                             "all of them:\n  ansible-playbook -i %s playbooks/weekly_fleet_report.yml -e "
+                             "fleet_report_hosts=tenants\n" % (args.tenant_inventory, args.tenant_inventory))
         sys.stderr.flush()
     try:
         server.serve_forever(poll_interval=0.2)

@@ -89,6 +89,33 @@ class CredentialFile:
             return entry["client_id"], entry["access_key"]
 
 
+def write_inventory(path, tenants, url):
+    """A ready tenant inventory for the MSSP example (playbooks/weekly_fleet_report.yml, playbooks/tenants): one
+    host per tenant in group ``tenants``, its connection in its host vars under the names the example playbooks
+    read (hm_gateway_url: the tenant's own path, hm_client_id, hm_access_key), mode 0600 as it holds keys.
+    Rewritten at each start from the credentials the simulator serves."""
+    lines = ["---",
+             "# Written by the simulator (tests/simulator, `make sim SIM_TENANTS=N`) at each start: one host per",
+             "# simulated tenant with its own connection. Its test credentials only; rewritten, never edit it.",
+             "#   ansible-playbook -i %s playbooks/weekly_fleet_report.yml -e fleet_report_hosts=tenants" % path,
+             "tenants:", "  hosts:"]
+    for tenant in tenants:
+        lines.append("    %s:" % tenant.name)
+        for key, value in (("hm_gateway_url", url + PATH_PREFIX + tenant.name), ("hm_client_id", tenant.client_id),
+                           ("hm_access_key", tenant.access_key)):
+            # A JSON string is a YAML double-quoted scalar: no quoting rule of our own.
+            lines.append("      %s: %s" % (key, json.dumps(value)))
+    if not tenants:
+        lines[-1] = "  hosts: {}"
+    lines += ["  vars:", "    ansible_connection: local",
+              "    ansible_python_interpreter: \"{{ ansible_playbook_python }}\""]
+    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    os.replace(path + ".tmp", path)
+    return path
+
+
 def _b64(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
