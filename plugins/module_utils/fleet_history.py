@@ -80,7 +80,7 @@ def point(report):
     values = {level: int((report.get("risk") or {}).get(level, 0)) for level in fleet_report.RISK_LEVELS}
     counts = report.get("counts") or {}
     for flag in fleet_report.FLAGS:
-        values[flag] = int(counts.get(flag, 0)) if flag in counts else None
+        values[flag] = int(counts[flag]) if counts.get(flag) is not None else None
     if not report.get("unanswered_known"):
         values["unanswered"] = None
     return {"generated_at": report.get("generated_at"), "total": int(report.get("total") or 0), "values": values}

@@ -9,8 +9,9 @@ writes): the reminders sent in the report's period and how many of those users r
 settings would remind or delete (``preview``, pure: the hygiene's own ``plan`` and delete guard). ``read`` does the
 reads both need, each from the service's status history (call 5) as the hygiene itself reads it.
 
-Whether a reminded user registered in time is read with call 5: the device had a connected status (active or
-inactive) at some time in the ``resend_every_days`` after its resend. Under either reading of call 5 (a change
+Whether a reminded user registered in time is read with call 5: the device, connected now, had a connected status
+(active or inactive) at some time in the ``resend_every_days`` after its resend (a device waiting again now did
+not stay registered, and counts as not registered). Under either reading of call 5 (a change
 into the status in the window, or being in it at any time of the window) that is the same answer for a device that
 was waiting when it was reminded. A service that ignores the window gives no answer: those counts are ``None``
 (unknown), never 0.
@@ -37,6 +38,22 @@ DEFAULTS = {"resend_after_days": 7, "resend_every_days": 7, "delete_after_days":
             "max_deletes": guards.DEFAULT_MAX_DELETES, "send_reg_email": True, "send_reg_sms": False}
 # Rows of each preview list in the report (the counts are of all of them).
 PREVIEW_ROWS = 50
+
+
+def option_spec():
+    """``hygiene`` as hm_fleet_report takes it: the hygiene's own settings (hm_registration_hygiene's names and
+    defaults) and when it runs next."""
+    return dict(type="dict", options=dict(
+        state_file=dict(type="path", required=True),
+        resend_after_days=dict(type="int", default=DEFAULTS["resend_after_days"]),
+        resend_every_days=dict(type="int", default=DEFAULTS["resend_every_days"]),
+        delete_after_days=dict(type="int"),
+        max_deletes=dict(type="str", default=DEFAULTS["max_deletes"]),
+        groups=dict(type="list", elements="str", default=[]),
+        send_reg_email=dict(type="bool", default=DEFAULTS["send_reg_email"]),
+        send_reg_sms=dict(type="bool", default=DEFAULTS["send_reg_sms"]),
+        next_run=dict(type="str"),
+    ))
 
 
 def check_settings(hygiene, now):
@@ -193,13 +210,13 @@ def load_resends(state_file, record):
     return found
 
 
-def _held(tenant, days, now, scope, notified):
-    """The ids of ``notified`` that will have waited more than ``days`` by the run (``days`` already less the
-    time until it), or None when the service ignored the window."""
+def _held(tenant, days, now, scope, in_scope):
+    """The ids of the devices waiting now that will have waited more than ``days`` by the run (``days`` already
+    less the time until it), or None when call 5 cannot tell it exactly (``Tenant.held_status``)."""
     if days <= 0:
-        return {d["id"] for d in notified}
-    ids, applied = tenant.held_status(codes.USER_NOTIFIED, days, now, scope)
-    return ids if applied else None
+        return {d["id"] for d in in_scope if d["status_code"] == codes.USER_NOTIFIED}
+    held = tenant.held_status(codes.USER_NOTIFIED, days, now, scope, in_scope)
+    return held.ids if held.exact else None
 
 
 def read(tenant, record, devices, hygiene, now, period_start):
@@ -212,27 +229,32 @@ def read(tenant, record, devices, hygiene, now, period_start):
     every = hygiene["resend_every_days"]
     period = (period_start or now - DEFAULT_PERIOD, now)
     registered = {}
+    connected_now = {d["id"] for d in devices if d["status_code"] in REGISTERED}
     for resent in sorted({m for m in resends.values() if period[0] < m <= period[1]}):
-        registered[resent] = _registered_after(tenant, resent, min(resent + every * DAY, now))
+        reminded = {i for i, m in resends.items() if m == resent}
+        # Only a device connected now can have registered (one waiting again did not stay registered): without
+        # one, nothing is read.
+        registered[resent] = _registered_after(tenant, resent, min(resent + every * DAY, now)) \
+            if reminded & connected_now else set()
     section = {"effectiveness": effectiveness(resends, devices, registered, period, now, every)}
 
     scope = tenant.selection(groups=hygiene.get("groups") or None)
     in_scope = [d for d in devices if scope.matches(d)]
     notified = [d for d in in_scope if d["status_code"] == codes.USER_NOTIFIED]
     ahead = (hygiene["next_run"] - now) / DAY
-    held = {"resend": _held(tenant, hygiene["resend_after_days"] - ahead, now, scope, notified)}
+    held = {"resend": _held(tenant, hygiene["resend_after_days"] - ahead, now, scope, in_scope)}
     if hygiene.get("delete_after_days"):
-        held["delete"] = _held(tenant, hygiene["delete_after_days"] - ahead, now, scope, notified)
+        held["delete"] = _held(tenant, hygiene["delete_after_days"] - ahead, now, scope, in_scope)
     section["next_run"], lists = preview(notified, held, resends, hygiene, len(in_scope))
     return section, lists
 
 
 def _registered_after(tenant, start, end):
-    """The ids of the devices that had a connected status in [start, end], or None when the service ignored a
-    window (its answer cannot say who registered when)."""
+    """The ids of the devices connected now that had a connected status in [start, end], or None when the service
+    ignored a window (its answer cannot say who registered when)."""
     ids = set()
     for status in REGISTERED:
-        found, applied = tenant.devices(Selection(), StatusWindow(status, start, end))
+        found, applied = tenant.devices(Selection(status=set(REGISTERED)), StatusWindow(status, start, end))
         if not applied:
             return None
         ids.update(d["id"] for d in found)

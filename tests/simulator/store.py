@@ -315,7 +315,10 @@ class Store:
                                 (device_id, status, extra.get("status_since_ms", now_ms())))
             return device_id
 
-    def set_device_state(self, device_id, status=None, risk=None, at_ms=None):
+    def set_device_state(self, device_id, status=None, risk=None, at_ms=None, last_connection_ms=None,
+                         client_version=None):
+        """A status change (recorded in the status history at ``at_ms``), a risk, and what the device itself
+        reports: its last connection (epoch ms; 0 for never) and its client version."""
         with self.lock:
             row = self.device_row(device_id)
             if not row:
@@ -330,6 +333,11 @@ class Store:
                     self.db.execute("UPDATE devices SET status=? WHERE id=?", (int(status), device_id))
                 if risk is not None:
                     self.db.execute("UPDATE devices SET risk=? WHERE id=?", (int(risk), device_id))
+                if last_connection_ms is not None:
+                    self.db.execute("UPDATE devices SET last_connection_ms=? WHERE id=?",
+                                    (int(last_connection_ms) or None, device_id))
+                if client_version is not None:
+                    self.db.execute("UPDATE devices SET client_version=? WHERE id=?", (client_version, device_id))
             return self.device_json(self.device_row(device_id))
 
     def record_resend(self, device_id, send_reg_email, send_reg_sms, at_ms=None):

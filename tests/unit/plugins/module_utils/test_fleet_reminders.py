@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients, codes, fleet_reminders
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import Selection
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Held
 from tests.unit.plugins.module_utils.test_fleet_report import device
 
 UTC = datetime.timezone.utc
@@ -123,9 +124,10 @@ class FakeTenant:
     def selection(self, groups=None):
         return Selection(group_sets=None) if not groups else Selection(group_sets=[{3}])
 
-    def held_status(self, status, days, now, selection=None):
+    def held_status(self, status, days, now, selection=None, listing=None):
         self.calls.append(("held", status, round(days, 3)))
-        return set(self.held.get(round(days), ())), self.applied
+        ids = set(self.held.get(round(days), ()))
+        return Held(ids if self.applied else None, "in_status", self.applied, self.applied, ids, days)
 
     def devices(self, selection=None, window=None, limit=None):
         self.calls.append(("window", window.status, window.start, window.end))
@@ -158,6 +160,17 @@ def test_read_asks_the_status_history_for_each_resend_time_and_for_the_runs_thre
     assert [d["id"] for d in lists["remind"]] == ["2"] and [d["id"] for d in lists["delete"]] == ["3"]
 
 
+def test_no_reminded_device_connected_now_needs_no_read_and_none_registered(tmp_path):
+    state = tmp_path / "state.json"
+    resent = NOW - 9 * DAY
+    write_state(state, {"2": resent})
+    tenant = FakeTenant({}, {})
+    section, _lists = fleet_reminders.read(tenant, TENANT, [device(1, 3, status="1"), device(2, 3, status="0")],
+                                           settings(state_file=str(state)), NOW, NOW - 14 * DAY)
+    assert not [c for c in tenant.calls if c[0] == "window"]
+    assert section["effectiveness"]["total"]["not_registered"] == 1
+
+
 def test_read_takes_a_record_under_the_gateway_as_typed_too(tmp_path):
     state = tmp_path / "state.json"
     resent = NOW - 3 * DAY
@@ -170,7 +183,8 @@ def test_a_service_that_ignores_windows_leaves_registrations_and_the_preview_unk
     resent = NOW - 5 * DAY
     write_state(state, {"2": resent})
     tenant = FakeTenant({}, {}, applied=False)
-    section, _lists = fleet_reminders.read(tenant, TENANT, [device(2, 3, status="0")],
+    # Connected now: whether it registered within resend_every_days needs the windows the service ignores.
+    section, _lists = fleet_reminders.read(tenant, TENANT, [device(2, 3, status="1"), device(3, 3, status="0")],
                                            settings(state_file=str(state)), NOW, None)
     assert section["effectiveness"]["total"]["unknown"] == 1 and not section["next_run"]["known"]
     assert section["effectiveness"]["period"]["from"] == "2026-11-30T06:00:00Z"
