@@ -67,6 +67,11 @@ class Selection:
         return Selection(self.risk, {status} if self.status is None else self.status & {status},
                          self.group_sets, self.mdm_uuid, self.email)
 
+    def with_group(self, group_id):
+        """The same selection, also checking on every record that it is assigned to the group ``group_id``."""
+        return Selection(self.risk, self.status, list(self.group_sets or []) + [frozenset((group_id,))],
+                         self.mdm_uuid, self.email)
+
     def failed_checks(self, device):
         """The names of the filters a normalised device does not pass (empty: it is selected)."""
         failed = []
@@ -115,11 +120,42 @@ def group_query(group_id):
     return {FILTERS["groups"]: str(group_id)}
 
 
+# Call 5's two readings (docs/api-notes.md, "Call 5: two readings"): a device is returned for a window when it
+# changed into the status inside it (``entered``: a status-history row's time), or when it was in the status at
+# any time in it (``in_status``); ``unknown`` when the service's answers have not told which.
+ENTERED, IN_STATUS, UNKNOWN_READING = "entered", "in_status", "unknown"
+STATUS_READINGS = (ENTERED, IN_STATUS, UNKNOWN_READING)
+
+
+def reading_of(sample, around_now, still_in_status, before_now):
+    """(reading, fresh): which reading call 5's answers fit, from device ids only (pure).
+
+    ``sample``: devices read in a status just now. ``around_now``: those of them call 5 returned for that status
+    in a short window around now. ``still_in_status``: the ones call 5 left out that a read of the record shows
+    still in the status. ``before_now``: those returned for the status in a window ending just before the short
+    one (None when not asked). A device in the status before and after the call-5 read yet left out of a window
+    around now cannot be under ``in_status``: ``entered``. Every device returned around now, and some also
+    before it, cannot be under ``entered`` (a device would have changed into the status twice within the hour):
+    ``in_status``. Every device returned around now and none before: they all changed into the status within the
+    short window, whichever the reading (``fresh``, the ids: their wait is shorter than the window either way).
+    Anything else fits neither: ``unknown``."""
+    sample, around_now = set(sample), set(around_now)
+    if not sample:
+        return UNKNOWN_READING, set()
+    if set(still_in_status) & (sample - around_now):
+        return ENTERED, set()
+    if sample <= around_now and before_now is not None:
+        if set(before_now) & sample:
+            return IN_STATUS, set()
+        return UNKNOWN_READING, sample
+    return UNKNOWN_READING, set()
+
+
 class StatusWindow:
-    """Devices that had one status at some time in [start, end] (call 5). Records carry no status history, so
-    the window cannot be checked on them: whether the service applies its bounds and its status is tested
-    with two probes instead (:meth:`probes`); a service shown to ignore the status gets every record checked
-    for that status now (:meth:`Selection.with_status`)."""
+    """Devices that had one status in [start, end) (call 5), under either reading (:data:`STATUS_READINGS`).
+    Records carry no status history, so the window cannot be checked on them: whether the service applies its
+    bounds and its status is tested with two probes instead (:meth:`probes`); a service shown to ignore the
+    status gets every record checked for that status now (:meth:`Selection.with_status`)."""
 
     def __init__(self, status, start, end):
         self.status, self.start, self.end = status, start, end

@@ -101,15 +101,18 @@ def _device_row(device, last, flags, awaiting_since):
 
 # ---- the report --------------------------------------------------------------------------------------------
 def compute(groups, devices, now, stale_days, unanswered_days, min_client_version=None, previous=None, tenant=None,
-            waiting_longer=None):
+            waiting_longer=None, status_reading="unknown"):
     """The report of one tenant: ``groups`` as the API sends them, ``devices`` normalised (devices.normalise),
     ``now`` an aware datetime, ``previous`` an earlier report of the same tenant (trend and invitation ages).
 
     An invitation's age is not in any device record. ``waiting_longer``: the ids of the devices the service's
-    status history (call 5, ``Tenant.held_status``) shows in user_notified for more than ``unanswered_days``,
-    or None when the service does not apply status windows. Besides, the report keeps, per device awaiting
-    registration, when a report first saw it waiting (``awaiting_since``), carried forward from ``previous``:
-    with neither, the page says that unanswered invitations are not known yet.
+    status history (call 5, ``Tenant.held_status``) shows exactly in user_notified for more than
+    ``unanswered_days``, or None when that cannot be told (``status_reading``: call 5's reading, ``entered``,
+    ``in_status`` or ``unknown``); then the unanswered count is None (``unanswered_known`` false), never a number
+    that may be short. Besides, the report keeps, per device awaiting registration, when a report first saw it
+    waiting (``awaiting_since``, carried forward from ``previous``): a lower bound of its wait. Each row of a
+    device in user_notified has ``waiting``: ``days`` (whole days, when the bounds meet), ``at_least_days`` and
+    ``first_seen``.
     """
     stale_days, unanswered_days, minimum = check_settings(stale_days, unanswered_days, min_client_version)
     if previous is not None:
@@ -162,7 +165,10 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         for flag in flags:
             counts[flag] += 1
         if flags:
-            rows.append(_device_row(device, last, flags, since))
+            row = _device_row(device, last, flags, since)
+            if status == "user_notified":
+                row["waiting"] = _waiting(device.get("id"), since, now, unanswered_days, waiting_longer)
+            rows.append(row)
 
     newest_text = _version_text(devices, newest)
     group_rows = []
@@ -187,14 +193,30 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         "newest_client_version": newest_text,
         "client_baseline": min_client_version or newest_text,
         "funnel": funnel,
-        "counts": counts,
-        # Invitations are known to be unanswered only once an earlier report saw them waiting.
-        "unanswered_known": previous is not None or waiting_longer is not None,
+        "counts": dict(counts, unanswered=counts["unanswered"] if waiting_longer is not None else None),
+        # Exact only when call 5 told each invitation's wait; first-seen times alone are lower bounds.
+        "unanswered_known": waiting_longer is not None,
+        "status_reading": status_reading,
         "awaiting_since": awaiting_since,
         "devices": sorted(rows, key=lambda r: (r["flags"], str(r["email"]), str(r["id"]))),
         "trend": trend(overall, group_rows, previous),
     }
     return report
+
+
+def _waiting(device_id, first_seen, now, unanswered_days, waiting_longer):
+    """How long a device in user_notified has waited, as far as it is known: at least the whole days since a
+    report first saw it, and at least ``unanswered_days`` when call 5 shows it waiting longer; when call 5 shows
+    it has not (exact answers only), fewer than ``unanswered_days``, so the days are exact when both bounds
+    meet."""
+    seen = times.parse(first_seen)
+    at_least = max(0, (now - seen).days) if seen is not None else None
+    if waiting_longer is not None and device_id in waiting_longer:
+        at_least = max(at_least or 0, unanswered_days)
+    exact = None
+    if waiting_longer is not None and device_id not in waiting_longer and at_least == unanswered_days - 1:
+        exact = at_least
+    return {"days": exact, "at_least_days": at_least, "first_seen": first_seen}
 
 
 def _version_text(devices, key):

@@ -96,13 +96,13 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     fleet_report.check_settings(params["stale_days"], params["unanswered_days"], params.get("min_client_version"))
     dest = _directory(params["dest"], "dest")
     groups, devices = tenant.snapshot()
-    waiting_longer, applied = tenant.held_status(codes.USER_NOTIFIED, params["unanswered_days"], now)
+    held = tenant.held_status(codes.USER_NOTIFIED, params["unanswered_days"], now, listing=devices)
     record = tenant_record()
     stem = fleet_report.file_stem(record)
     previous_path, previous = baseline(params, stem, record)
     report = fleet_report.compute(groups, devices, now, params["stale_days"], params["unanswered_days"],
                                   params.get("min_client_version"), previous, record,
-                                  waiting_longer if applied else None)
+                                  held.ids if held.exact else None, held.reading)
     text = json.dumps(report, indent=1, sort_keys=True) + "\n"
     files = {kind: os.path.join(dest, "%s.%s" % (stem, kind)) for kind in ("html", "csv", "json")}
     contents = {files["html"]: fleet_report.render_html(report), files["csv"]: fleet_report.render_csv(report),

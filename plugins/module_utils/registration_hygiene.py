@@ -5,11 +5,11 @@
 devices nobody registered for a long time.
 
 How long a device has been in User Notified comes only from the guide's call 5 ("devices that had a status
-during a time window"): the device records carry no time of their last status change. A device counts as
-notified for more than N days when it had status 0 in a window ending N days ago, had none of the other
-statuses since, and has status 0 now (checked on the record). A service that ignores the window could make
-any notified device look old, so then nothing is done unless ``force`` (docs/api-notes.md, "Registration
-hygiene").
+during a time window"): the device records carry no time of their last status change. ``Tenant.held_status``
+reads it under the reading the service's answers show (a change into the status inside the window, or the
+status at any time in it). When the wait cannot be told exactly (the service ignores the window, or its
+answers fit neither reading), nothing is done unless ``force`` (docs/api-notes.md, "Registration hygiene" and
+"Call 5: two readings").
 
 When a device was last reminded comes from a state file the user names and/or the audit trail (call 19); the
 guide does not say that the trail records resends, so the state file is the default (docs/api-notes.md).
@@ -180,27 +180,7 @@ class HygieneRun(ModuleTask):
         scope = self.tenant.selection(groups=groups)
         in_scope = self.tenant.devices(scope)[0]
         notified_now = [d for d in in_scope if d["status_code"] == codes.USER_NOTIFIED]
-        notified_ids, enforced = self.tenant.held_status(codes.USER_NOTIFIED, options["resend_after_days"], self.now,
-                                                         scope)
-        stale_ids = set()
-        if options["delete_after_days"] is not None:
-            stale_ids, stale_enforced = self.tenant.held_status(codes.USER_NOTIFIED, options["delete_after_days"],
-                                                                self.now, scope)
-            enforced = enforced and stale_enforced
-        self.result["window_enforced"] = enforced
-        if not enforced:
-            if not options["force"]:
-                raise UserError(
-                    "force: the service ignored the status window of call 5 (it returned devices for a window in "
-                    "1970, or for a status that does not exist: the warning says which), so how long each device has "
-                    "been in user_notified cannot be known; nothing was resent "
-                    "or deleted. Set force: true to treat every device in user_notified now as past "
-                    "resend_after_days%s" % (" and delete_after_days (deletes still within max_deletes)"
-                                             if options["delete_after_days"] is not None else ""))
-            self.warn("force: true: the service ignored the status window, so every device in user_notified now "
-                      "was taken as notified for longer than the thresholds")
-            notified_ids = {d["id"] for d in notified_now}
-            stale_ids = set(notified_ids) if options["delete_after_days"] is not None else set()
+        notified_ids, stale_ids = self.held(scope, in_scope, notified_now)
         if options["audit_resends"]:
             entries = log_entries.audits(self.client, start=self.now - options["resend_every_days"] * DAY)[0]
             for device_id, moment in audit_resends(entries).items():
@@ -226,6 +206,45 @@ class HygieneRun(ModuleTask):
             self.fail("%d of %d writes failed (first: %s, device %s: %s); the others were done and a re-run "
                       "continues from here" % (len(failed), len(attempted), failed[0]["email"], failed[0]["device_id"],
                                                failed[0]["error"]))
+
+    def held(self, scope, in_scope, notified_now):
+        """(ids notified for more than resend_after_days, ids for more than delete_after_days) from call 5,
+        under the reading the service's answers show; a wait that cannot be told exactly is refused unless
+        ``force`` (then every device in user_notified now counts as past both)."""
+        options = self.options
+        thresholds = [options["resend_after_days"]] + (
+            [options["delete_after_days"]] if options["delete_after_days"] is not None else [])
+        found = [self.tenant.held_status(codes.USER_NOTIFIED, days, self.now, scope, in_scope) for days in thresholds]
+        self.result["window_enforced"] = all(h.window_enforced for h in found)
+        known = [h.reading for h in found if h.reading != devices.UNKNOWN_READING]
+        self.result["status_reading"] = known[0] if known else devices.UNKNOWN_READING
+        unknown = [h for h in found if not h.exact]
+        if not unknown:
+            return found[0].ids, found[1].ids if len(found) > 1 else set()
+        if not options["force"]:
+            if not self.result["window_enforced"]:
+                raise UserError(
+                    "force: the service ignored the status window of call 5 (it returned devices for a window in "
+                    "1970, or for a status that does not exist: the warning says which), so how long each device has "
+                    "been in user_notified cannot be known; nothing was resent "
+                    "or deleted. Set force: true to treat every device in user_notified now as past "
+                    "resend_after_days%s" % (" and delete_after_days (deletes still within max_deletes)"
+                                             if options["delete_after_days"] is not None else ""))
+            raise UserError(
+                "force: how long each device has been in user_notified cannot be told (status_reading: %s; %s), so "
+                "nothing was resent or deleted. Set force: true to treat every device in user_notified now as past "
+                "resend_after_days%s" % (self.result["status_reading"], unknown[0].reason,
+                                         " and delete_after_days (deletes still within max_deletes)"
+                                         if options["delete_after_days"] is not None else ""))
+        if not self.result["window_enforced"]:
+            self.warn("force: true: the service ignored the status window, so every device in user_notified now "
+                      "was taken as notified for longer than the thresholds")
+        else:
+            self.warn("force: true: how long each device has been in user_notified could not be told (%s), so "
+                      "every device in user_notified now was taken as notified for longer than the thresholds"
+                      % unknown[0].reason)
+        notified_ids = {d["id"] for d in notified_now}
+        return notified_ids, set(notified_ids) if options["delete_after_days"] is not None else set()
 
     def write(self, writes, scope):
         client = self.client

@@ -14,7 +14,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices, times
-from ansible_collections.secops.mobile_security.plugins.module_utils.devices import GROUPS_MATCH, Selection, StatusWindow
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import (
+    ENTERED, GROUPS_MATCH, UNKNOWN_READING, Selection, StatusWindow, reading_of)
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
@@ -23,6 +24,27 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.validation 
 # The call-5 window that ends at a cutoff: its width does not matter (the status in it, and no other status
 # after it, means the status without a break since the cutoff); one hour is simply narrow.
 HELD_WINDOW = datetime.timedelta(hours=1)
+# Call 5's reading is told by a window around now: wide enough for a host whose clock is minutes off the
+# service's, short enough that few devices changed status inside it.
+READING_WINDOW = datetime.timedelta(minutes=10)
+# Devices read to tell the reading: about a page (a status of many devices is narrowed to one of its groups), so
+# that telling it costs a request or two whatever the tenant's size.
+READING_SAMPLE = 100
+# Statuses tried, and devices left out by call 5 read again, before the reading is called unknown.
+READING_ATTEMPTS = 2
+READING_RECHECKS = 3
+
+
+class Held:
+    """What :meth:`Tenant.held_status` found. ``ids``: the devices in the status without a break for more than
+    ``days`` (exact when ``exact``; None when nothing can be said); ``reading``: call 5's reading
+    (``devices.STATUS_READINGS``); ``window_enforced``: whether the service applied every window it was asked;
+    ``in_status``: the ids of the devices in the status now; ``reason``: why the number is unknown, or why it is
+    0 with the reading unknown."""
+
+    def __init__(self, ids, reading, exact, window_enforced, in_status, days, reason=None):
+        self.ids, self.reading, self.exact = ids, reading, exact
+        self.window_enforced, self.in_status, self.days, self.reason = window_enforced, in_status, days, reason
 
 
 class Tenant:
@@ -41,6 +63,9 @@ class Tenant:
         self._membership_lock = threading.Lock()
         self._warned = set()
         self._warned_lock = threading.Lock()
+        # Probe answers by query: reads side by side ask the same probe once. Call 5's reading once told.
+        self._probed = {}
+        self._reading = None
 
     # ---- groups ------------------------------------------------------------------------------------
     def groups(self, refresh=False):
@@ -203,13 +228,17 @@ class Tenant:
         return nothing: the same status in 1970, and a status the guide does not have in the same window."""
         ignored = []
         for what, probe in window.probes().items():
-            try:
-                answered = list(self.client.list_devices(dict(selection.query(), **probe), max_items=1))
-            except ApiError as err:
-                if what == "status" and err.status == 400:
-                    continue  # a service that refuses an unknown status reads the status
-                raise
-            if answered:
+            query = dict(selection.query(), **probe)
+            key = tuple(sorted(query.items()))
+            if key not in self._probed:
+                try:
+                    self._probed[key] = bool(list(self.client.list_devices(query, max_items=1)))
+                except ApiError as err:
+                    if what == "status" and err.status == 400:
+                        self._probed[key] = False  # a service that refuses an unknown status reads the status
+                    else:
+                        raise
+            if self._probed[key]:
                 ignored.append(what)
         status = codes.STATUS_NAMES.get(window.status, window.status)
         if "bounds" in ignored:
@@ -224,23 +253,149 @@ class Tenant:
                             % status)
         return ignored
 
-    def held_status(self, status, days, now, selection=None):
-        """(ids of the devices that have been in ``status`` without a break for more than ``days`` before
-        ``now``, whether the service applied every status window). Records carry no time of their last status
-        change, so it is read with call 5: the devices that had the status in the hour before the cutoff,
-        less those that had any other status since (a device that registered and was notified again has a
-        short stretch). ``selection`` narrows the devices (groups, ...)."""
-        cutoff = now - datetime.timedelta(days=days)
+    def _windowed(self, selection, window):
+        """(devices of ``selection`` call 5 returned for ``window``, every record checked against ``selection``,
+        what of the window the service ignores). The caller decides what an ignored status means."""
+        ignored = self._window_ignores(window, selection)
+        return self._read_selected(dict(selection.query(), **window.query()), selection, None), ignored
+
+    def status_reading(self, status, now, listing, selection=None):
+        """(call 5's reading, ids of devices shown to have changed into their status within READING_WINDOW,
+        whether the service applied the windows' bounds), told from the service's own answers.
+
+        ``listing``: normalised devices of ``selection`` read just now (their current status and groups). A
+        sample of the devices in ``status`` (then in one other status, if that did not tell) is asked for in a
+        window around now: under ``in_status`` every one of them comes back; under ``entered`` only those that
+        changed into it inside the window (``devices.reading_of`` says what each answer shows). A service that
+        ignores the bounds cannot tell it. Once told, the reading holds for the task."""
+        if self._reading is not None:
+            return self._reading, set(), True
         selection = selection or Selection()
-        reads = [(selection.with_status(status), StatusWindow(status, cutoff - HELD_WINDOW, cutoff))]
-        reads += [(selection, StatusWindow(other, cutoff, now)) for other in sorted(set(codes.STATUS_NAMES) - {status})]
+        fresh = set()
+        for sample_selection, sample, code in self._reading_samples(status, listing, selection):
+            reading, seen_fresh, enforced = self._tell_reading(sample_selection, sample, code, now)
+            if not enforced:
+                return UNKNOWN_READING, set(), False
+            fresh |= seen_fresh
+            if reading != UNKNOWN_READING:
+                self._reading = reading
+                return reading, fresh, True
+        return UNKNOWN_READING, fresh, True
+
+    def window_reading(self, window, selection=None, now=None):
+        """Call 5's reading (``devices.STATUS_READINGS``) for a status window's answer (hm_device_info's
+        ``status_during``), told from the devices of ``selection`` in the window's status now, else from the
+        tenant's; ``unknown`` when no device is in it or the answers do not tell."""
+        now = now or datetime.datetime.now(times.UTC)
+        selection = selection or Selection()
+        narrowing = any(v is not None for v in (selection.risk, selection.status, selection.group_sets,
+                                                selection.mdm_uuid, selection.email))
+        for scope in [selection] + ([Selection()] if narrowing else []):
+            listing = self.devices(scope.with_status(window.status))[0]
+            if listing:
+                return self.status_reading(window.status, now, listing, scope)[0]
+        return UNKNOWN_READING
+
+    def _reading_samples(self, status, listing, selection):
+        """(selection, its devices, status) to tell the reading with: ``status`` first, then the status with the
+        most devices; a status of many devices is narrowed to the group whose share is the smallest that is still
+        READING_SAMPLE devices (or the largest), so that its read is a page whatever the tenant's size."""
+        by_status = {}
+        for device in listing:
+            if selection.matches(device) and device.get("status_code") in codes.STATUS_NAMES:
+                by_status.setdefault(device["status_code"], []).append(device)
+        order = ([status] if status in by_status else []) + sorted(
+            (s for s in by_status if s != status), key=lambda s: (-len(by_status[s]), s))
+        for code in order[:READING_ATTEMPTS]:
+            members, narrowed = by_status[code], selection.with_status(code)
+            if len(members) <= 2 * READING_SAMPLE:
+                yield narrowed, members, code
+                continue
+            per_group = {}
+            for device in members:
+                for group_id in device.get("group_ids") or ():
+                    per_group[group_id] = per_group.get(group_id, 0) + 1
+            if not per_group:
+                yield narrowed, members, code
+                continue
+            large = [g for g, n in per_group.items() if n >= READING_SAMPLE]
+            group_id = min(large, key=lambda g: (per_group[g], g)) if large else max(
+                per_group, key=lambda g: (per_group[g], -g))
+            yield narrowed.with_group(group_id), [d for d in members if group_id in (d.get("group_ids") or ())], code
+
+    def _tell_reading(self, sample_selection, sample, code, now):
+        around = StatusWindow(code, now - READING_WINDOW, now + READING_WINDOW)
+        found, ignored = self._windowed(sample_selection, around)
+        if "bounds" in ignored:
+            return UNKNOWN_READING, set(), False
+        sample_ids = {d["id"] for d in sample}
+        around_ids = {d["id"] for d in found}
+        left_out = sorted(sample_ids - around_ids, key=str)[:READING_RECHECKS]
+        still, before = set(), None
+        if left_out:
+            with ThreadPoolExecutor(max_workers=len(left_out)) as pool:
+                again = list(pool.map(lambda device_id: self.device(device_id, sample_selection), left_out))
+            still = {d["id"] for d in again if d is not None}
+        elif "status" not in ignored:
+            # Every device came back: only an earlier window tells "in the status" from "all changed just now"
+            # (with the status ignored, any status in it would count).
+            earlier = StatusWindow(code, now - READING_WINDOW - HELD_WINDOW, now - READING_WINDOW)
+            before_found, before_ignored = self._windowed(sample_selection, earlier)
+            if "status" not in before_ignored:
+                before = {d["id"] for d in before_found}
+        reading, fresh = reading_of(sample_ids, around_ids, still, before)
+        return reading, fresh, True
+
+    def held_status(self, status, days, now, selection=None, listing=None):
+        """How long devices have been in ``status``: a :class:`Held`, exact or saying why not.
+
+        Records carry no time of their last status change, so it is read with call 5, under the reading the
+        service's answers show (:meth:`status_reading`). ``entered``: the devices in the status now less those
+        that changed into it since the cutoff. ``in_status``: those in the status in the hour before the cutoff
+        less those with any other status since (a device that registered and was notified again has a short
+        stretch). Every read is narrowed to the devices in the status now, each record checked. No device in the
+        status: exactly none has waited, whatever the reading. ``listing``: the normalised devices of
+        ``selection`` the caller read just now (else the devices in the status are read here)."""
+        selection = selection or Selection()
+        narrowed = selection.with_status(status)
+        if listing is None:
+            listing = self.devices(narrowed)[0]
+        in_status = {d["id"] for d in listing if d.get("status_code") == status and selection.matches(d)}
+        name = codes.STATUS_NAMES.get(status, status)
+        if not in_status:
+            return Held(set(), UNKNOWN_READING, True, True, in_status, days,
+                        "no device is in %s now, so none has waited, whatever call 5's reading" % name)
+        reading, fresh, enforced = self.status_reading(status, now, listing, selection)
+        if reading == UNKNOWN_READING:
+            if enforced and in_status <= fresh:
+                return Held(set(), UNKNOWN_READING, True, True, in_status, days,
+                            "every device in %s changed into it within the last %d minutes, whatever call 5's "
+                            "reading" % (name, READING_WINDOW.total_seconds() // 60))
+            return Held(None, UNKNOWN_READING, False, enforced, in_status, days,
+                        "the service ignored call 5's time window" if not enforced else
+                        "call 5's answers fit neither reading (a device changed status while they were read, or "
+                        "the service answers in a way the guide does not describe)")
+        cutoff = now - datetime.timedelta(days=days)
+        since = (cutoff, now + READING_WINDOW)
+        if reading == ENTERED:
+            windows = [StatusWindow(status, *since)]
+        else:
+            windows = [StatusWindow(status, cutoff - HELD_WINDOW, cutoff)]
+            windows += [StatusWindow(other, *since) for other in sorted(set(codes.STATUS_NAMES) - {status})]
         # Side by side: each read's probes and first page wait a round trip that the others need not wait for.
-        with ThreadPoolExecutor(max_workers=len(reads)) as pool:
-            answers = list(pool.map(lambda read: self.devices(*read), reads))
-        ids = {d["id"] for d in answers[0][0]}
-        for left, _applied in answers[1:]:
-            ids.difference_update(d["id"] for d in left)
-        return ids, all(applied for _found, applied in answers)
+        with ThreadPoolExecutor(max_workers=len(windows)) as pool:
+            answers = list(pool.map(lambda window: self._windowed(narrowed, window), windows))
+        returned = [{d["id"] for d in found} for found, _ignored in answers]
+        ignored = set().union(*(set(i) for _found, i in answers))
+        if reading == ENTERED:
+            # A device in the status now changed into it since the cutoff exactly when it has a row into it since
+            # then, whatever other status the service also counted: an ignored status costs nothing.
+            ids, exact = in_status - returned[0], "bounds" not in ignored
+        else:
+            ids, exact = (in_status & returned[0]) - set().union(*returned[1:]), not ignored
+        reason = None if exact else "the service ignored the %s of call 5's window" % (
+            "time bounds" if "bounds" in ignored else "status")
+        return Held(ids if exact else None, reading, exact, not ignored, in_status, days, reason)
 
     def devices_of(self, email, listing=None):
         """Every device of one user, whatever the case of the stored e-mail (the identity rule).

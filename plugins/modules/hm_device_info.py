@@ -68,6 +68,9 @@ options:
         that does not exist in the same window). A service that returns devices for the first ignores windows; for
         the second, it ignores the status, and only devices whose status is that one now are kept. Either way the
         module warns and returns RV(window_enforced=false).
+      - The guide allows two readings of which devices "had" the status during the window: those that changed into
+        it inside the window, or those in it at any time in the window. The module tells which one the service uses
+        from its own answers and returns it as RV(status_reading).
     type: dict
     suboptions:
       status:
@@ -225,6 +228,18 @@ window_enforced:
       exist that had devices), and only devices whose status is the window's now are kept. A warning says which.
   returned: when O(status_during) is given
   type: bool
+status_reading:
+  description:
+    - With O(status_during), which reading of call 5 the service's own answers show. V(entered) means the devices
+      returned are those that changed into the status inside the window (a status-history row's time);
+      V(in_status), those in the status at any time in the window. V(unknown) when it cannot be told (no device
+      is in the status now, the service ignored the window, or its answers fit neither reading).
+    - The module asks for the devices in the status now (the selection's, else the tenant's), then for that status
+      in a window of ten minutes either side of now; see docs/api-notes.md, "Call 5: two readings".
+  returned: when O(status_during) is given
+  type: str
+  choices: [entered, in_status, unknown]
+  sample: entered
 tenant:
   description: The tenant the task worked on, never the key (the fields are described in the notes above).
   returned: always
@@ -277,6 +292,7 @@ class DeviceInfoModule(HarmonyMobileModule):
             found, window_enforced = self.tenant.devices(selection, window, limit)
             if window:
                 self.result["window_enforced"] = window_enforced
+                self.result["status_reading"] = self.tenant.window_reading(window, selection)
         self.result["devices"] = devices.select_fields(found, params["fields"])
         self.result["count"] = len(found)
 

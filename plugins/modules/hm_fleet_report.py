@@ -100,10 +100,31 @@ report:
       C(total), C(risk) (its whole subtree); C(os); C(client_versions) with C(outdated); C(funnel) (added, notified,
       connected); C(counts) of flagged devices (stale, never_connected, unanswered, outdated); C(unanswered_known);
       C(trend) (null without a baseline); C(settings), C(generated_at), C(schema_version), C(tenant).
+    - C(status_reading) is the reading of call 5 the service's own answers show (C(entered), C(in_status) or
+      C(unknown); docs/api-notes.md, "Call 5: two readings"). C(counts.unanswered) is exact when
+      C(unanswered_known) is true, and null when how long invitations have waited cannot be told (never a 0 that
+      may be short); with no device in user_notified it is exactly 0 while the reading stays C(unknown).
+    - In the JSON file each flagged device in user_notified has C(waiting) - C(days) (whole days, when known
+      exactly), C(at_least_days) (a lower bound) and C(first_seen) (when a report first saw it waiting).
+    - C(history) - C(reports) (how many), C(points) (each report's time, total and C(values) per risk level and
+      flag, null where not known), C(series) (per measure, oldest first), C(change) (per measure since the
+      baseline, null without one), C(changes) (per kind - high, stale, outdated - C(known), C(new), C(resolved),
+      and C(why) when not known), C(new_high_causes) (the devices new at high risk, each counted once under its
+      first flag of outdated, stale, never_connected, unanswered, else C(other)) and C(cause), the week's
+      worsening in words as the index shows it - each measure that went up with its change, the new high-risk
+      devices by flag (V(8 outdated client, 4 stale)); V(no worse) when nothing went up, null on a first report.
+      The devices themselves are in the JSON file (C(changed_devices)), not here.
+    - C(hygiene), with O(hygiene) - C(effectiveness) (C(period), C(resend_every_days), C(total) and C(groups),
+      each with C(sent), C(registered), C(waiting), C(not_registered), C(deleted), C(unknown) and C(rate), the
+      share registered of those whose time is up, null while unknown) and C(next_run) (C(date), C(settings),
+      C(known), C(remind), C(delete), C(waiting) (reminded too lately to be reminded again), C(refused) (the
+      delete guard would refuse the run) and C(max_deletes_allowed)). The devices are in the JSON file
+      (C(hygiene_devices)).
   returned: always
   type: dict
   sample: {total: 120, risk: {none: 48, low: 24, medium: 24, high: 24, unknown: 0}, funnel: {added: 120,
-           notified: 100, connected: 80}, counts: {stale: 20, never_connected: 40, unanswered: 10, outdated: 30}}
+           notified: 100, connected: 80}, counts: {stale: 20, never_connected: 40, unanswered: 10, outdated: 30},
+           unanswered_known: true, status_reading: entered}
 files:
   description: Paths written (or, in check mode, that would be written); C(history) with O(history_dir).
   returned: always

@@ -18,10 +18,12 @@ description:
     percentage of O(max_deletes) is the devices in O(groups), or the tenant. The device is read again
     just before its delete, and one that registered meanwhile is kept.
   - How long a device has been in C(user_notified) comes from call 5 (devices that had a status during a time
-    window) - status 0 in a window ending that many days ago, none of the other statuses since, and status 0 now
-    on the device's own record. The records carry no time of their last status change. A service that ignores
-    the window would make every notified device look old, so then the task fails and changes nothing unless
-    O(force=true).
+    window); the records carry no time of their last status change. The guide allows two readings of call 5 (a
+    change into the status inside the window, or the status at any time in it); the module tells which one the
+    service uses from its own answers (RV(status_reading)) and reads the waits under it, with status 0 now on
+    each device's own record. When the waits cannot be told exactly (the service ignores the window, or its
+    answers fit neither reading) the task fails and changes nothing unless O(force=true); with no device in
+    C(user_notified) there is nothing to do, whatever the reading.
   - When a device was last reminded comes from O(state_file) and/or, with O(audit_resends=true), the audit trail
     (call 19). The guide does not say that the audit trail records resends, so one of them must be given.
   - Check mode and diff show each device that would get a resend and each that would be deleted.
@@ -69,7 +71,8 @@ options:
     default: false
   force:
     description:
-      - Act although the service ignores call 5's time window. Every device in C(user_notified) now is then taken
+      - Act although how long devices have waited cannot be told (the service ignores call 5's time window, or
+        RV(status_reading) is V(unknown)). Every device in C(user_notified) now is then taken
         as older than O(resend_after_days) and, with O(delete_after_days), O(delete_after_days) (deletes still
         within O(max_deletes)).
     type: bool
@@ -124,9 +127,21 @@ waiting:
   sample:
     - {email: cy@example.com, device_id: "21", last_resend: "2026-12-01T08:00:00Z", next_resend: "2026-12-08T08:00:00Z"}
 window_enforced:
-  description: Whether the service applied call 5's time window; false only with O(force=true) (otherwise the task fails).
+  description:
+    - Whether the service applied every call-5 window it was asked (bounds and status). With an ignored status
+      under reading V(entered) the waits are still exact and the run goes on; otherwise V(false) comes with a
+      failed task, or with O(force=true).
   returned: when the devices were read
   type: bool
+status_reading:
+  description:
+    - Which reading of call 5 the service's own answers show - V(entered) (a change into the status inside the
+      window), V(in_status) (the status at any time in it), or V(unknown). With V(unknown) nothing is resent or
+      deleted unless O(force=true), except that no device in C(user_notified) means nothing to do.
+  returned: when the devices were read
+  type: str
+  choices: [entered, in_status, unknown]
+  sample: entered
 predicted:
   description: True in check mode, where RV(devices) and RV(summary) are the plan.
   returned: always

@@ -75,15 +75,21 @@ def _codes(value, field, words):
     return found
 
 
-def _history_window(where, params, status, gte, lte, window="honoured"):
+def _history_window(where, params, status, gte, lte, window="honoured", reading="entered"):
+    """Call 5's window as SQL. ``reading``: ``entered`` takes a history row whose start (its ``time``) is in
+    [gte, lte); ``in-status`` a row that overlaps the window. ``window=status-ignored``: rows of any status."""
+    if reading == "entered":
+        rows = "start_ms >= ? AND start_ms < ?"
+        bounds = [gte, lte]
+    else:
+        rows = "start_ms < ? AND (end_ms IS NULL OR end_ms > ?)"
+        bounds = [lte, gte]
     if window == "status-ignored":
-        # Every device that had any status in the window: the window's bounds applied, its status not.
-        where.append("d.id IN (SELECT device_id FROM status_history WHERE start_ms < ? AND (end_ms IS NULL OR end_ms > ?))")
-        params.extend([lte, gte])
+        where.append("d.id IN (SELECT device_id FROM status_history WHERE %s)" % rows)
+        params.extend(bounds)
         return
-    where.append("d.id IN (SELECT device_id FROM status_history WHERE status = ? AND start_ms < ?"
-                 " AND (end_ms IS NULL OR end_ms > ?))")
-    params.extend([status, lte, gte])
+    where.append("d.id IN (SELECT device_id FROM status_history WHERE status = ? AND %s)" % rows)
+    params.extend([status] + bounds)
 
 
 def _subtree_ids(db, ids):
@@ -97,7 +103,7 @@ def _subtree_ids(db, ids):
     return sorted(found)
 
 
-def device_filters(query, style="tastypie", window="honoured", group_filter="exact", db=None):
+def device_filters(query, style="tastypie", window="honoured", group_filter="exact", db=None, reading="entered"):
     """SQL for the device list's filters as the service reads them under ``device_filters``.
 
     ``doc``: the guide's spellings (risk_in, status_in, time_gte/time_lte with status). ``tastypie``: the
@@ -130,7 +136,7 @@ def device_filters(query, style="tastypie", window="honoured", group_filter="exa
             params.append(_int(query["status"], "status"))
         elif "status" in query and ("time_gte" in query or "time_lte" in query):
             _history_window(where, params, _int(query["status"], "status"), _int(query.get("time_gte", 0), "time_gte"),
-                            _int(query.get("time_lte", 2 ** 62), "time_lte"), window)
+                            _int(query.get("time_lte", 2 ** 62), "time_lte"), window, reading)
         return where, params
     for name in query:
         field = name.split("__", 1)[0]
@@ -144,7 +150,7 @@ def device_filters(query, style="tastypie", window="honoured", group_filter="exa
     if window != "ignored" and "status" in query and ("time__gte" in query or "time__lte" in query):
         status = _codes(query["status"], "status", STATUS_CODES)[0]
         _history_window(where, params, status, _int(query.get("time__gte", 0), "time__gte"),
-                        _int(query.get("time__lte", 2 ** 62), "time__lte"), window)
+                        _int(query.get("time__lte", 2 ** 62), "time__lte"), window, reading)
     elif query.get("status") not in (None, ""):
         # Without a window, ``status`` is an exact filter on the current status, as on any Tastypie field.
         where.append("d.status = ?")
@@ -219,7 +225,7 @@ def _device_status(sim, method, path, query, body, rest):
         if method != "GET":
             raise StoreError(405, "Method not allowed")
         where, params = device_filters(query, sim.variants["device_filters"], sim.variants["status_window"],
-                                       sim.variants["group_filter"], sim.store.db)
+                                       sim.variants["group_filter"], sim.store.db, sim.variants["status_reading"])
         return 200, paged(sim, path, query, lambda o, l: store.query_devices(where, params, o, l, sim.variants)), False
     if rest[0] == "get_registration_details":
         with store.lock:

@@ -32,6 +32,11 @@ VARIANTS = {
     # Call 5's status window: applied; its bounds skipped (``status`` then filters on the current status only);
     # or its status skipped (every device that had any status in the window).
     "status_window": ("honoured", "ignored", "status-ignored"),
+    # What call 5 ("devices that had a specific status during time interval") answers for a window: "entered",
+    # the devices with a status-history row into the status whose time is inside [time_gte, time_lte) (the
+    # guide's bounds filter a field named ``time``, as a history row has); "in-status", the devices in the status
+    # at any time in the window. Nothing public shows either; docs/api-notes.md, "Call 5: two readings".
+    "status_reading": ("entered", "in-status"),
     # groups__in: the devices assigned to the groups named, or also those of every group below them.
     "group_filter": ("exact", "subtree"),
     # A device's last_connection: RFC 2822 (the SOAR sample), or each recorded form by device id (RFC 2822,
@@ -50,11 +55,12 @@ PROFILES = {
     "evidence": dict(DEFAULTS),
     "guide-1.0": dict(paging_links="gateway-absolute", alert_shape="guide", alert_time_filter="ignored",
                       email_match="case-insensitive", expired_token="plain-401", device_mdm="object",
-                      device_groups="present", device_filters="doc"),
+                      device_groups="present", device_filters="doc", status_reading="in-status"),
     "full-url": dict(DEFAULTS, paging_links="full-url", expired_token="logout-403", device_groups="absent",
                      status_window="ignored", last_connection="mixed"),
     "query-only": dict(DEFAULTS, paging_links="query-only", alert_time_filter="ignored", expired_token="logout-200",
-                       device_mdm="object", status_window="status-ignored", resend_audit="recorded"),
+                       device_mdm="object", status_window="status-ignored", resend_audit="recorded",
+                       status_reading="in-status"),
     "no-links": dict(DEFAULTS, paging_links="none", alert_shape="guide", email_match="case-insensitive",
                      device_groups="absent", device_filters="doc", group_filter="subtree"),
 }

@@ -127,16 +127,36 @@ def test_funnel_counts_mail_sent_and_statuses_and_a_connected_device_counts_as_n
 def test_unanswered_invitations_are_aged_from_the_first_report_that_saw_them_waiting():
     fleet = [device(1, 3, status="0"), device(2, 3, status="1", last=NOW.isoformat())]
     first = compute(fleet)
-    assert first["unanswered_known"] is False and first["counts"]["unanswered"] == 0
+    # Without call 5's exact answer the number is not known: None, never a 0 that may be short.
+    assert first["unanswered_known"] is False and first["counts"]["unanswered"] is None
+    assert first["status_reading"] == "unknown"
     assert first["awaiting_since"] == {"1": "2026-12-05T09:00:00Z"}
     # Last week's report saw device 1 waiting already; device 3 is new since.
     previous = copy.deepcopy(first)
     previous["awaiting_since"] = {"1": "2026-11-27T09:00:00Z"}
     later = compute(fleet + [device(3, 3, status="0")], previous=previous)
-    assert later["unanswered_known"] is True
+    # First-seen times are lower bounds: device 1 is flagged, the total is still not known.
+    assert later["unanswered_known"] is False and later["counts"]["unanswered"] is None
     assert [d["id"] for d in later["devices"] if "unanswered" in d["flags"]] == ["1"]
     assert later["awaiting_since"] == {"1": "2026-11-27T09:00:00Z", "3": "2026-12-05T09:00:00Z"}
-    assert compute(fleet, previous=previous, unanswered_days=9)["counts"]["unanswered"] == 0
+    exact = compute(fleet, previous=previous, unanswered_days=9, waiting_longer=set(), status_reading="entered")
+    assert exact["counts"]["unanswered"] == 0 and exact["unanswered_known"] is True
+
+
+def test_each_waiting_row_says_how_long_it_waited_as_far_as_call_5_and_first_seen_tell():
+    fleet = [device(1, 3, status="0"), device(2, 3, status="0"), device(3, 3, status="0")]
+    previous = compute([])
+    previous["awaiting_since"] = {"2": "2026-11-29T09:00:00Z", "3": "2026-12-04T08:00:00Z"}
+    report = compute(fleet, previous=previous, waiting_longer={"1"}, status_reading="in_status")
+    assert report["status_reading"] == "in_status" and report["unanswered_known"] is True
+    assert report["counts"]["unanswered"] == 1
+    rows = {d["id"]: d for d in report["devices"]}
+    # Call 5: more than 7 days. First seen 6 days ago and not past 7 by call 5: exactly 6 whole days.
+    assert rows["1"]["waiting"] == {"days": None, "at_least_days": 7, "first_seen": "2026-12-05T09:00:00Z"}
+    assert rows["2"]["waiting"] == {"days": 6, "at_least_days": 6, "first_seen": "2026-11-29T09:00:00Z"}
+    assert rows["3"]["waiting"] == {"days": None, "at_least_days": 1, "first_seen": "2026-12-04T08:00:00Z"}
+    # The first-seen times stay in the JSON, for baselines written before.
+    assert rows["1"]["awaiting_since"] == "2026-12-05T09:00:00Z"
 
 
 def test_trend_is_the_change_per_risk_level_overall_and_per_group():

@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, fleet_report_files
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Held
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 12, 5, 9, 0, 0, tzinfo=UTC)
@@ -42,8 +43,8 @@ class FakeTenant:
             self.reads.append(1)
         return GROUPS, [device(self.risk)]
 
-    def held_status(self, status, days, now):
-        return self.waiting, True
+    def held_status(self, status, days, now, selection=None, listing=None):
+        return Held(self.waiting, "in_status", True, True, set(self.waiting), days)
 
 
 STEM = "acme-da95ad86-fleet-report"  # acme, https://gw.example.com, client c1

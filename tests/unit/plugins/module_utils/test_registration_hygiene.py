@@ -231,3 +231,48 @@ def test_the_same_tenant_with_its_gateway_written_otherwise_keeps_its_resend_rec
 
     hygiene.HygieneRun(Named("https://GW.example.com/"), now=NOW).state.record({"4": "a@example.com"}, NOW)
     assert hygiene.HygieneRun(Named("https://gw.example.com"), now=NOW).state.load() == {"4": NOW}
+
+
+class HeldTenant(FakeTenant):
+    """A tenant whose call-5 answers are given: ``held`` maps days to a tenant.Held."""
+
+    def __init__(self, held):
+        super().__init__({})
+        self.held = held
+
+    def held_status(self, status, days, now, selection=None, listing=None):
+        return self.held[days]
+
+
+def held(ids, reading="entered", exact=True, enforced=True, reason=None):
+    from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Held
+    return Held(ids, reading, exact, enforced, {"1", "2", "3"}, 7, reason)
+
+
+def test_the_waits_the_service_tells_exactly_are_used_and_the_reading_is_returned(tmp_path):
+    run = hygiene.HygieneRun(FakeModule(FakeClient(), HeldTenant({7: held({"1", "2"})}), "s"), "gw", now=NOW)
+    notified = [device(i) for i in ("1", "2", "3")]
+    assert run.held(Selection(), notified, notified) == ({"1", "2"}, set())
+    assert run.result["status_reading"] == "entered" and run.result["window_enforced"] is True
+
+
+def test_a_wait_that_cannot_be_told_acts_on_nothing_and_says_the_reading_is_unknown_unless_forced(tmp_path):
+    unknown = held(None, "unknown", False, True, "call 5's answers fit neither reading")
+    module = FakeModule(FakeClient(), HeldTenant({7: unknown, 60: unknown}), "s")
+    module.params.update(delete_after_days=60, force=False)
+    run = hygiene.HygieneRun(module, "gw", now=NOW)
+    notified = [device(i) for i in ("1", "2", "3")]
+    with pytest.raises(UserError, match=r"^force: how long each device has been in user_notified cannot be told "
+                                        r"\(status_reading: unknown; call 5's answers fit neither reading\)"):
+        run.held(Selection(), notified, notified)
+    assert run.result["status_reading"] == "unknown" and run.result["window_enforced"] is True
+    module.params["force"] = True
+    assert run.held(Selection(), notified, notified) == ({"1", "2", "3"}, {"1", "2", "3"})
+    assert "could not be told" in module.warnings[0]
+
+
+def test_no_device_notified_is_exactly_nothing_to_do_with_the_reading_unknown(tmp_path):
+    none = held(set(), "unknown", True, True, "no device is in user_notified now")
+    run = hygiene.HygieneRun(FakeModule(FakeClient(), HeldTenant({7: none}), "s"), "gw", now=NOW)
+    assert run.held(Selection(), [], []) == (set(), set())
+    assert run.result["status_reading"] == "unknown"

@@ -274,53 +274,166 @@ HISTORY = {
     "22": [("0", NOW - 10 * DAY_MS, NOW - 5 * DAY_MS), ("1", NOW - 5 * DAY_MS, NOW - 2 * DAY_MS),
            ("0", NOW - 2 * DAY_MS, None)],                                    # registered, then notified again
     "23": [("1", NOW - 30 * DAY_MS, None)],                                   # active all along
+    "24": [("0", NOW - 90 * DAY_MS, None)],                                   # notified 90 days ago
 }
 
 
-def history_service(bounds="honoured", failing_status=None):
-    """A device list answering call 5 from HISTORY: the devices that had ``status`` at some time in the window."""
+def history_service(bounds="honoured", failing_status=None, reading="in_status", status="honoured", history=None):
+    """A device list answering call 5 from ``history`` (default HISTORY) under ``reading``: ``in_status``, the
+    devices that had ``status`` at some time in [time_gte, time_lte); ``entered``, those with a change into it
+    in the window. ``status="ignored"``: any status counts. Also answers status_in and one device by id."""
+    history = HISTORY if history is None else history
+
+    def record(device_id):
+        return {"internal_id": device_id, "email": "u%s@example.com" % device_id, "risk": "0",
+                "status": history[device_id][-1][0], "groups": [{"id": 1, "name": "ALL"}]}
 
     def handler(method, path, params, body, headers):
         params = params or {}
         if path == API_ROOT + "/v1/groups/":
             return page(GROUPS[:1])
-        if params.get("status") == failing_status:
+        if path.startswith(API_ROOT + "/v1/device_status/") and path != API_ROOT + "/v1/device_status/":
+            device_id = path.rstrip("/").rsplit("/", 1)[1]
+            return (200, record(device_id)) if device_id in history else (404, {"error": "not found"})
+        if failing_status is not None and params.get("status") == failing_status:
             return 503, {"error": "maintenance"}
         start = int(params.get("time_gte", 0))
         end = int(params.get("time_lte", 2 ** 62))
         found = []
-        for device_id, spells in sorted(HISTORY.items()):
-            had = [s for s, begin, until in spells
-                   if s == params.get("status") and (bounds == "ignored" or (begin <= end and (until or NOW) >= start))]
-            if had or "status" not in params:
-                found.append({"internal_id": device_id, "email": "u%s@example.com" % device_id, "risk": "0",
-                              "status": spells[-1][0], "groups": [{"id": 1, "name": "ALL"}]})
+        for device_id, spells in sorted(history.items()):
+            if "status_in" in params and spells[-1][0] not in params["status_in"].split(","):
+                continue
+            if "status" in params:
+                if bounds == "ignored":
+                    had = spells[-1][0] == params["status"]
+                else:
+                    had = any((status == "ignored" or s == params["status"]) and (
+                        start <= begin < end if reading == "entered" else begin < end and (until or NOW) > start)
+                        for s, begin, until in spells)
+                if not had:
+                    continue
+            found.append(record(device_id))
         return page(found)
 
     return handler
 
 
-def test_held_status_is_the_devices_in_the_status_before_the_cutoff_less_those_with_another_status_since():
-    tenant, warnings, transport = tenant_of(history_service())
-    now = datetime.datetime.fromtimestamp(NOW / 1000, datetime.timezone.utc)
-    ids, enforced = tenant.held_status(0, 7, now)
-    assert ids == {"20"} and enforced is True and warnings == []
-    # One windowed read per status of the guide (each with its two probes), side by side.
-    windows = {c["params"]["status"] for c in transport.api_calls() if (c["params"] or {}).get("status") != "99"}
-    assert windows == {"-1", "0", "1", "4"}
+def at_now():
+    return datetime.datetime.fromtimestamp(NOW / 1000, datetime.timezone.utc)
 
 
-def test_held_status_on_a_service_that_ignores_the_bounds_says_so_and_warns_once_per_cause():
+@pytest.mark.parametrize("reading", ["in_status", "entered"])
+def test_held_status_is_exact_under_either_reading_of_call_5(reading):
+    tenant, warnings, transport = tenant_of(history_service(reading=reading))
+    held = tenant.held_status(0, 7, at_now())
+    assert held.reading == reading and held.exact is True and held.window_enforced is True and warnings == []
+    assert held.ids == {"20", "24"} and held.in_status == {"20", "21", "22", "24"}
+    # The reading is told once per task; a second question reads only its own windows.
+    before = len(transport.api_calls())
+    assert tenant.held_status(0, 60, at_now()).ids == {"24"}
+    assert len(transport.api_calls()) - before <= (3 if reading == "entered" else 8)
+
+
+def test_under_in_status_every_window_is_narrowed_to_the_devices_in_the_status_now():
+    tenant, _warnings, transport = tenant_of(history_service(reading="in_status"))
+    tenant.held_status(0, 7, at_now())
+    windows = [c["params"] for c in transport.api_calls() if "time_gte" in (c["params"] or {})
+               and c["params"]["status"] != "99" and int(c["params"]["time_gte"]) > 0]
+    assert {w["status"] for w in windows} == {"-1", "0", "1", "4"}
+    # The "other status since" windows ask only for devices notified now, so they never return every active one.
+    assert all(w.get("status_in") == "0" for w in windows)
+
+
+def test_held_status_under_entered_with_the_status_ignored_is_still_exact():
+    tenant, warnings, _transport = tenant_of(history_service(reading="entered", status="ignored"))
+    held = tenant.held_status(0, 7, at_now())
+    assert held.reading == "entered" and held.exact and held.ids == {"20", "24"}
+    assert held.window_enforced is False and any("ignored the status" in w for w in warnings)
+
+
+def test_held_status_under_in_status_with_the_status_ignored_is_unknown_not_a_number():
+    tenant, _warnings, _transport = tenant_of(history_service(reading="in_status", status="ignored"))
+    held = tenant.held_status(0, 7, at_now())
+    assert held.exact is False and held.ids is None and "status" in held.reason
+
+
+def test_held_status_on_a_service_that_ignores_the_bounds_says_unknown_and_warns_once_per_cause():
     tenant, warnings, _transport = tenant_of(history_service(bounds="ignored"))
-    now = datetime.datetime.fromtimestamp(NOW / 1000, datetime.timezone.utc)
-    _ids, enforced = tenant.held_status(0, 7, now)
-    assert enforced is False
+    held = tenant.held_status(0, 7, at_now())
+    assert held.window_enforced is False and held.exact is False and held.ids is None
+    assert held.reading == "unknown"
     assert warnings and len(warnings) == len(set(warnings))
     assert all("ignored the time window of status_during" in w for w in warnings)
 
 
+def test_no_device_in_the_status_is_exactly_none_waiting_with_the_reading_unknown():
+    history = {"23": HISTORY["23"]}
+    tenant, _warnings, transport = tenant_of(history_service(reading="entered", history=history))
+    held = tenant.held_status(0, 7, at_now())
+    assert held.ids == set() and held.exact and held.reading == "unknown" and "no device" in held.reason
+
+
+@pytest.mark.parametrize("reading", ["in_status", "entered"])
+def test_devices_that_all_changed_into_the_status_just_now_are_exactly_none_waiting(reading):
+    history = {"30": [("1", NOW - 9 * DAY_MS, NOW - 60_000), ("0", NOW - 60_000, None)]}
+    tenant, _warnings, _transport = tenant_of(history_service(reading=reading, history=history))
+    held = tenant.held_status(0, 7, at_now())
+    assert held.reading == "unknown" and held.exact and held.ids == set() and "within the last 10" in held.reason
+
+
+def test_answers_that_fit_neither_reading_are_unknown():
+    # A service that returns nothing for any window although devices are in the status: neither reading.
+    def handler(method, path, params, body, headers):
+        params = params or {}
+        if "status" in params:
+            return page([])
+        return history_service()(method, path, params, body, headers)
+
+    tenant, _warnings, _transport = tenant_of(handler)
+    held = tenant.held_status(0, 7, at_now())
+    assert held.reading == "entered"  # a device in the status before and after, left out of a window around now
+    # A device left out around now that a second read shows in another status changed meanwhile: that fits
+    # neither reading, and nothing is said.
+    def changed_meanwhile(method, path, params, body, headers):
+        status, answer = history_service(reading="in_status")(method, path, params, body, headers)
+        if path.endswith("/20/"):
+            return status, dict(answer, status="1")
+        if "time_gte" in (params or {}) and isinstance(answer, dict):
+            return page([r for r in answer["objects"] if r["internal_id"] != "20"])
+        return status, answer
+
+    tenant, _warnings, _transport = tenant_of(changed_meanwhile)
+    held = tenant.held_status(0, 7, at_now())
+    assert held.reading == "unknown" and held.exact is False and held.ids is None and "neither" in held.reason
+
+
+def test_a_large_status_is_sampled_by_one_of_its_groups():
+    history = {str(100 + i): [("0", NOW - (i % 40) * DAY_MS - 1000, None)] for i in range(300)}
+
+    def handler(method, path, params, body, headers):
+        answer = history_service(reading="in_status", history=history)(method, path, params, body, headers)
+        if path == API_ROOT + "/v1/groups/":
+            return page(GROUPS)
+        if isinstance(answer[1], dict) and "objects" in answer[1]:
+            for record in answer[1]["objects"]:
+                record["groups"] = [{"id": 2 + int(record["internal_id"]) % 3, "name": "g"}]
+            if "groups__in" in (params or {}):
+                wanted = params["groups__in"].split(",")
+                answer[1]["objects"] = [r for r in answer[1]["objects"] if str(r["groups"][0]["id"]) in wanted]
+                answer[1]["meta"]["total_count"] = len(answer[1]["objects"])
+        elif isinstance(answer[1], dict):
+            answer[1]["groups"] = [{"id": 2 + int(answer[1]["internal_id"]) % 3, "name": "g"}]
+        return answer
+
+    tenant, _warnings, transport = tenant_of(handler)
+    listing = tenant.all_devices()
+    reading, _fresh, enforced = tenant.status_reading(0, at_now(), listing)
+    assert reading == "in_status" and enforced
+    around = [c["params"] for c in transport.api_calls() if int((c["params"] or {}).get("time_lte", 0)) > NOW]
+    assert around and all(p.get("groups__in") in ("2", "3", "4") for p in around)
+
+
 def test_held_status_fails_when_one_of_its_reads_fails():
     tenant, _warnings, _transport = tenant_of(history_service(failing_status="4"))
-    now = datetime.datetime.fromtimestamp(NOW / 1000, datetime.timezone.utc)
     with pytest.raises(ApiError):
-        tenant.held_status(0, 7, now)
+        tenant.held_status(0, 7, at_now())
