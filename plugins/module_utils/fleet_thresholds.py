@@ -87,7 +87,7 @@ def evaluate(rules, report):
                 "%s: %d devices, more than %d" % (_words(measure), count, value) if limit == "above" else
                 "%s: %d devices, %+d since the baseline, more than %d" % (_words(measure), count, observed, value)))
         else:
-            found.update(state=WITHIN, fails=False, message="%s: %s within %d" % (
+            found.update(state=WITHIN, fails=False, message="%s: %s, within %d" % (
                 _words(measure), count if limit == "above" else "%+d" % observed, value))
         outcomes.append(found)
     return outcomes

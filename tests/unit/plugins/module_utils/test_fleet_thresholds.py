@@ -24,7 +24,7 @@ def test_a_rise_over_the_limit_fails_and_one_within_does_not():
                                           {"measure": "high", "above": 3}], report)
     assert [(o["state"], o["fails"]) for o in outcomes] == [("exceeded", True), ("within", False), ("within", False)]
     assert outcomes[0]["message"] == "high: 3 devices, +1 since the baseline, more than 0"
-    assert outcomes[1]["message"] == "outdated: +1 within 1"
+    assert outcomes[1]["message"] == "outdated: +1, within 1"
     assert fleet_thresholds.failure(outcomes, True) == (
         "fail_when: high: 3 devices, +1 since the baseline, more than 0 (the files were written)")
 
