@@ -206,3 +206,81 @@ def history(report, devices, earlier, reports=DEFAULT_REPORTS):
         "cause": cause(change, high_causes),
     }
     return section, lists
+
+
+# ---- what the page shows ---------------------------------------------------------------------------------------
+SPARK_WIDTH, SPARK_HEIGHT = 140, 28
+# The page's lines, in the order a lead reads them, with their words.
+SHOWN = (("high", "high risk"), ("medium", "medium risk"), ("low", "low risk"), ("none", "no risk"),
+         ("unknown", "risk unknown"), ("stale", "stale"), ("never_connected", "never connected"),
+         ("unanswered", "unanswered"), ("outdated", "outdated client"))
+KIND_TITLES = {"high": "High risk", "stale": "Stale", "outdated": "Outdated client"}
+
+
+def sparkline(values, label, width=SPARK_WIDTH, height=SPARK_HEIGHT):
+    """A small line over ``values`` (None where not known: the line breaks there) for an inline SVG: ``segments``
+    (each a ``points`` text), the last known point (``dot``), and ``label``, its text alternative with every
+    value."""
+    known = [v for v in values if v is not None]
+    low, high = (min(known), max(known)) if known else (0, 0)
+    span = float(high - low) or 1.0
+    step = (width - 8) / float(max(len(values) - 1, 1))
+    segments, current, dot = [], [], None
+    for index, value in enumerate(values):
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        x = 4 + index * step if len(values) > 1 else width / 2.0
+        y = height - 4 - (height - 8) * (value - low) / span if high != low else height / 2.0
+        current.append("%.1f,%.1f" % (x, y))
+        dot = {"x": round(x, 1), "y": round(y, 1)}
+    if current:
+        segments.append(current)
+    words = ", ".join("unknown" if v is None else str(v) for v in values)
+    plural = "" if len(values) == 1 else "s"
+    return {"width": width, "height": height, "segments": [" ".join(s) for s in segments], "dot": dot,
+            "label": "%s over %d report%s, oldest first: %s" % (label, len(values), plural, words)}
+
+
+def _device_cells(view):
+    if not view["in_tenant"]:
+        return [view["id"], "(no longer in the tenant)", "", "", "", "", ""]
+    return [view["name"] or view["id"], view["email"] or "", ", ".join(view["groups"]), view["risk"] or "",
+            " ".join(view["flags"]), view["client_version"] or "unknown", view["last_connection"] or "never"]
+
+
+def page_view(report):
+    """The page's history section, or None without one: a line per measure (its values, now, change), the
+    numbers of every point, and per tracked kind the devices new and resolved (at most TABLE_ROWS each)."""
+    section = report.get("history")
+    if not section:
+        return None
+    change = section.get("change") or {}
+    lines = []
+    for measure, words in SHOWN:
+        values = section["series"][measure]
+        if measure == "unknown" and not any(values):
+            continue
+        lines.append({"measure": measure, "words": words, "now": values[-1], "change": change.get(measure),
+                      "spark": sparkline(values, words)})
+    points = section["points"]
+    shown = [line["measure"] for line in lines]
+    numbers = {"caption": "Each report's counts, oldest first",
+               "headers": ["report"] + [line["words"] for line in lines],
+               "rows": [[p["generated_at"]] + ["unknown" if p["values"][m] is None else p["values"][m] for m in shown]
+                        for p in points],
+               "numeric": list(range(1, len(lines) + 1))}
+    lists = report.get("changed_devices") or {}
+    kinds = []
+    for kind in TRACKED:
+        counts = section["changes"][kind]
+        found = lists.get(kind) or {}
+        kinds.append({"kind": kind, "title": KIND_TITLES[kind], "known": counts["known"], "why": counts.get("why"),
+                      "new": counts["new"], "resolved": counts["resolved"],
+                      "new_rows": [_device_cells(v) for v in found.get("new") or []],
+                      "resolved_rows": [_device_cells(v) for v in found.get("resolved") or []]})
+    return {"reports": section["reports"], "first": points[0]["generated_at"], "lines": lines, "numbers": numbers,
+            "kinds": kinds, "cause": section.get("cause"), "rows": fleet_report.TABLE_ROWS,
+            "headers": ["device", "e-mail", "groups", "risk now", "flags now", "client", "last connection"]}

@@ -13,6 +13,7 @@ Rows hold headline counts only, nothing of any tenant's devices.
 
 import csv
 import io
+import os
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_report
 
@@ -120,3 +121,23 @@ def fleet_report_csv_cell(value):
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return fleet_report._csv_safe(value)  # pylint: disable=protected-access
+
+
+def page_view(results):
+    """The index page's numbers: ``fleet_index.index`` with each row's counts and changes as cells, its trend as
+    a sparkline, and the columns' headers."""
+    found = index(results)
+    for found_row in found["rows"]:
+        found_row["cells"] = [_with_change(found_row["counts"][m], found_row["change"][m]) for m in COUNTED]
+        found_row["spark"] = fleet_history.sparkline(found_row["trend"], "high-risk devices") \
+            if found_row["trend"] else None
+        found_row["link"] = os.path.basename(found_row["page"]) if found_row["page"] else None
+    found["headers"] = ["high risk", "medium risk", "stale", "unanswered", "outdated", "never connected"]
+    return found
+
+
+def _with_change(count, change):
+    """``34 (+12)``; ``34`` without a change; ``unknown`` for a count not known."""
+    if count is None:
+        return "unknown"
+    return "%d (%+d)" % (count, change) if change else str(count)

@@ -259,3 +259,53 @@ def _registered_after(tenant, start, end):
             return None
         ids.update(d["id"] for d in found)
     return ids
+
+
+# ---- what the page shows ---------------------------------------------------------------------------------------
+def rate_text(counts):
+    """``3 of 10 (30%)``: registered of those whose time is up; why there is no share when there is none."""
+    decided = counts["registered"] + counts["not_registered"]
+    if counts["unknown"]:
+        return "unknown (the service ignored call 5's window)"
+    if not decided:
+        return "none yet (every reminder is still within its days)" if counts["waiting"] else "no reminders"
+    return "%d of %d (%.0f%%)" % (counts["registered"], decided, 100.0 * counts["registered"] / decided)
+
+
+def _preview_cells(view):
+    return [view["name"] or view["id"], view["email"] or "", ", ".join(view["groups"]),
+            view["last_resend"] or "never"]
+
+
+def page_view(report):
+    """The page's hygiene section, or None without one: the reminders' outcomes overall and per group, and the
+    next run's date, settings and devices."""
+    section = report.get("hygiene")
+    if not section:
+        return None
+    effect, upcoming = section["effectiveness"], section["next_run"]
+    lists = report.get("hygiene_devices") or {}
+    columns = ("sent", "registered", "not_registered", "waiting", "deleted", "unknown")
+    rows = [[g["group"]] + [g[c] for c in columns] + [rate_text(g)] for g in effect["groups"]]
+    settings = upcoming["settings"]
+    said = ["resend after %d days" % settings["resend_after_days"],
+            "at most every %d days" % settings["resend_every_days"],
+            "delete after %d days" % settings["delete_after_days"] if settings.get("delete_after_days")
+            else "no deletes",
+            "max_deletes %s" % settings["max_deletes"],
+            "groups %s" % ", ".join(settings["groups"]) if settings.get("groups") else "the whole tenant",
+            "by %s" % " and ".join(c for c, on in (("e-mail", settings.get("send_reg_email")),
+                                                   ("SMS", settings.get("send_reg_sms"))) if on)]
+    return {
+        "period": effect["period"], "every": effect["resend_every_days"], "total": effect["total"],
+        "rate": rate_text(effect["total"]),
+        "groups": {"caption": "Reminders sent from %s to %s, per group" % (
+                       effect["period"]["from"], effect["period"]["to"]),
+                   "headers": ["group", "sent", "registered in time", "not registered in time", "still within",
+                               "deleted since", "unknown", "registered"],
+                   "rows": rows, "numeric": [1, 2, 3, 4, 5, 6]},
+        "next": dict(upcoming, said="; ".join(said),
+                     remind_rows=[_preview_cells(v) for v in lists.get("remind") or []],
+                     delete_rows=[_preview_cells(v) for v in lists.get("delete") or []]),
+        "headers": ["device", "e-mail", "groups", "last reminded"], "rows": PREVIEW_ROWS,
+    }

@@ -154,3 +154,28 @@ def test_an_entry_of_100_devices_grows_with_the_tracked_ids_only():
     report = report_at(START, many)
     kept = json.dumps(fleet_history.entry(report, many))
     assert len(kept) < len(json.dumps(report)) and "u5@example.com" not in kept
+
+
+def test_a_sparkline_breaks_where_a_value_is_unknown_and_says_every_value():
+    line = fleet_history.sparkline([2, None, 4, 4], "high risk")
+    assert len(line["segments"]) == 2 and line["segments"][0].count(",") == 1
+    assert line["label"] == "high risk over 4 reports, oldest first: 2, unknown, 4, 4"
+    assert line["dot"] == {"x": 136.0, "y": 4.0}
+    flat = fleet_history.sparkline([3, 3], "stale")
+    assert flat["segments"] == ["4.0,14.0 136.0,14.0"]
+
+
+def test_the_page_view_has_a_line_per_measure_the_numbers_and_the_new_and_resolved_devices():
+    reports, entries = weeks(4)
+    report, devices = reports[-1]
+    report["history"], report["changed_devices"] = fleet_history.history(report, devices, entries[:-1])
+    view = fleet_history.page_view(report)
+    assert [line["measure"] for line in view["lines"]][:3] == ["high", "medium", "low"]
+    assert "unknown" not in [line["measure"] for line in view["lines"]]
+    high = view["lines"][0]
+    assert (high["now"], high["change"]) == (4, 0) and high["spark"]["label"].endswith("2, 3, 4, 4")
+    assert view["numbers"]["rows"][0][0] == entries[0]["generated_at"] and len(view["numbers"]["rows"]) == 4
+    kinds = dict((k["kind"], k) for k in view["kinds"])
+    assert [row[0] for row in kinds["high"]["new_rows"]] == ["Dev 7", "Dev 8"]
+    assert kinds["high"]["resolved_rows"][0][3] == "none"
+    assert fleet_history.page_view({"history": None}) is None

@@ -101,3 +101,12 @@ def test_a_report_without_history_ranks_by_its_one_step_trend():
                                 "risk": {"none": -2, "low": 0, "medium": 0, "high": 2, "unknown": 0}}
     row = fleet_index.row(plain)
     assert row["standing"] == "worse" and row["cause"] == "+2 high" and row["change"]["stale"] is None
+
+
+def test_the_page_view_has_cells_with_changes_a_trend_and_the_page_beside_it():
+    view = fleet_index.page_view([result("alarming", high=20, before_high=8), failure("broken", "503")])
+    broken, alarming = view["rows"]
+    assert alarming["cells"][0] == "20 (+12)" and alarming["cells"][1] == "5"
+    assert alarming["link"] == "alarming-0a1b2c3d-fleet-report.html"
+    assert alarming["spark"]["label"] == "high-risk devices over 2 reports, oldest first: 8, 20"
+    assert broken["cells"] == ["unknown"] * 6 and broken["spark"] is None and broken["link"] is None

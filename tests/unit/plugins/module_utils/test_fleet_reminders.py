@@ -188,3 +188,20 @@ def test_a_service_that_ignores_windows_leaves_registrations_and_the_preview_unk
                                            settings(state_file=str(state)), NOW, None)
     assert section["effectiveness"]["total"]["unknown"] == 1 and not section["next_run"]["known"]
     assert section["effectiveness"]["period"]["from"] == "2026-11-30T06:00:00Z"
+
+
+def test_the_page_view_says_the_share_registered_and_the_next_runs_settings_in_words():
+    counts = {"sent": 5, "registered": 2, "not_registered": 1, "waiting": 1, "deleted": 1, "unknown": 0}
+    assert fleet_reminders.rate_text(counts) == "2 of 3 (67%)"
+    assert fleet_reminders.rate_text(dict(counts, unknown=1)).startswith("unknown")
+    assert fleet_reminders.rate_text(dict(counts, registered=0, not_registered=0)).startswith("none yet")
+    notified = [device(1, 3, status="0")]
+    preview, lists = fleet_reminders.preview(notified, {"resend": {"1"}}, {}, settings(groups=["EMEA"]), 1)
+    effect = fleet_reminders.effectiveness({}, [], {}, (NOW - 7 * DAY, NOW), NOW, 7)
+    view = fleet_reminders.page_view({"hygiene": {"effectiveness": effect, "next_run": preview},
+                                      "hygiene_devices": lists})
+    assert view["rate"] == "no reminders" and view["groups"]["rows"] == []
+    assert view["next"]["said"] == ("resend after 7 days; at most every 7 days; no deletes; max_deletes 20%; "
+                                    "groups EMEA; by e-mail")
+    assert view["next"]["remind_rows"] == [["Dev 1", "u1@example.com", "EMEA-Sales", "never"]]
+    assert fleet_reminders.page_view({}) is None
