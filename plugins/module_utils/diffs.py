@@ -85,11 +85,14 @@ def devices_diff(current, ops, count_before, count_after):
 
 
 def groups_diff(ops, count_before, count_after):
-    """Both sides of a group-tree diff, keyed by group name, each with its path."""
+    """Both sides of a group-tree diff, keyed by group name, each with its path; a moved group also with the
+    devices whose scope the move changes (``devices``, on both sides)."""
     before, after = {}, {}
     for op in ops:
         if op["action"] in ("move", "delete"):
             before[op["name"]] = {"path": op["from_path"] if op["action"] == "move" else op["path"]}
         if op["action"] in ("create", "move"):
             after[op["name"]] = {"path": op["path"]}
+        if op["action"] == "move" and "devices" in op:
+            before[op["name"]]["devices"] = after[op["name"]]["devices"] = op["devices"]
     return {"count": count_before, "groups": before}, {"count": count_after, "groups": after}

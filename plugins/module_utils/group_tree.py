@@ -7,6 +7,8 @@ Group names are unique in a tenant (add-device refers to groups by name),
 so a name identifies a group; ids are what the API's write calls take.
 """
 
+import difflib
+
 from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
@@ -104,11 +106,33 @@ class GroupTree:
             found = self.by_name.get(text)
             if found is None and "/" in text:
                 found = next((g for g in self.by_id.values() if self.path(g["id"]) == text.strip("/")), None)
-            if found is None and text.isdigit():
-                found = self.by_id.get(int(text))
+            by_id = self.by_id.get(int(text)) if text.isdigit() else None
+            if found is not None and by_id is not None and by_id["id"] != found["id"]:
+                # One value, two groups: acting on either could be the one the user did not mean.
+                raise UserError("%s: %r is the name of group %s (id %d) and the id of group %s; nothing was changed. "
+                                "Give the full path of the one you mean (%s or %s)" % (
+                                    field, reference, found["name"], found["id"], by_id["name"],
+                                    self.path(found["id"]), self.path(by_id["id"])))
+            found = found or by_id
         if found is None:
             raise UserError("%s: group %r does not exist" % (field, reference))
         return found
+
+    def closest_names(self, name, count=3):
+        """The existing group names nearest to ``name`` (a misspelling's likely meaning), best first."""
+        by_folded = {}
+        for existing in sorted(n for n in self.by_name if n):
+            by_folded.setdefault(existing.casefold(), existing)
+        near = difflib.get_close_matches(str(name).casefold(), list(by_folded), n=count, cutoff=0.6)
+        return [by_folded[folded] for folded in near]
+
+    def moved_scope(self, group_id, after):
+        """Ids of the groups whose devices change scope when the group moves: itself and each group now below it
+        that is still below it in ``after`` (the tree once the plan is applied; a sub-group moved elsewhere by
+        the same plan counts in its own move)."""
+        after_tree = after if isinstance(after, GroupTree) else GroupTree(after)
+        return [i for i in self.subtree_ids(group_id)
+                if i == group_id or (i in after_tree.by_id and group_id in after_tree.ancestors(i))]
 
     def would_cycle(self, group_id, new_parent_id):
         return new_parent_id == group_id or group_id in self.ancestors(new_parent_id)

@@ -6,12 +6,81 @@
 hierarchy plan) is ``group_tree.py``'s; every group delete goes through the one delete guard (``guards``)."""
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, diffs, group_tree, guards, run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import Selection
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME, validate_name
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
 
 # Every action an item of hm_group_hierarchy can carry, for the summary (bulk.summary).
 HIERARCHY_ACTIONS = ("create", "move", "delete")
+# max_moves' default: any number of moves of groups that hold no device (in them or below them), none of a group
+# that does. Where a group sits decides the policy its devices get, so moving one changes their scope.
+EMPTY_GROUPS = "empty_groups"
+
+
+def max_moves_spec():
+    """``max_moves`` as every module that moves groups takes it (doc fragment ``group_moves``)."""
+    return dict(type="str", default=EMPTY_GROUPS)
+
+
+def moves_allowed(value, field="max_moves"):
+    """What ``max_moves`` allows: a count, None for ``all``, or ``EMPTY_GROUPS``."""
+    text = str(value if value is not None else EMPTY_GROUPS).strip().lower()
+    if text in ("all", EMPTY_GROUPS):
+        return None if text == "all" else EMPTY_GROUPS
+    if text.isdigit():
+        return int(text)
+    raise UserError("%s: %r is not a count (1), %s (the default: only groups that hold no devices) or 'all'" % (
+        field, value, EMPTY_GROUPS))
+
+
+def devices_changing_scope(count):
+    return "%d device%s change%s scope" % (count, "" if count == 1 else "s", "s" if count == 1 else "")
+
+
+def describe_move(move):
+    """A move in words: the group, its path before and after, and how many devices change scope."""
+    return "%s from %s to %s (%s)" % (move["name"], move["from_path"], move["path"], devices_changing_scope(
+        move["devices"]))
+
+
+def count_moved_devices(tenant, scopes):
+    """{group name: devices whose scope its move changes} for ``scopes`` ({name: group ids moving with it}).
+
+    One read of the devices of every group concerned, each record checked (``Tenant.devices``), never a total the
+    service reports; a device is counted once per move however many of the moving groups hold it."""
+    every_id = frozenset().union(*scopes.values()) if scopes else frozenset()
+    if not every_id:
+        return {name: 0 for name in scopes}
+    held = [set(device.get("group_ids") or ()) for device in
+            tenant.devices(Selection(group_sets=[every_id]))[0]]
+    return {name: sum(1 for ids in held if ids & set(scope)) for name, scope in scopes.items()}
+
+
+def check_moves(moves, max_moves, warn, check_mode):
+    """Refuse, before any write (and in check mode), moves beyond ``max_moves``; warn of each allowed move that
+    changes devices' scope. ``moves``: move items with ``name``, ``from_path``, ``path`` and ``devices``."""
+    if not moves:
+        return
+    allowed = moves_allowed(max_moves)
+    if allowed == EMPTY_GROUPS:
+        refused = [move for move in moves if move["devices"]]
+        if refused:
+            raise UserError(
+                "max_moves: the run would move %s, which already exist%s elsewhere in the tenant and hold%s devices; "
+                "nothing was changed. max_moves %s (the default) moves no group that holds devices, in it or below "
+                "it: where a group sits decides the policy its devices get. If another group of that name was meant, "
+                "rename one of them (group names are unique in a tenant); to move on purpose, set "
+                "max_moves: %d (a count, or all)" % (
+                    "; ".join(describe_move(move) for move in refused), "s" if len(refused) == 1 else "",
+                    "s" if len(refused) == 1 else "", EMPTY_GROUPS, len(moves)))
+    elif allowed is not None and len(moves) > allowed:
+        raise UserError("max_moves: the run would move %d groups that already exist elsewhere in the tenant (%s), "
+                        "more than max_moves %s allows; nothing was changed. Check the tree, or raise max_moves (a "
+                        "count, or all)" % (len(moves), "; ".join(describe_move(move) for move in moves), max_moves))
+    for move in moves:
+        if move["devices"]:
+            warn("%s group %s" % ("would move" if check_mode else "moving", describe_move(move)))
 
 
 class GroupState(ModuleTask):
@@ -37,6 +106,7 @@ class GroupState(ModuleTask):
         elif self.options["force"]:
             raise UserError("force: applies only to state=absent")
         name = validate_name(self.options["name"])
+        moves_allowed(self.options["max_moves"])
         new_name = self.options["new_name"]
         if new_name is not None:
             validate_name(new_name, "new_name")
@@ -59,6 +129,11 @@ class GroupState(ModuleTask):
     def ensure_absent(self, tree, current, before):
         self.result["group"] = {}
         if current is None:
+            # Most often a misspelling: saying so keeps the user from believing the group they meant is gone.
+            near = tree.closest_names(self.options["name"])
+            self.result["msg"] = "group %r does not exist; nothing was deleted. %s" % (
+                self.options["name"], "Closest existing group names: %s" % ", ".join(near) if near
+                else "No existing group has a similar name")
             return
         children = tree.children(current["id"])
         if children:
@@ -106,10 +181,12 @@ class GroupState(ModuleTask):
         if "parent_id" in changes:
             after.update(parent_id=parent["id"], parent_name=parent["name"],
                          path=self.path_under(tree, parent, wanted_name))
+            devices = self.guard_move(tree, current, before, after)
+            self.set_diff(dict(before, devices=devices), dict(after, devices=devices))
         else:
             after["path"] = before["path"].rsplit("/", 1)[0] + "/" + wanted_name
+            self.set_diff(before, after)
         self.result["changed"] = True
-        self.set_diff(before, after)
         if self.check_mode:
             self.result["group"] = after
             if "name" in changes:
@@ -118,6 +195,16 @@ class GroupState(ModuleTask):
             return
         self.client.edit_group(current["id"], **changes)
         self.result["group"] = self.reread(current["id"], wanted_name)
+
+    def guard_move(self, tree, current, before, after):
+        """The move within ``max_moves`` (the whole sub-tree moves with the group), before any write and in check
+        mode, reported in the result's ``move`` and ``msg``; returns how many devices change scope."""
+        devices = count_moved_devices(self.tenant, {current["name"]: tree.subtree_ids(current["id"])})[current["name"]]
+        move = {"name": current["name"], "from_path": before["path"], "path": after["path"], "devices": devices}
+        self.result["move"] = move
+        check_moves([move], self.options["max_moves"], self.warn, self.check_mode)
+        self.result["msg"] = "%s group %s" % ("would move" if self.check_mode else "moved", describe_move(move))
+        return devices
 
     def parent(self, tree, parent_ref):
         """The parent group; in check mode it may be one an earlier task of the run plans to create."""
@@ -150,12 +237,15 @@ class GroupHierarchySync(ModuleTask):
 
     def run(self):
         desired = group_tree.flatten(self.options["tree"])
+        moves_allowed(self.options["max_moves"])
         current = self.tenant.groups()
         ops = group_tree.plan(current, desired, purge=self.options["purge"])
+        # Before any guard, so that a refusal reports the plan it refused.
+        self.result["operations"] = ops
         self.guard_deletes(ops, current, desired)
+        self.guard_moves(ops, current)
         touched = {op["name"] for op in ops}
         unchanged = sum(1 for name, _parent in desired if name not in touched)
-        self.result["operations"] = ops
         self.result["changed"] = bool(ops)
         created = [op for op in ops if op["action"] == "create"]
         # Check mode: the groups this task would create and delete, for later tasks of the run (docs/gitops.md).
@@ -193,6 +283,20 @@ class GroupHierarchySync(ModuleTask):
         by_name = group_tree.GroupTree(current).by_name
         guards.refuse_groups_holding_devices(self.tenant, [by_name[op["name"]] for op in deletes],
                                              self.options["force"], "purge")
+
+    def guard_moves(self, ops, current):
+        """How many devices each move takes to another scope, and ``max_moves`` over every move, before any write
+        (and in check mode)."""
+        moves = [op for op in ops if op["action"] == "move"]
+        if not moves:
+            return
+        tree = group_tree.GroupTree(current)
+        after = group_tree.GroupTree(group_tree.apply_to_model(current, ops))
+        counts = count_moved_devices(self.tenant, {op["name"]: tree.moved_scope(tree.by_name[op["name"]]["id"], after)
+                                                   for op in moves})
+        for op in moves:
+            op["devices"] = counts[op["name"]]
+        check_moves(moves, self.options["max_moves"], self.warn, self.check_mode)
 
     def apply(self, ops, current, unchanged):
         # Ids are resolved as we go: a create's id is needed by its children's ops.

@@ -24,7 +24,11 @@ options:
     description:
       - Parent group, as a name (V(EMEA)), a full path (V(ALL/EMEA)) or a numeric id.
       - When the group is created and O(parent) is not given, it is created under V(ALL).
-      - When the group exists and O(parent) is not given, its parent is left as it is. Give it to move the group.
+      - When the group exists and O(parent) is not given, its parent is left as it is. Give it to move the group;
+        the move is bounded by O(max_moves) (by default a group that holds devices, in it or below it, is not
+        moved) and reported in RV(move), RV(msg) and the diff, with how many devices change scope.
+      - A value that is both one group's name and another group's id (a group named V(12) beside group 12) is
+        refused naming both; give the full path of the one you mean.
     type: str
   new_name:
     description:
@@ -39,6 +43,8 @@ options:
         M(secops.mobile_security.hm_group_hierarchy) module orders this for you).
       - A group that still holds devices is not deleted unless O(force=true); the error says how many.
       - The delete counts against O(max_deletes), whose scope is the tenant's groups other than C(ALL).
+      - A group that is not there is not an error. The task is unchanged and RV(msg) says so, naming the
+        closest existing group names (most often the name was misspelt).
     type: str
     choices: [present, absent]
     default: present
@@ -55,6 +61,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.http_options
+  - secops.mobile_security.group_moves
   - secops.mobile_security.delete_guard
   - secops.mobile_security.planned_groups.run_plan
 '''
@@ -75,6 +82,12 @@ EXAMPLES = r'''
   secops.mobile_security.hm_group:
     name: Sales
     parent: ALL/AMER
+
+- name: Move EMEA although devices are in it (their policy scope changes with it)
+  secops.mobile_security.hm_group:
+    name: EMEA
+    parent: Customer-A
+    max_moves: 1
 
 - name: Rename Sales to Field Sales
   secops.mobile_security.hm_group:
@@ -114,9 +127,25 @@ group:
       type: str
       sample: ALL/EMEA/Sales
 diff:
-  description: Before and after state of the group (diff mode).
+  description:
+    - Before and after state of the group (diff mode); a move also shows C(devices), how many devices change
+      scope, on both sides.
   returned: when diff mode is on
   type: dict
+move:
+  description:
+    - The move the task made (in check mode, would make) or refused. The group, its path before and after and how
+      many devices, in it and in its sub-groups, change scope. Only when the group's parent changes.
+  returned: when the group is moved
+  type: dict
+  sample: {name: EMEA, from_path: ALL/Customer-A/Sales/EMEA, path: ALL/EMEA, devices: 3}
+msg:
+  description:
+    - What a move did, in words; or, with O(state=absent) on a group that is not there, that nothing was deleted
+      and the closest existing group names.
+  returned: when the group is moved, or not there with O(state=absent)
+  type: str
+  sample: "group 'Salse' does not exist; nothing was deleted. Closest existing group names: Sales"
 planned_groups:
   description:
     - In check mode, the group this task would create or rename to; pass it to a later task's
@@ -146,6 +175,7 @@ class GroupModule(HarmonyMobileModule):
             state=dict(type="str", choices=["present", "absent"], default="present"),
             force=dict(type="bool", default=False),
             max_deletes=guards.option_spec(),
+            max_moves=groups.max_moves_spec(),
             run_plan=run_plan.option_spec(),
         ))
 

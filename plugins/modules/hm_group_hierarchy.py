@@ -13,6 +13,10 @@ description:
     match O(tree), and applies them in a safe order. Parents come before children when creating or moving,
     children before parents when deleting.
   - Idempotent; a second run with the same O(tree) makes no change. A run stopped halfway is finished by the next run.
+  - Group names are unique in a tenant, so a group of O(tree) that exists elsewhere (another play built its own
+    C(EMEA)) is moved. A move changes the policy scope of every device in the group and below it, so moves are
+    bounded by O(max_moves); by default a group that holds devices is never moved, and the run fails before
+    writing anything, naming the group, its path before and after and how many devices would change scope.
   - Supports check mode (the plan is returned, nothing is written) and diff mode (each group created, moved or
     deleted, with its path before and after).
   - Used by the C(secops.mobile_security.group_hierarchy) role.
@@ -56,6 +60,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.http_options
+  - secops.mobile_security.group_moves
   - secops.mobile_security.planned_groups.run_plan
 '''
 
@@ -73,6 +78,13 @@ EXAMPLES = r'''
     purge: false
   register: groups_result
 
+- name: Adopt the tenant's existing EMEA (and the devices in it) into this tree on purpose
+  secops.mobile_security.hm_group_hierarchy:
+    tree:
+      - name: Customer-A
+        children: [EMEA]
+    max_moves: 1
+
 - name: Show what changed
   ansible.builtin.debug:
     var: groups_result.operations
@@ -86,13 +98,18 @@ operations:
       C(ok), C(failed) (with C(error)), or C(planned) in check mode. The same item shape as every bulk
       module's (docs/conventions.md).
     - C(op), 1.0.0's name of C(action), is kept as a copy until 2.0.0.
-    - A failed write stops the run (later operations depend on it); operations after it have no C(result).
+    - A move also has C(devices), how many devices (in the group and in the sub-groups that stay below it) change
+      scope with it; the run warns of each move that changes a device's scope.
+    - A failed write stops the run (later operations depend on it); operations after it have no C(result). A run
+      refused by a guard (O(max_deletes), O(max_moves), devices in a group to purge) returns the operations it
+      refused, none with a C(result).
   returned: always
   type: list
   elements: dict
   sample:
     - {action: create, name: EMEA, path: ALL/EMEA, parent: ALL, result: ok}
-    - {action: move, name: Sales, path: ALL/EMEA/Sales, parent: EMEA, from: ALL, from_path: ALL/Sales, result: ok}
+    - {action: move, name: Sales, path: ALL/EMEA/Sales, parent: EMEA, from: ALL, from_path: ALL/Sales, devices: 0,
+       result: ok}
     - {action: delete, name: Old, path: ALL/Old, result: failed, error: "DELETE ... failed (HTTP 400): ..."}
 summary:
   description:
@@ -111,12 +128,12 @@ diff:
   description:
     - The groups the run creates, moves or deletes, keyed by name, each with its C(path); C(count) is the number of
       groups under C(ALL). A created group is only on the after side, a deleted one only on the before side, a moved
-      one on both with its old and new path (docs/conventions.md).
+      one on both with its old and new path and C(devices), how many devices change scope (docs/conventions.md).
   returned: when diff mode is on
   type: dict
   sample:
-    before: {count: 3, groups: {Field: {path: ALL/Sales/Field}, Old: {path: ALL/Old}}}
-    after: {count: 3, groups: {Field: {path: ALL/Ops/Field}, Desk: {path: ALL/Ops/Desk}}}
+    before: {count: 3, groups: {Field: {path: ALL/Sales/Field, devices: 4}, Old: {path: ALL/Old}}}
+    after: {count: 3, groups: {Field: {path: ALL/Ops/Field, devices: 4}, Desk: {path: ALL/Ops/Desk}}}
 planned_groups:
   description:
     - In check mode, the groups this task would create; pass them to a later task's
@@ -145,6 +162,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
             purge=dict(type="bool", default=False, aliases=["prune"], deprecated_aliases=[
                 dict(name="prune", version="2.0.0", collection_name="secops.mobile_security")]),
             max_deletes=guards.option_spec(),
+            max_moves=groups.max_moves_spec(),
             force=dict(type="bool", default=False),
             run_plan=run_plan.option_spec(),
         ))

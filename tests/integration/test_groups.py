@@ -92,3 +92,59 @@ def test_group_deletes_act_only_on_the_named_group_and_refuse_groups_with_device
     result = run_playbook(os.path.join(REPO_ROOT, "tests", "integration", "targets", "group_guards.yml"), sim)
     assert result.returncode == 0, result.stdout[-6000:]
     assert [g["name"] for g in sim.api("GET", "/app/SBM/external_api/v1/groups/")["objects"]] == ["ALL"]
+
+
+def group_paths(sim):
+    groups = sim.api("GET", "/app/SBM/external_api/v1/groups/", params={"limit": 500})["objects"]
+    by_id = {g["id"]: g for g in groups}
+
+    def path(group):
+        parent = group.get("parent")
+        parent_id = parent.get("id") if isinstance(parent, dict) else parent
+        return (path(by_id[parent_id]) + "/" if parent_id in by_id else "") + group["name"]
+    return {g["name"]: path(g) for g in groups}
+
+
+def test_another_tree_never_moves_a_group_holding_devices_unless_allowed_and_names_every_move(sim, tmp_path):
+    """Issue 34: the user's Customer-A > Sales > EMEA holds 3 devices; build_groups.yml has its own EMEA."""
+    assert_ok(run_playbook(os.path.join(TARGETS, "customer_tree.yml"), sim))
+    assert group_paths(sim)["EMEA"] == "ALL/Customer-A/Sales/EMEA"
+    build_groups = os.path.join(REPO_ROOT, "playbooks", "build_groups.yml")
+    env = {"HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")}
+    move = "EMEA from ALL/Customer-A/Sales/EMEA to ALL/EMEA (3 devices change scope)"
+
+    sim.reset_stats()
+    refused = run_playbook(build_groups, sim, env=env)
+    flat = one_line(refused.stdout)
+    assert refused.returncode != 0, flat[-3000:]
+    assert "max_moves: the run would move " + move in flat, flat[-3000:]
+    assert "set max_moves: 1" in flat
+    assert sim.stats().get("writes", 0) == 0  # refused before the first create, not half-way
+    assert group_paths(sim)["EMEA"] == "ALL/Customer-A/Sales/EMEA"
+
+    # The allowance, previewed: the plan names the move in the summary line and the diff, and writes nothing.
+    allowed = {"build_groups_max_moves": 1}
+    planned = run_playbook(build_groups, sim, extra_vars=allowed, args=["--check", "--diff"], env=env)
+    assert_ok(planned)
+    flat = one_line(planned.stdout)
+    assert "groups created 29, moved 1, deleted 0; moved " + move in flat
+    assert "would move group " + move in flat  # the warning
+    assert ('"EMEA": {\n             "devices": 3,\n-            "path": "ALL/Customer-A/Sales/EMEA"\n'
+            '+            "path": "ALL/EMEA"\n') in planned.stdout, planned.stdout[-6000:]
+    assert sim.stats().get("writes", 0) == 0
+
+    moved = run_playbook(build_groups, sim, extra_vars=allowed, env=env)
+    assert_ok(moved)
+    assert "groups created 29, moved 1, deleted 0; moved " + move in one_line(moved.stdout)
+    paths = group_paths(sim)
+    assert paths["EMEA"] == "ALL/EMEA" and paths["EMEA-Sales-UK"] == "ALL/EMEA/EMEA-Sales/EMEA-Sales-UK"
+
+    # A count bounds every move, with devices or without: 0 moves nothing, and says which move it refused.
+    sim.reset_stats()
+    back = run_playbook(os.path.join(TARGETS, "customer_tree.yml"), sim,
+                        extra_vars={"group_hierarchy_max_moves": 0})
+    flat = one_line(back.stdout)
+    assert back.returncode != 0
+    assert ("max_moves: the run would move 1 groups that already exist elsewhere in the tenant (EMEA from ALL/EMEA "
+            "to ALL/Customer-A/Sales/EMEA (3 devices change scope)), more than max_moves 0 allows") in flat, flat[-3000:]
+    assert sim.stats().get("writes", 0) == 0

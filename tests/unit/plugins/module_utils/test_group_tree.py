@@ -112,3 +112,33 @@ def test_subtree_names_cover_every_level_below_and_survive_a_loop():
     assert sorted(tree.subtree_names(2)) == ["Corp", "Corp-IT", "Corp-IT-Helpdesk"]
     assert tree.subtree_names(4) == ["Corp-IT-Helpdesk"]
     assert sorted(tree.subtree_names(6)) == ["LoopA", "LoopB"]
+
+
+def test_a_value_that_is_one_group_s_name_and_another_s_id_is_refused_naming_both():
+    tree = group_tree.GroupTree(CURRENT + [{"id": 5, "name": "2", "parent": {"id": 1}}])
+    with pytest.raises(ValueError, match=r"parent: '2' is the name of group 2 \(id 5\) and the id of group EMEA; "
+                                         r"nothing was changed. Give the full path of the one you mean \(ALL/2 or "
+                                         r"ALL/EMEA\)"):
+        tree.resolve("2", "parent")
+    assert tree.resolve("5", "parent")["name"] == "2"  # the name of the same group as the id: no doubt
+    assert tree.resolve("ALL/EMEA", "parent")["id"] == 2
+
+
+def test_closest_names_to_a_misspelling_ignore_case():
+    tree = group_tree.GroupTree(CURRENT)
+    assert tree.closest_names("Salse") == ["Sales"]
+    assert tree.closest_names("emea") == ["EMEA"]
+    assert tree.closest_names("Zzyzx") == []
+
+
+def test_a_moved_group_s_scope_is_what_stays_below_it():
+    current = CURRENT + [{"id": 5, "name": "Field", "parent": {"id": 3}},
+                         {"id": 6, "name": "Desk", "parent": {"id": 3}}]
+    tree = group_tree.GroupTree(current)
+    ops = group_tree.plan(current, [("Old", "ALL"), ("Sales", "Old"), ("Field", "Sales"), ("Desk", "Old"),
+                                    ("EMEA", "ALL")])
+    assert [(op["action"], op["name"]) for op in ops] == [("move", "Sales"), ("move", "Desk")]
+    after = group_tree.apply_to_model(current, ops)
+    # Desk leaves Sales in the same plan: its devices change scope with Desk's move, not Sales'.
+    assert sorted(tree.moved_scope(3, after)) == [3, 5]
+    assert tree.moved_scope(6, after) == [6]

@@ -32,7 +32,7 @@ class GroupClient:
 
 def group_options(**options):
     return dict({"name": "Field", "parent": None, "new_name": None, "state": "absent", "force": False,
-                 "max_deletes": "20%", "run_plan": None, "planned_groups": []}, **options)
+                 "max_deletes": "20%", "max_moves": "empty_groups", "run_plan": None, "planned_groups": []}, **options)
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
@@ -59,3 +59,73 @@ def test_bad_input_is_refused_before_any_connection_is_made():
         groups.GroupState(NoConnection(group_options(new_name="Other"), None, None)).run()
     with pytest.raises(UserError, match="root group 'ALL'"):
         groups.GroupState(NoConnection(group_options(name="ALL", state="present"), None, None)).run()
+
+
+def hierarchy_options(tree, **options):
+    return dict({"tree": tree, "purge": False, "max_deletes": "20%", "max_moves": "empty_groups", "force": False,
+                 "run_plan": None, "planned_groups": []}, **options)
+
+
+class MovingClient(GroupClient):
+    def __init__(self, device_groups=()):
+        super().__init__(device_groups)
+        self.edits = []
+
+    def list_devices(self, filters=None, page_map=None, **kwargs):
+        """Each device in the groups of its entry (an id, or a list of ids)."""
+        records = [{"internal_id": str(i), "email": "u%d@x.com" % i,
+                    "groups": [{"id": g, "name": "?"} for g in (ids if isinstance(ids, list) else [ids])]}
+                   for i, ids in enumerate(self.device_groups)]
+        return page_map(records) if page_map else records
+
+    def edit_group(self, group_id, **changes):
+        self.edits.append((group_id, changes))
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_move_of_a_group_holding_devices_is_refused_by_default_naming_it_its_paths_and_devices(check_mode):
+    # Two devices in Field (one also in Sales: counted once), one elsewhere.
+    client = MovingClient(device_groups=[[2, 3], 3, 1])
+    module = FakeModule(hierarchy_options(["Field"]), Tenant(client), client, check_mode)
+    with pytest.raises(UserError, match=r"max_moves: the run would move Field from ALL/Sales/Field to ALL/Field "
+                                        r"\(2 devices change scope\), which already exists elsewhere"):
+        groups.GroupHierarchySync(module).run()
+    assert client.edits == [] and module.result["operations"][0]["devices"] == 2
+
+
+def test_an_allowed_move_is_named_with_its_devices_in_operations_diff_and_a_warning():
+    client = MovingClient(device_groups=[3])
+    module = FakeModule(hierarchy_options(["Field"], max_moves="1"), Tenant(client), client, check_mode=True)
+    groups.GroupHierarchySync(module).run()
+    move = module.result["operations"][0]
+    assert (move["from_path"], move["path"], move["devices"], move["result"]) == (
+        "ALL/Sales/Field", "ALL/Field", 1, "planned")
+    assert module.diff[0]["groups"]["Field"] == {"path": "ALL/Sales/Field", "devices": 1}
+    assert module.diff[1]["groups"]["Field"] == {"path": "ALL/Field", "devices": 1}
+    assert module.warnings == ["would move group Field from ALL/Sales/Field to ALL/Field (1 device changes scope)"]
+    assert client.edits == []
+
+
+def test_a_count_bounds_every_move_and_empty_groups_move_under_the_default():
+    client = MovingClient()
+    with pytest.raises(UserError, match=r"would move 1 groups .*\(0 devices change scope\)\), more than max_moves 0"):
+        groups.GroupHierarchySync(FakeModule(hierarchy_options(["Field"], max_moves="0"), Tenant(client),
+                                             client)).run()
+    module = FakeModule(hierarchy_options(["Field"]), Tenant(client), client)
+    groups.GroupHierarchySync(module).run()
+    assert client.edits == [(3, {"parent_id": 1})] and module.warnings == []
+    assert module.result["summary"]["moved"] == 1
+
+
+def test_max_moves_is_checked_before_any_connection():
+    with pytest.raises(UserError, match=r"max_moves: 'some' is not a count \(1\), empty_groups"):
+        groups.GroupHierarchySync(NoConnection(hierarchy_options(["A"], max_moves="some"), None, None)).run()
+
+
+def test_absent_on_a_missing_group_says_so_naming_the_closest_names():
+    client = GroupClient()
+    module = FakeModule(group_options(name="Salse"), Tenant(client), client)
+    groups.GroupState(module).run()
+    assert module.result["changed"] is False and client.deleted == []
+    assert module.result["msg"] == ("group 'Salse' does not exist; nothing was deleted. Closest existing group names: "
+                                    "Sales")
