@@ -8,6 +8,7 @@ shown in check mode; execution reports one result per device and never stops
 the batch on one failure.
 """
 
+import difflib
 import time
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, devices, diffs, guards, registrations, run_plan
@@ -139,14 +140,16 @@ def settle_seconds(client):
     return min(5.0, client.timeout)
 
 
-def verify_adds(tenant, adds, settle, sleep=time.sleep, expected_total=None):
+def verify_adds(tenant, gate, adds, settle, sleep=time.sleep, expected_total=None):
     """After adds: make concurrent or repeated adds of the same device converge on one copy.
 
     ``adds``: (entry, ids that e-mail had when this run read the list) per device added. Another run
     adding the same devices at the same moment (an AWX schedule overlapping a manual run), or a write in
     doubt that the service applied anyway, leaves identical copies: same e-mail (any case), name, number
     and groups, all created since this run's read. Every run applies the same rule on its own: the lowest
-    id stays, the other copies go. Older devices are never touched. Returns the removed ids.
+    id stays, the other copies go, through the run's delete gate (``gate.delete_copy``: their own kind, counted
+    in ``duplicates_removed``, never against ``max_deletes``). Older devices are never touched. Returns the
+    removed ids.
 
     ``expected_total``: how many devices the tenant holds if nobody else wrote since this run's read. When
     every write got an answer and the tenant's count is exactly that, no copy can exist, and one small page
@@ -171,7 +174,7 @@ def verify_adds(tenant, adds, settle, sleep=time.sleep, expected_total=None):
         keep = min(copies, key=creation_order)["id"]
         for device in copies:
             # False: the other run got there first, which is the same outcome.
-            if device["id"] != keep and client.delete_device(device["id"]):
+            if device["id"] != keep and gate.delete_copy(device["id"], known, keep):
                 removed.append(device["id"])
     return removed
 
@@ -221,8 +224,9 @@ def find_created(tenant, entry, known_ids):
 class SyncRunner:
     """Runs the write operations of a plan with bounded concurrency; one result per operation."""
 
-    def __init__(self, tenant, send_reg_email=None, send_reg_sms=None):
+    def __init__(self, tenant, gate, send_reg_email=None, send_reg_sms=None):
         self.tenant = tenant
+        self.gate = gate
         self.client = tenant.client
         self.concurrency = self.client.concurrency
         self.send_reg_email = send_reg_email
@@ -245,7 +249,7 @@ class SyncRunner:
     def run_one(self, op):
         try:
             if op["action"] in ("delete", "recreate"):
-                self.client.delete_device(op["device_id"])
+                self.gate.delete_admitted(op["device_id"])
             if op["action"] in ("add", "recreate"):
                 entry = op["entry"]
                 op["new_device_id"] = self.client.add_device(
@@ -268,6 +272,7 @@ class TenantSync(ModuleTask):
     def run(self, fields, entries):
         """Sync ``entries`` (with ``fields``, their labels for messages), into the module's result and diff."""
         current = self.tenant.snapshot()[1]
+        gate = guards.DeleteGate(self.client, "devices", self.options)
         tree = self.tenant.group_tree()
         known = run_plan.known_groups(tree.by_name, self.options, self.check_mode)
         devices.check_groups(entries, fields, known, self.check_mode,
@@ -279,7 +284,7 @@ class TenantSync(ModuleTask):
         if self.options["remove_duplicates"]:
             ops += copy_deletes(copies, ops)
         # Every delete of the run is planned now: the one guard sees them all, before any write.
-        self.guard_deletes(ops, current, scopes, scope_names, copies, len(entries))
+        self.guard_deletes(gate, ops, current, scopes, scope_names, copies, len(entries))
         writes = [op for op in ops if op["action"] in WRITE_ACTIONS]
         drifted = [op for op in ops if op["action"] == "drift"]
         if drifted:
@@ -288,7 +293,7 @@ class TenantSync(ModuleTask):
         if self.check_mode:
             bulk.mark_planned(ops, WRITE_ACTIONS)
         else:
-            SyncRunner(self.tenant, self.options["send_reg_email"], self.options["send_reg_sms"]).run(ops)
+            SyncRunner(self.tenant, gate, self.options["send_reg_email"], self.options["send_reg_sms"]).run(ops)
             for op in drifted:
                 op["result"] = bulk.SKIPPED
         # What happened: in check mode the plan, otherwise only the writes that succeeded.
@@ -299,7 +304,7 @@ class TenantSync(ModuleTask):
             adds = [(op["entry"], op.get("known_ids", ()))
                     for op in ops if op["action"] in ("add", "recreate") and op.get("result") == bulk.OK]
             self.result["duplicates_removed"] = verify_adds(
-                self.tenant, adds, settle_seconds(self.client), expected_total=len(after_model))
+                self.tenant, gate, adds, settle_seconds(self.client), expected_total=len(after_model))
         # A plan shows drift as a change (the tenant differs from the list); a run reports only its writes.
         self.result["changed"] = bool(done_writes) or (self.check_mode and bool(drifted))
         self.result["predicted"] = self.check_mode
@@ -317,9 +322,9 @@ class TenantSync(ModuleTask):
                             "continues from here" % (len(failed), len(writes), failed[0]["email"], failed[0]["error"],
                                                      len(writes) - len(failed)))
 
-    def guard_deletes(self, ops, current, scopes, scope_names, copies, desired_count):
-        """The delete guard over every delete of the plan: the purge's, the identical copies' and the recreates'
-        (a recreate deletes the device first: the phone must register again)."""
+    def guard_deletes(self, gate, ops, current, scopes, scope_names, copies, desired_count):
+        """The delete gate admits every delete of the plan, or refuses the run: the purge's, the identical copies'
+        and the recreates' (a recreate deletes the device first: the phone must register again)."""
         deletes = guards.deletes_in(ops)
         scope = set(scope_names)
         in_scope = set(d["id"] for d in current if scope.intersection(d.get("groups") or []))
@@ -333,9 +338,12 @@ class TenantSync(ModuleTask):
             # What a recreate may touch: every device the list names.
             in_scope.update(op["device_id"] for op in ops if op.get("device_id") and op["action"] != "delete")
             where.append("the devices of the list (recreate)")
-        guards.check_deletes([delete_label(op) for op in deletes], len(in_scope),
-                             self.options["max_deletes"], "devices", " and ".join(where) or "the tenant",
-                             desired_field="devices" if self.options["purge"] else None, desired_count=desired_count)
+        # Recreates alone delete only devices the list names: the floor may reach the whole scope for them, never
+        # for a purge's or the copies' deletes.
+        gate.admit([(op["device_id"], delete_label(op)) for op in deletes], len(in_scope),
+                   " and ".join(where) or "the tenant",
+                   desired_field="devices" if self.options["purge"] else None, desired_count=desired_count,
+                   named=all(op["action"] == "recreate" for op in deletes))
 
     def purge_scopes(self, tree):
         """{purge group named by the user: names of the groups its purge covers} (itself, and with
@@ -417,10 +425,10 @@ class DeviceState(ModuleTask):
             wanted = devices.keep_unasked(wanted, current)
         after = dict(current or {}, email=wanted["email"], name=wanted["name"], number=wanted["number"],
                      groups=sorted(wanted["groups"] or [ROOT_NAME]), id=None)
-        if current is not None:
-            # A recreate deletes the device first: the one guard counts it, in check mode too.
-            guards.check_deletes([delete_label(dict(current, action="recreate", device_id=current["id"]))],
-                                 tenant_count, self.options["max_deletes"], "devices", "the tenant")
+        # A recreate deletes the device first: the gate counts it, in check mode too.
+        gate = guards.DeleteGate(self.client, "devices", self.options)
+        gate.admit([(current["id"], delete_label(dict(current, action="recreate", device_id=current["id"])))]
+                   if current is not None else [], tenant_count, "the tenant", named=True)
         self.result["changed"] = True
         self.set_diff(dict(diffs.device_view(current), email=current["email"]) if current else None,
                       dict(diffs.device_view(after, with_id=False), email=after["email"]))
@@ -428,7 +436,7 @@ class DeviceState(ModuleTask):
             self.result["device"] = after
             return
         if current is not None:
-            self.client.delete_device(current["id"])
+            gate.delete_admitted(current["id"])
         known_ids = [d["id"] for d in found]
         new_id = self.client.add_device(wanted["name"], wanted["email"], wanted["number"], wanted["groups"],
                                         self.options["send_reg_email"], self.options["send_reg_sms"],
@@ -438,8 +446,9 @@ class DeviceState(ModuleTask):
             fetched = pool.submit(self.client.get_device, new_id)
             # The count this task's read found, plus its add: if the tenant holds exactly that, no other run
             # added anything since (the same rule hm_device_sync follows).
-            removed = verify_adds(self.tenant, [(wanted, known_ids)], settle_seconds(self.client),
+            removed = verify_adds(self.tenant, gate, [(wanted, known_ids)], settle_seconds(self.client),
                                   expected_total=tenant_count + (0 if current else 1))
+            self.result["duplicates_removed"] = removed
             device = None if new_id in removed else fetched.result()
         if device is not None:
             device = self.tenant.normalised([device])[0]
@@ -449,24 +458,43 @@ class DeviceState(ModuleTask):
         self.result["device"] = device or dict(after, id=new_id)
 
     def absent(self):
+        """Delete the device the task names (by id: only if it is the device the given name and e-mail say), or
+        every device of one e-mail (with a name, only the one with exactly that name), through the delete gate.
+        Nothing to delete is no change, and the result's ``msg`` says so with the closest names there are."""
         self.result["device"] = {}
         self.result["deleted"] = []
-        if self.options["device_id"] is not None:
-            path_id(self.options["device_id"], "device_id")
-            targets = [d for d in [self.tenant.device(self.options["device_id"])] if d]
-            tenant_count = len(targets)
+        options = self.options
+        name = options["name"]
+        email = validate_email(options["email"]) if options["email"] is not None else None
+        if options["device_id"] is not None:
+            path_id(options["device_id"], "device_id")
+            device = self.tenant.device(options["device_id"])
+            if device is None:
+                return self.nothing_to_delete(self.tenant.all_devices(), email, name)
+            mismatches = devices.identity_mismatches(device, name, email)
+            if mismatches:
+                options_given = " and ".join(option for option, _given, _actual in mismatches)
+                raise UserError("device_id: device %s does not match the %s given beside it; nothing was deleted (%s). "
+                                "Correct device_id, or leave out %s to delete device %s whoever's it is" % (
+                                    device["id"], options_given,
+                                    "; ".join("%s given %r, device %s has %r" % (option, given, device["id"], actual)
+                                              for option, given, actual in mismatches),
+                                    options_given, device["id"]))
+            targets = [device]
+            # The scope of a percentage is the tenant: its size from one small page, the list when it says none.
+            tenant_count = self.client.device_count() or len(self.tenant.all_devices())
         else:
-            email = validate_email(self.options["email"])
-            tenant_count, targets = self.tenant.user_devices(email)
-            if self.options["name"]:
+            records = self.tenant.all_devices()
+            tenant_count, targets = len(records), [d for d in records if devices.same_user(d["email"], email)]
+            if name:
                 # A delete takes only the device with exactly that name: never a namesake by e-mail alone.
-                targets = [d for d in targets if d["name"] == self.options["name"]]
-        if not targets:
-            return
-        # Every device of one e-mail may be many (a shared account): the one guard counts them, in check mode too.
-        guards.check_deletes([delete_label(dict(d, action="delete", device_id=d["id"])) for d in targets],
-                             tenant_count, self.options["max_deletes"], "devices",
-                             "the tenant" if self.options["device_id"] is None else "device_id")
+                targets = [d for d in targets if d["name"] == name]
+            if not targets:
+                return self.nothing_to_delete(records, email, name)
+        # Every device of one e-mail may be many (a shared account): the gate counts them, in check mode too.
+        gate = guards.DeleteGate(self.client, "devices", options)
+        gate.admit([(d["id"], delete_label(dict(d, action="delete", device_id=d["id"]))) for d in targets],
+                   tenant_count, "the tenant", named=True)
         self.result["changed"] = True
         self.set_diff({"devices": {d["id"]: dict(diffs.device_view(d), email=d["email"]) for d in targets}},
                       {"devices": {}})
@@ -476,4 +504,30 @@ class DeviceState(ModuleTask):
         # One delete per checked device (call 11), never call 10's DELETE ?user_email=: a service that ignored
         # that filter would delete every device of the tenant (docs/api-notes.md, "Delete by e-mail").
         for device in targets:
-            self.client.delete_device(device["id"])
+            gate.delete_admitted(device["id"])
+
+    def nothing_to_delete(self, records, email, name):
+        """No change, and a message that says nothing was deleted and why, naming the closest devices there are
+        (an id, e-mail or name mistyped deletes nothing, and the user should know)."""
+        options = self.options
+        if options["device_id"] is not None:
+            what = "with device_id %s" % options["device_id"]
+        else:
+            what = "of %s" % email + (" named %r" % name if name else "")
+        hints = []
+        if options["device_id"] is not None:
+            hints.append(("ids", difflib.get_close_matches(str(options["device_id"]).strip(),
+                                                           [d["id"] for d in records], 3)))
+        users = devices.by_user(records)
+        own = users.get(devices.email_key(email), []) if email else []
+        if email and not own:
+            emails = sorted(set(d["email"] for d in records if d["email"]))
+            hints.append(("e-mails", difflib.get_close_matches(email, emails, 3, 0.6)))
+        if name:
+            # The user's own devices are the likeliest; otherwise any device's name.
+            names = [d["name"] for d in own] if own else sorted(set(d["name"] for d in records if d["name"]))
+            hints.append(("names", [repr(found) for found in difflib.get_close_matches(name, names, 3,
+                                                                                       0.0 if own else 0.6)]))
+        closest = "; ".join("closest %s: %s" % (kind, ", ".join(found)) for kind, found in hints if found)
+        self.result["msg"] = "Nothing was deleted: no device %s exists%s" % (
+            what, " (%s)" % closest if closest else " (the tenant holds %d devices)" % len(records))

@@ -404,3 +404,14 @@ def mapped_by_email(found, mapping, field):
         else:
             unmapped.add(email)
     return {"mapped": mapped, "unmapped": sorted(unmapped, key=str)}
+
+
+def identity_mismatches(device, name=None, email=None):
+    """What a task gave beside a device id that the device is not: [(option, given, the device's)]. The e-mail
+    by the identity rule, the name exactly (a delete takes only a device with exactly that name)."""
+    found = []
+    if name is not None and device.get("name") != name:
+        found.append(("name", name, device.get("name")))
+    if email is not None and not same_user(device.get("email"), email):
+        found.append(("email", email, device.get("email")))
+    return found

@@ -139,14 +139,15 @@ class GroupState(ModuleTask):
         if children:
             raise UserError("name: group %r still has %d sub-group(s) (%s); delete or move them first" % (
                 current["name"], len(children), ", ".join(c["name"] for c in children)))
-        guards.check_deletes([before["path"]], len(tree.by_id) - 1, self.options["max_deletes"], "groups", "the tenant")
+        gate = guards.DeleteGate(self.client, "groups", self.options)
+        gate.admit([(current["id"], before["path"])], len(tree.by_id) - 1, "the tenant", named=True)
         guards.refuse_groups_holding_devices(self.tenant, [current], self.options["force"], "name")
         self.result["changed"] = True
         self.set_diff(before, None)
         if self.check_mode:
             self.plan_for_later_tasks(deleted={current["name"]: before["path"]})
         else:
-            self.client.delete_group(current["id"])
+            gate.delete_admitted(current["id"])
 
     def ensure_present(self, tree, current, before, wanted_name):
         parent_ref = self.options["parent"]
@@ -274,13 +275,15 @@ class GroupHierarchySync(ModuleTask):
         self.result["summary"] = bulk.summary([op for op in ops if "result" in op], HIERARCHY_ACTIONS, unchanged)
 
     def guard_deletes(self, ops, current, desired):
-        """The delete guard over every group the plan deletes, before any write (and in check mode)."""
+        """The delete gate admits every group the plan deletes, or refuses the run, before any write (and in check
+        mode); ``apply`` deletes through it."""
         deletes = guards.deletes_in(ops)
+        self.delete_gate = guards.DeleteGate(self.client, "groups", self.options)
         if not deletes:
             return
-        guards.check_deletes([op["path"] for op in deletes], len(current) - 1, self.options["max_deletes"], "groups",
-                             "the tenant", desired_field="tree", desired_count=len(desired))
         by_name = group_tree.GroupTree(current).by_name
+        self.delete_gate.admit([(by_name[op["name"]]["id"], op["path"]) for op in deletes], len(current) - 1,
+                               "the tenant", desired_field="tree", desired_count=len(desired))
         guards.refuse_groups_holding_devices(self.tenant, [by_name[op["name"]] for op in deletes],
                                              self.options["force"], "purge")
 
@@ -309,7 +312,7 @@ class GroupHierarchySync(ModuleTask):
                 elif op["action"] == "move":
                     self.client.edit_group(ids[op["name"]], parent_id=ids[op["parent"]])
                 else:
-                    self.client.delete_group(ids.pop(op["name"]))
+                    self.delete_gate.delete_admitted(ids.pop(op["name"]))
                 bulk.succeeded(op)
             except ApiError as err:
                 bulk.failed(op, err)

@@ -47,7 +47,7 @@ def check_options(options):
     if delete_after is not None and delete_after <= after:
         raise UserError("delete_after_days: %r must be more than resend_after_days (%r): a device is reminded "
                         "before it is deleted" % (delete_after, after))
-    guards.max_deletes_allowed(options["max_deletes"], 0)
+    guards.max_deletes_allowed(options["max_deletes"], 0, floor=options.get("max_deletes_floor"))
     if not (options["send_reg_email"] or options["send_reg_sms"]):
         raise UserError("send_reg_email: with send_reg_sms also false there is nothing to send")
     if not options.get("state_file") and not options.get("audit_resends"):
@@ -192,8 +192,8 @@ class HygieneRun(ModuleTask):
                               options["resend_every_days"], options["send_reg_email"], options["send_reg_sms"])
         deletes = guards.deletes_in(items)
         where = "groups (%s)" % ", ".join(groups) if groups else "the tenant"
-        guards.check_deletes([device_sync.delete_label(i) for i in deletes], len(in_scope),
-                             options["max_deletes"], "devices", where)
+        self.delete_gate = guards.DeleteGate(self.client, "devices", options)
+        self.delete_gate.admit([(i["device_id"], device_sync.delete_label(i)) for i in deletes], len(in_scope), where)
         writes = [i for i in items if "result" not in i]
         if self.check_mode:
             bulk.mark_planned(writes, ACTIONS)
@@ -252,7 +252,7 @@ class HygieneRun(ModuleTask):
         def one(item):
             try:
                 if item["action"] == "delete":
-                    self.delete(client, item, scope)
+                    self.delete_if_still_stale(item, scope)
                 else:
                     client.resend_invitation(item["device_id"], item["send_reg_email"], item["send_reg_sms"])
                     bulk.succeeded(item)
@@ -269,7 +269,7 @@ class HygieneRun(ModuleTask):
         self.state.record({i["device_id"]: i["email"] for i in writes if i["action"] == "resend" and (
             i["result"] == bulk.OK or i.get("in_doubt"))}, self.now)
 
-    def delete(self, client, item, scope):
+    def delete_if_still_stale(self, item, scope):
         # The record acted on is read again: a device registered since the plan is never deleted.
         current = self.tenant.device(item["device_id"])
         if current is None:
@@ -280,7 +280,7 @@ class HygieneRun(ModuleTask):
         elif not scope.matches(current):
             item.update(result=bulk.SKIPPED, reason="no longer in groups")
         else:
-            client.delete_device(item["device_id"])
+            self.delete_gate.delete_admitted(item["device_id"])
             bulk.succeeded(item)
 
     def report(self, items, waiting, in_scope):

@@ -20,13 +20,18 @@ author:
   - secops.mobile_security contributors (@secops)
 options:
   email:
-    description: The user's email address. Required unless deleting by O(device_id).
+    description:
+      - The user's email address. Required unless deleting by O(device_id).
+      - With O(device_id), a check - the device must be this user's (case does not count), or the task fails
+        naming both e-mails and deletes nothing.
     type: str
   name:
     description:
       - Device or user name. Required to add a device.
       - Selects among several devices of the same user; a user's only device that has another name has drift
         in C(name). With O(state=absent), only a device with exactly this name is deleted.
+      - With O(device_id), a check - the device must have exactly this name, or the task fails naming both names
+        and deletes nothing.
     type: str
   additional_device:
     description:
@@ -58,11 +63,14 @@ options:
     default: false
   device_id:
     description:
-      - Check Point's internal device id. With O(state=absent), deletes exactly that device.
+      - Check Point's internal device id. With O(state=absent), deletes exactly that device - and only if it
+        matches the O(name) and O(email) given beside it, if any.
     type: str
   state:
     description:
       - V(present) adds the device if it is missing. V(absent) deletes it; with O(email) alone, every device of that user.
+      - V(absent) on a device that is not there changes nothing, and RV(msg) says that nothing was deleted and names
+        the closest ids, e-mails or names the tenant holds (a typo deletes nothing, and says so).
       - Every delete counts against O(max_deletes), whose scope is the tenant's devices - the devices of one
         e-mail with O(state=absent), and the one device O(recreate=true) deletes before adding it again.
     type: str
@@ -111,6 +119,13 @@ EXAMPLES = r'''
   secops.mobile_security.hm_device:
     device_id: "1042"
     state: absent
+
+- name: Delete a device by id, only if it is still Bo's tablet (fails, deleting nothing, if it is not)
+  secops.mobile_security.hm_device:
+    device_id: "1043"
+    email: bo@example.com
+    name: Bo tablet
+    state: absent
 '''
 
 RETURN = r'''
@@ -144,6 +159,19 @@ deleted:
   returned: when O(state=absent)
   type: list
   elements: str
+msg:
+  description: With O(state=absent) and nothing to delete, why - no such device - and the closest there are.
+  returned: when O(state=absent) found no such device
+  type: str
+  sample: "Nothing was deleted: no device of bob@example.com named 'Bob tablt' exists (closest names: 'Bob tablet')"
+duplicates_removed:
+  description:
+    - Ids of identical copies of the device this task added, deleted after the add (another run added the same
+      device at the same moment, or an add in doubt landed twice); the lowest id stays. Their own count, not
+      counted against O(max_deletes), as they did not exist when the task read the list.
+  returned: when a device was added (not in check mode)
+  type: list
+  elements: str
 tenant:
   description: The tenant the task worked on, never the key (the fields are described in the notes above).
   returned: always
@@ -172,7 +200,7 @@ class DeviceModule(HarmonyMobileModule):
                 run_plan=run_plan.option_spec(),
                 device_id=dict(type="str"),
                 state=dict(type="str", choices=["present", "absent"], default="present"),
-                max_deletes=guards.option_spec(),
+                **guards.option_specs(),
             ),
             required_if=[("state", "present", ("email", "name"))],
             required_one_of=[("email", "device_id")],

@@ -77,8 +77,8 @@ options:
     description:
       - The most devices one run may delete (O(purge=true), O(remove_duplicates=true), O(recreate=true)),
         checked against the plan before anything is written (in check mode too). A count (V(25)), a percentage
-        of the devices in scope (in O(purge_groups), the copies, the devices of the list) (V(20%); a percentage
-        never blocks fewer than 5 deletes), or V(all).
+        of the devices in scope (in O(purge_groups), the copies, the devices of the list) (V(20%), rounded down,
+        so V(0%) allows none; see O(max_deletes_floor) for small scopes), or V(all).
       - With O(purge=true) an empty desired list (often a misspelt inventory group or file) is refused unless
         this is V(all).
       - The identical copies O(remove_duplicates) deletes count too, and the devices they belong to are part of the
@@ -86,6 +86,8 @@ options:
       - Each device O(recreate=true) deletes and adds again counts as a delete (the phone must register again),
         and the devices of the list are part of the scope. A reshuffled groups column with O(recreate=true) is
         refused here instead of un-registering the fleet.
+      - The copies of a device this run's own adds made are not counted here, as they did not exist when the run
+        read the list; RV(duplicates_removed) counts them.
     type: str
     default: "20%"
   recreate:
@@ -128,6 +130,7 @@ extends_documentation_fragment:
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.http_options
   - secops.mobile_security.device_identity
+  - secops.mobile_security.delete_guard
   - secops.mobile_security.planned_groups
   - secops.mobile_security.planned_groups.run_plan
 '''
@@ -242,7 +245,7 @@ class DeviceSyncModule(HarmonyMobileModule):
                 send_reg_email=dict(type="bool"),
                 send_reg_sms=dict(type="bool"),
                 concurrency=dict(type="int", default=DEFAULT_CEILING),
-                max_deletes=guards.option_spec(),
+                **guards.option_specs(),
                 remove_duplicates=dict(type="bool", default=False),
                 allow_partial=dict(type="bool", default=False),
                 planned_groups=dict(type="list", elements="str", default=[]),

@@ -174,7 +174,7 @@ class GroupModule(HarmonyMobileModule):
             new_name=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             force=dict(type="bool", default=False),
-            max_deletes=guards.option_spec(),
+            **guards.option_specs(),
             max_moves=groups.max_moves_spec(),
             run_plan=run_plan.option_spec(),
         ))

@@ -46,7 +46,7 @@ options:
   max_deletes:
     description:
       - The most groups one run may purge; a count (V(3)), a percentage of the tenant's groups other than
-        C(ALL) (V(20%); a percentage never blocks fewer than 5 deletes), or V(all).
+        C(ALL) (V(20%), rounded down, so V(0%) allows none; see O(max_deletes_floor) for small scopes), or V(all).
     type: str
     default: "20%"
   force:
@@ -61,6 +61,7 @@ extends_documentation_fragment:
   - secops.mobile_security.harmony_mobile
   - secops.mobile_security.http_options
   - secops.mobile_security.group_moves
+  - secops.mobile_security.delete_guard
   - secops.mobile_security.planned_groups.run_plan
 '''
 
@@ -161,7 +162,7 @@ class GroupHierarchyModule(HarmonyMobileModule):
             tree=dict(type="list", elements="raw", required=True),
             purge=dict(type="bool", default=False, aliases=["prune"], deprecated_aliases=[
                 dict(name="prune", version="2.0.0", collection_name="secops.mobile_security")]),
-            max_deletes=guards.option_spec(),
+            **guards.option_specs(),
             max_moves=groups.max_moves_spec(),
             force=dict(type="bool", default=False),
             run_plan=run_plan.option_spec(),

@@ -163,7 +163,7 @@ class RegistrationHygieneModule(HarmonyMobileModule):
             resend_after_days=dict(type="int", default=7),
             resend_every_days=dict(type="int", default=7),
             delete_after_days=dict(type="int"),
-            max_deletes=guards.option_spec(),
+            **guards.option_specs(),
             groups=dict(type="list", elements="str", default=[]),
             send_reg_email=dict(type="bool", default=True),
             send_reg_sms=dict(type="bool", default=False),

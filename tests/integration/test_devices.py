@@ -129,6 +129,7 @@ def test_deleting_a_users_devices_by_email_deletes_each_checked_device_by_id(sim
         gateway_url: "{{ sim_url }}"
         email: ana@EXAMPLE.com
         state: absent
+        max_deletes: 2
       register: gone
     - ansible.builtin.assert:
         that: gone.deleted | length == 2
@@ -140,3 +141,163 @@ def test_deleting_a_users_devices_by_email_deletes_each_checked_device_by_id(sim
     # Never call 10 (DELETE ?user_email=): a service ignoring that filter would delete the whole tenant.
     assert writes == {"DELETE /app/sbm/external_api/v1/device/{id}": 2}
     assert [d["email"] for d in sim.all_devices()] == ["bo@example.com"]
+
+
+def add_devices(sim, named):
+    """Devices added through the API, in order; returns their ids."""
+    return [sim.api("POST", "/app/SBM/external_api/v2/device/", json={"name": name, "email": email})["device_id"]
+            for name, email in named]
+
+
+def test_absent_by_id_checks_the_name_and_email_given_and_says_what_did_not_happen(sim, tmp_path):
+    """Issue 34: device_id 7 is Ana's "Ana work phone"; a task giving it with "Bob tablet" and bob@example.com
+    deleted it. Now it fails naming both, in check mode too, and deletes nothing; a device that is not there is no
+    change, and the result says that nothing was deleted and which names are closest."""
+    fillers = [("Filler %d" % i, "filler%d@example.com" % i) for i in range(1, 7)]
+    ids = add_devices(sim, fillers + [("Ana work phone", "ana@example.com"), ("Bob tablet", "bob@example.com")])
+    ana_id = ids[6]
+    playbook = tmp_path / "identity_checks.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/secops.mobile_security.harmony_mobile:
+      gateway_url: "{{ sim_url }}"
+  tasks:
+    - name: Device {{ ana_id }} is Ana's, the task says Bob's tablet
+      secops.mobile_security.hm_device:
+        device_id: "{{ ana_id }}"
+        name: Bob tablet
+        email: bob@example.com
+        state: absent
+      register: mismatch
+      ignore_errors: true
+
+    - name: The same in check mode
+      secops.mobile_security.hm_device:
+        device_id: "{{ ana_id }}"
+        name: Bob tablet
+        email: bob@example.com
+        state: absent
+      check_mode: true
+      register: mismatch_planned
+      ignore_errors: true
+
+    - name: Her e-mail in other capitals and her name are hers
+      secops.mobile_security.hm_device:
+        device_id: "{{ ana_id }}"
+        name: Ana work phone
+        email: ANA@Example.com
+        state: absent
+      check_mode: true
+      register: matches
+
+    - name: A misspelt name of Bob's
+      secops.mobile_security.hm_device:
+        email: bob@example.com
+        name: Bob tablt
+        state: absent
+      register: misspelt
+
+    - name: An id that is not there
+      secops.mobile_security.hm_device:
+        device_id: "99999"
+        state: absent
+      register: no_id
+
+    - ansible.builtin.assert:
+        that:
+          - mismatch is failed and mismatch_planned is failed
+          - "'device_id: device {{ ana_id }} does not match the name and email given beside it; nothing was deleted' in mismatch.msg"
+          - "\\"name given 'Bob tablet', device {{ ana_id }} has 'Ana work phone'\\" in mismatch.msg"
+          - "\\"email given 'bob@example.com', device {{ ana_id }} has 'ana@example.com'\\" in mismatch.msg"
+          - mismatch_planned.msg == mismatch.msg
+          - matches is changed and matches.deleted == [ana_id]
+          - misspelt is not changed and misspelt.deleted == []
+          - "misspelt.msg == \\"Nothing was deleted: no device of bob@example.com named 'Bob tablt' exists (closest names: 'Bob tablet')\\""
+          - no_id is not changed
+          - "no_id.msg.startswith('Nothing was deleted: no device with device_id 99999 exists')"
+""")
+    sim.reset_stats()
+    result = run_playbook(str(playbook), sim, {"ana_id": ana_id})
+    assert_ok(result)
+    assert "DELETE" not in json.dumps(sim.stats().get("writes_by_route", {}))
+    names = {d["internal_id"]: d["name"] for d in sim.all_devices()}
+    assert names[ana_id] == "Ana work phone" and len(names) == 8
+
+
+def test_a_percentage_means_what_it_says(sim, tmp_path):
+    """A "0%" max_deletes deletes nothing (it allowed 5), and a purge never empties a small scope under a percentage (20% let
+    5 of 5 go); only a count or all does."""
+    playbook = tmp_path / "percent.yml"
+    playbook.write_text("""
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/secops.mobile_security.harmony_mobile:
+      gateway_url: "{{ sim_url }}"
+  tasks:
+    - secops.mobile_security.hm_group_hierarchy:
+        tree: [Field, Office]
+    - name: Five devices in Field, one in Office
+      secops.mobile_security.hm_device_sync:
+        devices:
+          - {email: f0@corp.example.com, name: F0, groups: [Field]}
+          - {email: f1@corp.example.com, name: F1, groups: [Field]}
+          - {email: f2@corp.example.com, name: F2, groups: [Field]}
+          - {email: f3@corp.example.com, name: F3, groups: [Field]}
+          - {email: f4@corp.example.com, name: F4, groups: [Field]}
+          - {email: o0@corp.example.com, name: O0, groups: [Office]}
+
+    - name: Purging all five of Field under the default 20%
+      secops.mobile_security.hm_device_sync:
+        devices: [{email: o0@corp.example.com, name: O0, groups: [Office]}]
+        purge: true
+        purge_groups: [Field]
+      register: five_of_five
+      ignore_errors: true
+
+    - name: One delete under 0%
+      secops.mobile_security.hm_device_sync:
+        devices:
+          - {email: f0@corp.example.com, name: F0, groups: [Field]}
+          - {email: f1@corp.example.com, name: F1, groups: [Field]}
+          - {email: f2@corp.example.com, name: F2, groups: [Field]}
+          - {email: f3@corp.example.com, name: F3, groups: [Field]}
+        purge: true
+        purge_groups: [Field]
+        max_deletes: "0%"
+      register: zero_percent
+      ignore_errors: true
+
+    - name: One device of one e-mail under 0%
+      secops.mobile_security.hm_device:
+        email: o0@corp.example.com
+        state: absent
+        max_deletes: "0%"
+      register: zero_percent_one
+      ignore_errors: true
+
+    - ansible.builtin.assert:
+        that:
+          - five_of_five is failed
+          - "'would delete 5 of the 5 devices in purge_groups (Field)' in five_of_five.msg"
+          - "'never all 5' in five_of_five.msg"
+          - zero_percent is failed
+          - "'max_deletes 0% allows (0' in zero_percent.msg"
+          - zero_percent_one is failed
+
+    - name: With all, the purge goes through
+      secops.mobile_security.hm_device_sync:
+        devices: [{email: o0@corp.example.com, name: O0, groups: [Office]}]
+        purge: true
+        purge_groups: [Field]
+        max_deletes: all
+      register: purged
+
+    - ansible.builtin.assert:
+        that: purged.summary.deleted == 5
+""")
+    result = run_playbook(str(playbook), sim)
+    assert_ok(result)
+    assert [d["email"] for d in sim.all_devices()] == ["o0@corp.example.com"]

@@ -240,7 +240,7 @@ def projection(sim, args, say):
     through the collection's client and sync runner (no Ansible: its start-up is nothing beside half an hour)."""
     from tests.support import ensure_collection_link
     ensure_collection_link()
-    from ansible_collections.secops.mobile_security.plugins.module_utils import clients, device_sync, devices
+    from ansible_collections.secops.mobile_security.plugins.module_utils import clients, device_sync, devices, guards
     from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
     scale = args.scale
@@ -257,7 +257,7 @@ def projection(sim, args, say):
     wanted = [devices.entry(dict(e, groups=["ALL"]), "devices[%d]" % i, [])
               for i, e in enumerate(entries("proj", count))]
     ops = device_sync.plan(current, wanted)
-    device_sync.SyncRunner(tenant).run(ops)
+    device_sync.SyncRunner(tenant, guards.DeleteGate(client, "devices", {})).run(ops)
     seconds = time.perf_counter() - started
     pacer = client.transport.pacer
     stats = sim.stats()

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_sync
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_sync, guards
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import email_key
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
@@ -71,11 +71,18 @@ class FakeClient:
         return len(self.devices) < before
 
 
+def copies_gate(client):
+    """The gate a run holds after admitting its planned deletes (none): copies go through ``delete_copy``."""
+    gate = guards.DeleteGate(client, "devices", {"max_deletes": "0"})
+    gate.admit([], len(client.devices), "the tenant")
+    return gate
+
+
 def test_copies_from_writes_in_doubt_keep_the_lowest_id():
     client = FakeClient([device(5, "a@x.com", "A", []), device(9, "a@x.com", "A", []), device(7, "a@x.com", "A", []),
                          device(3, "b@x.com", "B", []), device(4, "b@x.com", "B", [])], in_doubt=1)
     adds = [(entry("a@x.com", "A", None), []), (entry("b@x.com", "B", None), ["3"])]
-    removed = device_sync.verify_adds(Tenant(client), adds, 0, sleep=lambda s: None)
+    removed = device_sync.verify_adds(Tenant(client), copies_gate(client), adds, 0, sleep=lambda s: None)
     assert sorted(removed) == ["7", "9"]
     assert sorted(d["id"] for d in client.devices) == ["3", "4", "5"]  # b's 3 was there before this run
 
@@ -85,8 +92,8 @@ def test_two_runs_adding_the_same_devices_converge_on_one_copy_each():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "A@X.com", "A", ["G"]),
                          device(3, "b@x.com", "B", ["G"]), device(4, "b@x.com", "B", ["G"])])
     wanted = [entry("a@x.com", "A", ["G"]), entry("b@x.com", "B", ["G"])]
-    removed_by_a = device_sync.verify_adds(Tenant(client), [(wanted[0], []), (wanted[1], [])], 0)
-    removed_by_b = device_sync.verify_adds(Tenant(client), [(wanted[0], []), (wanted[1], [])], 0)
+    removed_by_a = device_sync.verify_adds(Tenant(client), copies_gate(client), [(wanted[0], []), (wanted[1], [])], 0)
+    removed_by_b = device_sync.verify_adds(Tenant(client), copies_gate(client), [(wanted[0], []), (wanted[1], [])], 0)
     assert sorted(removed_by_a) == ["2", "4"] and removed_by_b == []
     assert sorted(d["id"] for d in client.devices) == ["1", "3"]
 
@@ -94,21 +101,24 @@ def test_two_runs_adding_the_same_devices_converge_on_one_copy_each():
 def test_when_the_count_is_what_this_run_expects_no_list_is_read():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "b@x.com", "B", ["G"])])
     wanted = [(entry("b@x.com", "B", ["G"]), [])]
-    assert device_sync.verify_adds(Tenant(client), wanted, 0, expected_total=2) == [] and client.list_reads == 0
+    assert device_sync.verify_adds(Tenant(client), copies_gate(client), wanted, 0, expected_total=2) == []
+    assert client.list_reads == 0
     # Another run added the same user meanwhile: the count is off, so the whole list is checked.
     client.devices.append(device(3, "b@x.com", "B", ["G"]))
-    assert device_sync.verify_adds(Tenant(client), wanted, 0, expected_total=2) == ["3"] and client.list_reads == 1
+    assert device_sync.verify_adds(Tenant(client), copies_gate(client), wanted, 0, expected_total=2) == ["3"]
+    assert client.list_reads == 1
     # A write that got no answer may land late: never trust the count then.
     doubtful = FakeClient([device(1, "a@x.com", "A", ["G"])], in_doubt=1)
-    device_sync.verify_adds(Tenant(doubtful), [(entry("a@x.com", "A", ["G"]), [])], 0, sleep=lambda s: None,
-                            expected_total=1)
+    device_sync.verify_adds(Tenant(doubtful), copies_gate(doubtful), [(entry("a@x.com", "A", ["G"]), [])], 0,
+                            sleep=lambda s: None, expected_total=1)
     assert doubtful.list_reads == 1
 
 
 def test_devices_that_differ_or_were_there_before_are_never_removed():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "a@x.com", "A", ["H"]),
                          device(3, "a@x.com", "A2", ["G"]), device(4, "a@x.com", "A", ["G"])])
-    removed = device_sync.verify_adds(Tenant(client), [(entry("a@x.com", "A", ["G"]), ["1"])], 0)
+    removed = device_sync.verify_adds(Tenant(client), copies_gate(client), [(entry("a@x.com", "A", ["G"]), ["1"])],
+                                      0)
     assert removed == [] and len(client.devices) == 4
 
 
@@ -296,3 +306,64 @@ def test_a_single_recreate_is_a_delete_for_the_guard(check_mode):
     with pytest.raises(UserError, match=r"a@x\.com \(id 1, recreate\)"):
         device_sync.DeviceState(module).present()
     assert client.deleted == [] and module.result["changed"] is False
+
+
+class ReadableById(FailingWrites):
+    """A tenant that also answers one device by id (call 2), as the service does."""
+
+    def get_device(self, device_id):
+        return next((r for r in self.list_devices() if r["internal_id"] == str(device_id)), None)
+
+
+def two_users():
+    return ReadableById([device(7, "ana@example.com", "Ana work phone", ["A"]),
+                         device(8, "bob@example.com", "Bob tablet", ["A"]),
+                         device(9, "bob@example.com", "Bob phone", ["A"])])
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_delete_by_id_with_another_users_name_and_email_fails_naming_both_and_deletes_nothing(check_mode):
+    client = two_users()
+    module = FakeModule(device_options(state="absent", device_id="7", email="bob@example.com", name="Bob tablet"),
+                        Tenant(client), client, check_mode)
+    with pytest.raises(UserError) as err:
+        device_sync.DeviceState(module).absent()
+    message = str(err.value)
+    assert message.startswith("device_id: device 7 does not match the name and email given beside it; nothing was "
+                              "deleted")
+    assert "name given 'Bob tablet', device 7 has 'Ana work phone'" in message
+    assert "email given 'bob@example.com', device 7 has 'ana@example.com'" in message
+    assert client.deleted == [] and module.result["changed"] is False
+
+
+def test_a_delete_by_id_whose_name_and_email_match_deletes_it_and_the_email_case_does_not_count():
+    client = two_users()
+    module = FakeModule(device_options(state="absent", device_id="7", email="Ana@Example.COM", name="Ana work phone"),
+                        Tenant(client), client)
+    device_sync.DeviceState(module).absent()
+    assert client.deleted == ["7"] and module.result["deleted"] == ["7"] and module.result["changed"] is True
+    # A name differing only in case is another name: refused.
+    module = FakeModule(device_options(state="absent", device_id="8", email=None, name="bob tablet"),
+                        Tenant(client), client)
+    with pytest.raises(UserError, match="name given 'bob tablet', device 8 has 'Bob tablet'"):
+        device_sync.DeviceState(module).absent()
+    assert client.deleted == ["7"]
+
+
+@pytest.mark.parametrize("options, says", [
+    ({"device_id": "77", "email": None, "name": None},
+     "Nothing was deleted: no device with device_id 77 exists (closest ids: 7)"),
+    ({"email": "bob@example.com", "name": "Bob tablt"},
+     "Nothing was deleted: no device of bob@example.com named 'Bob tablt' exists (closest names: 'Bob tablet', "
+     "'Bob phone')"),
+    ({"email": "bob@exmaple.com", "name": None},
+     "Nothing was deleted: no device of bob@exmaple.com exists (closest e-mails: bob@example.com, ana@example.com)"),
+    ({"email": "zed@nowhere.org", "name": None},
+     "Nothing was deleted: no device of zed@nowhere.org exists (the tenant holds 3 devices)"),
+])
+def test_absent_on_a_device_that_is_not_there_changes_nothing_and_says_so(options, says):
+    client = two_users()
+    module = FakeModule(device_options(state="absent", **options), Tenant(client), client)
+    device_sync.DeviceState(module).absent()
+    assert module.result["changed"] is False and module.result["deleted"] == [] and client.deleted == []
+    assert module.result["msg"] == says

@@ -1,6 +1,8 @@
 """The one delete guard: every planned delete counted once, the same words for devices and groups."""
 
 
+import re
+
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import guards
@@ -25,11 +27,99 @@ def test_an_empty_desired_list_with_purge_is_refused_unless_all():
     guards.check_deletes(["a"], 4, "100%", "devices", "identical copies", desired_count=0)
 
 
-def test_a_percentage_never_blocks_five_deletes_and_bad_values_name_the_option():
-    assert guards.max_deletes_allowed("20%", 3) == 5
+def test_a_percentage_means_what_it_says_and_bad_values_name_the_option():
+    assert guards.max_deletes_allowed("0%", 1000) == 0
     assert guards.max_deletes_allowed("50%", 100) == 50
+    assert guards.max_deletes_allowed("29%", 100) == 29  # exact: no float rounding down to 28
+    assert guards.max_deletes_allowed("12.5%", 16) == 2
+    assert guards.max_deletes_allowed("100%", 5) == 5
     with pytest.raises(UserError, match=r"^max_deletes: 'a few' is not a count"):
         guards.max_deletes_allowed("a few", 3)
+    for bad in ("nan%", "inf%", "-1%", "101%"):
+        with pytest.raises(UserError, match=r"^max_deletes: '%s' is not a count" % re.escape(bad)):
+            guards.max_deletes_allowed(bad, 3)
+
+
+def test_the_floor_is_its_own_option_and_never_allows_a_whole_small_scope():
+    # 20% of 3 is 0.6: the floor of 1 lets one of them go, never all of them, and a scope of one keeps its one.
+    assert guards.max_deletes_allowed("20%", 3) == 1
+    assert guards.max_deletes_allowed("20%", 3, floor=5) == 2
+    assert guards.max_deletes_allowed("20%", 1, floor=5) == 0
+    assert guards.max_deletes_allowed("20%", 3, floor=0) == 0
+    # "0%" is none whatever the floor; a count is that count.
+    assert guards.max_deletes_allowed("0%", 3, floor=5) == 0
+    assert guards.max_deletes_allowed("3", 3, floor=0) == 3
+    with pytest.raises(UserError, match=r"^max_deletes_floor: -1 is not a count"):
+        guards.max_deletes_allowed("20%", 3, floor=-1)
+
+
+class RecordingClient:
+    def __init__(self):
+        self.deleted_devices, self.deleted_groups = [], []
+
+    def delete_device(self, device_id):
+        self.deleted_devices.append(device_id)
+        return True
+
+    def delete_group(self, group_id):
+        self.deleted_groups.append(group_id)
+        return True
+
+
+def planned(count):
+    return [(str(i), "u%d@x.com (id %d)" % (i, i)) for i in range(count)]
+
+
+def test_zero_percent_deletes_nothing():
+    client = RecordingClient()
+    gate = guards.DeleteGate(client, "devices", {"max_deletes": "0%", "max_deletes_floor": 5})
+    with pytest.raises(UserError, match=r"^max_deletes: the run would delete 1 of the 500 devices in the tenant "):
+        gate.admit(planned(1), 500, "the tenant")
+    with pytest.raises(RuntimeError, match="not admitted"):
+        gate.delete_admitted("0")
+    assert client.deleted_devices == []
+
+
+def test_five_of_five_is_refused_by_default_and_allowed_with_all():
+    client = RecordingClient()
+    gate = guards.DeleteGate(client, "devices", {"max_deletes": "20%", "max_deletes_floor": None})
+    with pytest.raises(UserError) as err:
+        gate.admit(planned(5), 5, "purge_groups (Field)", desired_field="devices", desired_count=3)
+    assert "would delete 5 of the 5 devices in purge_groups (Field)" in str(err.value)
+    assert "allows (1: 20% of 5 rounded down, at least max_deletes_floor 1 but never all 5)" in str(err.value)
+    # The old floor of 5 is an option now, and still never lets a percentage empty the scope.
+    with pytest.raises(UserError, match="allows \\(4"):
+        guards.DeleteGate(client, "devices", {"max_deletes": "20%", "max_deletes_floor": 5}).admit(
+            planned(5), 5, "purge_groups (Field)")
+    gate = guards.DeleteGate(client, "devices", {"max_deletes": "all"})
+    gate.admit(planned(5), 5, "purge_groups (Field)")
+    assert [gate.delete_admitted(i) for i in ("0", "1", "2", "3", "4")] == [True] * 5
+    assert client.deleted_devices == ["0", "1", "2", "3", "4"]
+
+
+def test_the_gate_deletes_only_what_it_admitted_once_and_each_once():
+    client = RecordingClient()
+    gate = guards.DeleteGate(client, "groups", {"max_deletes": "all"})
+    gate.admit([(7, "ALL/Old")], 4, "the tenant")
+    with pytest.raises(RuntimeError, match="admitted once"):
+        gate.admit([(8, "ALL/Other")], 4, "the tenant")
+    with pytest.raises(RuntimeError, match="groups 8 was not admitted"):
+        gate.delete_admitted(8)
+    assert gate.delete_admitted(7) is True
+    with pytest.raises(RuntimeError, match="deleted once per run"):
+        gate.delete_admitted("7")
+    assert client.deleted_groups == [7] and client.deleted_devices == []
+
+
+def test_copies_are_their_own_count_and_never_a_device_older_than_the_run_or_the_one_kept():
+    client = RecordingClient()
+    gate = guards.DeleteGate(client, "devices", {"max_deletes": "0"})
+    gate.admit([], 10, "the tenant")
+    assert gate.delete_copy("12", known_ids=["3"], keep_id="11") is True
+    for device_id, keep in (("3", "11"), ("11", "11")):
+        with pytest.raises(RuntimeError, match="not a copy"):
+            gate.delete_copy(device_id, known_ids=["3"], keep_id=keep)
+    assert gate.copies_removed == ["12"] and client.deleted_devices == ["12"]
 
 
 class UnderCountingClient:

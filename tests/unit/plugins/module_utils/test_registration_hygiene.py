@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import registration_hygiene as hygiene
+from ansible_collections.secops.mobile_security.plugins.module_utils import guards, registration_hygiene as hygiene
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Selection
 
@@ -169,6 +169,9 @@ def test_writes_recheck_each_delete_and_one_failure_never_stops_the_batch(tmp_pa
     items = [{"action": "resend", "email": "u%s@example.com" % i, "device_id": i, "send_reg_email": True,
               "send_reg_sms": False} for i in ("1", "2", "3", "4")]
     items += [{"action": "delete", "email": "u%s@example.com" % i, "device_id": i} for i in ("10", "11", "12")]
+    # What run() does before any write: the delete gate admits every planned delete.
+    run.delete_gate = guards.DeleteGate(client, "devices", {"max_deletes": "all"})
+    run.delete_gate.admit([(i, i) for i in ("10", "11", "12")], 3, "the tenant")
     run.write(items, Selection(group_sets=[frozenset([2])]))
     results = dict((i["device_id"], (i["result"], i.get("reason") or i.get("error"))) for i in items)
     assert results["10"] == ("skipped", "registered meanwhile (status active)")
