@@ -9,6 +9,7 @@ import os
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, fleet_report_files
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_page
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
@@ -24,10 +25,10 @@ def _page_directory(result):
     return os.path.dirname(os.path.abspath(path)) if path else None
 
 
-def fleet_report_index(results, directory=None):
+def fleet_report_index(results, directory=None, template=None, stylesheet=None):
     """The index page over ``results`` (hm_fleet_report results, or their ``report``, and the failure records of
     ``fleet_report_failure``). With ``directory``, only the tenants whose page (or failure) was written there:
-    the index links to pages beside it."""
+    the index links to pages beside it. ``template``, ``stylesheet``: files of one's own, as the module's."""
     if not isinstance(results, list) or not all(_is_outcome(r) for r in results):
         raise AnsibleFilterError("fleet_report_index: expected a list of hm_fleet_report results or their report, "
                                  "got %r" % (type(results).__name__,))
@@ -42,7 +43,11 @@ def fleet_report_index(results, directory=None):
                                      "in %s)" % (directory, len(results), ", ".join(sorted({
                                          _page_directory(r) for r in results}))))
         results = beside
-    return fleet_report.render_index([r["report"] if isinstance(r.get("report"), dict) else r for r in results])
+    reports = [r["report"] if isinstance(r.get("report"), dict) else r for r in results]
+    try:
+        return fleet_report_page.render_index(reports, template or None, stylesheet or None)
+    except UserError as err:
+        raise AnsibleFilterError("fleet_report_index: %s" % err)
 
 
 def fleet_report_failure(result, dest, host):

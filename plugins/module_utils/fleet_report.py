@@ -1,18 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The weekly fleet posture report: pure functions from (groups, normalised devices) to a report and its pages.
+"""The weekly fleet posture report: pure functions from (groups, normalised devices) to a report.
 
-``compute`` makes a JSON-able report; ``render_html`` one self-contained page (inline SVG, no script, no
-external fetch of any kind, so it opens from a mail attachment); ``render_csv`` the flagged devices;
-``render_index`` a page over several tenants' reports that holds only their headline counts. Every value from
-the service is user data and is HTML-escaped where it is shown.
+``compute`` makes a JSON-able report of one tenant; ``summary`` its headline numbers; ``file_stem`` the name of
+its files; ``render_csv`` the flagged devices. The page and the index are rendered from templates by
+``fleet_report_page`` (``render_html`` and ``render_index`` here hand over to it).
 """
 
 import csv
 import datetime
 import hashlib
-import html
 import io
 import re
 
@@ -23,7 +21,6 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree 
 
 SCHEMA_VERSION = 1
 RISK_LEVELS = ("none", "low", "medium", "high", "unknown")
-RISK_COLOURS = {"none": "#4caf50", "low": "#c0ca33", "medium": "#ff9800", "high": "#e53935", "unknown": "#9e9e9e"}
 CONNECTED_STATUSES = ("active", "inactive")
 NOTIFIED_STATUSES = ("user_notified", "provisioned")
 FLAGS = ("stale", "never_connected", "unanswered", "outdated")
@@ -282,6 +279,20 @@ def trend(overall, group_rows, previous):
     }
 
 
+def count_changes(report, previous):
+    """The change of each flag's count since ``previous`` ({flag: n}), None for a count either report does not
+    know (unanswered invitations the status history could not date)."""
+    before = (previous or {}).get("counts") or {}
+    changes = {}
+    for flag in FLAGS:
+        now, then = report["counts"].get(flag), before.get(flag)
+        if flag == "unanswered" and not (report.get("unanswered_known") and previous.get("unanswered_known")):
+            now = None
+        known = isinstance(now, int) and isinstance(then, int) and not isinstance(then, bool)
+        changes[flag] = now - then if known else None
+    return changes
+
+
 def summary(report):
     """The report without device-level lists: what a module returns and what the index page shows."""
     return {k: v for k, v in report.items() if k not in ("devices", "awaiting_since")}
@@ -299,219 +310,18 @@ def file_stem(tenant):
     return "%s-%s-fleet-report" % (safe, hashlib.sha256(identity.encode("utf-8")).hexdigest()[:8])
 
 
-# ---- rendering ---------------------------------------------------------------------------------------------
-def _e(value):
-    return html.escape("" if value is None else str(value), quote=True)
+# ---- pages and files -------------------------------------------------------------------------------------------
+# The pages are fleet_report_page's; imported when asked for, as it imports this module for the report's words.
+def render_html(report, template=None, stylesheet=None):
+    """The tenant's page (``fleet_report_page.render_html``)."""
+    from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_page
+    return fleet_report_page.render_html(report, template, stylesheet)
 
 
-STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:24px;color:#212121;max-width:1100px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-.meta{color:#616161;font-size:13px}.tiles{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
-.tile{border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:120px}
-.tile b{display:block;font-size:22px}table{border-collapse:collapse;font-size:13px;margin:6px 0}
-td,th{border:1px solid #e0e0e0;padding:3px 8px;text-align:left}th{background:#f5f5f5}
-td.n{text-align:right}.more{color:#616161;font-size:13px}svg{display:block;margin:6px 0}
-.up{color:#c62828}.down{color:#2e7d32}
-"""
-
-
-def _svg(width, height, body, label):
-    return ('<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="%s" width="%d" height="%d" '
-            'viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">%s</svg>' % (
-                _e(label), width, height, width, height, "".join(body)))
-
-
-def bar_chart(items, label, colour="#1e88e5", label_width=170, bar_width=420):
-    """Horizontal bars: ``items`` is [(label, value, colour or None)]."""
-    top = max([v for _l, v, _c in items] + [1])
-    row = 22
-    body = []
-    for index, (name, value, own) in enumerate(items):
-        y = index * row + 4
-        length = max(1.0, bar_width * value / top) if value else 0
-        body.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (label_width - 6, y + 13, _e(name)))
-        if length:
-            body.append('<rect x="%d" y="%d" width="%.1f" height="16" fill="%s"/>' % (
-                label_width, y, length, own or colour))
-        body.append('<text x="%.1f" y="%d">%d</text>' % (label_width + length + 4, y + 13, value))
-    return _svg(label_width + bar_width + 60, len(items) * row + 8, body, label)
-
-
-def stacked_chart(rows, label, label_width=230, bar_width=480):
-    """One bar per group, split by risk level; ``rows`` is [(label, depth, {level: count})], labels indented by
-    depth so the tree shows."""
-    top = max([sum(r.values()) for _l, _d, r in rows] + [1])
-    row = 22
-    body = []
-    for index, (name, depth, risks) in enumerate(rows):
-        y = index * row + 4
-        x = float(label_width)
-        body.append('<text x="%d" y="%d">%s</text>' % (4 + 14 * min(depth, 8), y + 13, _e(name)))
-        for level in RISK_LEVELS:
-            if risks.get(level):
-                width = max(1.0, bar_width * risks[level] / top)
-                body.append('<rect x="%.1f" y="%d" width="%.1f" height="16" fill="%s"><title>%s: %d</title></rect>' % (
-                    x, y, width, RISK_COLOURS[level], _e(level), risks[level]))
-                x += width
-        body.append('<text x="%.1f" y="%d">%d</text>' % (x + 4, y + 13, sum(risks.values())))
-    legend_y = len(rows) * row + 10
-    for index, level in enumerate(RISK_LEVELS):
-        x = label_width + index * 90
-        body.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d">%s</text>' % (
-            x, legend_y, RISK_COLOURS[level], x + 16, legend_y + 11, level))
-    return _svg(label_width + bar_width + 60, legend_y + 20, body, label)
-
-
-def funnel_chart(funnel, label):
-    steps = (("added", "added"), ("notified", "user notified"), ("connected", "connected"))
-    top = max(funnel["added"], 1)
-    width, row = 420, 34
-    body = []
-    for index, (key, name) in enumerate(steps):
-        value = funnel[key]
-        length = max(2.0, width * value / top) if value else 0
-        y = index * row + 4
-        if length:
-            body.append('<rect x="%.1f" y="%d" width="%.1f" height="26" fill="#5c6bc0"/>' % (
-                (width - length) / 2 + 10, y, length))
-        percent = 100.0 * value / top if funnel["added"] else 0
-        body.append('<text x="%d" y="%d">%s: %d (%.0f%%)</text>' % (width + 24, y + 18, name, value, percent))
-    return _svg(width + 220, len(steps) * row + 8, body, label)
-
-
-def delta_chart(deltas, label, label_width=90, half=200):
-    """Bars left (fewer) or right (more) of a centre line, one per risk level; the figure right of the line."""
-    top = max([abs(v) for v in deltas.values()] + [1])
-    row = 22
-    centre = label_width + half
-    body = ['<line x1="%d" y1="0" x2="%d" y2="%d" stroke="#616161"/>' % (centre, centre, len(deltas) * row + 6)]
-    for index, level in enumerate(RISK_LEVELS):
-        value = deltas.get(level, 0)
-        y = index * row + 4
-        length = max(1.0, half * abs(value) / top) if value else 0
-        body.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (label_width - 6, y + 13, level))
-        if length:
-            body.append('<rect x="%.1f" y="%d" width="%.1f" height="16" fill="%s"/>' % (
-                centre if value > 0 else centre - length, y, length, RISK_COLOURS[level]))
-        body.append('<text x="%.1f" y="%d">%+d</text>' % (centre + (length if value > 0 else 0) + 4, y + 13, value))
-    return _svg(label_width + 2 * half + 50, len(RISK_LEVELS) * row + 8, body, label)
-
-
-def _table(headers, rows, numeric=()):
-    out = ["<table><tr>%s</tr>" % "".join("<th>%s</th>" % _e(h) for h in headers)]
-    for row in rows:
-        out.append("<tr>%s</tr>" % "".join(
-            '<td class="n">%s</td>' % _e(c) if i in numeric else "<td>%s</td>" % _e(c) for i, c in enumerate(row)))
-    out.append("</table>")
-    return "".join(out)
-
-
-def waited(row, report):
-    """How long a device has waited for its user, as the report knows it: ``{"days", "at_least_days",
-    "first_seen"}`` (``compute``'s ``waiting``), or, for a report without it, the lower bound its first-seen time
-    and the unanswered flag give (a device the status history flags has waited ``unanswered_days`` at least)."""
-    if isinstance(row.get("waiting"), dict):
-        return row["waiting"]
-    first_seen = row.get("awaiting_since")
-    seen, now = times.parse(first_seen), times.parse(report.get("generated_at"))
-    if seen is None or now is None:
-        return {"days": None, "at_least_days": None, "first_seen": first_seen}
-    at_least = max(0, (now - seen).days)
-    if "unanswered" in (row.get("flags") or ()):
-        at_least = max(at_least, int((report.get("settings") or {}).get("unanswered_days") or 0))
-    return {"days": None, "at_least_days": at_least, "first_seen": first_seen}
-
-
-def waited_text(waiting):
-    """``12 days``; ``at least 7 days (first seen 2026-11-30)`` when only a lower bound is known; ``unknown``."""
-    if waiting.get("days") is not None:
-        return "%d day%s" % (waiting["days"], "" if waiting["days"] == 1 else "s")
-    if waiting.get("at_least_days") is None:
-        return "unknown"
-    seen = times.parse(waiting.get("first_seen"))
-    return "at least %d day%s%s" % (waiting["at_least_days"], "" if waiting["at_least_days"] == 1 else "s",
-                                    " (first seen %s)" % seen.strftime("%Y-%m-%d") if seen else "")
-
-
-def _device_table(report, flag, title, note=""):
-    found = [d for d in report["devices"] if flag in d["flags"]]
-    parts = ["<h2>%s (%d)</h2>" % (_e(title), len(found))]
-    if note:
-        parts.append('<p class="meta">%s</p>' % _e(note))
-    if not found:
-        return "".join(parts + ["<p>None.</p>"])
-    parts.append(_table(("name", "e-mail", "groups", "status", "risk", "OS", "client", "last connection",
-                         "waited"),
-                        [(d["name"], d["email"], ", ".join(d["groups"]), d["status"], d["risk"], d["os"],
-                          d["client_version"], d["last_connection"] or "never",
-                          waited_text(waited(d, report)) if "awaiting_since" in d or "waiting" in d else "")
-                         for d in found[:TABLE_ROWS]]))
-    if len(found) > TABLE_ROWS:
-        parts.append('<p class="more">and %d more (all of them in the CSV file)</p>' % (len(found) - TABLE_ROWS))
-    return "".join(parts)
-
-
-def _page(title, body):
-    # No script, no external resource of any kind: the page must open the same from a mail attachment.
-    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>%s</title>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"><style>%s</style></head>'
-            '<body>%s</body></html>\n' % (_e(title), STYLE, body))
-
-
-def _tenant_label(report):
-    tenant = report.get("tenant") or {}
-    return tenant.get("label") or tenant.get("name") or "tenant"
-
-
-def render_html(report):
-    """One self-contained page: headline tiles, charts, trend, and the flagged devices (first rows of each)."""
-    settings = report["settings"]
-    counts = report["counts"]
-    title = "Fleet posture: %s" % _tenant_label(report)
-    parts = ["<h1>%s</h1>" % _e(title),
-             '<p class="meta">generated %s; stale after %d days, invitations unanswered after %d days; client '
-             'baseline %s</p>' % (_e(report["generated_at"]), settings["stale_days"], settings["unanswered_days"],
-                                  _e(report["client_baseline"] or "none"))]
-    tiles = [("devices", report["total"]), ("high risk", report["risk"]["high"]),
-             ("medium risk", report["risk"]["medium"]), ("not connected %dd+" % settings["stale_days"], counts["stale"]),
-             ("never connected", counts["never_connected"]),
-             ("unanswered %dd+" % settings["unanswered_days"],
-              _count(counts.get("unanswered") if report.get("unanswered_known") else None)),
-             ("outdated clients", counts["outdated"])]
-    parts.append('<div class="tiles">%s</div>' % "".join(
-        '<div class="tile"><b>%s</b>%s</div>' % (_e(v), _e(k)) for k, v in tiles))
-    parts.append("<h2>Risk</h2>")
-    parts.append(bar_chart([(level, report["risk"][level], RISK_COLOURS[level]) for level in RISK_LEVELS],
-                           "devices by risk"))
-    parts.append("<h2>Risk by group (a group counts its sub-groups' devices)</h2>")
-    parts.append(stacked_chart([(g["name"], g["depth"], g["risk"]) for g in report["groups"]],
-                               "devices by risk per group"))
-    if report["trend"]:
-        parts.append("<h2>Change since %s</h2>" % _e(report["trend"]["since"]))
-        parts.append(delta_chart(report["trend"]["risk"], "change per risk level"))
-        rows = [(g["path"],) + tuple("%+d" % g["risk"][level] if g["risk"] else "new" for level in RISK_LEVELS)
-                for g in report["trend"]["groups"]]
-        parts.append(_table(("group",) + RISK_LEVELS, rows, numeric=range(1, 6)))
-    parts.append("<h2>Registration</h2>")
-    parts.append(funnel_chart(report["funnel"], "registration funnel"))
-    parts.append("<h2>Operating systems</h2>")
-    parts.append(bar_chart([("%s %s" % (o["os_type"], o["os_version"]), o["count"], None) for o in report["os"]],
-                           "devices by OS version", colour="#00897b"))
-    parts.append("<h2>Client versions (outdated in orange)</h2>")
-    parts.append(bar_chart([(c["version"], c["count"], "#fb8c00" if c["outdated"] else "#1e88e5")
-                            for c in report["client_versions"][:40]], "devices by client version"))
-    if len(report["client_versions"]) > 40:
-        parts.append('<p class="more">and %d more versions</p>' % (len(report["client_versions"]) - 40))
-    parts.append(_device_table(report, "stale", "Not connected for %d days or more" % settings["stale_days"]))
-    parts.append(_device_table(report, "never_connected", "Never connected"))
-    parts.append(_device_table(
-        report, "unanswered", "Invitations unanswered for %d days or more" % settings["unanswered_days"],
-        "" if report["unanswered_known"] else "No earlier report: invitations are aged from the first report "
-        "that saw them waiting, so this list fills from the next report on."))
-    parts.append(_device_table(report, "outdated", "Outdated clients (older than %s)" % (
-        report["client_baseline"] or "the newest")))
-    return _page(title, "".join(parts))
+def render_index(reports, template=None, stylesheet=None):
+    """The index over several tenants (``fleet_report_page.render_index``)."""
+    from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_page
+    return fleet_report_page.render_index(reports, template, stylesheet)
 
 
 def render_csv(report):
@@ -529,33 +339,3 @@ def _csv_safe(value):
     """A cell a spreadsheet will not run as a formula (a device name is user data)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _count(value):
-    """A headline count as the index shows it: a number, or "unknown" (never 0 for what is not known)."""
-    return "unknown" if value is None else value
-
-
-def render_index(reports):
-    """One page over several tenants: a link to each tenant's page and a row of its headline counts, nothing of
-    any tenant's devices; a tenant whose report failed has a row with its error. ``reports`` are reports, their
-    summaries, or failure records (``{"failed": true, "error", "tenant"}``)."""
-    rows = []
-    failed = 0
-    for report in sorted(reports, key=lambda r: file_stem(r.get("tenant"))):
-        if report.get("failed"):
-            failed += 1
-            rows.append('<tr class="failed"><td>%s</td><td colspan="8">failed: %s</td></tr>' % (
-                _e(_tenant_label(report)), _e(report.get("error") or "no error message")))
-            continue
-        counts = report["counts"]
-        unanswered = counts.get("unanswered") if report.get("unanswered_known") else None
-        cells = (report["total"], report["risk"]["high"], report["risk"]["medium"], counts["stale"],
-                 counts["never_connected"], _count(unanswered), counts["outdated"])
-        rows.append('<tr><td><a href="%s.html">%s</a></td>%s<td>%s</td></tr>' % (
-            _e(file_stem(report.get("tenant"))), _e(_tenant_label(report)),
-            "".join('<td class="n">%s</td>' % _e(c) for c in cells), _e(report["generated_at"])))
-    body = ("<h1>Fleet posture: %d tenants, %d failed</h1><table><tr><th>tenant</th><th>devices</th>"
-            "<th>high risk</th><th>medium risk</th><th>stale</th><th>never connected</th><th>unanswered</th>"
-            "<th>outdated clients</th><th>generated</th></tr>%s</table>" % (len(rows), failed, "".join(rows)))
-    return _page("Fleet posture: all tenants", body)

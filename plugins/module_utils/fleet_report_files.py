@@ -12,7 +12,7 @@ import json
 import os
 import re
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, fleet_report_page, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
 
@@ -94,6 +94,7 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     now = now or datetime.datetime.now(times.UTC).replace(microsecond=0)
     # Checked before the read as well as in compute(): a typo costs no minutes of paging.
     fleet_report.check_settings(params["stale_days"], params["unanswered_days"], params.get("min_client_version"))
+    fleet_report_page.check_files(params.get("template"), params.get("stylesheet"))
     dest = _directory(params["dest"], "dest")
     groups, devices = tenant.snapshot()
     held = tenant.held_status(codes.USER_NOTIFIED, params["unanswered_days"], now, listing=devices)
@@ -103,9 +104,12 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     report = fleet_report.compute(groups, devices, now, params["stale_days"], params["unanswered_days"],
                                   params.get("min_client_version"), previous, record,
                                   held.ids if held.exact else None, held.reading)
+    if report.get("trend") and previous is not None:
+        report["trend"]["counts"] = fleet_report.count_changes(report, previous)
     text = json.dumps(report, indent=1, sort_keys=True) + "\n"
     files = {kind: os.path.join(dest, "%s.%s" % (stem, kind)) for kind in ("html", "csv", "json")}
-    contents = {files["html"]: fleet_report.render_html(report), files["csv"]: fleet_report.render_csv(report),
+    page = fleet_report_page.render_html(report, params.get("template"), params.get("stylesheet"))
+    contents = {files["html"]: page, files["csv"]: fleet_report.render_csv(report),
                 files["json"]: text}
     if params.get("history_dir"):
         files["history"] = os.path.join(_directory(params["history_dir"], "history_dir"),

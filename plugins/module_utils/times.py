@@ -21,6 +21,7 @@ _AGE = re.compile(r"^(\d+)\s*([smhdw])$")
 _AGE_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _TEXT_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z",
                  "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})?$")
 # Below this, a bare number is epoch seconds (1e11 ms is March 1973; 1e11 s is in the year 5138).
 _SECONDS_BELOW = 1e11
 
@@ -40,6 +41,13 @@ def parse(value):
         return None
     if text.isdigit():
         return parse(int(text))
+    if _ISO.match(text):
+        # The form reports and most answers use, read fast: a 20,000-device report reads 40,000 of them.
+        try:
+            parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        except ValueError:
+            pass
     iso = text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
     if iso.endswith(("Z", "z")):
         iso = iso[:-1] + "+0000"

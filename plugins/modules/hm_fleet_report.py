@@ -14,11 +14,18 @@ description:
     to O(dest), C(<tenant>-<fingerprint>-fleet-report.html), C(.csv) and C(.json), where C(<tenant>) is the
     tenant's O(tenant_name) (else its tenant id or client id) and C(<fingerprint>) 8 hex digits of its gateway
     and client id, so two tenants never share a file.
-  - The page is self-contained (inline SVG charts, no script, no external fetch) so it opens from a mail
-    attachment. It shows devices by risk overall and per group (a group counts its sub-groups' devices), by OS
-    version and by client version, the registration funnel (added, user notified, connected), the change per
-    risk level since a baseline report, and tables of the first 50 devices of each list. The CSV file holds every
-    flagged device.
+  - The page is rendered from Jinja2 templates (autoescaped; O(template) and O(stylesheet) restyle it) and is
+    self-contained (inline SVG charts, no script, no external fetch) so it opens from a mail attachment. At a
+    glance, tiles with each headline count and its change against the baseline (up or down, and by how many; the
+    first report says it has no baseline yet). Then devices by risk, the groups ranked by their share of devices at high
+    (then medium) risk with their counts (a group counts its sub-groups' devices; groups of fewer than 5 devices
+    are ranked after the others), the change per risk level since the baseline, the registration funnel (added,
+    user notified, connected), devices by OS version and by client version (a version or OS the service did not
+    report in its own colour), and the first 50 devices of each list, highest risk first, then the longest waited
+    or longest unseen. The CSV file holds every flagged device.
+  - Each chart is an image with a text alternative (C(role=img), C(aria-label)) and its numbers in a table,
+    collapsed under the chart. Printed, every section is expanded and tables are not cut; the page follows the
+    reader's dark or light colour scheme.
   - Flags are C(stale) (last connection more than O(stale_days) ago), C(never_connected), C(unanswered) (invited
     and not connected, waiting for O(unanswered_days) or more) and C(outdated) (a client older than
     O(min_client_version), or than the newest client seen in the tenant).
@@ -59,6 +66,23 @@ options:
         there is the baseline.
       - A report of another tenant is never a baseline (the module refuses one given as O(previous)).
     type: path
+  template:
+    description:
+      - A Jinja2 template of one's own for the page, read where the module runs (autoescaped, rendered in a
+        sandbox). It may start with C({% extends "page.html.j2" %}) and replace only the blocks it names -
+        C(brand) (above the title, for a logo), C(heading), C(meta), C(footer), and one block per section -
+        C(tiles), C(risk), C(groups), C(change), C(registration), C(os), C(clients), C(lists). Every value the
+        page shows is in the template's context (C(report) holds the whole report).
+      - The collection's templates are in C(plugins/module_utils/fleet_report_templates.py).
+      - A template that does not parse is refused naming the file and the line, before anything is written.
+    type: path
+  stylesheet:
+    description:
+      - A CSS file added to the page after its own styles, to restyle it (company colours; the page's colours are
+        CSS variables such as C(--accent), C(--link), C(--bg) and C(--fg), set again for dark mode in a
+        C(prefers-color-scheme) media query).
+      - CSS only; a file holding C(</style>), C(<!--) or C(<script>) is refused.
+    type: path
 notes:
   - In check mode the module reads the tenant and the baseline, computes the report and returns it, and writes
     nothing; RV(ignore:changed) says whether any file would change.
@@ -83,6 +107,20 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ fleet.report.risk.high }} high-risk devices, {{ fleet.report.counts.stale }} stale; {{ fleet.files.html }}"
 
+- name: In the company's colours, with its logo above the title
+  secops.mobile_security.hm_fleet_report:
+    dest: /srv/reports/mobile
+    history_dir: /srv/reports/mobile/history
+    # brand.html.j2:
+    #   {% extends "page.html.j2" %}
+    #   {% block brand %}<img class="logo" alt="Acme Corp" src="data:image/png;base64,iVBORw0KGgo...">{% endblock %}
+    template: /srv/reports/brand.html.j2
+    # brand.css:
+    #   :root { --accent: #0a7d4f; --link: #0a5c3a; }
+    #   @media (prefers-color-scheme: dark) { :root { --accent: #5fd3a0; --link: #8fe3bd; } }
+    #   .logo { height: 40px; float: right; }
+    stylesheet: /srv/reports/brand.css
+
 - name: Stricter, against a given baseline
   secops.mobile_security.hm_fleet_report:
     dest: /tmp/report
@@ -101,7 +139,7 @@ report:
       connected); C(counts) of flagged devices (stale, never_connected, unanswered, outdated); C(unanswered_known);
       C(trend) (null without a baseline); C(settings), C(generated_at), C(schema_version), C(tenant).
     - C(status_reading) is the reading of call 5 the service's own answers show (C(entered), C(in_status) or
-      C(unknown); docs/api-notes.md, "Call 5: two readings"). C(counts.unanswered) is exact when
+      C(unknown); docs/api-notes.md, the section on call 5's two readings). C(counts.unanswered) is exact when
       C(unanswered_known) is true, and null when how long invitations have waited cannot be told (never a 0 that
       may be short); with no device in user_notified it is exactly 0 while the reading stays C(unknown).
     - In the JSON file each flagged device in user_notified has C(waiting) - C(days) (whole days, when known
@@ -155,6 +193,8 @@ class FleetReportModule(HarmonyMobileModule):
             min_client_version=dict(type="str"),
             previous=dict(type="path"),
             history_dir=dict(type="path"),
+            template=dict(type="path"),
+            stylesheet=dict(type="path"),
         ), mutually_exclusive=[("previous", "history_dir")])
 
     def execute(self):

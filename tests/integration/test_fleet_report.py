@@ -115,7 +115,8 @@ def flagged(report_dir, stem, flag):
 
 
 def tile(page, label):
-    found = re.search(r'<div class="tile"><b>([^<]*)</b>%s</div>' % re.escape(label), page)
+    found = re.search(r'<li class="tile"><span class="value">([^<]*)</span>\s*<span class="label">%s</span>'
+                      % re.escape(label), page)
     return found.group(1) if found else None
 
 
@@ -158,7 +159,7 @@ def test_the_page_numbers_are_the_tenants_own_counts(sim, tmp_path, last_connect
     for address in sorted(want["stale"])[:50]:
         assert address in page
     # A device named <script> is shown as text.
-    assert "<script" not in page and "&lt;script&gt;alert(&quot;fleet&quot;)&lt;/script&gt;" in page
+    assert "<script" not in page and "&lt;script&gt;alert(&#34;fleet&#34;)&lt;/script&gt;" in page
     csv_text = (out / (stem + ".csv")).read_text()
     assert all(address in csv_text for address in want["stale"] | want["never"])
     assert "Summarise the tenant" in result.stdout and "high risk %d" % want["risk"]["high"] in one_line(result.stdout)
@@ -190,6 +191,13 @@ def test_trend_and_unanswered_invitations_from_last_weeks_report(sim, tmp_path):
         now = json.loads(open(page).read())
         assert now["trend"]["since"] == report["generated_at"]
         assert now["trend"]["risk"] == {"none": -3, "low": 0, "medium": 0, "high": 3, "unknown": 0}
+        # At a glance: the first page says it has no baseline; this week's tiles say what changed, and by how many.
+        [first_page] = glob.glob(str(tmp_path / "week1" / "*-fleet-report.html"))
+        assert "First report: no baseline yet." in open(first_page).read()
+        [second_page] = glob.glob(str(tmp_path / "week2" / "*-fleet-report.html"))
+        glance = re.sub(r"\s+", " ", open(second_page).read())
+        assert re.search(r'<span class="label">high risk</span> <span class="change worse"><span aria-hidden="true">'
+                         r'\u25b2 </span> up 3</span>', glance), glance[:3000]
         deltas = dict((g["path"], g["risk"]["high"]) for g in now["trend"]["groups"])
         assert deltas["ALL"] == 3 and sum(v for p, v in deltas.items() if p.count("/") == 1) == 3
         assert set(d["email"] for d in now["devices"] if "unanswered" in d["flags"]) == want["awaiting"]
@@ -233,7 +241,8 @@ def test_two_tenants_two_pages_and_an_index_with_nothing_crossing(sim, tmp_path)
         assert report["total"] == 25 and report["tenant"]["name"] == own
     index = (out / "index.html").read_text()
     assert 'href="%s.html"' % stems["t01"] in index and 'href="%s.html"' % stems["t02"] in index
-    assert "@" not in index and "<script" not in index
+    body = index[index.index("<body>"):]  # the stylesheet has its @media rules
+    assert "@" not in body and "<script" not in index
 
 
 def stem_of(directory, name):
@@ -312,3 +321,32 @@ def test_a_failing_tenant_has_its_row_with_its_error_in_the_index_and_fails_the_
     again = run_report(sim, out, {"fleet_report_hosts": "tenants"}, inventory=inventory)
     assert again.returncode == 0, again.stdout[-3000:]
     assert not (out / failure).exists() and "2 tenants, 0 failed" in (out / "index.html").read_text()
+
+
+def test_an_own_template_and_stylesheet_restyle_the_page_and_the_index(sim, tmp_path):
+    """The README's example: a logo above the title (a template extending the collection's) and the company's
+    colours (a stylesheet after the page's own), on each tenant's page and the index."""
+    (tmp_path / "brand.html.j2").write_text(
+        '{% extends "page.html.j2" %}{% block brand %}<p class="logo">Acme Corp for {{ tenant.name }}</p>'
+        '{% endblock %}')
+    (tmp_path / "index.html.j2").write_text(
+        '{% extends "index.html.j2" %}{% block brand %}<p class="logo">Acme Corp MSSP</p>{% endblock %}')
+    (tmp_path / "brand.css").write_text(":root{--accent:#0a7d4f}\n.logo{float:right}\n")
+    out = tmp_path / "out"
+    result = run_report(sim, out, {"fleet_report_template": str(tmp_path / "brand.html.j2"),
+                                   "fleet_report_index_template": str(tmp_path / "index.html.j2"),
+                                   "fleet_report_stylesheet": str(tmp_path / "brand.css")})
+    assert result.returncode == 0, result.stdout[-3000:]
+    [page] = glob.glob(str(out / "*-fleet-report.html"))
+    text = open(page).read()
+    assert '<p class="logo">Acme Corp for ' in text and ":root{--accent:#0a7d4f}" in text
+    assert 'aria-labelledby="at-a-glance"' in text
+    index = (out / "index.html").read_text()
+    assert '<p class="logo">Acme Corp MSSP</p>' in index and ".logo{float:right}" in index
+    # A template that does not parse is refused before the tenant is read, naming the file and the line.
+    (tmp_path / "broken.html.j2").write_text('{% extends "page.html.j2" %}\n{% block brand %}')
+    sim.reset_stats()
+    broken = run_report(sim, tmp_path / "broken", {"fleet_report_template": str(tmp_path / "broken.html.j2")})
+    assert broken.returncode != 0
+    assert re.search(r"template: \S*broken.html.j2 line 2: Unexpected end of template", one_line(broken.stdout))
+    assert sim.stats().get("requests", 0) <= 1, sim.stats()

@@ -28,8 +28,8 @@ def test_one_row_per_tenant_with_its_own_counts():
     acme, globex = summary("acme", ["high", "high", "none"]), summary("globex", ["high"])
     page = fleet_report_index([globex, acme])
     rows = page.split("<tr>")[2:]
-    assert 'href="%s">acme</a></td><td class="n">3</td><td class="n">2</td>' % page_of(acme) in rows[0]
-    assert 'href="%s">globex</a></td><td class="n">1</td><td class="n">1</td>' % page_of(globex) in rows[1]
+    assert 'href="%s">acme</a></th><td class="n">3</td><td class="n">2</td>' % page_of(acme) in rows[0]
+    assert 'href="%s">globex</a></th><td class="n">1</td><td class="n">1</td>' % page_of(globex) in rows[1]
     assert "example.com" not in page
 
 

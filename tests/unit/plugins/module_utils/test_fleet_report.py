@@ -10,7 +10,7 @@ import re
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices as device_shapes
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, fleet_report_page
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 UTC = datetime.timezone.utc
@@ -207,7 +207,7 @@ def test_every_value_from_the_service_is_escaped_on_the_page():
     report = fleet_report.compute(groups, [device_shapes.normalise(raw)], NOW, 30, 7, tenant=tenant)
     page = fleet_report.render_html(report)
     assert "<script" not in page and "<img" not in page and "<svg onload" not in page and "<i>acme" not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "a&amp;b@example.com" in page
     index = fleet_report.render_index([fleet_report.summary(report)])
     assert "<i>acme" not in index and "&lt;i&gt;acme&lt;/i&gt;" in index
@@ -301,21 +301,21 @@ def test_a_baseline_cut_short_or_edited_is_refused_saying_what_is_wrong(flaw, me
 
 def test_days_waited_exact_or_a_lower_bound_with_when_first_seen_never_a_first_seen_time_alone():
     report = {"generated_at": "2026-12-05T09:00:00Z", "settings": {"unanswered_days": 7}}
-    assert fleet_report.waited_text({"days": 12, "at_least_days": None, "first_seen": None}) == "12 days"
-    assert fleet_report.waited_text({"days": 1}) == "1 day"
-    assert fleet_report.waited_text({"days": None, "at_least_days": 9, "first_seen": "2026-11-26T09:00:00Z"}) == \
+    assert fleet_report_page.waited_text({"days": 12, "at_least_days": None, "first_seen": None}) == "12 days"
+    assert fleet_report_page.waited_text({"days": 1}) == "1 day"
+    assert fleet_report_page.waited_text({"days": None, "at_least_days": 9, "first_seen": "2026-11-26T09:00:00Z"}) == \
         "at least 9 days (first seen 2026-11-26)"
-    assert fleet_report.waited_text({"days": None, "at_least_days": None, "first_seen": None}) == "unknown"
+    assert fleet_report_page.waited_text({"days": None, "at_least_days": None, "first_seen": None}) == "unknown"
     # A row without compute's own figure: the bound from when it was first seen, and the flag's days.
     row = {"awaiting_since": "2026-12-05T09:00:00Z", "flags": ["never_connected", "unanswered"]}
-    assert fleet_report.waited_text(fleet_report.waited(row, report)) == "at least 7 days (first seen 2026-12-05)"
+    assert fleet_report_page.waited_text(fleet_report_page.waited(row, report)) == "at least 7 days (first seen 2026-12-05)"
     row = {"awaiting_since": "2026-11-20T09:00:00Z", "flags": ["unanswered"]}
-    assert fleet_report.waited_text(fleet_report.waited(row, report)) == "at least 15 days (first seen 2026-11-20)"
+    assert fleet_report_page.waited_text(fleet_report_page.waited(row, report)) == "at least 15 days (first seen 2026-11-20)"
     # On the page, under "waited": days, not a first-seen time.
     fleet = [device(1, 3, status="0")]
     page = fleet_report.render_html(compute(fleet, waiting_longer={"1"}))
-    table = page.split("Invitations unanswered")[1]
-    assert "<th>waited</th>" in table and "awaiting since" not in page
+    table = page.split('id="list-unanswered"')[1].split("</section>")[0]
+    assert '<th scope="col">waited</th>' in table and "awaiting since" not in page
     assert "at least 7 days (first seen 2026-12-05)" in table
 
 
@@ -324,7 +324,7 @@ def test_the_index_escapes_every_value_and_says_unknown_for_what_is_not_known():
     summary["counts"]["unanswered"] = '<b onmouseover="x">9</b>'
     summary["unanswered_known"] = True
     index = fleet_report.render_index([summary])
-    assert "<b onmouseover" not in index and "&lt;b onmouseover=&quot;x&quot;&gt;9&lt;/b&gt;" in index
+    assert "<b onmouseover" not in index and "&lt;b onmouseover=&#34;x&#34;&gt;9&lt;/b&gt;" in index
     summary["counts"]["unanswered"] = None
     assert ">unknown<" in fleet_report.render_index([summary])
 

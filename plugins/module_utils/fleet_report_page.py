@@ -1,0 +1,474 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secops.mobile_security contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fleet report's pages: a tenant's page and the index over tenants, rendered from Jinja2 templates.
+
+``fleet_report`` computes; this file turns a report into what a page shows (tiles with their change, ranked
+groups, chart geometry, the numbers behind each chart, sorted device lists) and renders it with the templates of
+``fleet_report_templates`` (autoescaped: every value from the service is text, never markup), or with the user's
+own template (which may extend ours) and stylesheet. The default pages hold no script and fetch nothing, so they
+open the same from a mail attachment.
+
+Jinja2 comes with ansible-core: the module renders where it runs (the controller's localhost in every example).
+"""
+
+import re
+
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, times
+from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.fleet_report_templates import (
+    INDEX, PAGE, STYLE, TEMPLATES)
+
+try:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
+    HAS_JINJA2 = True
+except ImportError:  # pragma: no cover - ansible-core requires Jinja2; a remote target may lack it
+    HAS_JINJA2 = False
+
+RISK_COLOURS = {"none": "#4caf50", "low": "#c0ca33", "medium": "#ff9800", "high": "#e53935", "unknown": "#9e9e9e"}
+# What comes first in a list of devices: the highest risk; a risk the service did not report is not known to be
+# low, so it comes right after medium.
+RISK_ORDER = {"high": 0, "medium": 1, "unknown": 2, "low": 3, "none": 4}
+# Bars and legends, the worst first.
+RISK_SHOWN = ("high", "medium", "low", "none", "unknown")
+CLIENT_COLOURS = {"current": "#1e88e5", "outdated": "#fb8c00", "unknown": "#9e9e9e"}
+OS_COLOUR, OS_UNKNOWN_COLOUR, FUNNEL_COLOUR = "#00897b", "#9e9e9e", "#5c6bc0"
+# A group of fewer devices than this is ranked after the others: a share of a handful of devices says little
+# (one device of two at high risk is 50%).
+SMALL_GROUP = 5
+RANKED_IN_CHART = 15
+CLIENT_BARS = 40
+ROW = 22
+
+
+# ---- what the page shows -----------------------------------------------------------------------------------
+def count_text(value):
+    """A count as a page shows it: the number, or "unknown" (never 0 for what is not known)."""
+    return "unknown" if value is None else value
+
+
+def waited(row, report):
+    """How long a device has waited for its user: ``compute``'s ``waiting`` (``days``, ``at_least_days``,
+    ``first_seen``), or for a report written before it had one, the lower bound its first-seen time and the
+    unanswered flag give (a device the status history flags has waited ``unanswered_days`` at least)."""
+    if isinstance(row.get("waiting"), dict):
+        return row["waiting"]
+    first_seen = row.get("awaiting_since")
+    seen, now = times.parse(first_seen), times.parse(report.get("generated_at"))
+    if seen is None or now is None:
+        return {"days": None, "at_least_days": None, "first_seen": first_seen}
+    at_least = max(0, (now - seen).days)
+    if "unanswered" in (row.get("flags") or ()):
+        at_least = max(at_least, int((report.get("settings") or {}).get("unanswered_days") or 0))
+    return {"days": None, "at_least_days": at_least, "first_seen": first_seen}
+
+
+def _days(count):
+    return "%d day%s" % (count, "" if count == 1 else "s")
+
+
+def waited_text(waiting):
+    """``12 days``; ``at least 7 days (first seen 2026-11-30)`` when only a lower bound is known; ``unknown``."""
+    if waiting.get("days") is not None:
+        return _days(waiting["days"])
+    if waiting.get("at_least_days") is None:
+        return "unknown"
+    seen = times.parse(waiting.get("first_seen"))
+    return "at least %s%s" % (_days(waiting["at_least_days"]),
+                              " (first seen %s)" % seen.strftime("%Y-%m-%d") if seen else "")
+
+
+def _waited_days(row, report):
+    waiting = waited(row, report)
+    days = waiting.get("days") if waiting.get("days") is not None else waiting.get("at_least_days")
+    return days
+
+
+def _days_since(moment, now):
+    seen = times.parse(moment)
+    return max(0, (now - seen).days) if seen is not None and now is not None else None
+
+
+def change_of(value):
+    """A change against the baseline as a tile shows it: arrow, number and words; None when not known."""
+    if value is None:
+        return None
+    if value == 0:
+        return {"kind": "same", "arrow": "=", "text": "no change"}
+    return {"kind": "up" if value > 0 else "down", "arrow": "\u25b2" if value > 0 else "\u25bc",
+            "text": "%s %d" % ("up" if value > 0 else "down", abs(value))}
+
+
+def tiles(report):
+    settings, counts, trend = report["settings"], report["counts"], report.get("trend") or {}
+    risk_change = trend.get("risk") or {}
+    count_change = trend.get("counts") or {}
+    unanswered = counts.get("unanswered") if report.get("unanswered_known", True) else None
+    wanted = [
+        ("devices", report["total"], sum(risk_change.values()) if risk_change else None, False),
+        ("high risk", report["risk"]["high"], risk_change.get("high"), True),
+        ("medium risk", report["risk"]["medium"], risk_change.get("medium"), True),
+        ("not connected %dd+" % settings["stale_days"], counts["stale"], count_change.get("stale"), True),
+        ("never connected", counts["never_connected"], count_change.get("never_connected"), True),
+        ("unanswered %dd+" % settings["unanswered_days"], count_text(unanswered),
+         count_change.get("unanswered") if unanswered is not None else None, True),
+        ("outdated clients", counts["outdated"], count_change.get("outdated"), True),
+    ]
+    shown = []
+    for label, value, change, more_is_worse in wanted:
+        changed = change_of(change) if report.get("trend") else None
+        if changed and changed["kind"] != "same" and more_is_worse:
+            changed["tone"] = "worse" if changed["kind"] == "up" else "better"
+        elif changed:
+            changed["tone"] = "neutral"
+        shown.append({"label": label, "value": value, "change": changed})
+    return shown
+
+
+def ranked_groups(report):
+    """Groups worst first: by share at high risk, then at medium risk, then by size; groups of fewer than
+    SMALL_GROUP devices after the others, empty groups left out. Each with its counts and shares (percent)."""
+    rows = []
+    for group in report["groups"]:
+        total = group["total"]
+        if not total:
+            continue
+        risk = group["risk"]
+        rows.append({"path": group["path"], "name": group["name"], "total": total, "high": risk.get("high", 0),
+                     "medium": risk.get("medium", 0), "risk": risk, "small": total < SMALL_GROUP,
+                     "high_share": 100.0 * risk.get("high", 0) / total,
+                     "medium_share": 100.0 * risk.get("medium", 0) / total})
+    rows.sort(key=lambda g: (g["small"], -g["high_share"], -g["medium_share"], -g["total"], g["path"]))
+    for rank, row in enumerate(rows, 1):
+        row["rank"] = rank
+    return rows
+
+
+# ---- charts: geometry here, markup in the templates -----------------------------------------------------------
+def _chart(key, label, rows, width, height, lines=(), legend=()):
+    """A chart's geometry; ``label`` is its text alternative (its numbers are in the table under it)."""
+    return {"id": key, "label": label, "rows": rows, "width": int(width), "height": int(height),
+            "lines": list(lines), "legend": list(legend)}
+
+
+def _legend(entries, x, y, step=110):
+    return [{"x": x + i * step, "y": y, "colour": colour, "text": text} for i, (text, colour) in enumerate(entries)]
+
+
+def bar_chart(key, label, items, label_width=190, bar_width=420):
+    """Horizontal bars: ``items`` is [(label, value, colour)]."""
+    top = max([value for _l, value, _c in items] + [1])
+    rows = []
+    for index, (name, value, colour) in enumerate(items):
+        y = index * ROW + 4
+        length = max(1.0, bar_width * value / top) if value else 0
+        rows.append({"y": y, "label": name, "label_x": label_width - 6, "anchor": "end",
+                     "segments": [{"x": label_width, "width": round(length, 1), "colour": colour,
+                                   "title": "%s: %d" % (name, value)}] if length else [],
+                     "value": str(value), "value_x": round(label_width + length + 4, 1)})
+    return _chart(key, label, rows, label_width + bar_width + 70, len(items) * ROW + 8)
+
+
+def share_chart(key, label, groups, label_width=230, bar_width=420):
+    """One full-width bar per group split by risk level (each group's shares, so a small group reads as well as
+    a large one), the high-risk count and the group's size right of it."""
+    rows = []
+    for index, group in enumerate(groups):
+        y = index * ROW + 4
+        x, segments = float(label_width), []
+        for level in RISK_SHOWN:
+            count = group["risk"].get(level, 0)
+            if count:
+                width = bar_width * count / group["total"]
+                segments.append({"x": round(x, 1), "width": round(width, 1), "colour": RISK_COLOURS[level],
+                                  "title": "%s: %d of %d" % (level, count, group["total"])})
+                x += width
+        rows.append({"y": y, "label": _short(group["path"], 34), "label_x": label_width - 6, "anchor": "end",
+                     "segments": segments, "value": "%d of %d high" % (group["high"], group["total"]),
+                     "value_x": label_width + bar_width + 6})
+    legend_y = len(groups) * ROW + 10
+    legend = _legend([(level, RISK_COLOURS[level]) for level in RISK_SHOWN],
+                     label_width, legend_y, 84)
+    return _chart(key, label, rows, label_width + bar_width + 110, legend_y + 20, legend=legend)
+
+
+def delta_chart(key, label, deltas, label_width=90, half=200):
+    """Bars left (fewer) or right (more) of a centre line, one per risk level."""
+    top = max([abs(v) for v in deltas.values()] + [1])
+    centre = label_width + half
+    rows = []
+    for index, level in enumerate(fleet_report.RISK_LEVELS):
+        value = deltas.get(level, 0)
+        y = index * ROW + 4
+        length = max(1.0, half * abs(value) / top) if value else 0
+        rows.append({"y": y, "label": level, "label_x": label_width - 6, "anchor": "end",
+                     "segments": [{"x": round(centre if value > 0 else centre - length, 1),
+                                   "width": round(length, 1), "colour": RISK_COLOURS[level],
+                                   "title": "%s: %+d" % (level, value)}] if length else [],
+                     "value": "%+d" % value, "value_x": round(centre + (length if value > 0 else 0) + 4, 1)})
+    height = len(fleet_report.RISK_LEVELS) * ROW + 8
+    return _chart(key, label, rows, label_width + 2 * half + 50, height,
+                  lines=[{"x1": centre, "y1": 0, "x2": centre, "y2": height - 2}])
+
+
+def funnel_chart(key, label, funnel, width=420):
+    steps = (("added", "added"), ("notified", "user notified"), ("connected", "connected"))
+    top = max(funnel["added"], 1)
+    rows = []
+    for index, (field, name) in enumerate(steps):
+        value = funnel[field]
+        length = max(2.0, width * value / top) if value else 0
+        percent = 100.0 * value / top if funnel["added"] else 0
+        rows.append({"y": index * 30 + 4, "label": "", "label_x": 0, "anchor": "start",
+                     "segments": [{"x": round((width - length) / 2 + 10, 1), "width": round(length, 1),
+                                   "colour": FUNNEL_COLOUR, "title": "%s: %d" % (name, value)}] if length else [],
+                     "value": "%s: %d (%.0f%%)" % (name, value, percent), "value_x": width + 24})
+    return _chart(key, label, rows, width + 230, len(steps) * 30 + 8)
+
+
+def _short(text, most):
+    text = str(text)
+    return text if len(text) <= most else "\u2026" + text[-(most - 1):]
+
+
+def os_label(entry):
+    """An OS as a bar names it: ``Android 14``, ``Android (version not reported)``, ``OS not reported``."""
+    os_type, version = entry.get("os_type"), entry.get("os_version")
+    known_type = os_type not in (None, "", "unknown")
+    known_version = version not in (None, "", "unknown")
+    if not known_type and not known_version:
+        return "OS not reported", False
+    if not known_version:
+        return "%s (version not reported)" % os_type, True
+    return ("%s %s" % (os_type, version) if known_type else "unknown OS %s" % version), True
+
+
+def client_kind(entry):
+    if entry.get("version") in (None, "", "unknown") or fleet_report.version_key(entry.get("version")) is None:
+        return "unknown"
+    return "outdated" if entry.get("outdated") else "current"
+
+
+def _numbers(caption, headers, rows, numeric=()):
+    return {"caption": caption, "headers": list(headers), "rows": [list(r) for r in rows], "numeric": set(numeric)}
+
+
+# ---- device lists -------------------------------------------------------------------------------------------
+LIST_COLUMNS = ("name", "e-mail", "groups", "status", "risk", "OS", "client", "last connection")
+
+
+def device_lists(report):
+    """The lists of devices to chase, each worst first: by risk (high first), then by days (longest first)."""
+    settings = report["settings"]
+    now = times.parse(report.get("generated_at"))
+    rows = report.get("devices") or []
+
+    def listed(flag, title, days_title, longest_first, note=""):
+        """``longest_first``: a row's sort key after its risk, the longest first."""
+        found = [r for r in rows if flag in (r.get("flags") or ())]
+        found.sort(key=lambda r: (RISK_ORDER.get(r.get("risk"), len(RISK_ORDER)), longest_first(r),
+                                  str(r.get("email") or "")))
+        shown = []
+        for row in found[:fleet_report.TABLE_ROWS]:
+            cells = [row.get("name"), row.get("email"), ", ".join(row.get("groups") or []), row.get("status"),
+                     row.get("risk"), row.get("os"), row.get("client_version"), row.get("last_connection") or "never"]
+            cells.append(days_text(flag, row))
+            shown.append({"risk": row.get("risk"), "cells": cells})
+        return {"id": flag.replace("_", "-"), "title": title, "count": len(found), "note": note,
+                "headers": list(LIST_COLUMNS) + [days_title], "rows": shown,
+                "more": max(0, len(found) - fleet_report.TABLE_ROWS)}
+
+    def since_last(row):
+        return _days_since(row.get("last_connection"), now)
+
+    def oldest_connection(row):
+        # A report's times are all written as times.iso_utc, so their text sorts as they do; never is the oldest.
+        return row.get("last_connection") or ""
+
+    def longest_wait(row):
+        days = _waited_days(row, report)
+        return -days if days is not None else 1
+
+    def days_text(flag, row):
+        if flag in ("stale", "outdated"):
+            days = since_last(row)
+            return "never" if days is None else _days(days)
+        if "waiting" in row or "awaiting_since" in row and row.get("awaiting_since"):
+            return waited_text(waited(row, report))
+        return ""
+
+    unanswered_note = ""
+    if not report.get("unanswered_known", True):
+        unanswered_note = ("The service's status history could not tell how long each invitation has waited: the "
+                           "list holds the invitations known to have waited long enough, and the count is unknown.")
+    return [
+        listed("unanswered", "Invitations unanswered for %d days or more" % settings["unanswered_days"], "waited",
+               longest_wait, unanswered_note),
+        listed("stale", "Not connected for %d days or more" % settings["stale_days"], "since last connection",
+               oldest_connection),
+        listed("never_connected", "Never connected", "waited", longest_wait),
+        listed("outdated", "Outdated clients (older than %s)" % (report.get("client_baseline") or "the newest"),
+               "since last connection", oldest_connection),
+    ]
+
+
+# ---- the pages ----------------------------------------------------------------------------------------------
+def page_view(report):
+    """Everything the page template shows, from a report (``fleet_report.compute``)."""
+    settings, trend = report["settings"], report.get("trend")
+    risk_items = [(level, report["risk"][level], RISK_COLOURS[level]) for level in RISK_SHOWN]
+    groups = ranked_groups(report)
+    charted = [g for g in groups if not g["small"]][:RANKED_IN_CHART]
+    os_items = []
+    for entry in sorted(report["os"], key=lambda o: -o["count"]):
+        name, known = os_label(entry)
+        os_items.append((name, entry["count"], OS_COLOUR if known else OS_UNKNOWN_COLOUR))
+    clients = report["client_versions"]
+    client_items = [(c["version"], c["count"], CLIENT_COLOURS[client_kind(c)]) for c in clients[:CLIENT_BARS]]
+    view = {
+        "title": "Fleet posture: %s" % tenant_label(report),
+        "report": report,
+        "tenant": report.get("tenant") or {},
+        "settings": settings,
+        "generated_at": report["generated_at"],
+        "client_baseline": report.get("client_baseline") or "none",
+        "baseline": {"since": trend.get("since")} if trend else None,
+        "tiles": tiles(report),
+        "risk": {"chart": bar_chart("risk", "devices by risk", risk_items),
+                 "numbers": _numbers("Devices by risk", ("risk", "devices"),
+                                     [(n, v) for n, v, _c in risk_items], (1,))},
+        "groups": {
+            "ranked": groups[:fleet_report.TABLE_ROWS], "more": max(0, len(groups) - fleet_report.TABLE_ROWS),
+            "small": SMALL_GROUP, "small_count": sum(1 for g in groups if g["small"]),
+            "empty_count": sum(1 for g in report["groups"] if not g["total"]),
+            "chart": share_chart("groups", "devices by risk per group", charted) if charted else None,
+        },
+        "change": None,
+        "registration": {
+            "chart": funnel_chart("funnel", "registration funnel", report["funnel"]),
+            "numbers": _numbers("Registration funnel", ("step", "devices"), [
+                ("added", report["funnel"]["added"]), ("user notified", report["funnel"]["notified"]),
+                ("connected", report["funnel"]["connected"])], (1,))},
+        "os": {"chart": bar_chart("os", "devices by OS version", os_items) if os_items else None,
+               "numbers": _numbers("Devices by operating system", ("operating system", "devices"),
+                                   [(n, v) for n, v, _c in os_items], (1,))},
+        "clients": {"chart": bar_chart("clients", "devices by client version", client_items) if client_items else None,
+                    "legend": [(kind, colour) for kind, colour in CLIENT_COLOURS.items()],
+                    "numbers": _numbers("Devices by client version", ("client version", "devices", "state"),
+                                        [(c["version"], c["count"], client_kind(c)) for c in clients], (1,)),
+                    "more": max(0, len(clients) - CLIENT_BARS)},
+        "lists": device_lists(report),
+    }
+    if trend:
+        deltas = trend["risk"]
+        view["change"] = {
+            "since": trend.get("since"),
+            "chart": delta_chart("change", "change per risk level", deltas),
+            "numbers": _numbers("Change per risk level and group", ("group",) + fleet_report.RISK_LEVELS, [
+                [g["path"]] + ["%+d" % g["risk"][level] if g["risk"] else "new" for level in fleet_report.RISK_LEVELS]
+                for g in trend.get("groups") or []], range(1, 6)),
+        }
+    return view
+
+
+def tenant_label(report):
+    tenant = report.get("tenant") or {}
+    return tenant.get("label") or tenant.get("name") or "tenant"
+
+
+def index_view(reports):
+    """The index: one row per tenant of the run, its headline counts and a link to its page; a tenant whose report
+    failed with its error. ``reports``: reports, their summaries, or failure records."""
+    rows, failed = [], 0
+    for report in sorted(reports, key=lambda r: fleet_report.file_stem(r.get("tenant"))):
+        if report.get("failed"):
+            failed += 1
+            rows.append({"failed": True, "label": tenant_label(report),
+                         "error": report.get("error") or "no error message"})
+            continue
+        counts = report["counts"]
+        unanswered = counts.get("unanswered") if report.get("unanswered_known", True) else None
+        rows.append({"failed": False, "label": tenant_label(report),
+                     "page": fleet_report.file_stem(report.get("tenant")) + ".html",
+                     "cells": [report["total"], report["risk"]["high"], report["risk"]["medium"], counts["stale"],
+                               counts["never_connected"], count_text(unanswered), counts["outdated"]],
+                     "generated_at": report.get("generated_at")})
+    return {"title": "Fleet posture: %d tenants, %d failed" % (len(rows), failed), "rows": rows,
+            "tenants": len(rows), "failed": failed,
+            "headers": ["devices", "high risk", "medium risk", "stale", "never connected", "unanswered",
+                        "outdated clients"]}
+
+
+# ---- rendering ----------------------------------------------------------------------------------------------
+def read_text(path, field):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, ValueError) as err:
+        raise UserError("%s: cannot read %s (%s)" % (field, path, err))
+
+
+def check_stylesheet(text, field, path=None):
+    """A stylesheet goes into the page's <style> as it is: it must not end that element (nor open a comment
+    the page's own markup would end)."""
+    if re.search(r"</\s*style|<!--|<script", text, re.I):
+        raise UserError("%s: %s holds markup (</style>, <!-- or <script>); give CSS only" % (field, path or "text"))
+    return text
+
+
+def _environment(own_template=None, field="template", path=None):
+    if not HAS_JINJA2:
+        raise UserError("%s: rendering the report needs the Python library jinja2 (it comes with ansible-core) "
+                        "where the module runs" % field)
+    templates = dict(TEMPLATES)
+    if own_template is not None:
+        templates["own.html.j2"] = own_template
+    env = SandboxedEnvironment(loader=jinja2.DictLoader(templates), autoescape=True, trim_blocks=True,
+                               lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    return env
+
+
+def check_files(template=None, stylesheet=None, template_field="template", style_field="stylesheet"):
+    """Read and parse the user's template and stylesheet, refusing them naming the option, the file and the line:
+    checked before the tenant is read, so a typo costs no minutes of paging."""
+    if template:
+        env = _environment(read_text(template, template_field), template_field, template)
+        try:
+            env.get_template("own.html.j2")
+        except jinja2.TemplateSyntaxError as err:
+            raise UserError("%s: %s line %s: %s" % (template_field, template, err.lineno, err.message))
+        except jinja2.TemplateError as err:
+            raise UserError("%s: %s: %s" % (template_field, template, err))
+    if stylesheet:
+        check_stylesheet(read_text(stylesheet, style_field), style_field, stylesheet)
+
+
+def render(name, view, template=None, stylesheet=None, template_field="template", style_field="stylesheet"):
+    """A page from the template ``name`` (or the user's ``template`` file, which may ``{% extends %}`` ours) with
+    the default stylesheet and the user's ``stylesheet`` file after it."""
+    own = read_text(template, template_field) if template else None
+    extra = check_stylesheet(read_text(stylesheet, style_field), style_field, stylesheet) if stylesheet else ""
+    env = _environment(own, template_field, template)
+    try:
+        page = env.get_template("own.html.j2" if own is not None else name)
+        # The stylesheets are CSS, not text: escaped, a child combinator (>) would break them.
+        return page.render(dict(view, style=Markup(STYLE), own_style=Markup(extra))) + "\n"
+    except jinja2.TemplateSyntaxError as err:
+        raise UserError("%s: %s line %s: %s" % (template_field, template or name, err.lineno, err.message))
+    except jinja2.TemplateError as err:
+        if own is None:
+            raise
+        raise UserError("%s: %s: %s" % (template_field, template, err))
+
+
+def render_html(report, template=None, stylesheet=None):
+    """A tenant's page: headline tiles with their change, charts each with its numbers, the device lists."""
+    return render(PAGE, page_view(report), template, stylesheet)
+
+
+def render_index(reports, template=None, stylesheet=None):
+    """The index over several tenants (reports, summaries or failure records): headline counts only."""
+    return render(INDEX, index_view(reports), template, stylesheet)
+
