@@ -191,7 +191,7 @@ def share_chart(key, label, groups, label_width=230, bar_width=420):
     legend_y = len(groups) * ROW + 10
     legend = _legend([(level, RISK_COLOURS[level]) for level in RISK_SHOWN],
                      label_width, legend_y, 84)
-    return _chart(key, label, rows, label_width + bar_width + 110, legend_y + 20, legend=legend)
+    return _chart(key, label, rows, label_width + bar_width + 150, legend_y + 20, legend=legend)
 
 
 def delta_chart(key, label, deltas, label_width=90, half=200):
