@@ -206,8 +206,9 @@ def check_tenant_settings(settings, task_args):
 
 def tenant_key(settings):
     """The one identity of a tenant, for every per-tenant state (run plans, inventory cache and hosts, EDA
-    cursors): its gateway (region resolved, lower case, no trailing slash) and client id. ``settings`` may be
-    connection settings or a ``tenant`` record (tenant_of)."""
+    cursors, the hygiene's resend record, the fleet report's file names and baselines): its gateway (region
+    resolved, lower case, no trailing slash) and client id. ``settings`` may be connection settings or a
+    ``tenant`` record (tenant_of)."""
     return "%s %s" % (str(shown_gateway(settings) or "").rstrip("/").lower(), settings.get("client_id") or "")
 
 
