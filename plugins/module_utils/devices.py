@@ -36,11 +36,14 @@ GROUPS_MATCH = ("any", "all")
 # names is unknown and the wrong vocabulary would silently return too few. Groups go as one groups__in of
 # every id (a superset of an ``all`` match); e-mail is never sent (the match may be case-sensitive).
 FILTERS = {"risk": "risk_in", "status": "status_in", "groups": "groups__in", "mdm_uuid": "mdm__uuid"}
+# Tastypie's spelling of the current-status filter, for call 5's reads narrowed to devices in a status now: sent only
+# once an answer has shown that it returns every device of a status it was checked on (Tenant), never on trust.
+CHECKED_FILTERS = {"status": "status__in"}
 # Call 5's status window: the status, and both spellings of each bound with the same value, so a service
 # reads the one it knows and either reading means the same window (neither can return too few).
 WINDOW_FILTERS = {"status": "status", "from": ("time_gte", "time__gte"), "to": ("time_lte", "time__lte")}
-FILTER_NAMES = frozenset(list(FILTERS.values()) + [WINDOW_FILTERS["status"]] + list(WINDOW_FILTERS["from"])
-                         + list(WINDOW_FILTERS["to"]))
+FILTER_NAMES = frozenset(list(FILTERS.values()) + list(CHECKED_FILTERS.values()) + [WINDOW_FILTERS["status"]]
+                         + list(WINDOW_FILTERS["from"]) + list(WINDOW_FILTERS["to"]))
 # A window long before any device existed, and a status code the guide does not have: a service that returns
 # devices for either ignored the window's bounds or its status.
 _BEFORE_ANY_DEVICE = (times.parse("1970-01-01T00:00:00Z"), times.parse("1970-01-01T00:00:01Z"))
@@ -120,7 +123,7 @@ def group_query(group_id):
     return {FILTERS["groups"]: str(group_id)}
 
 
-# Call 5's two readings (docs/api-notes.md, "Call 5: two readings"): a device is returned for a window when it
+# Call 5's two readings (docs/api-notes.md, "Call 5 - two readings"): a device is returned for a window when it
 # changed into the status inside it (``entered``: a status-history row's time), or when it was in the status at
 # any time in it (``in_status``); ``unknown`` when the service's answers have not told which.
 ENTERED, IN_STATUS, UNKNOWN_READING = "entered", "in_status", "unknown"

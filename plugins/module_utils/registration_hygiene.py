@@ -9,7 +9,7 @@ during a time window"): the device records carry no time of their last status ch
 reads it under the reading the service's answers show (a change into the status inside the window, or the
 status at any time in it). When the wait cannot be told exactly (the service ignores the window, or its
 answers fit neither reading), nothing is done unless ``force`` (docs/api-notes.md, "Registration hygiene" and
-"Call 5: two readings").
+"Call 5 - two readings").
 
 When a device was last reminded comes from a state file the user names and/or the audit trail (call 19); the
 guide does not say that the trail records resends, so the state file is the default (docs/api-notes.md).

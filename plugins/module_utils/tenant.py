@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, devices, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import (
-    ENTERED, GROUPS_MATCH, UNKNOWN_READING, Selection, StatusWindow, reading_of)
+    ENTERED, GROUPS_MATCH, IN_STATUS, UNKNOWN_READING, Selection, StatusWindow, reading_of)
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
@@ -63,9 +63,15 @@ class Tenant:
         self._membership_lock = threading.Lock()
         self._warned = set()
         self._warned_lock = threading.Lock()
-        # Probe answers by query: reads side by side ask the same probe once. Call 5's reading once told.
+        # Probe answers: reads side by side ask the same probe once. Call 5's reading once told. Whether
+        # devices.CHECKED_FILTERS' status spelling may be sent (None: not shown yet; then it is sent only where an
+        # answer shows it).
         self._probed = {}
         self._reading = None
+        self._status_spelling = None
+        # What of call 5's windows the service was shown to apply on a probe that had devices to return (a
+        # non-empty sample): the service's way with every window, not probed again.
+        self._applies = set()
 
     # ---- groups ------------------------------------------------------------------------------------
     def groups(self, refresh=False):
@@ -228,8 +234,12 @@ class Tenant:
         return nothing: the same status in 1970, and a status the guide does not have in the same window."""
         ignored = []
         for what, probe in window.probes().items():
+            if what in self._applies:
+                continue
             query = dict(selection.query(), **probe)
-            key = tuple(sorted(query.items()))
+            # Ignoring the bounds is the service's way with every status: one 1970 probe per selection serves the
+            # windows of every status. An ignored status shows only in a window that has devices: each its own.
+            key = (what, tuple(sorted(selection.query().items()))) if what == "bounds" else tuple(sorted(query.items()))
             if key not in self._probed:
                 try:
                     self._probed[key] = bool(list(self.client.list_devices(query, max_items=1)))
@@ -253,11 +263,19 @@ class Tenant:
                             % status)
         return ignored
 
-    def _windowed(self, selection, window):
+    def _windowed(self, selection, window, spelled=None, first_page=False):
         """(devices of ``selection`` call 5 returned for ``window``, every record checked against ``selection``,
-        what of the window the service ignores). The caller decides what an ignored status means."""
+        what of the window the service ignores). The caller decides what an ignored status means. ``spelled``:
+        also send the checked status spelling (default: once shown to return every device); ``first_page``: read
+        one page only (for a question that any one device answers)."""
         ignored = self._window_ignores(window, selection)
-        return self._read_selected(dict(selection.query(), **window.query()), selection, None), ignored
+        query = dict(selection.query(), **window.query())
+        if (self._status_spelling if spelled is None else spelled) and selection.status is not None:
+            query[devices.CHECKED_FILTERS["status"]] = ",".join(str(code) for code in sorted(selection.status))
+        if first_page:
+            page = self.normalised(list(self.client.list_devices(query, max_items=READING_SAMPLE)))
+            return [d for d in page if selection.matches(d)], ignored
+        return self._read_selected(query, selection, None), ignored
 
     def status_reading(self, status, now, listing, selection=None):
         """(call 5's reading, ids of devices shown to have changed into their status within READING_WINDOW,
@@ -325,11 +343,28 @@ class Tenant:
 
     def _tell_reading(self, sample_selection, sample, code, now):
         around = StatusWindow(code, now - READING_WINDOW, now + READING_WINDOW)
-        found, ignored = self._windowed(sample_selection, around)
+        spelled = self._status_spelling is not False
+        found, ignored = self._windowed(sample_selection, around, spelled)
         if "bounds" in ignored:
             return UNKNOWN_READING, set(), False
+        # The sample is in the status now, so a service ignoring the bounds would have answered the 1970 probe.
+        self._applies.add("bounds")
         sample_ids = {d["id"] for d in sample}
         around_ids = {d["id"] for d in found}
+        if spelled and self._status_spelling is None:
+            if sample_ids <= around_ids:
+                # The checked spelling returned every device of the sample in its status: it reads codes.
+                self._status_spelling = True
+            else:
+                # Left out by the service's window, or by a status spelling it reads otherwise: asked again
+                # without it, and never sent again if that returns more.
+                found = self._windowed(sample_selection, around, False)[0]
+                unspelled = {d["id"] for d in found}
+                if unspelled - around_ids:
+                    self._status_spelling = False
+                elif unspelled:
+                    self._status_spelling = True  # the same devices either way; two empty answers show nothing
+                around_ids = unspelled
         left_out = sorted(sample_ids - around_ids, key=str)[:READING_RECHECKS]
         still, before = set(), None
         if left_out:
@@ -338,12 +373,16 @@ class Tenant:
             still = {d["id"] for d in again if d is not None}
         elif "status" not in ignored:
             # Every device came back: only an earlier window tells "in the status" from "all changed just now"
-            # (with the status ignored, any status in it would count).
+            # (with the status ignored, any status in it would count). Any one device answers: one page.
             earlier = StatusWindow(code, now - READING_WINDOW - HELD_WINDOW, now - READING_WINDOW)
-            before_found, before_ignored = self._windowed(sample_selection, earlier)
+            before_found, before_ignored = self._windowed(sample_selection, earlier, first_page=True)
             if "status" not in before_ignored:
                 before = {d["id"] for d in before_found}
         reading, fresh = reading_of(sample_ids, around_ids, still, before)
+        if reading == IN_STATUS and "status" not in ignored:
+            # Under in_status every device is in some status around now: one ignoring the status would have
+            # answered the probe of a status that does not exist.
+            self._applies.add("status")
         return reading, fresh, True
 
     def held_status(self, status, days, now, selection=None, listing=None):

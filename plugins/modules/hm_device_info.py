@@ -68,9 +68,9 @@ options:
         that does not exist in the same window). A service that returns devices for the first ignores windows; for
         the second, it ignores the status, and only devices whose status is that one now are kept. Either way the
         module warns and returns RV(window_enforced=false).
-      - The guide allows two readings of which devices "had" the status during the window: those that changed into
-        it inside the window, or those in it at any time in the window. The module tells which one the service uses
-        from its own answers and returns it as RV(status_reading).
+      - The guide allows two readings of which devices "had" the status during the window - those that changed
+        into it inside the window, or those in it at any time in the window. The module tells which one the service
+        uses from its own answers and returns it as RV(status_reading).
     type: dict
     suboptions:
       status:
@@ -235,7 +235,7 @@ status_reading:
       V(in_status), those in the status at any time in the window. V(unknown) when it cannot be told (no device
       is in the status now, the service ignored the window, or its answers fit neither reading).
     - The module asks for the devices in the status now (the selection's, else the tenant's), then for that status
-      in a window of ten minutes either side of now; see docs/api-notes.md, "Call 5: two readings".
+      in a window of ten minutes either side of now (docs/api-notes.md, section "Call 5 - two readings").
   returned: when O(status_during) is given
   type: str
   choices: [entered, in_status, unknown]

@@ -35,7 +35,7 @@ VARIANTS = {
     # What call 5 ("devices that had a specific status during time interval") answers for a window: "entered",
     # the devices with a status-history row into the status whose time is inside [time_gte, time_lte) (the
     # guide's bounds filter a field named ``time``, as a history row has); "in-status", the devices in the status
-    # at any time in the window. Nothing public shows either; docs/api-notes.md, "Call 5: two readings".
+    # at any time in the window. Nothing public shows either; docs/api-notes.md, "Call 5 - two readings".
     "status_reading": ("entered", "in-status"),
     # groups__in: the devices assigned to the groups named, or also those of every group below them.
     "group_filter": ("exact", "subtree"),

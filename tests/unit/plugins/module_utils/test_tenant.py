@@ -278,7 +278,8 @@ HISTORY = {
 }
 
 
-def history_service(bounds="honoured", failing_status=None, reading="in_status", status="honoured", history=None):
+def history_service(bounds="honoured", failing_status=None, reading="in_status", status="honoured", history=None,
+                    spelling="ignored"):
     """A device list answering call 5 from ``history`` (default HISTORY) under ``reading``: ``in_status``, the
     devices that had ``status`` at some time in [time_gte, time_lte); ``entered``, those with a change into it
     in the window. ``status="ignored"``: any status counts. Also answers status_in and one device by id."""
@@ -302,6 +303,10 @@ def history_service(bounds="honoured", failing_status=None, reading="in_status",
         found = []
         for device_id, spells in sorted(history.items()):
             if "status_in" in params and spells[-1][0] not in params["status_in"].split(","):
+                continue
+            # Tastypie's status__in: ignored, read as codes, or as names (then a code matches nothing).
+            if "status__in" in params and spelling != "ignored" and (
+                    spelling == "names" or spells[-1][0] not in params["status__in"].split(",")):
                 continue
             if "status" in params:
                 if bounds == "ignored":
@@ -437,3 +442,25 @@ def test_held_status_fails_when_one_of_its_reads_fails():
     tenant, _warnings, _transport = tenant_of(history_service(failing_status="4"))
     with pytest.raises(ApiError):
         tenant.held_status(0, 7, at_now())
+
+
+@pytest.mark.parametrize("spelling", ["codes", "names", "ignored"])
+def test_the_tastypie_status_spelling_is_sent_only_once_an_answer_shows_it_returns_every_device(spelling):
+    tenant, _warnings, transport = tenant_of(history_service(reading="in_status", spelling=spelling))
+    held = tenant.held_status(0, 7, at_now())
+    # Whatever the service makes of it, the waits are exact: a spelling that returns too few is never trusted.
+    assert held.reading == "in_status" and held.exact and held.ids == {"20", "24"}
+    since = [c["params"] for c in transport.api_calls()
+             if (c["params"] or {}).get("status") in ("-1", "1", "4") and int(c["params"].get("time_gte", 0)) > 0]
+    assert since and all(("status__in" in p) == (spelling != "names") for p in since)
+
+
+def test_two_empty_answers_never_vouch_for_the_status_spelling():
+    # Under "entered" with no device changed lately, the window around now is empty with or without the spelling:
+    # that shows nothing, so the read that counts (changes into the status since the cutoff) goes without it.
+    tenant, _warnings, transport = tenant_of(history_service(reading="entered", spelling="names"))
+    held = tenant.held_status(0, 7, at_now())
+    assert held.reading == "entered" and held.exact and held.ids == {"20", "24"}
+    since = [c["params"] for c in transport.api_calls()
+             if (c["params"] or {}).get("status") == "0" and int(c["params"].get("time_gte", 0)) == NOW - 7 * DAY_MS]
+    assert since and all("status__in" not in p for p in since)
