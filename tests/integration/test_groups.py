@@ -42,6 +42,8 @@ def test_role_variable_group_hierarchy_prune_still_works_and_warns(sim, tmp_path
       vars:
         group_hierarchy_tree: [Keep]
         group_hierarchy_prune: true
+        # Stale is the tenant's only group: a percentage never purges all of a scope, a count does.
+        group_hierarchy_max_deletes: 1
 """)
     sim.api("POST", "/app/SBM/external_api/v1/groups/", json={"name": "Stale"})
     result = run_playbook(str(playbook), sim)
