@@ -187,3 +187,23 @@ def test_bad_input_is_refused_naming_the_option_with_nothing_written(sim, tmp_pa
     refused, _shown = hygiene(sim, tmp_path, lines, name="bad")
     assert refused["failed"] is True and one_line(refused["msg"]).startswith(expected), refused["msg"]
     assert sim.stats().get("requests", 0) == 0 and sim.resends() == [] and sim.deletions() == []
+
+
+def test_the_same_tenant_with_its_gateway_written_otherwise_keeps_its_resend_history(sim, tmp_path):
+    """Issue 34: the resend record was keyed by the gateway as written, so https://GW.example.com/ one week and
+    https://gw.example.com the next lost the history and reminded users again inside resend_every_days. It is
+    keyed by clients.tenant_key now, the one identity of a tenant."""
+    fleet(sim)
+    state = tmp_path / "resends.json"
+    options = ["resend_after_days: 7", "resend_every_days: 7", "groups: [Field]", "state_file: %s" % state]
+    plain = "gateway_url: http://localhost:%d" % sim.port
+    shouted = "gateway_url: HTTP://LOCALHOST:%d/" % sim.port
+    first, _shown = hygiene(sim, tmp_path, options + [plain], name="first")
+    reminded = ["month@example.com", "quarter@example.com", "week@example.com"]
+    assert sorted(i["email"] for i in first["devices"]) == reminded
+    again, _shown = hygiene(sim, tmp_path, options + [shouted], name="again")
+    assert again["changed"] is False and again["devices"] == [], again["devices"]
+    assert sorted(w["email"] for w in again["waiting"]) == reminded
+    assert len(sim.resends()) == 3
+    assert list(json.loads(state.read_text())["tenants"]) == ["http://localhost:%d %s" % (
+        sim.port, first["tenant"]["client_id"])]
