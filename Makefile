@@ -20,7 +20,7 @@ SIM_TENANT ?=
 # With SIM_TENANTS=N, every tenant's connection as an inventory (host vars), rewritten at each start.
 SIM_INVENTORY ?= $(SIM_DB).tenants.yml
 
-.PHONY: sim sim-env sim-set-device shell sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link browser browser-setup
+.PHONY: changelog-release sim sim-env sim-set-device shell sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link browser browser-setup
 
 help:
 	@echo "make demo   - set up .venv, start the simulator, run the example playbooks, show what changed"
@@ -112,6 +112,11 @@ lint: collection-link
 
 release-check: collection-link
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/release
+
+# Add the changelog fragments to galaxy.yml's release (again: a fragment committed after the release is added to it,
+# the release keeps its date). Needs every plugin's documentation to parse (antsibull-changelog reads ansible-doc).
+changelog-release: collection-link
+	$(BIN)/antsibull-changelog release --version $$(sed -n 's/^version: *//p' galaxy.yml)
 
 docs: collection-link
 	$(BIN)/python -m tests.docsgen

@@ -38,8 +38,7 @@ def version_key(version):
 
 
 def release_command():
-    return "antsibull-changelog release --version %s (from the collection's root, with .venv/bin on PATH)" % (
-        galaxy_version())
+    return "make changelog-release (antsibull-changelog release --version %s)" % galaxy_version()
 
 
 def changelog_tool(*args, cwd=REPO_ROOT):
