@@ -350,3 +350,25 @@ def test_an_own_template_and_stylesheet_restyle_the_page_and_the_index(sim, tmp_
     assert broken.returncode != 0
     assert re.search(r"template: \S*broken.html.j2 line 2: Unexpected end of template", one_line(broken.stdout))
     assert sim.stats().get("requests", 0) <= 1, sim.stats()
+
+
+def test_a_corrupt_baseline_is_refused_naming_the_option_and_the_file_and_no_report_is_written(sim, tmp_path):
+    """Issue 34: a baseline cut short or edited by hand failed with a traceback; now the task fails naming
+    history_dir and the file, writes no report of the tenant, and the index says the tenant failed."""
+    history = tmp_path / "history"
+    first = run_report(sim, tmp_path / "week1", {"fleet_report_history_dir": str(history)})
+    assert first.returncode == 0, first.stdout[-3000:]
+    [kept] = glob.glob(str(history / "*.json"))
+    report = json.loads(open(kept).read())
+    report["risk"] = "lots"  # valid JSON, schema version 1, not a report
+    with open(kept, "w") as handle:
+        json.dump(report, handle)
+    out = tmp_path / "week2"
+    second = run_report(sim, out, {"fleet_report_history_dir": str(history)})
+    assert second.returncode != 0
+    said = one_line(second.stdout)
+    assert "history_dir: %s: not a whole fleet report (risk is not a count per level)" % kept in said, said[-3000:]
+    assert "Traceback" not in second.stdout
+    assert not glob.glob(str(out / "*-fleet-report.html")) and not glob.glob(str(out / "*-fleet-report.json"))
+    assert glob.glob(str(history / "*.json")) == [kept]
+    assert "1 tenants, 1 failed" in (out / "index.html").read_text()
