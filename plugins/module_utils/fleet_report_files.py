@@ -12,7 +12,8 @@ import json
 import os
 import re
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, fleet_report_page, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_page
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
 

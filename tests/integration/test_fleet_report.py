@@ -314,8 +314,8 @@ def test_a_failing_tenant_has_its_row_with_its_error_in_the_index_and_fails_the_
     assert "failed: " in row and "href" not in row and "not-the-key" not in index
     assert 'href="%s.html"' % good in index
     # The next run that succeeds removes the record: the index shows the tenant as it is now.
-    data["tenants"]["hosts"]["t02"]["hm_access_key"] = [t for t in sim.control("GET", "tenants")
-                                                         if t["name"] == "t02"][0]["access_key"]
+    key = [t for t in sim.control("GET", "tenants") if t["name"] == "t02"][0]["access_key"]
+    data["tenants"]["hosts"]["t02"]["hm_access_key"] = key
     with open(inventory, "w") as handle:
         yaml.safe_dump(data, handle)
     again = run_report(sim, out, {"fleet_report_hosts": "tenants"}, inventory=inventory)
