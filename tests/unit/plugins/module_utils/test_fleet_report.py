@@ -308,9 +308,11 @@ def test_days_waited_exact_or_a_lower_bound_with_when_first_seen_never_a_first_s
     assert fleet_report_page.waited_text({"days": None, "at_least_days": None, "first_seen": None}) == "unknown"
     # A row without compute's own figure: the bound from when it was first seen, and the flag's days.
     row = {"awaiting_since": "2026-12-05T09:00:00Z", "flags": ["never_connected", "unanswered"]}
-    assert fleet_report_page.waited_text(fleet_report_page.waited(row, report)) == "at least 7 days (first seen 2026-12-05)"
+    assert fleet_report_page.waited_text(fleet_report_page.waited(row, report)) == \
+        "at least 7 days (first seen 2026-12-05)"
     row = {"awaiting_since": "2026-11-20T09:00:00Z", "flags": ["unanswered"]}
-    assert fleet_report_page.waited_text(fleet_report_page.waited(row, report)) == "at least 15 days (first seen 2026-11-20)"
+    assert fleet_report_page.waited_text(fleet_report_page.waited(row, report)) == \
+        "at least 15 days (first seen 2026-11-20)"
     # On the page, under "waited": days, not a first-seen time.
     fleet = [device(1, 3, status="0")]
     page = fleet_report.render_html(compute(fleet, waiting_longer={"1"}))
