@@ -70,7 +70,8 @@ class HarmonyMobileClient(TokenSession):
         return self.request("PATCH", "%s/v1/groups/%s/" % (API_ROOT, path_id(group_id, "group id")), json_body=body)
 
     def delete_group(self, group_id):
-        """Call 18; False when it was already gone."""
+        """Call 18; False when it was already gone. Only ``guards.DeleteGate`` calls it, after counting the run's
+        deletes (tests/unit/test_delete_gate.py)."""
         return self.delete("%s/v1/groups/%s/" % (API_ROOT, path_id(group_id, "group id")))
 
     # ---- devices (calls 1-5, 10-12) -------------------------------------
@@ -124,7 +125,8 @@ class HarmonyMobileClient(TokenSession):
         raise ApiError("could not confirm that device %s was added" % email, "POST", API_ROOT + "/v2/device/")
 
     def delete_device(self, device_id):
-        """Call 11; False when it was already gone."""
+        """Call 11; False when it was already gone. Only ``guards.DeleteGate`` calls it, after counting the run's
+        deletes (tests/unit/test_delete_gate.py)."""
         return self.delete("%s/v1/device/%s/" % (API_ROOT, path_id(device_id, "device_id")))
 
     def resend_invitation(self, device_id, send_reg_email=True, send_reg_sms=False):

@@ -268,7 +268,8 @@ class TokenSession:
         return self._unless_missing("GET", path, params)[1]
 
     def delete(self, path):
-        """DELETE; True if deleted, False when it was already gone (as after a retried DELETE)."""
+        """DELETE; True if deleted, False when it was already gone (as after a retried DELETE). Only the client's
+        ``delete_device`` and ``delete_group`` call it, and only ``guards.DeleteGate`` calls them."""
         return self._unless_missing("DELETE", path)[0]
 
     def _unless_missing(self, method, path, params=None):
