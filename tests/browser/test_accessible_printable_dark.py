@@ -2,6 +2,8 @@
 
 - axe-core (the npm package, pinned in the Makefile, installed by `make browser-setup` into .build/browser: nothing
   is fetched while the tests run) finds no serious or critical violation, in the light and in the dark scheme;
+- the page of a tenant with four weekly reports (trend lines, new and resolved devices) and the index over three
+  tenants are checked;
 - printing to PDF gives a file holding every section: each heading, each collapsed section's title, and the
   first row of every table (a print stylesheet must open what the screen keeps collapsed);
 - with ``prefers-color-scheme: dark`` the page is not blank and is darker than, not the same as, the light one.
@@ -21,7 +23,7 @@ from tests.support import REPO_ROOT
 from tests.browser import cdp
 from tests.browser.test_fleet_report_page import chromium_or_skip, fleet, png_decode
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_report
 
 AXE_CORE = os.path.join(REPO_ROOT, ".build", "browser", "node_modules", "axe-core", "axe.min.js")
 # Serious and critical violations fail; moderate and minor ones are printed for whoever restyles the page.
@@ -58,11 +60,17 @@ def tenant(name, client_id):
 
 
 def weekly_report(workdir, who, count=DEVICES):
-    """A report with a baseline a week old (a device in 37 was at no risk then), as the role writes it."""
+    """A report with three earlier weekly reports (each week another share of the devices at another risk), its
+    baseline the last of them and its trend over all four, as the module writes it with a history_dir."""
     groups, found = fleet(workdir, count)
-    earlier = [dict(d, risk_name="none") if i % 37 == 0 else d for i, d in enumerate(found)]
-    previous = fleet_report.compute(groups, earlier, NOW - datetime.timedelta(days=7), 30, 7, tenant=who)
-    return fleet_report.compute(groups, found, NOW, 30, 7, tenant=who, previous=previous)
+    earlier = []
+    for weeks, step in ((3, 23), (2, 29), (1, 37)):
+        then = [dict(d, risk_name="none") if i % step == 0 else d for i, d in enumerate(found)]
+        earlier.append(fleet_report.compute(groups, then, NOW - datetime.timedelta(days=7 * weeks), 30, 7, tenant=who,
+                                            previous=earlier[-1] if earlier else None))
+    report = fleet_report.compute(groups, found, NOW, 30, 7, tenant=who, previous=earlier[-1])
+    report["history"], report["changed_devices"] = fleet_history.history(report, found, earlier)
+    return report
 
 
 def axe_or_skip():
