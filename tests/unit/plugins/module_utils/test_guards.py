@@ -46,6 +46,9 @@ def test_the_floor_is_its_own_option_and_never_allows_a_whole_small_scope():
     assert guards.max_deletes_allowed("20%", 3, floor=5) == 2
     assert guards.max_deletes_allowed("20%", 1, floor=5) == 0
     assert guards.max_deletes_allowed("20%", 3, floor=0) == 0
+    # Deletes the task names itself (state=absent, recreate) may take the last one under the floor.
+    assert guards.max_deletes_allowed("20%", 1, named=True) == 1
+    assert guards.max_deletes_allowed("20%", 3, floor=5, named=True) == 3
     # "0%" is none whatever the floor; a count is that count.
     assert guards.max_deletes_allowed("0%", 3, floor=5) == 0
     assert guards.max_deletes_allowed("3", 3, floor=0) == 3
