@@ -2,8 +2,9 @@
 
 - axe-core (the npm package, pinned in the Makefile, installed by `make browser-setup` into .build/browser: nothing
   is fetched while the tests run) finds no serious or critical violation, in the light and in the dark scheme;
-- the page of a tenant with four weekly reports (trend lines, new and resolved devices) and the index over three
-  tenants are checked;
+- the page of a tenant with four weekly reports (trend lines, new and resolved devices) and the registration
+  hygiene's record (reminders and what became of them, the next run's preview), and the index over three tenants,
+  are checked;
 - printing to PDF gives a file holding every section: each heading, each collapsed section's title, and the
   first row of every table (a print stylesheet must open what the screen keeps collapsed);
 - with ``prefers-color-scheme: dark`` the page is not blank and is darker than, not the same as, the light one.
@@ -23,7 +24,8 @@ from tests.support import REPO_ROOT
 from tests.browser import cdp
 from tests.browser.test_fleet_report_page import chromium_or_skip, fleet, png_decode
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_report
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_history, fleet_report
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_reminders
 
 AXE_CORE = os.path.join(REPO_ROOT, ".build", "browser", "node_modules", "axe-core", "axe.min.js")
 # Serious and critical violations fail; moderate and minor ones are printed for whoever restyles the page.
@@ -70,7 +72,24 @@ def weekly_report(workdir, who, count=DEVICES):
                                             previous=earlier[-1] if earlier else None))
     report = fleet_report.compute(groups, found, NOW, 30, 7, tenant=who, previous=earlier[-1])
     report["history"], report["changed_devices"] = fleet_history.history(report, found, earlier)
+    report["hygiene"], report["hygiene_devices"] = hygiene(found)
     return report
+
+
+def hygiene(found):
+    """The hygiene section as hm_fleet_report writes it with ``hygiene``: 60 reminders five days ago, a third of
+    those users registered since, and the next Monday's run (resend after 7 days, delete after 30)."""
+    settings = fleet_reminders.check_settings({"state_file": "/nonexistent/resends.json", "delete_after_days": 30,
+                                               "next_run": "monday 06:00"}, NOW)
+    notified = [d for d in found if d["status_code"] == codes.USER_NOTIFIED]
+    resent = NOW - datetime.timedelta(days=5)
+    resends = {d["id"]: resent for d in notified[:60]}
+    registered = {resent: {d["id"] for d in notified[:60:3]}}
+    section = {"effectiveness": fleet_reminders.effectiveness(resends, found, registered,
+                                                              (NOW - datetime.timedelta(days=7), NOW), NOW, 7)}
+    held = {"resend": {d["id"] for d in notified[::2]}, "delete": {d["id"] for d in notified[::5]}}
+    section["next_run"], lists = fleet_reminders.preview(notified, held, resends, settings, len(found))
+    return section, lists
 
 
 def axe_or_skip():
