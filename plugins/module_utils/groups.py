@@ -129,8 +129,17 @@ class GroupState(ModuleTask):
     def ensure_absent(self, tree, current, before):
         self.result["group"] = {}
         if current is None:
+            name = self.options["name"]
+            planned = run_plan.tenant_plan(self.options, self.check_mode).get(name) or {}
+            if planned.get("action") == "create":
+                # Check mode: an earlier task of the run creates it, so the real run deletes it; the preview says so.
+                self.result["changed"] = True
+                self.set_diff({"name": name, "path": planned.get("path")}, None)
+                self.plan_for_later_tasks(deleted={name: planned.get("path")})
+                self.result["msg"] = "would delete group %r, which an earlier task of this run plans to create" % name
+                return
             # Most often a misspelling: saying so keeps the user from believing the group they meant is gone.
-            near = tree.closest_names(self.options["name"])
+            near = tree.closest_names(name)
             self.result["msg"] = "group %r does not exist; nothing was deleted. %s" % (
                 self.options["name"], "Closest existing group names: %s" % ", ".join(near) if near
                 else "No existing group has a similar name")

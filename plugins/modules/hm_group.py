@@ -44,7 +44,8 @@ options:
       - A group that still holds devices is not deleted unless O(force=true); the error says how many.
       - The delete counts against O(max_deletes), whose scope is the tenant's groups other than C(ALL).
       - A group that is not there is not an error. The task is unchanged and RV(msg) says so, naming the
-        closest existing group names (most often the name was misspelt).
+        closest existing group names (most often the name was misspelt). In check mode, a group an earlier task of
+        the run plans to create is a planned delete (changed, and RV(msg) says so).
     type: str
     choices: [present, absent]
     default: present
@@ -142,7 +143,8 @@ move:
 msg:
   description:
     - What a move did, in words; or, with O(state=absent) on a group that is not there, that nothing was deleted
-      and the closest existing group names.
+      and the closest existing group names (in check mode, on a group an earlier task plans to create, that the
+      run would delete it).
   returned: when the group is moved, or not there with O(state=absent)
   type: str
   sample: "group 'Salse' does not exist; nothing was deleted. Closest existing group names: Sales"

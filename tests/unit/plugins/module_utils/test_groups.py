@@ -3,7 +3,7 @@ before any connection is made, and a hierarchy whose write fails half-way report
 
 import pytest
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import groups
+from ansible_collections.secops.mobile_security.plugins.module_utils import groups, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
@@ -129,3 +129,15 @@ def test_absent_on_a_missing_group_says_so_naming_the_closest_names():
     assert module.result["changed"] is False and client.deleted == []
     assert module.result["msg"] == ("group 'Salse' does not exist; nothing was deleted. Closest existing group names: "
                                     "Sales")
+
+
+def test_absent_in_check_mode_on_a_group_an_earlier_task_plans_to_create_is_a_planned_delete():
+    client = GroupClient()
+    plan = run_plan.with_changes(group_options(), True, created={"Salse": "ALL/Salse"})[run_plan.FACT]
+    module = FakeModule(group_options(name="Salse", run_plan=plan), Tenant(client), client, check_mode=True)
+    groups.GroupState(module).run()
+    assert module.result["changed"] is True and client.deleted == []
+    assert module.result["msg"] == "would delete group 'Salse', which an earlier task of this run plans to create"
+    assert module.diff == ({"name": "Salse", "path": "ALL/Salse"}, None)
+    assert run_plan.tenant_plan(dict(group_options(), run_plan=module.result["ansible_facts"][run_plan.FACT]),
+                                True)["Salse"]["action"] == "delete"
