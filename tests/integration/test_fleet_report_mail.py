@@ -181,3 +181,23 @@ def test_the_page_is_mailed_attached_or_linked(sim, tmp_path, smtp_sink):
     assert not list(message.iter_attachments())
     page = next(linked.glob("*-fleet-report.html"))
     assert "The page: https://reports.example.com/fleet/%s" % page.name in message.get_body(("plain",)).get_content()
+
+
+def test_a_page_a_fail_when_rule_failed_is_mailed_before_the_tenant_fails(sim, tmp_path, smtp_sink):
+    collections = community_general_path()
+    if collections is None:
+        pytest.skip("community.general is not installed (not a requirement of this collection): only the refusal "
+                    "without it is tested here")
+    from tests.support import ensure_collection_link
+    env = {"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join((ensure_collection_link(), collections))}
+    out = tmp_path / "out"
+    result = run_report(sim, out, mail_settings(smtp_sink, fleet_report_fail_when=[{"measure": "high", "above": 0}]),
+                        env=env)
+    assert result.returncode != 0, result.stdout[-4000:]
+    assert len(smtp_sink.messages) == 1
+    message = email.message_from_bytes(smtp_sink.messages[0][1], policy=email.policy.default)
+    assert message["Subject"].startswith("FAILED Fleet posture")
+    assert "The report broke a rule, so the job fails for this tenant" in " ".join(
+        message.get_body(("plain",)).get_content().split())
+    page = next(out.glob("*-fleet-report.html"))
+    assert page.name in [part.get_filename() for part in message.iter_attachments()]
