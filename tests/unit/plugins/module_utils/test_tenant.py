@@ -464,3 +464,15 @@ def test_two_empty_answers_never_vouch_for_the_status_spelling():
     since = [c["params"] for c in transport.api_calls()
              if (c["params"] or {}).get("status") == "0" and int(c["params"].get("time_gte", 0)) == NOW - 7 * DAY_MS]
     assert since and all("status__in" not in p for p in since)
+
+
+@pytest.mark.parametrize("around, still, before, want", [
+    ({"1", "2", "3"}, set(), {"2"}, ("in_status", set())),        # all around now, one also before: in_status
+    ({"1"}, {"2"}, None, ("entered", set())),                      # left out yet still in the status: entered
+    ({"1", "2", "3"}, set(), set(), ("unknown", {"1", "2", "3"})),  # all just changed: short waits, no reading
+    ({"1"}, set(), None, ("unknown", set())),                      # left out and gone from the status: neither
+    ({"1", "2", "3"}, set(), None, ("unknown", set())),            # no earlier window asked: cannot tell
+])
+def test_what_call_5_answers_show_of_its_reading(around, still, before, want):
+    assert devices.reading_of({"1", "2", "3"}, around, still, before) == want
+    assert devices.reading_of(set(), around, still, before) == ("unknown", set())
