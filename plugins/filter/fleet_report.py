@@ -9,7 +9,7 @@ import os
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, fleet_report_files
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_page
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_index, fleet_report_page
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 
@@ -29,25 +29,36 @@ def fleet_report_index(results, directory=None, template=None, stylesheet=None):
     """The index page over ``results`` (hm_fleet_report results, or their ``report``, and the failure records of
     ``fleet_report_failure``). With ``directory``, only the tenants whose page (or failure) was written there:
     the index links to pages beside it. ``template``, ``stylesheet``: files of one's own, as the module's."""
-    if not isinstance(results, list) or not all(_is_outcome(r) for r in results):
-        raise AnsibleFilterError("fleet_report_index: expected a list of hm_fleet_report results or their report, "
-                                 "got %r" % (type(results).__name__,))
-    if directory is not None:
-        if not all(_page_directory(r) for r in results):
-            raise AnsibleFilterError("fleet_report_index: directory=%r needs hm_fleet_report results (with files), "
-                                     "not only their report" % (directory,))
-        wanted = os.path.abspath(str(directory))
-        beside = [r for r in results if _page_directory(r) == wanted]
-        if results and not beside:
-            raise AnsibleFilterError("fleet_report_index: directory=%r holds none of the %d tenants' pages (they are "
-                                     "in %s)" % (directory, len(results), ", ".join(sorted({
-                                         _page_directory(r) for r in results}))))
-        results = beside
-    reports = [r["report"] if isinstance(r.get("report"), dict) else r for r in results]
+    results = _beside(results, directory, "fleet_report_index")
     try:
-        return fleet_report_page.render_index(reports, template or None, stylesheet or None)
+        return fleet_report_page.render_index(results, template or None, stylesheet or None)
     except UserError as err:
         raise AnsibleFilterError("fleet_report_index: %s" % err)
+
+
+def fleet_report_index_csv(results, directory=None):
+    """The index's table as CSV (``index.csv``): the same tenants as ``fleet_report_index`` with the same
+    arguments, in the same order, with the same counts, changes, causes and errors."""
+    return fleet_index.render_csv(fleet_index.ranked(_beside(results, directory, "fleet_report_index_csv")))
+
+
+def _beside(results, directory, name):
+    """The results of the tenants whose page (or failure) is in ``directory`` (all of them without one), each
+    checked to be a result, a report or a failure record."""
+    if not isinstance(results, list) or not all(_is_outcome(r) for r in results):
+        raise AnsibleFilterError("%s: expected a list of hm_fleet_report results or their report, got %r" % (
+            name, type(results).__name__))
+    if directory is None:
+        return results
+    if not all(_page_directory(r) for r in results):
+        raise AnsibleFilterError("%s: directory=%r needs hm_fleet_report results (with files), not only their "
+                                 "report" % (name, directory))
+    wanted = os.path.abspath(str(directory))
+    beside = [r for r in results if _page_directory(r) == wanted]
+    if results and not beside:
+        raise AnsibleFilterError("%s: directory=%r holds none of the %d tenants' pages (they are in %s)" % (
+            name, directory, len(results), ", ".join(sorted({_page_directory(r) for r in results}))))
+    return beside
 
 
 def fleet_report_failure(result, dest, host):
@@ -73,5 +84,6 @@ def fleet_report_directories(results):
 
 class FilterModule:
     def filters(self):
-        return {"fleet_report_index": fleet_report_index, "fleet_report_failure": fleet_report_failure,
-                "fleet_report_directories": fleet_report_directories, "fleet_report_settings": fleet_report_settings}
+        return {"fleet_report_index": fleet_report_index, "fleet_report_index_csv": fleet_report_index_csv,
+                "fleet_report_failure": fleet_report_failure, "fleet_report_directories": fleet_report_directories,
+                "fleet_report_settings": fleet_report_settings}

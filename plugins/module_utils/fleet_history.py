@@ -77,10 +77,10 @@ def ids_of(report):
 
 def point(report):
     """One report as a point of the trend: its time and each measure (unanswered None when it was not known)."""
-    values = {level: int((report.get("risk") or {}).get(level, 0)) for level in fleet_report.RISK_LEVELS}
+    values = {level: (report.get("risk") or {}).get(level, 0) for level in fleet_report.RISK_LEVELS}
     counts = report.get("counts") or {}
     for flag in fleet_report.FLAGS:
-        values[flag] = int(counts[flag]) if counts.get(flag) is not None else None
+        values[flag] = counts.get(flag)
     if not report.get("unanswered_known"):
         values["unanswered"] = None
     return {"generated_at": report.get("generated_at"), "total": int(report.get("total") or 0), "values": values}
@@ -153,8 +153,11 @@ def deltas(points):
     if len(points) < 2:
         return None
     before, after = points[-2]["values"], points[-1]["values"]
-    return {m: (after[m] - before[m]) if after.get(m) is not None and before.get(m) is not None else None
-            for m in MEASURES}
+    return {m: after[m] - before[m] if _count(after.get(m)) and _count(before.get(m)) else None for m in MEASURES}
+
+
+def _count(value):
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def cause(change, high_causes):

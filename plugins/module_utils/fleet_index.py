@@ -50,6 +50,9 @@ def row(result):
     or ``error`` when the task failed, with or without a report: a ``fail_when`` failure has its files
     written)."""
     report = result.get("report") if isinstance(result.get("report"), dict) else None
+    if report is None and "counts" in result:
+        # A report itself (or its summary), as hm_fleet_report's result holds it.
+        report, result = result, {"report": result}
     tenant = result.get("tenant") or (report or {}).get("tenant") or {}
     # A failed task's result says ``msg``; the role's failure record (fleet_report_failure) says ``error``.
     error = (result.get("error") or result.get("msg") or "failed without a message") if result.get("failed") else None
@@ -63,13 +66,14 @@ def row(result):
         return found
     files = result.get("files") or {}
     history = report.get("history") or {}
+    page = files.get("html") or fleet_report.file_stem(tenant) + ".html"
     points = history.get("points") or [fleet_history.point(report)]
     values = points[-1]["values"]
     change = history.get("change")
     if change is None and report.get("trend"):
         # A report without a history section (no history_dir): its one-step trend against ``previous``.
         change = dict({m: None for m in fleet_history.MEASURES}, **report["trend"]["risk"])
-    found.update(page=files.get("html"), generated_at=report.get("generated_at"), devices=report.get("total"),
+    found.update(page=page, generated_at=report.get("generated_at"), devices=report.get("total"),
                  counts={m: values.get(m) for m in COUNTED},
                  change={m: (change or {}).get(m) for m in COUNTED},
                  trend=[p["values"].get("high") for p in points], trend_times=[p["generated_at"] for p in points])
@@ -140,4 +144,4 @@ def _with_change(count, change):
     """``34 (+12)``; ``34`` without a change; ``unknown`` for a count not known."""
     if count is None:
         return "unknown"
-    return "%d (%+d)" % (count, change) if change else str(count)
+    return "%s (%+d)" % (count, change) if change else str(count)

@@ -29,6 +29,8 @@ TABLE_ROWS = 50
 CSV_COLUMNS = ("flags", "id", "name", "email", "groups", "status", "risk", "os", "client_version", "last_connection",
                "awaiting_since")
 _VERSION_PART = re.compile(r"^\s*(\d+)")
+# The parts of a report that list devices: in its files, not in the module's result or the index.
+DEVICE_LISTS = ("devices", "awaiting_since", "changed_devices", "hygiene_devices")
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
@@ -295,7 +297,7 @@ def count_changes(report, previous):
 
 def summary(report):
     """The report without device-level lists: what a module returns and what the index page shows."""
-    return {k: v for k, v in report.items() if k not in ("devices", "awaiting_since")}
+    return {k: v for k, v in report.items() if k not in DEVICE_LISTS}
 
 
 def file_stem(tenant):

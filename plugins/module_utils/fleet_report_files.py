@@ -14,6 +14,8 @@ import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, times
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_page
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_reminders
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_thresholds
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.files import write_private
 
@@ -76,8 +78,13 @@ def failure_record(result, dest, host, now=None):
     tenant = result.get("tenant") if isinstance(result.get("tenant"), dict) else {
         "name": host, "gateway_url": None, "client_id": None, "tenant_id": None, "label": host}
     error = str(result.get("msg") or "failed without a message")
-    return {"failed": True, "error": error, "tenant": tenant, "generated_at": times.iso_utc(now),
-            "files": {"failure": failure_path(dest, fleet_report.file_stem(tenant))}}
+    record = {"failed": True, "error": error, "tenant": tenant, "generated_at": times.iso_utc(now),
+              "files": {"failure": failure_path(dest, fleet_report.file_stem(tenant))}}
+    if isinstance(result.get("report"), dict) and isinstance(result.get("files"), dict):
+        # fail_when: the files were written before the task failed; the index shows the numbers beside the error.
+        record.update(report=result["report"], files=dict(result["files"], **record["files"]),
+                      thresholds=result.get("thresholds"))
+    return record
 
 
 def _differs(path, text):
@@ -95,6 +102,9 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     now = now or datetime.datetime.now(times.UTC).replace(microsecond=0)
     # Checked before the read as well as in compute(): a typo costs no minutes of paging.
     fleet_report.check_settings(params["stale_days"], params["unanswered_days"], params.get("min_client_version"))
+    reports = fleet_history.check_reports(params.get("trend_reports") or fleet_history.DEFAULT_REPORTS)
+    fleet_thresholds.check_rules(params.get("fail_when"))
+    hygiene = fleet_reminders.check_settings(params["hygiene"], now) if params.get("hygiene") else None
     fleet_report_page.check_files(params.get("template"), params.get("stylesheet"))
     dest = _directory(params["dest"], "dest")
     groups, devices = tenant.snapshot()
@@ -107,6 +117,12 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
                                   held.ids if held.exact else None, held.reading)
     if report.get("trend") and previous is not None:
         report["trend"]["counts"] = fleet_report.count_changes(report, previous)
+    earlier = earlier_reports(params, stem, record, previous_path, previous, reports)
+    report["history"], report["changed_devices"] = fleet_history.history(report, devices, earlier, reports)
+    if hygiene:
+        report["hygiene"], report["hygiene_devices"] = fleet_reminders.read(
+            tenant, record, devices, hygiene, now, times.parse(previous["generated_at"]) if previous else None)
+    thresholds = fleet_thresholds.evaluate(params.get("fail_when"), report)
     text = json.dumps(report, indent=1, sort_keys=True) + "\n"
     files = {kind: os.path.join(dest, "%s.%s" % (stem, kind)) for kind in ("html", "csv", "json")}
     page = fleet_report_page.render_html(report, params.get("template"), params.get("stylesheet"))
@@ -115,7 +131,9 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     if params.get("history_dir"):
         files["history"] = os.path.join(_directory(params["history_dir"], "history_dir"),
                                         "%s-%s.json" % (stem, now.strftime("%Y%m%dT%H%M%SZ")))
-        contents[files["history"]] = text
+        # Aggregates and the ids next week's new/resolved lists need, not every device (docs/performance.md).
+        contents[files["history"]] = json.dumps(fleet_history.entry(report, devices), sort_keys=True,
+                                                separators=(",", ":")) + "\n"
     changed = any(_differs(path, content) for path, content in contents.items())
     failure = failure_path(dest, stem)
     if not check_mode:
@@ -124,4 +142,22 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
         # A failure the role recorded on an earlier run is over: the index must not show this tenant as failed.
         if os.path.exists(failure):
             os.remove(failure)
-    return {"changed": changed, "report": fleet_report.summary(report), "files": files, "baseline": previous_path}
+    return {"changed": changed, "report": fleet_report.summary(report), "files": files, "baseline": previous_path,
+            "thresholds": thresholds}
+
+
+def earlier_reports(params, stem, tenant, baseline_path, baseline_report, reports):
+    """The tenant's earlier reports for the trend, oldest first, the baseline last: up to ``reports`` - 1 of
+    ``history_dir``, or the ``previous`` report alone."""
+    if baseline_path is None:
+        return []
+    if not params.get("history_dir"):
+        return [baseline_report]
+    kept = history_files(_directory(params["history_dir"], "history_dir"), stem)
+    older = kept[:kept.index(baseline_path)][-(reports - 2):] if reports > 2 and baseline_path in kept else []
+    found = []
+    for path in older:
+        report = read_report(path, "history_dir")
+        fleet_report.check_previous(report, tenant, "history_dir: %s" % path)
+        found.append(report)
+    return found + [baseline_report]

@@ -14,7 +14,8 @@ Jinja2 comes with ansible-core: the module renders where it runs (the controller
 
 import re
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_index, fleet_report
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_reminders, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.fleet_report_templates import (
     INDEX, PAGE, STYLE, TEMPLATES)
@@ -183,7 +184,7 @@ def share_chart(key, label, groups, label_width=230, bar_width=420):
             if count:
                 width = bar_width * count / group["total"]
                 segments.append({"x": round(x, 1), "width": round(width, 1), "colour": RISK_COLOURS[level],
-                                  "title": "%s: %d of %d" % (level, count, group["total"])})
+                                 "title": "%s: %d of %d" % (level, count, group["total"])})
                 x += width
         rows.append({"y": y, "label": _short(group["path"], 34), "label_x": label_width - 6, "anchor": "end",
                      "segments": segments, "value": "%d of %d high" % (group["high"], group["total"]),
@@ -360,6 +361,8 @@ def page_view(report):
                                         [(c["version"], c["count"], client_kind(c)) for c in clients], (1,)),
                     "more": max(0, len(clients) - CLIENT_BARS)},
         "lists": device_lists(report),
+        "history": fleet_history.page_view(report),
+        "hygiene": fleet_reminders.page_view(report),
     }
     if trend:
         deltas = trend["risk"]
@@ -378,27 +381,13 @@ def tenant_label(report):
     return tenant.get("label") or tenant.get("name") or "tenant"
 
 
-def index_view(reports):
-    """The index: one row per tenant of the run, its headline counts and a link to its page; a tenant whose report
-    failed with its error. ``reports``: reports, their summaries, or failure records."""
-    rows, failed = [], 0
-    for report in sorted(reports, key=lambda r: fleet_report.file_stem(r.get("tenant"))):
-        if report.get("failed"):
-            failed += 1
-            rows.append({"failed": True, "label": tenant_label(report),
-                         "error": report.get("error") or "no error message"})
-            continue
-        counts = report["counts"]
-        unanswered = counts.get("unanswered") if report.get("unanswered_known", True) else None
-        rows.append({"failed": False, "label": tenant_label(report),
-                     "page": fleet_report.file_stem(report.get("tenant")) + ".html",
-                     "cells": [report["total"], report["risk"]["high"], report["risk"]["medium"], counts["stale"],
-                               counts["never_connected"], count_text(unanswered), counts["outdated"]],
-                     "generated_at": report.get("generated_at")})
-    return {"title": "Fleet posture: %d tenants, %d failed" % (len(rows), failed), "rows": rows,
-            "tenants": len(rows), "failed": failed,
-            "headers": ["devices", "high risk", "medium risk", "stale", "never connected", "unanswered",
-                        "outdated clients"]}
+def index_view(results):
+    """The index: one row per tenant of the run, worst first (``fleet_index``), its headline counts with their
+    change, what got worse in words, its trend and a link to its page; a tenant whose report failed with its
+    error. ``results``: hm_fleet_report results, reports or their summaries, or failure records."""
+    view = fleet_index.page_view(results)
+    view["title"] = "Fleet posture: %d tenants, %d failed" % (view["tenants"], view["failed"])
+    return view
 
 
 # ---- rendering ----------------------------------------------------------------------------------------------
@@ -468,7 +457,7 @@ def render_html(report, template=None, stylesheet=None):
     return render(PAGE, page_view(report), template, stylesheet)
 
 
-def render_index(reports, template=None, stylesheet=None):
-    """The index over several tenants (reports, summaries or failure records): headline counts only."""
-    return render(INDEX, index_view(reports), template, stylesheet)
-
+def render_index(results, template=None, stylesheet=None):
+    """The index over several tenants (hm_fleet_report results, reports, summaries or failure records): headline
+    counts only."""
+    return render(INDEX, index_view(results), template, stylesheet)

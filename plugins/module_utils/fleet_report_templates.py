@@ -10,8 +10,8 @@ environment, the module's payload on its target), and are loaded by name: a user
 with its include in ``page.html.j2``.
 
 Blocks of ``base.html.j2``: ``title``, ``head``, ``brand``, ``heading``, ``meta``, ``content``, ``footer``.
-Blocks of ``page.html.j2``: ``tiles``, ``risk``, ``groups``, ``change``, ``registration``, ``os``, ``clients``,
-``lists``. Of ``index.html.j2``: ``tenants``.
+Blocks of ``page.html.j2``: ``tiles``, ``risk``, ``groups``, ``change``, ``history``, ``registration``,
+``hygiene``, ``os``, ``clients``, ``lists``. Of ``index.html.j2``: ``tenants``.
 """
 
 PAGE = "page.html.j2"
@@ -115,6 +115,14 @@ MACROS = """{% macro chart(c) -%}
 {{ table(t) }}
 </details>
 {%- endmacro %}
+
+{% macro spark(s) -%}
+<svg xmlns="http://www.w3.org/2000/svg" class="spark" role="img" aria-label="{{ s.label }}" width="{{ s.width }}"
+ height="{{ s.height }}" viewBox="0 0 {{ s.width }} {{ s.height }}">
+{%- for points in s.segments %}<polyline points="{{ points }}" fill="none" stroke="currentColor"
+ stroke-width="1.5"/>{% endfor %}
+{%- if s.dot %}<circle cx="{{ s.dot.x }}" cy="{{ s.dot.y }}" r="2.5" fill="currentColor"/>{% endif %}</svg>
+{%- endmacro %}
 """
 
 PAGE_TEMPLATE = """{% extends "base.html.j2" %}
@@ -128,7 +136,9 @@ yet, so no change is shown.{% endif %}</p>{% endblock %}
 {% block risk %}{% include "risk.html.j2" %}{% endblock %}
 {% block groups %}{% include "groups.html.j2" %}{% endblock %}
 {% block change %}{% include "change.html.j2" %}{% endblock %}
+{% block history %}{% include "history.html.j2" %}{% endblock %}
 {% block registration %}{% include "registration.html.j2" %}{% endblock %}
+{% block hygiene %}{% include "hygiene.html.j2" %}{% endblock %}
 {% block os %}{% include "os.html.j2" %}{% endblock %}
 {% block clients %}{% include "clients.html.j2" %}{% endblock %}
 {% block lists %}{% for list in lists %}{% include "device_list.html.j2" %}{% endfor %}{% endblock %}
@@ -225,21 +235,99 @@ DEVICE_LIST = """<section aria-labelledby="list-{{ list.id }}">
 {% else %}<p>None.</p>{% endif %}
 </section>"""
 
+HISTORY = """{% import "macros.html.j2" as m %}{% if history %}<section aria-labelledby="history">
+<h2 id="history">Over the last {{ history.reports }} report{{ "s" if history.reports != 1 }}</h2>
+{% if history.cause %}<p class="note">Since the last report: {{ history.cause }}.</p>{% endif %}
+<table>
+<caption>Each count over the reports since {{ history.first }}</caption>
+<thead><tr><th scope="col">devices</th><th scope="col">trend</th><th scope="col" class="n">now</th>
+<th scope="col" class="n">change</th></tr></thead>
+<tbody>
+{% for line in history.lines %}<tr><th scope="row">{{ line.words }}</th><td>{{ m.spark(line.spark) }}</td>
+<td class="n">{{ "unknown" if line.now is none else line.now }}</td>
+<td class="n">{{ "-" if line.change is none else "%+d" | format(line.change) }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+{{ m.numbers(history.numbers) }}
+{% for kind in history.kinds %}
+<h3 id="changes-{{ kind.kind }}">{{ kind.title }}: {% if kind.known %}{{ kind.new }} new this week,
+{{ kind.resolved }} resolved since last week{% else %}new and resolved not known{% endif %}</h3>
+{% if not kind.known %}<p class="note">{{ kind.why }}.</p>{% endif %}
+{% for name, rows, count in (("New this week", kind.new_rows, kind.new),
+                             ("Resolved since last week", kind.resolved_rows, kind.resolved)) %}
+{% if rows %}<table id="{{ kind.kind }}-{{ "new" if loop.first else "resolved" }}">
+<caption>{{ kind.title }}: {{ name | lower }}</caption>
+<thead><tr>{% for h in history.headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in rows %}<tr>{% for cell in row %}{% if loop.first %}<th scope="row">{{ cell }}</th>
+{%- else %}<td>{{ cell }}</td>{% endif %}{% endfor %}</tr>
+{% endfor %}
+</tbody>
+</table>
+{% if count > rows | length %}<p class="more">and {{ count - rows | length }} more</p>{% endif %}
+{% endif %}
+{% endfor %}
+{% endfor %}
+</section>{% endif %}"""
+
+HYGIENE = """{% import "macros.html.j2" as m %}{% if hygiene %}<section aria-labelledby="hygiene">
+<h2 id="hygiene">Reminders and the next hygiene run</h2>
+<h3 id="reminders">Do reminders work?</h3>
+<p>{{ hygiene.total.sent }} reminder{{ "s" if hygiene.total.sent != 1 }} sent from {{ hygiene.period.from }} to
+{{ hygiene.period.to }}; registered within {{ hygiene.every }} days: <strong>{{ hygiene.rate }}</strong>.
+{% if hygiene.total.waiting %}{{ hygiene.total.waiting }} still within their {{ hygiene.every }} days.{% endif %}
+{% if hygiene.total.deleted %}{{ hygiene.total.deleted }} no longer in the tenant.{% endif %}</p>
+{% if hygiene.groups.rows %}{{ m.table(hygiene.groups) }}{% endif %}
+<h3 id="next-run">The next run: {{ hygiene.next.date }}</h3>
+<p class="note">With the settings it will use: {{ hygiene.next.said }}. Devices invited after this report are not
+counted.</p>
+{% if not hygiene.next.known %}<p>Not known: {{ hygiene.next.why }}.</p>
+{% else %}<p>It will remind <strong>{{ hygiene.next.remind }}</strong> and delete
+<strong>{{ hygiene.next.delete }}</strong> device{{ "s" if hygiene.next.delete != 1 }}{% if hygiene.next.waiting %};
+{{ hygiene.next.waiting }} reminded too lately to be reminded again{% endif %}.
+{% if hygiene.next.refused %}Its delete guard would refuse the run ({{ hygiene.next.delete }} deletes, max_deletes
+allows {{ hygiene.next.max_deletes_allowed }}): it would change nothing.{% endif %}</p>
+{% for name, rows, count in (("To be reminded", hygiene.next.remind_rows, hygiene.next.remind),
+                             ("To be deleted", hygiene.next.delete_rows, hygiene.next.delete)) %}
+{% if rows %}<table id="next-{{ "remind" if loop.first else "delete" }}">
+<caption>{{ name }} on {{ hygiene.next.date }}</caption>
+<thead><tr>{% for h in hygiene.headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in rows %}<tr>{% for cell in row %}{% if loop.first %}<th scope="row">{{ cell }}</th>
+{%- else %}<td>{{ cell }}</td>{% endif %}{% endfor %}</tr>
+{% endfor %}
+</tbody>
+</table>
+{% if count > rows | length %}<p class="more">and {{ count - rows | length }} more</p>{% endif %}
+{% endif %}
+{% endfor %}
+{% endif %}
+</section>{% endif %}"""
+
 INDEX_TEMPLATE = """{% extends "base.html.j2" %}
 {% block title %}Fleet posture: all tenants{% endblock %}
 {% block content %}
-{% block tenants %}<section aria-labelledby="tenants">
-<h2 id="tenants">Tenants</h2>
+{% block tenants %}{% import "macros.html.j2" as m %}<section aria-labelledby="tenants">
+<h2 id="tenants">Tenants, worst first</h2>
+<p class="note">Tenants whose report failed first, then those that got worse since their last report (more
+high-risk devices first, then medium risk, then stale, unanswered, outdated and never-connected devices), then
+tenants on their first report (no baseline yet), then the rest. A change is against each tenant's last report;
+hover a tenant's name for its connection. The same table is in index.csv.</p>
 <table>
-<caption>Headline counts per tenant{% if failed %}; {{ failed }} failed{% endif %}</caption>
-<thead><tr><th scope="col">tenant</th>{% for h in headers %}<th scope="col" class="n">{{ h }}</th>{% endfor %}
-<th scope="col">generated</th></tr></thead>
+<caption>{{ tenants }} tenants, {{ failed }} failed, {{ worse }} worse since their last report</caption>
+<thead><tr><th scope="col" class="n">rank</th><th scope="col">tenant</th><th scope="col">standing</th>
+<th scope="col" class="n">devices</th>{% for h in headers %}<th scope="col" class="n">{{ h }}</th>{% endfor %}
+<th scope="col">what got worse</th><th scope="col">high risk, trend</th><th scope="col">generated</th></tr></thead>
 <tbody>
-{% for row in rows %}{% if row.failed %}<tr class="failed"><th scope="row">{{ row.label }}</th>
-<td colspan="{{ headers | length + 1 }}">failed: {{ row.error }}</td></tr>
-{% else %}<tr><th scope="row"><a href="{{ row.page }}">{{ row.label }}</a></th>{% for cell in row.cells %}
-<td class="n">{{ cell }}</td>{% endfor %}<td>{{ row.generated_at }}</td></tr>
-{% endif %}{% endfor %}
+{% for row in rows %}<tr{% if row.error %} class="failed"{% endif %}><td class="n">{{ row.rank }}</td>
+<th scope="row"><span title="{{ row.details }}">{% if row.link %}<a href="{{ row.link }}">{{ row.tenant }}</a>
+{%- else %}{{ row.tenant }}{% endif %}</span></th><td>{{ row.standing }}</td>
+<td class="n">{{ "unknown" if row.devices is none else row.devices }}</td>
+{% for cell in row.cells %}<td class="n">{{ cell }}</td>{% endfor %}
+<td>{{ row.cause }}</td><td>{% if row.spark %}{{ m.spark(row.spark) }}{% endif %}</td>
+<td>{{ row.generated_at or "" }}</td></tr>
+{% endfor %}
 </tbody>
 </table>
 </section>{% endblock %}
@@ -257,5 +345,7 @@ TEMPLATES = {
     "os.html.j2": OS,
     "clients.html.j2": CLIENTS,
     "device_list.html.j2": DEVICE_LIST,
+    "history.html.j2": HISTORY,
+    "hygiene.html.j2": HYGIENE,
     INDEX: INDEX_TEMPLATE,
 }

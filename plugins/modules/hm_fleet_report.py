@@ -64,8 +64,104 @@ options:
     description:
       - Keep every report in this directory as C(<tenant>-<fingerprint>-fleet-report-<UTC time>.json); the newest one already
         there is the baseline.
+      - What is kept is compact - the report's counts (risk, flags, groups, settings) and only the device ids next
+        week's report needs to say which devices are new or resolved (high risk, stale, outdated) and since when
+        invitations wait - about 1 MB a week for 100,000 devices (docs/performance.md). A full report kept
+        there by an earlier version is still read (it knows stale and outdated devices, not every high-risk one).
+      - From it the page draws a line per risk level and per flag over the last O(trend_reports) reports, and lists
+        the devices new this week and resolved since last week at high risk, stale and with an outdated client.
       - A report of another tenant is never a baseline (the module refuses one given as O(previous)).
     type: path
+  trend_reports:
+    description:
+      - How many reports the trend lines cover, this one included (2 or more), from O(history_dir).
+    type: int
+    default: 8
+  hygiene:
+    description:
+      - The registration hygiene's record and settings (those of M(secops.mobile_security.hm_registration_hygiene),
+        with its names and defaults). With it the page shows whether reminders work and what the next run will do.
+      - Reminders - each device the record shows reminded since the baseline (else in the last 7 days), and what
+        became of it, overall and per group - registered within O(hygiene.resend_every_days) (from the service's
+        status history, call 5 - a connected status in the days after the reminder), not registered in that time,
+        still within it, or deleted since. A device waiting again now counts as not registered. When the service
+        ignores call 5's window the outcome is unknown, never a 0.
+      - The next run - on O(hygiene.next_run), with these settings - which devices it will remind and which it will
+        delete (the hygiene's own plan over the devices waiting now, how long they will have waited by then from
+        the status history), and whether its delete guard (O(hygiene.max_deletes)) would refuse. Devices invited
+        after the report are not in it.
+    type: dict
+    suboptions:
+      state_file:
+        description: The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:state_file).
+        type: path
+        required: true
+      resend_after_days:
+        description: The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:resend_after_days).
+        type: int
+        default: 7
+      resend_every_days:
+        description:
+          - The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:resend_every_days); also the
+            time a reminded user has to register for the reminder to count as working.
+        type: int
+        default: 7
+      delete_after_days:
+        description:
+          - The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:delete_after_days); not given or
+            0, the hygiene deletes nothing.
+        type: int
+      max_deletes:
+        description: The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:max_deletes).
+        type: str
+        default: "20%"
+      groups:
+        description: The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:groups).
+        type: list
+        elements: str
+        default: []
+      send_reg_email:
+        description: The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:send_reg_email).
+        type: bool
+        default: true
+      send_reg_sms:
+        description: The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:send_reg_sms).
+        type: bool
+        default: false
+      next_run:
+        description:
+          - When the hygiene runs next - its weekly schedule as C(monday 06:00) (UTC), or a time (ISO 8601,
+            C(MM/DD/YYYY HH:MM:SS) or epoch milliseconds) not before the report. Not given, a run at the report's
+            time.
+        type: str
+  fail_when:
+    description:
+      - Rules that fail the task B(after) the files are written, so that a scheduler's failure notification (an
+        AWX notification template on failure) fires with the page there.
+      - Each rule's C(message), C(state) (C(exceeded), C(within) or C(unknown)) and numbers are in RV(thresholds).
+        A rule whose value is not known - an increase on the first report, unanswered invitations the status
+        history cannot date - neither passes nor fails in silence; it warns, or with O(fail_when[].if_unknown=fail)
+        fails the task.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      measure:
+        description: A risk level or a flag.
+        type: str
+        required: true
+        choices: [none, low, medium, high, unknown, stale, never_connected, unanswered, outdated]
+      above:
+        description: Fail when more than this many devices are in O(fail_when[].measure) now.
+        type: int
+      increase_above:
+        description: Fail when O(fail_when[].measure) has more than this many devices more than the baseline.
+        type: int
+      if_unknown:
+        description: What a rule whose value is not known does.
+        type: str
+        choices: [warn, fail]
+        default: warn
   template:
     description:
       - A Jinja2 template of one's own for the page, read where the module runs (autoescaped, rendered in a
@@ -121,6 +217,24 @@ EXAMPLES = r'''
     #   .logo { height: 40px; float: right; }
     stylesheet: /srv/reports/brand.css
 
+- name: With whether reminders work and the next hygiene run, failing the job when posture gets worse
+  secops.mobile_security.hm_fleet_report:
+    dest: /srv/reports/mobile
+    history_dir: /srv/reports/mobile/history
+    trend_reports: 12
+    hygiene:
+      state_file: /var/lib/hygiene/resends.json
+      resend_after_days: 7
+      resend_every_days: 7
+      delete_after_days: 60
+      next_run: monday 06:00
+    fail_when:
+      - measure: high
+        increase_above: 5        # more than 5 high-risk devices more than last week
+      - measure: unanswered
+        above: 20
+        if_unknown: fail         # a count the status history cannot give fails too
+
 - name: Stricter, against a given baseline
   secops.mobile_security.hm_fleet_report:
     dest: /tmp/report
@@ -169,6 +283,17 @@ files:
   type: dict
   sample: {html: /srv/reports/acme-ee15eb5a-fleet-report.html, csv: /srv/reports/acme-ee15eb5a-fleet-report.csv,
            json: /srv/reports/acme-ee15eb5a-fleet-report.json}
+thresholds:
+  description:
+    - Each O(fail_when) rule's outcome - C(measure), C(limit) (C(above) or C(increase_above)), C(value) (the
+      limit), C(count) (now), C(change) (since the baseline, for C(increase_above)), C(state) (C(exceeded),
+      C(within) or C(unknown)), C(fails) (whether it fails the task) and C(message).
+    - Also in the result of a task the rules failed, beside RV(files) (written) and RV(report).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{measure: high, limit: increase_above, value: 5, count: 31, change: 7, state: exceeded, fails: true,
+            if_unknown: warn, message: "high: 31 devices, +7 since the baseline, more than 5"}]
 baseline:
   description: The earlier report compared with, or null.
   returned: always
@@ -180,7 +305,8 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_files
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_reminders
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_files, fleet_thresholds
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 
 
@@ -195,11 +321,20 @@ class FleetReportModule(HarmonyMobileModule):
             history_dir=dict(type="path"),
             template=dict(type="path"),
             stylesheet=dict(type="path"),
+            trend_reports=dict(type="int", default=fleet_history.DEFAULT_REPORTS),
+            hygiene=fleet_reminders.option_spec(),
+            fail_when=fleet_thresholds.option_spec(),
         ), mutually_exclusive=[("previous", "history_dir")])
 
     def execute(self):
         self.result.update(fleet_report_files.produce(self.tenant, self.tenant_record, self.params,
                                                       self.check_mode))
+        for warning in fleet_thresholds.warnings(self.result["thresholds"]):
+            self.module.warn(warning)
+        # After the files are written, so that a scheduler's notification of the failed job has a page to show.
+        failure = fleet_thresholds.failure(self.result["thresholds"], not self.check_mode)
+        if failure:
+            self.fail(failure)
 
 
 def main():

@@ -138,7 +138,7 @@ def test_the_page_numbers_are_the_tenants_own_counts(sim, tmp_path, last_connect
     # Without tenant_name, the files are named after the tenant's id.
     stem = stem_of(out, [t for t in sim.control("GET", "tenants") if t["name"] == "default"][0]["tenant_id"])
     written = sorted(os.path.basename(p) for p in glob.glob(str(out / "*")))
-    assert written == sorted([stem + ".html", stem + ".csv", stem + ".json", "index.html"])
+    assert written == sorted([stem + ".html", stem + ".csv", stem + ".json", "index.html", "index.csv"])
     report = json.loads((out / (stem + ".json")).read_text())
     assert report["total"] == want["total"]
     assert dict((k, v) for k, v in report["risk"].items() if k != "unknown") == want["risk"]
@@ -231,7 +231,7 @@ def test_two_tenants_two_pages_and_an_index_with_nothing_crossing(sim, tmp_path)
     out = tmp_path / "out"
     stems = {own: stem_of(out, own) for own in ("t01", "t02")}
     pages = [stems[t] + e for t in ("t01", "t02") for e in (".html", ".csv", ".json")]
-    assert sorted(os.listdir(out)) == sorted(["index.html"] + pages)
+    assert sorted(os.listdir(out)) == sorted(["index.html", "index.csv"] + pages)
     for own, other in (("t01", "t02"), ("t02", "t01")):
         for ext in (".html", ".csv", ".json"):
             text = (out / (stems[own] + ext)).read_text()
@@ -266,7 +266,7 @@ def test_tenants_writing_to_different_directories_get_an_index_each_over_their_o
     assert result.returncode == 0, result.stdout[-3000:]
     for own, other in (("t01", "t02"), ("t02", "t01")):
         stem = stem_of(tmp_path / own, own)
-        written = [stem + ".html", stem + ".csv", stem + ".json", "index.html"]
+        written = [stem + ".html", stem + ".csv", stem + ".json", "index.html", "index.csv"]
         assert sorted(os.listdir(tmp_path / own)) == sorted(written)
         index = (tmp_path / own / "index.html").read_text()
         assert re.findall(r'href="([^"]*)"', index) == [stem + ".html"]

@@ -28,8 +28,10 @@ def test_one_row_per_tenant_with_its_own_counts():
     acme, globex = summary("acme", ["high", "high", "none"]), summary("globex", ["high"])
     page = fleet_report_index([globex, acme])
     rows = page.split("<tr>")[2:]
-    assert 'href="%s">acme</a></th><td class="n">3</td><td class="n">2</td>' % page_of(acme) in rows[0]
-    assert 'href="%s">globex</a></th><td class="n">1</td><td class="n">1</td>' % page_of(globex) in rows[1]
+    # Worst first (both on their first report: the one with more high-risk devices first): devices, high risk.
+    cells = '</a></span></th><td>first report</td>\n<td class="n">%d</td>\n<td class="n">%d</td>'
+    assert 'href="%s">acme' % page_of(acme) + cells % (3, 2) in rows[0]
+    assert 'href="%s">globex' % page_of(globex) + cells % (1, 1) in rows[1]
     assert "example.com" not in page
 
 

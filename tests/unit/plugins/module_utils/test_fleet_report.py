@@ -203,7 +203,8 @@ def test_every_value_from_the_service_is_escaped_on_the_page():
     raw = {"internal_id": "7", "name": HOSTILE, "email": "a&b@example.com", "risk": "3", "status": "0",
            "mail_sent": True, "client_version": '3.8"><svg onload=alert(1)>', "os_type": "<b>Android</b>",
            "groups": [{"id": 5, "name": groups[-1]["name"]}]}
-    tenant = dict(TENANT, label="<i>acme</i>")
+    # The page's title shows the label, the index's row the short name.
+    tenant = dict(TENANT, label="<i>acme</i>", name="<i>acme</i>")
     report = fleet_report.compute(groups, [device_shapes.normalise(raw)], NOW, 30, 7, tenant=tenant)
     page = fleet_report.render_html(report)
     assert "<script" not in page and "<img" not in page and "<svg onload" not in page and "<i>acme" not in page
