@@ -150,3 +150,29 @@ def test_a_report_that_succeeds_removes_the_failure_the_role_recorded_before(tmp
     # A task that failed before it knew its tenant: the inventory host names it.
     early = fleet_report_files.failure_record({"msg": "boom"}, tmp_path, "globex", NOW)
     assert early["tenant"]["name"] == "globex" and early["files"]["failure"].startswith(str(tmp_path / "globex-"))
+
+
+def test_the_history_keeps_a_compact_entry_and_the_trend_reads_the_last_reports(tmp_path):
+    history = str(tmp_path / "history")
+    for week, risk in enumerate(("none", "high", "high", "medium")):
+        result = produce(tmp_path, risk=risk, now=NOW + datetime.timedelta(days=7 * week), history_dir=history,
+                         trend_reports=3)
+    with open(result["files"]["history"]) as handle:
+        kept = json.load(handle)
+    assert kept["kind"] == "fleet-report-history" and "devices" not in kept and kept["ids"]["high"] == []
+    # Three points: the two kept before this one (of three kept) and this one.
+    section = result["report"]["history"]
+    assert section["series"]["high"] == [1, 1, 0] and section["series"]["medium"] == [0, 0, 1]
+    assert section["changes"]["high"] == {"known": True, "new": 0, "resolved": 1}
+    assert "changed_devices" not in result["report"]
+
+
+def test_a_fail_when_failure_record_keeps_the_report_and_the_page_for_the_index(tmp_path):
+    result = produce(tmp_path, risk="high", fail_when=[{"measure": "high", "above": 0}])
+    assert [t["state"] for t in result["thresholds"]] == ["exceeded"]
+    failed = dict(result, failed=True, msg="fail_when: high: 1 devices, more than 0 (the files were written)",
+                  tenant=TENANT)
+    record = fleet_report_files.failure_record(failed, str(tmp_path / "out"), "acme", NOW)
+    assert record["failed"] and record["error"].startswith("fail_when: high")
+    assert record["report"]["risk"]["high"] == 1 and record["files"]["html"] == result["files"]["html"]
+    assert record["files"]["failure"].endswith(STEM + ".failed.json")
