@@ -76,10 +76,13 @@ def sent_to(sim):
     return [r["email"] for r in sim.resends()]
 
 
-@pytest.mark.parametrize("device_filters", VARIANTS["device_filters"])
-def test_resends_only_past_n_days_once_within_m_days_and_deletes_past_k(sim, tmp_path, device_filters):
+# Both readings of call 5 (the devices that changed into the status inside a window, or those in it at any time in
+# it): the fleet's re-notified devices ("again", "relapse") have a short stretch under either.
+@pytest.mark.parametrize("device_filters, status_reading", [(f, "entered") for f in VARIANTS["device_filters"]]
+                         + [("tastypie", "in-status")])
+def test_resends_only_past_n_days_once_within_m_days_and_deletes_past_k(sim, tmp_path, device_filters, status_reading):
     ids = fleet(sim)
-    sim.variants(device_filters=device_filters)
+    sim.variants(device_filters=device_filters, status_reading=status_reading)
     state = tmp_path / "resends.json"
     options = ["resend_after_days: 7", "resend_every_days: 7", "delete_after_days: 60", "max_deletes: all",
                "groups: [Field]", "send_reg_sms: true", "state_file: %s" % state]
@@ -102,6 +105,7 @@ def test_resends_only_past_n_days_once_within_m_days_and_deletes_past_k(sim, tmp
 
     done, _shown = hygiene(sim, tmp_path, options, name="run")
     assert done["changed"] is True and done["window_enforced"] is True
+    assert done["status_reading"] == status_reading.replace("-", "_")
     assert [(i["action"], i["device_id"], i["result"]) for i in done["devices"]] == [
         ("resend", ids["week"], "ok"), ("resend", ids["month"], "ok"), ("delete", ids["quarter"], "ok")]
     assert sorted(sent_to(sim)) == ["month@example.com", "week@example.com"]
