@@ -34,8 +34,7 @@ NO_GROUP = "(no longer in the tenant)"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SCHEDULE = re.compile(r"^\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*$")
 # hm_registration_hygiene's defaults: a preview with a setting left out shows what the hygiene would use.
-DEFAULTS = {"resend_after_days": 7, "resend_every_days": 7, "delete_after_days": None, "groups": [],
-            "max_deletes": guards.DEFAULT_MAX_DELETES, "send_reg_email": True, "send_reg_sms": False}
+DEFAULTS = registration_hygiene.DEFAULTS
 # Rows of each preview list in the report (the counts are of all of them).
 PREVIEW_ROWS = 50
 
@@ -49,6 +48,7 @@ def option_spec():
         resend_every_days=dict(type="int", default=DEFAULTS["resend_every_days"]),
         delete_after_days=dict(type="int"),
         max_deletes=dict(type="str", default=DEFAULTS["max_deletes"]),
+        max_deletes_floor=guards.floor_option_spec(),
         groups=dict(type="list", elements="str", default=[]),
         send_reg_email=dict(type="bool", default=DEFAULTS["send_reg_email"]),
         send_reg_sms=dict(type="bool", default=DEFAULTS["send_reg_sms"]),
@@ -71,6 +71,7 @@ def check_settings(hygiene, now):
         registration_hygiene.check_options(dict(settings, audit_resends=False))
     except UserError as err:
         raise UserError("hygiene.%s" % err)
+    settings["max_deletes_floor"] = guards.checked_floor(settings.get("max_deletes_floor"))
     settings["next_run"] = next_run(settings.get("next_run"), now)
     return settings
 
@@ -166,7 +167,8 @@ def preview(notified, held, last_resends, settings, scope_size):
     """
     run_at = settings["next_run"]
     shown = {key: settings.get(key) for key in ("resend_after_days", "resend_every_days", "delete_after_days",
-                                                "groups", "max_deletes", "send_reg_email", "send_reg_sms")}
+                                                "groups", "max_deletes", "max_deletes_floor", "send_reg_email",
+                                                "send_reg_sms")}
     found = {"date": times.iso_utc(run_at), "settings": shown, "known": True, "remind": None, "delete": None,
              "waiting": None, "refused": None}
     if held.get("resend") is None or (settings.get("delete_after_days") and held.get("delete") is None):
@@ -179,7 +181,9 @@ def preview(notified, held, last_resends, settings, scope_size):
         settings["resend_every_days"], settings.get("send_reg_email", True), settings.get("send_reg_sms", False))
     remind = [i for i in items if i["action"] == "resend" and "result" not in i]
     delete = guards.deletes_in(items)
-    allowed = guards.max_deletes_allowed(settings.get("max_deletes"), scope_size)
+    # The hygiene's own guard: max_deletes of its scope, with its floor (a purge's, not deletes it names).
+    allowed = guards.max_deletes_allowed(settings.get("max_deletes"), scope_size,
+                                         floor=settings["max_deletes_floor"])
     found.update(remind=len(remind), delete=len(delete), waiting=len(waiting),
                  refused=allowed is not None and len(delete) > allowed, max_deletes_allowed=allowed)
     by_id = {d["id"]: d for d in notified}

@@ -28,6 +28,9 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.module_base
 
 DAY = datetime.timedelta(days=1)
 ACTIONS = ("resend", "delete")
+# The settings' defaults, of the module and of the fleet report's preview of the next run (fleet_reminders).
+DEFAULTS = {"resend_after_days": 7, "resend_every_days": 7, "delete_after_days": None, "groups": [],
+            "max_deletes": guards.DEFAULT_MAX_DELETES, "send_reg_email": True, "send_reg_sms": False}
 STATE_VERSION = 1
 # Resends older than this are dropped from the state file: no sensible resend_every_days reaches back further.
 STATE_KEEP = 400 * DAY

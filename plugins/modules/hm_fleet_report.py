@@ -115,6 +115,10 @@ options:
         description: The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:max_deletes).
         type: str
         default: "20%"
+      max_deletes_floor:
+        description: The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:max_deletes_floor).
+        type: int
+        default: 1
       groups:
         description: The hygiene's O(secops.mobile_security.hm_registration_hygiene#module:groups).
         type: list

@@ -160,13 +160,13 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.module_base
 class RegistrationHygieneModule(HarmonyMobileModule):
     def __init__(self):
         super().__init__(dict(
-            resend_after_days=dict(type="int", default=7),
-            resend_every_days=dict(type="int", default=7),
+            resend_after_days=dict(type="int", default=registration_hygiene.DEFAULTS["resend_after_days"]),
+            resend_every_days=dict(type="int", default=registration_hygiene.DEFAULTS["resend_every_days"]),
             delete_after_days=dict(type="int"),
             **guards.option_specs(),
             groups=dict(type="list", elements="str", default=[]),
-            send_reg_email=dict(type="bool", default=True),
-            send_reg_sms=dict(type="bool", default=False),
+            send_reg_email=dict(type="bool", default=registration_hygiene.DEFAULTS["send_reg_email"]),
+            send_reg_sms=dict(type="bool", default=registration_hygiene.DEFAULTS["send_reg_sms"]),
             state_file=dict(type="path"),
             audit_resends=dict(type="bool", default=False),
             force=dict(type="bool", default=False),

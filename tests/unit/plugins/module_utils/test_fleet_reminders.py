@@ -100,7 +100,8 @@ def test_the_preview_is_the_hygienes_own_plan_at_the_next_run():
     assert [d["id"] for d in lists["remind"]] == ["1", "4"] and [d["id"] for d in lists["delete"]] == ["3"]
     assert lists["remind"][1]["last_resend"] == "2026-12-01T06:00:00Z"
     assert found["settings"] == {"resend_after_days": 7, "resend_every_days": 7, "delete_after_days": 30,
-                                 "groups": [], "max_deletes": "5", "send_reg_email": True, "send_reg_sms": False}
+                                 "groups": [], "max_deletes": "5", "max_deletes_floor": 1, "send_reg_email": True,
+                                 "send_reg_sms": False}
 
 
 def test_the_preview_says_when_the_run_would_refuse_its_deletes():
