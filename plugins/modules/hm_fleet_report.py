@@ -141,7 +141,8 @@ options:
   fail_when:
     description:
       - Rules that fail the task B(after) the files are written, so that a scheduler's failure notification (an
-        AWX notification template on failure) fires with the page there.
+        AWX notification template on failure) fires with the page there. In check mode a broken rule fails the
+        task as the run would, and nothing is written.
       - Each rule's C(message), C(state) (C(exceeded), C(within) or C(unknown)) and numbers are in RV(thresholds).
         A rule whose value is not known - an increase on the first report, unanswered invitations the status
         history cannot date - neither passes nor fails in silence; it warns, or with O(fail_when[].if_unknown=fail)
