@@ -245,7 +245,8 @@ HISTORY = """{% import "macros.html.j2" as m %}{% if history %}<section aria-lab
 <tbody>
 {% for line in history.lines %}<tr><th scope="row">{{ line.words }}</th><td>{{ m.spark(line.spark) }}</td>
 <td class="n">{{ "unknown" if line.now is none else line.now }}</td>
-<td class="n">{{ "-" if line.change is none else "%+d" | format(line.change) }}</td></tr>
+<td class="n">{{ "not known" if line.change is none else ("%+d" | format(line.change) if line.change else "0")
+}}</td></tr>
 {% endfor %}
 </tbody>
 </table>

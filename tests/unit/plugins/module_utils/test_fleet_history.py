@@ -179,3 +179,20 @@ def test_the_page_view_has_a_line_per_measure_the_numbers_and_the_new_and_resolv
     assert [row[0] for row in kinds["high"]["new_rows"]] == ["Dev 7", "Dev 8"]
     assert kinds["high"]["resolved_rows"][0][3] == "none"
     assert fleet_history.page_view({"history": None}) is None
+
+
+def test_the_page_has_the_history_section_with_its_lines_numbers_and_devices():
+    from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_page
+    reports, entries = weeks(4)
+    report, devices = reports[-1]
+    report["history"], report["changed_devices"] = fleet_history.history(report, devices, entries[:-1])
+    page = fleet_report_page.render_html(report)
+    assert '<h2 id="history">Over the last 4 reports</h2>' in page
+    assert 'aria-label="high risk over 4 reports, oldest first: 2, 3, 4, 4"' in page
+    assert "High risk: 2 new this week,\n2 resolved since last week</h3>" in page
+    assert "<caption>High risk: new this week</caption>" in page and "<th scope=\"row\">Dev 7</th>" in page
+    # Unchanged is 0, not +0; a change not known says so.
+    high_row = page[page.index('<th scope="row">high risk</th>'):]
+    assert '<td class="n">0</td></tr>' in high_row[:high_row.index("</tr>") + 5]
+    first = fleet_report_page.render_html(reports[0][0])
+    assert "no baseline yet" in first and "Over the last" not in first
