@@ -43,7 +43,7 @@ def test_readme_playbook(sim, tmp_path):
     sim.seed(devices=30, alerts=20, rng_seed=4)
     readme = yaml_blocks(os.path.join(REPO_ROOT, "README.md"))
     # docs/quickstart.md runs word for word in test_quickstart.py.
-    assert len(readme) == 1, "a new snippet needs a check here"
+    assert len(readme) == 2, "a new snippet needs a check here"
     env = {"HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")}
     vault = {"vault_hm_client_id": SIM_CLIENT_ID, "vault_hm_access_key": SIM_ACCESS_KEY,
              "vault_smartpt_company_key": SIM_COMPANY_KEY}
@@ -51,6 +51,14 @@ def test_readme_playbook(sim, tmp_path):
     assert result.returncode == 0, result.stdout[-4000:]
     assert [g["name"] for g in sim.api("GET", "/app/SBM/external_api/v1/groups/", params={"name": "EMEA"})["objects"]] \
         == ["EMEA"]
+    # The "Weekly report" section's fail_when rules, as written: on a first report the increase is not known, so
+    # it warns, and the job does not fail on it.
+    rules = readme[1]["fleet_report_fail_when"]
+    report = run_playbook(os.path.join(REPO_ROOT, "playbooks", "weekly_fleet_report.yml"), sim, env=env, extra_vars={
+        "fleet_report_dest": str(tmp_path / "reports"), "fleet_report_fail_when": rules})
+    shown = one_line(report.stdout)
+    assert report.returncode == 0, report.stdout[-4000:]
+    assert "fail_when high increase_above 5: not known (first report: no baseline yet)" in shown
 
 
 def test_awx_inventory_source_and_job_template_with_only_the_injected_credentials(sim, tmp_path):
