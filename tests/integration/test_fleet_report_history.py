@@ -22,6 +22,7 @@ import yaml
 from tests.integration.awx_stream import run_streamed
 from tests.integration.test_awx_hygiene_job import job_environment
 from tests.integration.test_fleet_report import stem_of, tenants_inventory, when
+from tests.simulator.variants import VARIANTS
 from tests.support import REPO_ROOT, SIM_ACCESS_KEY, Simulator, one_line, run_playbook
 
 REPORT = os.path.join(REPO_ROOT, "playbooks", "weekly_fleet_report.yml")
@@ -35,9 +36,11 @@ EVERY_DAYS = 3
 DELETE_AFTER = 25
 
 
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory):
+@pytest.fixture(params=VARIANTS["status_reading"])
+def weekly(request, tmp_path_factory):
+    """A tenant of its own per reading of call 5 (the trend, the reminders and the preview read it)."""
     sim = Simulator(str(tmp_path_factory.mktemp("history"))).start()
+    sim.variants(status_reading=request.param)
     emea = sim.api("POST", API + "/v1/groups/", json={"name": "EMEA"})
     sim.api("POST", API + "/v1/groups/", json={"name": "EMEA-Sales", "parent_id": emea["id"]})
     sim.seed(devices=120, groups=["EMEA", "EMEA-Sales", "AMER"], rng_seed=5)
@@ -226,7 +229,8 @@ def held(spells, cutoff_ms):
             if any(r["status"] == 0 and r["end_ms"] is None and r["start_ms"] <= cutoff_ms for r in rows)}
 
 
-def test_four_weekly_reports_show_the_trend_new_and_resolved_devices_groups_and_reminders(sim, tmp_path):
+def test_four_weekly_reports_show_the_trend_new_and_resolved_devices_groups_and_reminders(weekly, tmp_path):
+    sim = weekly
     history = tmp_path / "history"
     taken = set()
     weeks = []
