@@ -303,8 +303,7 @@ def page_view(report):
     return {
         "period": effect["period"], "every": effect["resend_every_days"], "total": effect["total"],
         "rate": rate_text(effect["total"]),
-        "groups": {"caption": "Reminders sent from %s to %s, per group" % (
-                       effect["period"]["from"], effect["period"]["to"]),
+        "groups": {"caption": "Reminders sent from %(from)s to %(to)s, per group" % effect["period"],
                    "headers": ["group", "sent", "registered in time", "not registered in time", "still within",
                                "deleted since", "unknown", "registered"],
                    "rows": rows, "numeric": [1, 2, 3, 4, 5, 6]},

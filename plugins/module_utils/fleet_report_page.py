@@ -356,7 +356,7 @@ def page_view(report):
                "numbers": _numbers("Devices by operating system", ("operating system", "devices"),
                                    [(n, v) for n, v, _c in os_items], (1,))},
         "clients": {"chart": bar_chart("clients", "devices by client version", client_items) if client_items else None,
-                    "legend": [(kind, colour) for kind, colour in CLIENT_COLOURS.items()],
+                    "legend": list(CLIENT_COLOURS.items()),
                     "numbers": _numbers("Devices by client version", ("client version", "devices", "state"),
                                         [(c["version"], c["count"], client_kind(c)) for c in clients], (1,)),
                     "more": max(0, len(clients) - CLIENT_BARS)},

@@ -208,8 +208,8 @@ def test_status_during_says_which_reading_its_answer_is(sim, tmp_path, reading, 
 
 
 @pytest.mark.parametrize("reading, told", [("entered", "entered"), ("in-status", "unknown")])
-def test_status_during_with_the_status_ignored_keeps_devices_in_it_now_and_says_what_it_can(sim, tmp_path, reading,
-                                                                                           told):
+def test_status_during_with_the_status_ignored_keeps_devices_in_it_now_and_says_what_it_can(
+        sim, tmp_path, reading, told):
     notified_now = {str(r["internal_id"]) for r in sim.all_devices() if str(r["status"]) == "0"}
     sim.variants(status_reading=reading, status_window="status-ignored")
     try:

@@ -85,8 +85,8 @@ def test_fragments_and_changelog_yaml_lint_clean():
 
 def test_no_fragment_is_left_out():
     pending = sorted(name for name in os.listdir(FRAGMENTS) if name.endswith((".yml", ".yaml")))
-    assert not pending, "fragments not in the %s release yet, add them with: %s" % (galaxy_version(),
-                                                                                   release_command())
+    assert not pending, "fragments not in the %s release yet, add them with: %s" % (
+        galaxy_version(), release_command())
 
 
 def entries_of(release):

@@ -399,6 +399,7 @@ def test_answers_that_fit_neither_reading_are_unknown():
     assert held.reading == "entered"  # a device in the status before and after, left out of a window around now
     # A device left out around now that a second read shows in another status changed meanwhile: that fits
     # neither reading, and nothing is said.
+
     def changed_meanwhile(method, path, params, body, headers):
         status, answer = history_service(reading="in_status")(method, path, params, body, headers)
         if path.endswith("/20/"):
