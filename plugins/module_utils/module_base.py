@@ -21,7 +21,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.tenant impo
 
 
 class ModuleTask:
-    """What a resource's state class (device_sync, groups, registrations, smartpt_targets) needs from its
+    """What a resource's state class (device_sync, device_state, groups, registrations, smartpt_targets) needs from its
     module: the connection, taken only when first used (bad input is refused before any client is built), the
     options, check mode, warnings, and the module's own result and diff, written as the task goes so that a
     task failing half-way still reports what it did."""

@@ -21,7 +21,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, codes, device_sync, devices, diffs, files
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, codes, device_copies, device_plan, devices, diffs, files
 from ansible_collections.secops.mobile_security.plugins.module_utils import clients, guards, log_entries, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
@@ -68,7 +68,7 @@ def plan(notified, stale_ids, last_resends, now, every_days, send_email=True, se
     ``waiting``. A device with no phone number gets the e-mail only, and nothing when only SMS is asked.
     """
     items, waiting = [], []
-    for device in sorted(notified, key=device_sync.creation_order):
+    for device in sorted(notified, key=device_copies.creation_order):
         identity = {"email": device["email"], "device_id": device["id"]}
         if device["id"] in stale_ids:
             items.append(dict(identity, action="delete", reason="never registered"))
@@ -196,7 +196,7 @@ class HygieneRun(ModuleTask):
         deletes = guards.deletes_in(items)
         where = "groups (%s)" % ", ".join(groups) if groups else "the tenant"
         self.delete_gate = guards.DeleteGate(self.client, "devices", options)
-        self.delete_gate.admit([(i["device_id"], device_sync.delete_label(i)) for i in deletes], len(in_scope), where)
+        self.delete_gate.admit([(i["device_id"], device_plan.delete_label(i)) for i in deletes], len(in_scope), where)
         writes = [i for i in items if "result" not in i]
         if self.check_mode:
             bulk.mark_planned(writes, ACTIONS)

@@ -16,7 +16,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.module_base
 from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
 
 # Call 9's filters as the API names them. Only the e-mail is sent: its match may be case-sensitive, so an
-# answer is a hint that the caller checks (device_sync.find_created); the MDM-id filter is not used.
+# answer is a hint that the caller checks (device_copies.find_created); the MDM-id filter is not used.
 FILTERS = {"email": "email"}
 
 

@@ -179,7 +179,7 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, guards, run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_state, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
@@ -227,7 +227,7 @@ class DeviceModule(HarmonyMobileModule):
 
     def execute(self):
         self.refuse_unused_options()
-        device = device_sync.DeviceState(self)
+        device = device_state.DeviceState(self)
         if self.params["state"] == "absent":
             device.absent()
         else:

@@ -226,7 +226,7 @@ tenant:
   sample: {name: acme, gateway_url: "https://gw.example.com", client_id: 6e1c0a, tenant_id: null, label: "acme: 6e1c0a at gw.example.com"}
 '''
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, guards, run_plan
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_plan, device_sync, guards, run_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import HarmonyMobileModule
 from ansible_collections.secops.mobile_security.plugins.module_utils.pacing import DEFAULT_CEILING
 
@@ -256,7 +256,7 @@ class DeviceSyncModule(HarmonyMobileModule):
 
     def execute(self):
         sync = device_sync.TenantSync(self)
-        sync.run(*device_sync.desired_entries(self.params))
+        sync.run(*device_plan.desired_entries(self.params))
         if sync.failure:
             self.fail(sync.failure)
 

@@ -240,7 +240,8 @@ def projection(sim, args, say):
     through the collection's client and sync runner (no Ansible: its start-up is nothing beside half an hour)."""
     from tests.support import ensure_collection_link
     ensure_collection_link()
-    from ansible_collections.secops.mobile_security.plugins.module_utils import clients, device_sync, devices, guards
+    from ansible_collections.secops.mobile_security.plugins.module_utils import (
+        clients, device_input, device_plan, guards, sync_runner)
     from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 
     scale = args.scale
@@ -254,10 +255,10 @@ def projection(sim, args, say):
     started = time.perf_counter()
     tenant = Tenant(client)
     current = tenant.all_devices()
-    wanted = [devices.entry(dict(e, groups=["ALL"]), "devices[%d]" % i, [])
+    wanted = [device_input.entry(dict(e, groups=["ALL"]), "devices[%d]" % i, [])
               for i, e in enumerate(entries("proj", count))]
-    ops = device_sync.plan(current, wanted)
-    device_sync.SyncRunner(tenant, guards.DeleteGate(client, "devices", {})).run(ops)
+    ops = device_plan.plan(current, wanted)
+    sync_runner.SyncRunner(tenant, guards.DeleteGate(client, "devices", {})).run(ops)
     seconds = time.perf_counter() - started
     pacer = client.transport.pacer
     stats = sim.stats()

@@ -1,6 +1,6 @@
 """One result shape for every bulk module: items with action/result/error, a summary with fixed keys."""
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_sync
+from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 
 
@@ -13,9 +13,9 @@ def test_summary_counts_only_what_did_not_fail_and_always_has_every_key():
 
 
 def test_check_mode_items_are_planned_and_reports_skipped():
-    items = bulk.mark_planned([{"action": "add"}, {"action": "drift"}], device_sync.WRITE_ACTIONS)
+    items = bulk.mark_planned([{"action": "add"}, {"action": "drift"}], device_plan.WRITE_ACTIONS)
     assert [i["result"] for i in items] == ["planned", "skipped"]
-    assert bulk.summary(items, device_sync.ITEM_ACTIONS, 0) == {
+    assert bulk.summary(items, device_plan.ITEM_ACTIONS, 0) == {
         "added": 1, "deleted": 0, "recreated": 0, "drifted": 1, "unchanged": 0, "failed": 0}
 
 

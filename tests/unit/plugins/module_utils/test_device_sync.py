@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import bulk, device_sync, guards
+from ansible_collections.secops.mobile_security.plugins.module_utils import (
+    bulk, device_copies, device_plan, device_state, device_sync, guards)
 from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import email_key
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError, UserError
@@ -25,22 +26,22 @@ def test_plan_adds_keeps_reports_drift_and_purges_only_in_scope():
     current = [device(1, "a@x.com", "A", ["A"]), device(2, "b@x.com", "B", ["A"]),
                device(3, "c@x.com", "C", ["B"]), device(4, "d@x.com", "D", ["C"])]
     desired = [entry("A@x.com", "A", ["A"]), entry("b@x.com", "B", ["B"]), entry("e@x.com", "E", ["A"])]
-    ops = device_sync.plan(current, desired, purge=True, purge_groups=["B"])
+    ops = device_plan.plan(current, desired, purge=True, purge_groups=["B"])
     actions = {(op["action"], op["email"]) for op in ops}
     assert actions == {("unchanged", "A@x.com"), ("drift", "b@x.com"), ("add", "e@x.com"), ("delete", "c@x.com")}
     reported = [op for op in ops if op["action"] != "unchanged"]
-    assert bulk.summary(reported, device_sync.ITEM_ACTIONS, 1) == {
+    assert bulk.summary(reported, device_plan.ITEM_ACTIONS, 1) == {
         "added": 1, "deleted": 1, "recreated": 0, "drifted": 1, "unchanged": 1, "failed": 0}
 
 
 def test_recreate_keeps_number_the_entry_does_not_give():
     current = [device(1, "a@x.com", "A", ["A"], "+1555")]
-    ops = device_sync.plan(current, [entry("a@x.com", "A", ["B"])], recreate=True)
+    ops = device_plan.plan(current, [entry("a@x.com", "A", ["B"])], recreate=True)
     assert ops[0]["action"] == "recreate" and ops[0]["entry"]["number"] == "+1555"
 
 
 def test_duplicate_emails_are_found_case_insensitively():
-    dups = device_sync.duplicate_emails([entry("a@x.com", "A", None), entry("b@x.com", "B", None),
+    dups = device_plan.duplicate_emails([entry("a@x.com", "A", None), entry("b@x.com", "B", None),
                                          entry("A@X.com", "C", None)])
     assert dups == {"a@x.com": [0, 2]}
 
@@ -82,7 +83,7 @@ def test_copies_from_writes_in_doubt_keep_the_lowest_id():
     client = FakeClient([device(5, "a@x.com", "A", []), device(9, "a@x.com", "A", []), device(7, "a@x.com", "A", []),
                          device(3, "b@x.com", "B", []), device(4, "b@x.com", "B", [])], in_doubt=1)
     adds = [(entry("a@x.com", "A", None), []), (entry("b@x.com", "B", None), ["3"])]
-    removed = device_sync.verify_adds(Tenant(client), copies_gate(client), adds, 0, sleep=lambda s: None)
+    removed = device_copies.verify_adds(Tenant(client), copies_gate(client), adds, 0, sleep=lambda s: None)
     assert sorted(removed) == ["7", "9"]
     assert sorted(d["id"] for d in client.devices) == ["3", "4", "5"]  # b's 3 was there before this run
 
@@ -92,8 +93,8 @@ def test_two_runs_adding_the_same_devices_converge_on_one_copy_each():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "A@X.com", "A", ["G"]),
                          device(3, "b@x.com", "B", ["G"]), device(4, "b@x.com", "B", ["G"])])
     wanted = [entry("a@x.com", "A", ["G"]), entry("b@x.com", "B", ["G"])]
-    removed_by_a = device_sync.verify_adds(Tenant(client), copies_gate(client), [(wanted[0], []), (wanted[1], [])], 0)
-    removed_by_b = device_sync.verify_adds(Tenant(client), copies_gate(client), [(wanted[0], []), (wanted[1], [])], 0)
+    removed_by_a = device_copies.verify_adds(Tenant(client), copies_gate(client), [(wanted[0], []), (wanted[1], [])], 0)
+    removed_by_b = device_copies.verify_adds(Tenant(client), copies_gate(client), [(wanted[0], []), (wanted[1], [])], 0)
     assert sorted(removed_by_a) == ["2", "4"] and removed_by_b == []
     assert sorted(d["id"] for d in client.devices) == ["1", "3"]
 
@@ -101,15 +102,15 @@ def test_two_runs_adding_the_same_devices_converge_on_one_copy_each():
 def test_when_the_count_is_what_this_run_expects_no_list_is_read():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "b@x.com", "B", ["G"])])
     wanted = [(entry("b@x.com", "B", ["G"]), [])]
-    assert device_sync.verify_adds(Tenant(client), copies_gate(client), wanted, 0, expected_total=2) == []
+    assert device_copies.verify_adds(Tenant(client), copies_gate(client), wanted, 0, expected_total=2) == []
     assert client.list_reads == 0
     # Another run added the same user meanwhile: the count is off, so the whole list is checked.
     client.devices.append(device(3, "b@x.com", "B", ["G"]))
-    assert device_sync.verify_adds(Tenant(client), copies_gate(client), wanted, 0, expected_total=2) == ["3"]
+    assert device_copies.verify_adds(Tenant(client), copies_gate(client), wanted, 0, expected_total=2) == ["3"]
     assert client.list_reads == 1
     # A write that got no answer may land late: never trust the count then.
     doubtful = FakeClient([device(1, "a@x.com", "A", ["G"])], in_doubt=1)
-    device_sync.verify_adds(Tenant(doubtful), copies_gate(doubtful), [(entry("a@x.com", "A", ["G"]), [])], 0,
+    device_copies.verify_adds(Tenant(doubtful), copies_gate(doubtful), [(entry("a@x.com", "A", ["G"]), [])], 0,
                             sleep=lambda s: None, expected_total=1)
     assert doubtful.list_reads == 1
 
@@ -117,7 +118,7 @@ def test_when_the_count_is_what_this_run_expects_no_list_is_read():
 def test_devices_that_differ_or_were_there_before_are_never_removed():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "a@x.com", "A", ["H"]),
                          device(3, "a@x.com", "A2", ["G"]), device(4, "a@x.com", "A", ["G"])])
-    removed = device_sync.verify_adds(Tenant(client), copies_gate(client), [(entry("a@x.com", "A", ["G"]), ["1"])],
+    removed = device_copies.verify_adds(Tenant(client), copies_gate(client), [(entry("a@x.com", "A", ["G"]), ["1"])],
                                       0)
     assert removed == [] and len(client.devices) == 4
 
@@ -126,7 +127,7 @@ def test_identical_unregistered_copies_are_reported():
     current = [dict(device(1, "a@x.com", "A", ["G"]), status_code=0), dict(device(2, "A@x.com", "A", ["G"]), status_code=0),
                dict(device(3, "b@x.com", "B", ["G"]), status_code=1), dict(device(4, "b@x.com", "B", ["G"]), status_code=1),
                dict(device(5, "c@x.com", "C", ["G"]), status_code=0), dict(device(6, "c@x.com", "C", ["H"]), status_code=0)]
-    assert [[d["id"] for d in copies] for copies in device_sync.identical_copies(current)] == [["1", "2"]]
+    assert [[d["id"] for d in copies] for copies in device_copies.identical_copies(current)] == [["1", "2"]]
 
 
 devices_strategy = st.lists(
@@ -144,8 +145,8 @@ def test_plan_then_apply_reaches_desired_and_replans_empty(current_raw, desired_
         if email_key(email) not in seen:
             seen.add(email_key(email))
             desired.append(entry(email, name, groups))
-    ops = device_sync.plan(current, desired, purge=purge, purge_groups=GROUPS, recreate=recreate)
-    after = device_sync.apply_to_model(current, ops)
+    ops = device_plan.plan(current, desired, purge=purge, purge_groups=GROUPS, recreate=recreate)
+    after = device_plan.apply_to_model(current, ops)
     by_email = {}
     for d in after:
         by_email.setdefault(email_key(d["email"]), []).append(d)
@@ -158,8 +159,8 @@ def test_plan_then_apply_reaches_desired_and_replans_empty(current_raw, desired_
         # every device left is wanted, and each wanted email has exactly one device
         assert set(by_email) == seen
         assert all(len(v) == 1 for v in by_email.values())
-    replanned = device_sync.plan(after, desired, purge=purge, purge_groups=GROUPS, recreate=recreate)
-    writes = [op for op in replanned if op["action"] in device_sync.WRITE_ACTIONS]
+    replanned = device_plan.plan(after, desired, purge=purge, purge_groups=GROUPS, recreate=recreate)
+    writes = [op for op in replanned if op["action"] in device_plan.WRITE_ACTIONS]
     assert writes == []
 
 
@@ -214,7 +215,7 @@ def test_a_recreate_whose_add_fails_still_reports_the_drift_and_the_change():
     client = FailingWrites([device(1, "a@x.com", "A", ["A"])])
     module = FakeModule(device_options(groups=["B"], recreate=True), Tenant(client), client)
     with pytest.raises(ApiError, match="on the add"):
-        device_sync.DeviceState(module).present()
+        device_state.DeviceState(module).present()
     assert module.result["changed"] is True and module.result["drift"] == ["groups"]
     assert client.deleted == ["1"] and module.diff is not None
 
@@ -223,7 +224,7 @@ def test_a_delete_that_fails_still_reports_what_it_meant_to_delete():
     client = FailingWrites([device(1, "a@x.com", "A", ["A"])], fail_deletes=True)
     module = FakeModule(device_options(state="absent"), Tenant(client), client)
     with pytest.raises(ApiError, match="on the delete"):
-        device_sync.DeviceState(module).absent()
+        device_state.DeviceState(module).absent()
     assert module.result["changed"] is True and module.result["deleted"] == ["1"]
 
 
@@ -257,10 +258,10 @@ class NoConnection(FakeModule):
 def test_bad_input_is_refused_before_any_connection_is_made():
     module = NoConnection(device_options(state="absent", email="not-an-email"), None, None)
     with pytest.raises(UserError, match="not-an-email"):
-        device_sync.DeviceState(module).absent()
+        device_state.DeviceState(module).absent()
     module = NoConnection(device_options(email="also bad"), None, None)
     with pytest.raises(UserError, match="also bad"):
-        device_sync.DeviceState(module).present()
+        device_state.DeviceState(module).present()
 
 
 def sync_options(**options):
@@ -291,10 +292,10 @@ def test_absent_by_email_counts_every_device_of_that_user():
     client = FailingWrites([device(i, "shared@x.com", "Phone %d" % i, ["A"]) for i in range(7)])
     module = FakeModule(device_options(state="absent", email="Shared@X.com", name=None), Tenant(client), client)
     with pytest.raises(UserError, match="would delete 7 of the 7 devices"):
-        device_sync.DeviceState(module).absent()
+        device_state.DeviceState(module).absent()
     assert client.deleted == [] and module.result["changed"] is False
     module = FakeModule(device_options(state="absent", email="shared@x.com", name=None, max_deletes="all"), Tenant(client), client)
-    device_sync.DeviceState(module).absent()
+    device_state.DeviceState(module).absent()
     assert sorted(client.deleted) == [str(i) for i in range(7)]
 
 
@@ -304,7 +305,7 @@ def test_a_single_recreate_is_a_delete_for_the_guard(check_mode):
     module = FakeModule(device_options(groups=["B"], recreate=True, max_deletes="0"), Tenant(client), client,
                         check_mode)
     with pytest.raises(UserError, match=r"a@x\.com \(id 1, recreate\)"):
-        device_sync.DeviceState(module).present()
+        device_state.DeviceState(module).present()
     assert client.deleted == [] and module.result["changed"] is False
 
 
@@ -327,7 +328,7 @@ def test_a_delete_by_id_with_another_users_name_and_email_fails_naming_both_and_
     module = FakeModule(device_options(state="absent", device_id="7", email="bob@example.com", name="Bob tablet"),
                         Tenant(client), client, check_mode)
     with pytest.raises(UserError) as err:
-        device_sync.DeviceState(module).absent()
+        device_state.DeviceState(module).absent()
     message = str(err.value)
     assert message.startswith("device_id: device 7 does not match the name and email given beside it; nothing was "
                               "deleted")
@@ -340,13 +341,13 @@ def test_a_delete_by_id_whose_name_and_email_match_deletes_it_and_the_email_case
     client = two_users()
     module = FakeModule(device_options(state="absent", device_id="7", email="Ana@Example.COM", name="Ana work phone"),
                         Tenant(client), client)
-    device_sync.DeviceState(module).absent()
+    device_state.DeviceState(module).absent()
     assert client.deleted == ["7"] and module.result["deleted"] == ["7"] and module.result["changed"] is True
     # A name differing only in case is another name: refused.
     module = FakeModule(device_options(state="absent", device_id="8", email=None, name="bob tablet"),
                         Tenant(client), client)
     with pytest.raises(UserError, match="name given 'bob tablet', device 8 has 'Bob tablet'"):
-        device_sync.DeviceState(module).absent()
+        device_state.DeviceState(module).absent()
     assert client.deleted == ["7"]
 
 
@@ -364,6 +365,6 @@ def test_a_delete_by_id_whose_name_and_email_match_deletes_it_and_the_email_case
 def test_absent_on_a_device_that_is_not_there_changes_nothing_and_says_so(options, says):
     client = two_users()
     module = FakeModule(device_options(state="absent", **options), Tenant(client), client)
-    device_sync.DeviceState(module).absent()
+    device_state.DeviceState(module).absent()
     assert module.result["changed"] is False and module.result["deleted"] == [] and client.deleted == []
     assert module.result["msg"] == says

@@ -2,8 +2,8 @@
 
 import pytest
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import devices
-from ansible_collections.secops.mobile_security.plugins.module_utils.devices import read_file as read_devices_file
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_input
+from ansible_collections.secops.mobile_security.plugins.module_utils.device_input import read_file as read_devices_file
 
 
 def test_excel_csv_utf8_with_bom_and_loose_headers(tmp_path):
@@ -24,11 +24,11 @@ def test_rows_are_named_by_file_and_line_in_errors(tmp_path):
     assert [label for label, _row in rows] == ["devices_file %s line %d" % (path, n) for n in (2, 4, 5)]
     label, row = rows[2]
     with pytest.raises(ValueError) as err:
-        devices.entry(row, label)
+        device_input.entry(row, label)
     assert str(err.value) == "devices_file %s line 5: email: 'not-an-email' is not a valid email address" % path
     # Entries from the devices option keep their option path.
     with pytest.raises(ValueError, match=r"^devices\[0\]\.email: 'x' is not"):
-        devices.entry({"email": "x", "name": "X"}, "devices[0]")
+        device_input.entry({"email": "x", "name": "X"}, "devices[0]")
 
 
 def test_a_csv_without_an_email_column_names_what_it_found(tmp_path):

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import device_sync, paging
+from ansible_collections.secops.mobile_security.plugins.module_utils import device_copies, paging
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import (
     API_ROOT, HarmonyMobileClient, path_id)
@@ -263,8 +263,8 @@ def test_undocumented_device_filters_are_refused():
 
 
 def created_by(client):
-    """What device_sync gives the client to tell, after an add in doubt, whether the add created N's device."""
-    return device_sync.find_created(Tenant(client), {"email": "n@example.com", "name": "N"}, ())
+    """What device_copies gives the client to tell, after an add in doubt, whether the add created N's device."""
+    return device_copies.find_created(Tenant(client), {"email": "n@example.com", "name": "N"}, ())
 
 
 def test_an_add_in_doubt_is_never_sent_again_without_a_way_to_tell_whether_it_was_applied():
