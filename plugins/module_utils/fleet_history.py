@@ -54,7 +54,7 @@ def entry(report, devices):
     """The compact history entry of ``report``: what a trend and next week's baseline need, no device record."""
     kept = {key: report.get(key) for key in ("schema_version", "tenant", "generated_at", "settings", "total", "risk",
                                              "counts", "unanswered_known", "newest_client_version",
-                                             "client_baseline", "awaiting_since")}
+                                             "client_baseline", "first_seen")}
     kept["kind"] = ENTRY_KIND
     kept["groups"] = [{key: group.get(key) for key in _GROUP_KEYS} for group in report.get("groups") or []]
     kept["ids"] = tracked_ids(report, devices)

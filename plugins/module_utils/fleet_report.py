@@ -27,10 +27,12 @@ FLAGS = ("stale", "never_connected", "unanswered", "outdated")
 # Rows of each list on the page; the CSV has them all.
 TABLE_ROWS = 50
 CSV_COLUMNS = ("flags", "id", "name", "email", "groups", "status", "risk", "os", "client_version", "last_connection",
-               "awaiting_since")
+               "waited", "first_seen")
 _VERSION_PART = re.compile(r"^\s*(\d+)")
 # The parts of a report that list devices: in its files, not in the module's result or the index.
-DEVICE_LISTS = ("devices", "awaiting_since", "changed_devices", "hygiene_devices")
+DEVICE_LISTS = ("devices", "first_seen", "changed_devices", "hygiene_devices")
+# What reports before 1.2.0 called ``first_seen``, read from their baselines and history files.
+OLD_FIRST_SEEN = "awaiting_since"
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
@@ -82,7 +84,7 @@ def _zero_risks():
     return {level: 0 for level in RISK_LEVELS}
 
 
-def _device_row(device, last, flags, awaiting_since):
+def _device_row(device, last, flags, first_seen):
     return {
         "id": device.get("id"),
         "name": device.get("name"),
@@ -93,7 +95,7 @@ def _device_row(device, last, flags, awaiting_since):
         "os": " ".join(str(p) for p in (device.get("os_type"), device.get("os_version")) if p),
         "client_version": device.get("client_version"),
         "last_connection": times.iso_utc(last),
-        "awaiting_since": awaiting_since,
+        "first_seen": first_seen,
         "flags": flags,
     }
 
@@ -108,10 +110,12 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
     status history (call 5, ``Tenant.held_status``) shows exactly in user_notified for more than
     ``unanswered_days``, or None when that cannot be told (``status_reading``: call 5's reading, ``entered``,
     ``in_status`` or ``unknown``); then the unanswered count is None (``unanswered_known`` false), never a number
-    that may be short. Besides, the report keeps, per device awaiting registration, when a report first saw it
-    waiting (``awaiting_since``, carried forward from ``previous``): a lower bound of its wait. Each row of a
-    device in user_notified has ``waiting``: ``days`` (whole days, when the bounds meet), ``at_least_days`` and
-    ``first_seen``.
+    that may be short; when it is exact, only the devices in it are flagged unanswered. Besides, the report
+    keeps, per device awaiting registration, when a report first saw it waiting (``first_seen``, carried forward
+    from ``previous``): a lower bound of its wait, unless call 5 shows a shorter one (the device registered and
+    was notified again since), when it starts again now. Each row of a device awaiting registration has
+    ``first_seen``, and in user_notified ``waiting``: ``days`` (whole days, when the bounds meet) and
+    ``at_least_days``.
     """
     stale_days, unanswered_days, minimum = check_settings(stale_days, unanswered_days, min_client_version)
     if previous is not None:
@@ -123,8 +127,8 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
     overall = _zero_risks()
     by_os, by_client = {}, {}
     funnel = {"added": 0, "notified": 0, "connected": 0}
-    awaiting_before = dict((previous or {}).get("awaiting_since") or {})
-    awaiting_since, rows = {}, []
+    seen_before = dict(first_seen_of(previous or {}) or {})
+    first_seen, rows = {}, []
     stale_before = now - datetime.timedelta(days=stale_days)
     unanswered_before = now - datetime.timedelta(days=unanswered_days)
     versions = [version_key(d.get("client_version")) for d in devices]
@@ -155,9 +159,17 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         elif last < stale_before:
             flags.append("stale")
         if notified and not connected:
-            since = awaiting_before.get(device.get("id")) or times.iso_utc(now)
-            awaiting_since[device.get("id")] = since
-            if times.parse(since) <= unanswered_before or device.get("id") in (waiting_longer or ()):
+            since = seen_before.get(device.get("id")) or times.iso_utc(now)
+            told = status == "user_notified" and waiting_longer is not None
+            if told and device.get("id") not in waiting_longer and times.parse(since) <= unanswered_before:
+                # Call 5 shows a shorter wait than the first sight: the device registered and was notified again
+                # since, so the first sight was of an earlier invitation.
+                since = times.iso_utc(now)
+            first_seen[device.get("id")] = since
+            if waiting_longer is not None:
+                if device.get("id") in waiting_longer:
+                    flags.append("unanswered")
+            elif times.parse(since) <= unanswered_before:
                 flags.append("unanswered")
         if _older(version, baseline):
             flags.append("outdated")
@@ -196,7 +208,7 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         # Exact only when call 5 told each invitation's wait; first-seen times alone are lower bounds.
         "unanswered_known": waiting_longer is not None,
         "status_reading": status_reading,
-        "awaiting_since": awaiting_since,
+        "first_seen": first_seen,
         "devices": sorted(rows, key=lambda r: (r["flags"], str(r["email"]), str(r["id"]))),
         "trend": trend(overall, group_rows, previous),
     }
@@ -206,16 +218,61 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
 def _waiting(device_id, first_seen, now, unanswered_days, waiting_longer):
     """How long a device in user_notified has waited, as far as it is known: at least the whole days since a
     report first saw it, and at least ``unanswered_days`` when call 5 shows it waiting longer; when call 5 shows
-    it has not (exact answers only), fewer than ``unanswered_days``, so the days are exact when both bounds
-    meet."""
+    it has not (exact answers only), fewer than ``unanswered_days`` (``compute`` has moved an older first sight
+    to now), so the days are exact when both bounds meet."""
     seen = times.parse(first_seen)
     at_least = max(0, (now - seen).days) if seen is not None else None
+    exact = None
     if waiting_longer is not None and device_id in waiting_longer:
         at_least = max(at_least or 0, unanswered_days)
-    exact = None
-    if waiting_longer is not None and device_id not in waiting_longer and at_least == unanswered_days - 1:
-        exact = at_least
-    return {"days": exact, "at_least_days": at_least, "first_seen": first_seen}
+    elif waiting_longer is not None and at_least is not None:
+        at_least = min(at_least, unanswered_days - 1)
+        exact = at_least if at_least == unanswered_days - 1 else None
+    return {"days": exact, "at_least_days": at_least}
+
+
+def first_seen_of(report):
+    """A report's first sight of each device awaiting registration, under its name before 1.2.0 too."""
+    found = report.get("first_seen")
+    return report.get(OLD_FIRST_SEEN) if found is None else found
+
+
+def day_count(count):
+    return "%d day%s" % (count, "" if count == 1 else "s")
+
+
+def waited(row, report):
+    """How long a device of ``report`` has waited for its user, as the page and the CSV say it: ``days``,
+    ``at_least_days`` and ``first_seen`` from ``compute``'s row, or for a row written before it had ``waiting``,
+    the lower bound its first-seen time and the unanswered flag give (a device the status history flags has
+    waited ``unanswered_days`` at least)."""
+    waiting = row.get("waiting") if isinstance(row.get("waiting"), dict) else None
+    first_seen = row.get("first_seen") or row.get(OLD_FIRST_SEEN) or (waiting or {}).get("first_seen")
+    if waiting is not None:
+        return {"days": waiting.get("days"), "at_least_days": waiting.get("at_least_days"), "first_seen": first_seen}
+    seen, now = times.parse(first_seen), times.parse(report.get("generated_at"))
+    if seen is None or now is None:
+        return {"days": None, "at_least_days": None, "first_seen": first_seen}
+    at_least = max(0, (now - seen).days)
+    if "unanswered" in (row.get("flags") or ()):
+        at_least = max(at_least, int((report.get("settings") or {}).get("unanswered_days") or 0))
+    return {"days": None, "at_least_days": at_least, "first_seen": first_seen}
+
+
+def waited_text(waiting):
+    """``12 days``; ``at least 7 days (first seen 2026-11-30)`` when only a lower bound is known; ``unknown``."""
+    if waiting.get("days") is not None:
+        return day_count(waiting["days"])
+    if waiting.get("at_least_days") is None:
+        return "unknown"
+    seen = times.parse(waiting.get("first_seen"))
+    return "at least %s%s" % (day_count(waiting["at_least_days"]),
+                              " (first seen %s)" % seen.strftime("%Y-%m-%d") if seen else "")
+
+
+def awaits(row):
+    """Whether a row is of a device awaiting registration (its wait is shown)."""
+    return "waiting" in row or bool(row.get("first_seen") or row.get(OLD_FIRST_SEEN))
 
 
 def _version_text(devices, key):
@@ -258,10 +315,11 @@ def baseline_flaw(previous):
     if not isinstance(groups, list) or not all(
             isinstance(g, dict) and "id" in g and _counts_by_level(g.get("risk")) for g in groups):
         return "groups is not a list of groups with a count per level"
-    waiting = previous.get("awaiting_since")
+    waiting = first_seen_of(previous)
     if waiting is not None and (not isinstance(waiting, dict) or any(
             times.parse(v) is None for v in waiting.values())):
-        return "awaiting_since is not a time per device"
+        return "%s is not a time per device" % (
+            "first_seen" if previous.get("first_seen") is not None else OLD_FIRST_SEEN)
     return None
 
 
@@ -327,12 +385,15 @@ def render_index(reports, template=None, stylesheet=None):
 
 
 def render_csv(report):
-    """Every flagged device, one row each (``flags`` lists why: stale, never_connected, unanswered, outdated)."""
+    """Every flagged device, one row each (``flags`` lists why: stale, never_connected, unanswered, outdated;
+    ``waited`` as the page says it, ``first_seen`` when a report first saw it waiting)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for device in report["devices"]:
-        row = dict(device, flags=" ".join(device["flags"]), groups=";".join(device["groups"]))
+        waiting = waited(device, report) if awaits(device) else {}
+        row = dict(device, flags=" ".join(device["flags"]), groups=";".join(device["groups"]),
+                   waited=waited_text(waiting) if waiting else None, first_seen=waiting.get("first_seen"))
         writer.writerow([_csv_safe(row.get(column)) for column in CSV_COLUMNS])
     return out.getvalue()
 

@@ -50,39 +50,8 @@ def count_text(value):
     return "unknown" if value is None else value
 
 
-def waited(row, report):
-    """How long a device has waited for its user: ``compute``'s ``waiting`` (``days``, ``at_least_days``,
-    ``first_seen``), or for a report written before it had one, the lower bound its first-seen time and the
-    unanswered flag give (a device the status history flags has waited ``unanswered_days`` at least)."""
-    if isinstance(row.get("waiting"), dict):
-        return row["waiting"]
-    first_seen = row.get("awaiting_since")
-    seen, now = times.parse(first_seen), times.parse(report.get("generated_at"))
-    if seen is None or now is None:
-        return {"days": None, "at_least_days": None, "first_seen": first_seen}
-    at_least = max(0, (now - seen).days)
-    if "unanswered" in (row.get("flags") or ()):
-        at_least = max(at_least, int((report.get("settings") or {}).get("unanswered_days") or 0))
-    return {"days": None, "at_least_days": at_least, "first_seen": first_seen}
-
-
-def _days(count):
-    return "%d day%s" % (count, "" if count == 1 else "s")
-
-
-def waited_text(waiting):
-    """``12 days``; ``at least 7 days (first seen 2026-11-30)`` when only a lower bound is known; ``unknown``."""
-    if waiting.get("days") is not None:
-        return _days(waiting["days"])
-    if waiting.get("at_least_days") is None:
-        return "unknown"
-    seen = times.parse(waiting.get("first_seen"))
-    return "at least %s%s" % (_days(waiting["at_least_days"]),
-                              " (first seen %s)" % seen.strftime("%Y-%m-%d") if seen else "")
-
-
 def _waited_days(row, report):
-    waiting = waited(row, report)
+    waiting = fleet_report.waited(row, report)
     days = waiting.get("days") if waiting.get("days") is not None else waiting.get("at_least_days")
     return days
 
@@ -295,9 +264,9 @@ def device_lists(report):
     def days_text(flag, row):
         if flag in ("stale", "outdated"):
             days = since_last(row)
-            return "never" if days is None else _days(days)
-        if "waiting" in row or "awaiting_since" in row and row.get("awaiting_since"):
-            return waited_text(waited(row, report))
+            return "never" if days is None else fleet_report.day_count(days)
+        if fleet_report.awaits(row):
+            return fleet_report.waited_text(fleet_report.waited(row, report))
         return ""
 
     unanswered_note = ""

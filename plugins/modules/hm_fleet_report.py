@@ -261,8 +261,10 @@ report:
       C(unknown); docs/api-notes.md, the section on call 5's two readings). C(counts.unanswered) is exact when
       C(unanswered_known) is true, and null when how long invitations have waited cannot be told (never a 0 that
       may be short); with no device in user_notified it is exactly 0 while the reading stays C(unknown).
-    - In the JSON file each flagged device in user_notified has C(waiting) - C(days) (whole days, when known
-      exactly), C(at_least_days) (a lower bound) and C(first_seen) (when a report first saw it waiting).
+    - In the JSON file each flagged device awaiting registration has C(first_seen) (when a report first saw it
+      waiting; started again when call 5 shows a shorter wait), and one in user_notified C(waiting) - C(days)
+      (whole days, when known exactly) and C(at_least_days) (a lower bound). The CSV has the same as C(waited),
+      in the words of the page, and C(first_seen).
     - C(history) - C(reports) (how many), C(points) (each report's time, total and C(values) per risk level and
       flag, null where not known), C(series) (per measure, oldest first), C(change) (per measure since the
       baseline, null without one), C(changes) (per kind - high, stale, outdated - C(known), C(new), C(resolved),

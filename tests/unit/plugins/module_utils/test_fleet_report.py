@@ -130,15 +130,15 @@ def test_unanswered_invitations_are_aged_from_the_first_report_that_saw_them_wai
     # Without call 5's exact answer the number is not known: None, never a 0 that may be short.
     assert first["unanswered_known"] is False and first["counts"]["unanswered"] is None
     assert first["status_reading"] == "unknown"
-    assert first["awaiting_since"] == {"1": "2026-12-05T09:00:00Z"}
+    assert first["first_seen"] == {"1": "2026-12-05T09:00:00Z"}
     # Last week's report saw device 1 waiting already; device 3 is new since.
     previous = copy.deepcopy(first)
-    previous["awaiting_since"] = {"1": "2026-11-27T09:00:00Z"}
+    previous["first_seen"] = {"1": "2026-11-27T09:00:00Z"}
     later = compute(fleet + [device(3, 3, status="0")], previous=previous)
     # First-seen times are lower bounds: device 1 is flagged, the total is still not known.
     assert later["unanswered_known"] is False and later["counts"]["unanswered"] is None
     assert [d["id"] for d in later["devices"] if "unanswered" in d["flags"]] == ["1"]
-    assert later["awaiting_since"] == {"1": "2026-11-27T09:00:00Z", "3": "2026-12-05T09:00:00Z"}
+    assert later["first_seen"] == {"1": "2026-11-27T09:00:00Z", "3": "2026-12-05T09:00:00Z"}
     exact = compute(fleet, previous=previous, unanswered_days=9, waiting_longer=set(), status_reading="entered")
     assert exact["counts"]["unanswered"] == 0 and exact["unanswered_known"] is True
 
@@ -146,17 +146,60 @@ def test_unanswered_invitations_are_aged_from_the_first_report_that_saw_them_wai
 def test_each_waiting_row_says_how_long_it_waited_as_far_as_call_5_and_first_seen_tell():
     fleet = [device(1, 3, status="0"), device(2, 3, status="0"), device(3, 3, status="0")]
     previous = compute([])
-    previous["awaiting_since"] = {"2": "2026-11-29T09:00:00Z", "3": "2026-12-04T08:00:00Z"}
+    previous["first_seen"] = {"2": "2026-11-29T09:00:00Z", "3": "2026-12-04T08:00:00Z"}
     report = compute(fleet, previous=previous, waiting_longer={"1"}, status_reading="in_status")
     assert report["status_reading"] == "in_status" and report["unanswered_known"] is True
     assert report["counts"]["unanswered"] == 1
     rows = {d["id"]: d for d in report["devices"]}
     # Call 5: more than 7 days. First seen 6 days ago and not past 7 by call 5: exactly 6 whole days.
-    assert rows["1"]["waiting"] == {"days": None, "at_least_days": 7, "first_seen": "2026-12-05T09:00:00Z"}
-    assert rows["2"]["waiting"] == {"days": 6, "at_least_days": 6, "first_seen": "2026-11-29T09:00:00Z"}
-    assert rows["3"]["waiting"] == {"days": None, "at_least_days": 1, "first_seen": "2026-12-04T08:00:00Z"}
-    # The first-seen times stay in the JSON, for baselines written before.
-    assert rows["1"]["awaiting_since"] == "2026-12-05T09:00:00Z"
+    assert rows["1"]["waiting"] == {"days": None, "at_least_days": 7}
+    assert rows["2"]["waiting"] == {"days": 6, "at_least_days": 6}
+    assert rows["3"]["waiting"] == {"days": None, "at_least_days": 1}
+    # When a report first saw each: once per row, under one name.
+    assert [rows[i]["first_seen"] for i in "123"] == ["2026-12-05T09:00:00Z", "2026-11-29T09:00:00Z",
+                                                      "2026-12-04T08:00:00Z"]
+    assert all("awaiting_since" not in row and "first_seen" not in row["waiting"] for row in rows.values())
+
+
+def test_exact_answers_flag_only_the_devices_call_5_shows_waiting_whatever_the_first_sight():
+    """A device first seen waiting 20 days ago that call 5 shows not waiting 7 days registered and was notified
+    again between two reports: not unanswered, and its wait starts again from now (not at least 20 days)."""
+    previous = compute([])
+    previous["first_seen"] = {"1": "2026-11-15T09:00:00Z"}
+    report = compute([device(1, 3, status="0")], previous=previous, waiting_longer=set(), status_reading="entered")
+    assert report["unanswered_known"] is True and report["counts"]["unanswered"] == 0
+    [row] = report["devices"]
+    assert "unanswered" not in row["flags"]
+    assert row["waiting"]["at_least_days"] < 7 and row["first_seen"] == "2026-12-05T09:00:00Z"
+    assert report["first_seen"] == {"1": "2026-12-05T09:00:00Z"}
+    # Under reading in_status alike; a device call 5 does show waiting keeps its first sight.
+    report = compute([device(1, 3, status="0")], previous=previous, waiting_longer={"1"}, status_reading="in_status")
+    assert report["counts"]["unanswered"] == 1 and report["devices"][0]["waiting"]["at_least_days"] == 20
+    # Not exact: the first sight is all there is, a lower bound, and the device is listed.
+    report = compute([device(1, 3, status="0")], previous=previous)
+    assert report["counts"]["unanswered"] is None and "unanswered" in report["devices"][0]["flags"]
+
+
+def test_a_baseline_of_before_1_2_0_gives_its_first_sights_under_their_old_name():
+    previous = compute([])
+    del previous["first_seen"]
+    previous["awaiting_since"] = {"1": "2026-11-15T09:00:00Z"}
+    report = compute([device(1, 3, status="0")], previous=previous)
+    assert report["first_seen"] == {"1": "2026-11-15T09:00:00Z"} and "awaiting_since" not in report
+
+
+def test_the_csv_says_how_long_each_device_waited_as_the_page_does_and_when_it_was_first_seen():
+    """On a first report a device call 5 shows waiting 7 days or more must not read "awaiting since today"."""
+    report = compute([device(1, 3, status="0"), device(2, 3, status="1", last="2026-10-01T00:00:00Z")],
+                     waiting_longer={"1"}, status_reading="entered")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(fleet_report.render_csv(report)))}
+    assert "awaiting_since" not in rows["1"]
+    assert rows["1"]["waited"] == "at least 7 days (first seen 2026-12-05)"
+    [waiting_row] = [d for d in report["devices"] if d["id"] == "1"]
+    assert rows["1"]["waited"] == fleet_report.waited_text(fleet_report.waited(waiting_row, report))
+    assert rows["1"]["first_seen"] == "2026-12-05T09:00:00Z"
+    # A stale device that is not awaiting registration: no wait to tell.
+    assert rows["2"]["waited"] == "" and rows["2"]["first_seen"] == ""
 
 
 def test_trend_is_the_change_per_risk_level_overall_and_per_group():
@@ -240,7 +283,7 @@ def test_summary_and_index_hold_no_device():
     fleet = [device(i, 3, last=None) for i in range(3)]
     report = compute(fleet)
     summary = fleet_report.summary(report)
-    assert "devices" not in summary and "awaiting_since" not in summary
+    assert "devices" not in summary and "first_seen" not in summary
     text = json.dumps(summary) + fleet_report.render_index([summary])
     assert "example.com" not in text.replace("gw.example.com", "") and "Dev 1" not in text
     assert 'href="acme-da95ad86-fleet-report.html"' in fleet_report.render_index([summary])
@@ -288,8 +331,9 @@ def test_the_tenant_of_file_names_and_baselines_is_the_one_of_every_other_per_te
     ({"risk": {"high": "3"}}, "risk is not a count per level"),
     ({"groups": {"1": {}}}, "groups is not a list of groups"),
     ({"groups": [{"id": 1, "risk": None}]}, "groups is not a list of groups"),
-    ({"awaiting_since": ["1"]}, "awaiting_since is not a time per device"),
-    ({"awaiting_since": {"1": "yesterday"}}, "awaiting_since is not a time per device"),
+    ({"first_seen": ["1"]}, "first_seen is not a time per device"),
+    ({"first_seen": {"1": "yesterday"}}, "first_seen is not a time per device"),
+    ({"first_seen": None, "awaiting_since": {"1": "yesterday"}}, "awaiting_since is not a time per device"),
     ({"generated_at": None}, "generated_at None is not a time"),
     ({"tenant": "acme"}, "tenant is not a record"),
 ])
@@ -302,17 +346,17 @@ def test_a_baseline_cut_short_or_edited_is_refused_saying_what_is_wrong(flaw, me
 
 def test_days_waited_exact_or_a_lower_bound_with_when_first_seen_never_a_first_seen_time_alone():
     report = {"generated_at": "2026-12-05T09:00:00Z", "settings": {"unanswered_days": 7}}
-    assert fleet_report_page.waited_text({"days": 12, "at_least_days": None, "first_seen": None}) == "12 days"
-    assert fleet_report_page.waited_text({"days": 1}) == "1 day"
-    assert fleet_report_page.waited_text({"days": None, "at_least_days": 9, "first_seen": "2026-11-26T09:00:00Z"}) == \
+    assert fleet_report.waited_text({"days": 12, "at_least_days": None, "first_seen": None}) == "12 days"
+    assert fleet_report.waited_text({"days": 1}) == "1 day"
+    assert fleet_report.waited_text({"days": None, "at_least_days": 9, "first_seen": "2026-11-26T09:00:00Z"}) == \
         "at least 9 days (first seen 2026-11-26)"
-    assert fleet_report_page.waited_text({"days": None, "at_least_days": None, "first_seen": None}) == "unknown"
+    assert fleet_report.waited_text({"days": None, "at_least_days": None, "first_seen": None}) == "unknown"
     # A row without compute's own figure: the bound from when it was first seen, and the flag's days.
-    row = {"awaiting_since": "2026-12-05T09:00:00Z", "flags": ["never_connected", "unanswered"]}
-    assert fleet_report_page.waited_text(fleet_report_page.waited(row, report)) == \
+    row = {"first_seen": "2026-12-05T09:00:00Z", "flags": ["never_connected", "unanswered"]}
+    assert fleet_report.waited_text(fleet_report.waited(row, report)) == \
         "at least 7 days (first seen 2026-12-05)"
     row = {"awaiting_since": "2026-11-20T09:00:00Z", "flags": ["unanswered"]}
-    assert fleet_report_page.waited_text(fleet_report_page.waited(row, report)) == \
+    assert fleet_report.waited_text(fleet_report.waited(row, report)) == \
         "at least 15 days (first seen 2026-11-20)"
     # On the page, under "waited": days, not a first-seen time.
     fleet = [device(1, 3, status="0")]
