@@ -107,17 +107,19 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     hygiene = fleet_reminders.check_settings(params["hygiene"], now) if params.get("hygiene") else None
     fleet_report_page.check_files(params.get("template"), params.get("stylesheet"))
     dest = _directory(params["dest"], "dest")
+    # The baseline and the history are read before the tenant: a corrupt or foreign file costs no minutes of
+    # paging. Their names and check need only the tenant's identity (clients.tenant_key), known before any read.
+    stem = fleet_report.file_stem(tenant_record())
+    previous_path, previous = baseline(params, stem, tenant_record())
+    earlier = earlier_reports(params, stem, tenant_record(), previous_path, previous, reports)
     groups, devices = tenant.snapshot()
     held = tenant.held_status(codes.USER_NOTIFIED, params["unanswered_days"], now, listing=devices)
     record = tenant_record()
-    stem = fleet_report.file_stem(record)
-    previous_path, previous = baseline(params, stem, record)
     report = fleet_report.compute(groups, devices, now, params["stale_days"], params["unanswered_days"],
                                   params.get("min_client_version"), previous, record,
                                   held.ids if held.exact else None, held.reading)
     if report.get("trend") and previous is not None:
         report["trend"]["counts"] = fleet_report.count_changes(report, previous)
-    earlier = earlier_reports(params, stem, record, previous_path, previous, reports)
     report["history"], report["changed_devices"] = fleet_history.history(report, devices, earlier, reports)
     if hygiene:
         report["hygiene"], report["hygiene_devices"] = fleet_reminders.read(

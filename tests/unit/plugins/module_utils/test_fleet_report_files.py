@@ -112,9 +112,12 @@ def test_a_bad_previous_report_is_refused_naming_the_option_and_nothing_is_writt
     path = tmp_path / "missing.json"
     if content is not None:
         path.write_bytes(content.encode("latin-1"))
+    reads = []
     with pytest.raises(UserError, match=message):
-        produce(tmp_path, previous=str(path))
+        produce(tmp_path, previous=str(path), reads=reads)
     assert not (tmp_path / "out").exists() or not os.listdir(tmp_path / "out")
+    # Refused before the tenant is read: a bad file costs no minutes of paging.
+    assert reads == []
 
 
 @pytest.mark.parametrize("option", ["previous", "history_dir"])
@@ -130,9 +133,23 @@ def test_a_foreign_or_corrupt_baseline_names_the_option_and_the_file_and_writes_
     path = history / ("%s-20261128T090000Z.json" % STEM)
     path.write_text(json.dumps(baseline))
     given = {"previous": str(path)} if option == "previous" else {"history_dir": str(history)}
+    reads = []
     with pytest.raises(UserError, match=r"^%s: %s: not a (whole )?fleet report" % (option, re.escape(str(path)))):
-        produce(tmp_path, **given)
+        produce(tmp_path, reads=reads, **given)
     assert not (tmp_path / "out").exists() and os.listdir(history) == [path.name]
+    assert reads == []
+
+
+def test_a_corrupt_earlier_report_of_the_history_is_refused_before_the_tenant_is_read(tmp_path):
+    history = str(tmp_path / "history")
+    produce(tmp_path, now=NOW - datetime.timedelta(days=7), history_dir=history)
+    older = os.path.join(history, "%s-20261101T090000Z.json" % STEM)
+    with open(older, "w") as handle:
+        handle.write('{"schema_version": 1, "tenant": ')
+    reads = []
+    with pytest.raises(UserError, match=r"^history_dir: %s is not a readable JSON report" % re.escape(older)):
+        produce(tmp_path, reads=reads, history_dir=history)
+    assert reads == []
 
 
 def test_a_report_that_succeeds_removes_the_failure_the_role_recorded_before(tmp_path):
