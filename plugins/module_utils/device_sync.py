@@ -35,6 +35,8 @@ class TenantSync(ModuleTask):
         copies = self.report_copies(current)
         if self.options["remove_duplicates"]:
             ops += copy_deletes(copies, ops)
+        # Before the guard, so that a refusal reports the items it refused (none with a result yet).
+        self.result["devices"] = [self.public(op) for op in ops if op["action"] != "unchanged"]
         # Every delete of the run is planned now: the one guard sees them all, before any write.
         self.guard_deletes(gate, ops, current, scopes, scope_names, copies, len(entries))
         writes = [op for op in ops if op["action"] in WRITE_ACTIONS]

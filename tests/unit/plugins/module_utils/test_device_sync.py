@@ -278,7 +278,12 @@ def test_a_recreate_of_a_reshuffled_groups_column_is_counted_by_the_delete_guard
     with pytest.raises(UserError, match=r"max_deletes: the run would delete 50 .*u0@x\.com \(id 0, recreate\)"):
         device_sync.TenantSync(module).run(["devices[%d]" % i for i in range(50)],
                                            [entry("u%d@x.com" % i, "U%d" % i, ["B"]) for i in range(50)])
-    assert client.deleted == [] and "devices" not in module.result
+    assert client.deleted == []
+    # A refused run returns the items it refused, none with a result (docs/conventions.md, "Bulk modules").
+    refused = module.result["devices"]
+    assert sorted((item["action"], item["device_id"]) for item in refused) == sorted(
+        ("recreate", str(i)) for i in range(50))
+    assert not any("result" in item or "entry" in item for item in refused)
 
 
 def test_a_recreate_within_the_guard_still_goes_through():
