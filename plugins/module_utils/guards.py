@@ -7,7 +7,7 @@ A run plans every delete first (a device purge, identical copies, recreates, the
 group purge, one group), then hands them all to a :class:`DeleteGate`: ``admit`` counts them against
 ``max_deletes`` and refuses the run before any write, in check mode too, so a plan shows the refusal a real
 run would meet. Only then does the gate delete, one admitted object at a time: the client's delete calls are
-called from here and nowhere else (tests/unit/test_shape.py fails on any other caller). Deletes the user
+called from here and nowhere else (tests/unit/test_delete_gate.py fails on any other caller). Deletes the user
 named one by one are counted too: ``max_deletes`` bounds what one run removes, however it was asked for.
 Groups also pass ``refuse_groups_holding_devices``.
 """
@@ -134,8 +134,8 @@ class DeleteGate:
     transport keeps its request classes (a DELETE is idempotent: one in doubt is sent again, and "not there"
     afterwards is the same outcome, ``False``).
 
-    The copies a run's own adds made (``device_sync.verify_adds``) are their own kind, counted in
-    ``copies_removed`` (the modules' ``duplicates_removed``), not against ``max_deletes``: ``delete_copy``
+    The copies a run's own adds made (``device_copies.verify_adds``) are their own kind, counted in
+    ``duplicates_removed`` (as the modules return them), not against ``max_deletes``: ``delete_copy``
     deletes only a device that did not exist when the run read the list, and never the copy that stays.
     """
 
@@ -148,7 +148,7 @@ class DeleteGate:
         self.floor = checked_floor(options.get("max_deletes_floor"))
         self.admitted = None
         self.deleted = []
-        self.copies_removed = []
+        self.duplicates_removed = []
         self._lock = threading.Lock()
 
     def admit(self, planned, scope_size, scope, desired_field=None, desired_count=None, named=False):
@@ -185,7 +185,7 @@ class DeleteGate:
         gone = self.client.delete_device(device_id)
         if gone:
             with self._lock:
-                self.copies_removed.append(key)
+                self.duplicates_removed.append(key)
         return gone
 
 

@@ -122,7 +122,7 @@ def test_copies_are_their_own_count_and_never_a_device_older_than_the_run_or_the
     for device_id, keep in (("3", "11"), ("11", "11")):
         with pytest.raises(RuntimeError, match="not a copy"):
             gate.delete_copy(device_id, known_ids=["3"], keep_id=keep)
-    assert gate.copies_removed == ["12"] and client.deleted_devices == ["12"]
+    assert gate.duplicates_removed == ["12"] and client.deleted_devices == ["12"]
 
 
 class UnderCountingClient:
