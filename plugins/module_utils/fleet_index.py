@@ -6,8 +6,10 @@ their CSV.
 
 One row per tenant of the run, worst first: tenants whose report failed (nothing is known of them), then those
 that got worse since their baseline (more high, then medium risk, then more stale, unanswered, outdated and
-never-connected devices), then those on their first report (no baseline: anything may have got worse), then the
-rest. Each row says in words what got worse (``fleet_history.cause``) and carries the trend of high-risk devices.
+never-connected devices), then those with a change that is not known (a count the status history could not
+give: it may have got worse, and is never taken for "no change"), then those on their first report (no
+baseline: anything may have got worse), then the rest. Each row says in words what got worse
+(``fleet_history.cause``) and carries the trend of high-risk devices.
 Rows hold headline counts only, nothing of any tenant's devices.
 """
 
@@ -17,8 +19,10 @@ import os
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_report
 
-FAILED, WORSE, FIRST, NOT_WORSE = "failed", "worse", "first report", "not worse"
-STANDINGS = (FAILED, WORSE, FIRST, NOT_WORSE)
+FAILED, WORSE, CHANGE_UNKNOWN = "failed", "worse", "change unknown"
+FIRST, NOT_WORSE = "first report", "not worse"
+STANDINGS = (FAILED, WORSE, CHANGE_UNKNOWN, FIRST, NOT_WORSE)
+UNKNOWN = "unknown"
 CSV_COLUMNS = ("rank", "tenant", "standing", "devices", "high", "high_change", "medium", "medium_change", "stale",
                "stale_change", "unanswered", "unanswered_change", "outdated", "outdated_change", "never_connected",
                "never_connected_change", "cause", "error", "generated_at", "page", "gateway_url", "client_id",
@@ -42,7 +46,12 @@ def details(tenant):
 
 
 def _worsening(change):
-    return tuple(max(change.get(m) or 0, 0) for m in fleet_history.WORSENING)
+    """The known increases, by weight; a change not known counts in none of them (it is ranked on its own)."""
+    return tuple(max(change[m], 0) if change.get(m) is not None else 0 for m in fleet_history.WORSENING)
+
+
+def _unknown_changes(change):
+    return [m for m in fleet_history.WORSENING if change.get(m) is None]
 
 
 def row(result):
@@ -60,7 +69,7 @@ def row(result):
              "gateway_url": tenant.get("gateway_url"), "client_id": tenant.get("client_id"),
              "tenant_id": tenant.get("tenant_id"), "error": error, "page": None, "generated_at": None,
              "devices": None, "counts": {m: None for m in COUNTED}, "change": {m: None for m in COUNTED},
-             "cause": None, "trend": [], "trend_times": []}
+             "cause": None, "trend": [], "trend_times": [], "baseline": False}
     if report is None:
         found.update(standing=FAILED, cause="failed: %s" % (error or "no report"), worsening=())
         return found
@@ -73,16 +82,22 @@ def row(result):
     if change is None and report.get("trend"):
         # A report without a history section (no history_dir): its one-step trend against ``previous``.
         change = dict({m: None for m in fleet_history.MEASURES}, **report["trend"]["risk"])
+        change.update(report["trend"].get("counts") or {})
     found.update(page=page, generated_at=report.get("generated_at"), devices=report.get("total"),
                  counts={m: values.get(m) for m in COUNTED},
                  change={m: (change or {}).get(m) for m in COUNTED},
                  trend=[p["values"].get("high") for p in points], trend_times=[p["generated_at"] for p in points])
+    found["baseline"] = change is not None
     if change is None:
         found.update(standing=FIRST, cause="first report: no baseline yet", worsening=())
     else:
-        worsening = _worsening(change)
-        found.update(standing=WORSE if any(worsening) else NOT_WORSE, worsening=worsening,
-                     cause=history.get("cause") or fleet_history.cause(change, None))
+        worsening, unknown = _worsening(change), _unknown_changes(change)
+        cause = history.get("cause") or fleet_history.cause(change, None)
+        if unknown:
+            said = "change unknown: %s" % ", ".join(m.replace("_", " ") for m in unknown)
+            cause = "%s; %s" % (cause, said) if any(worsening) else said
+        found.update(standing=WORSE if any(worsening) else CHANGE_UNKNOWN if unknown else NOT_WORSE,
+                     worsening=worsening, cause=cause)
     if error:
         found["standing"] = FAILED
         found["cause"] = "%s; %s" % (error, found["cause"]) if found["cause"] else error
@@ -114,10 +129,15 @@ def render_csv(rows):
     for found in rows:
         cells = dict(found, standing=found["standing"], devices=found["devices"])
         for measure in COUNTED:
-            cells[measure] = found["counts"][measure]
-            cells[measure + "_change"] = found["change"][measure]
+            cells[measure] = _or_unknown(found["counts"][measure], found["page"] is not None)
+            cells[measure + "_change"] = _or_unknown(found["change"][measure], found["baseline"])
         writer.writerow([fleet_report_csv_cell(cells.get(column)) for column in CSV_COLUMNS])
     return out.getvalue()
+
+
+def _or_unknown(value, known_to_exist):
+    """``unknown`` for a count or change that exists but is not known (never an empty cell read as none)."""
+    return UNKNOWN if value is None and known_to_exist else value
 
 
 def fleet_report_csv_cell(value):
@@ -132,7 +152,8 @@ def page_view(results):
     a sparkline, and the columns' headers."""
     found = index(results)
     for found_row in found["rows"]:
-        found_row["cells"] = [_with_change(found_row["counts"][m], found_row["change"][m]) for m in COUNTED]
+        found_row["cells"] = [_with_change(found_row["counts"][m], found_row["change"][m], found_row["baseline"])
+                              for m in COUNTED]
         found_row["spark"] = fleet_history.sparkline(found_row["trend"], "high-risk devices") \
             if found_row["trend"] else None
         found_row["link"] = os.path.basename(found_row["page"]) if found_row["page"] else None
@@ -140,8 +161,11 @@ def page_view(results):
     return found
 
 
-def _with_change(count, change):
-    """``34 (+12)``; ``34`` without a change; ``unknown`` for a count not known."""
+def _with_change(count, change, baseline=False):
+    """``34 (+12)``; ``34`` without a change or a baseline; ``34 (change unknown)`` for a change not known
+    against a baseline; ``unknown`` for a count not known."""
     if count is None:
-        return "unknown"
+        return UNKNOWN
+    if change is None and baseline:
+        return "%s (change unknown)" % count
     return "%s (%+d)" % (count, change) if change else str(count)

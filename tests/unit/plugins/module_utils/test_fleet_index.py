@@ -100,7 +100,42 @@ def test_a_report_without_history_ranks_by_its_one_step_trend():
     plain["report"]["trend"] = {"since": "2026-11-30T06:00:00Z",
                                 "risk": {"none": -2, "low": 0, "medium": 0, "high": 2, "unknown": 0}}
     row = fleet_index.row(plain)
-    assert row["standing"] == "worse" and row["cause"] == "+2 high" and row["change"]["stale"] is None
+    # Without the flags' changes (count_changes) those are not known, and said so.
+    assert row["standing"] == "worse" and row["change"]["stale"] is None
+    assert row["cause"] == "+2 high; change unknown: stale, unanswered, outdated, never connected"
+    plain["report"]["trend"]["counts"] = {"stale": 0, "never_connected": -1, "unanswered": 0, "outdated": 1}
+    row = fleet_index.row(plain)
+    assert row["standing"] == "worse" and row["cause"] == "+2 high; +1 outdated" and row["change"]["stale"] == 0
+
+
+def unanswered_unknown(name, high, before_high):
+    """A tenant whose unanswered change is not known (its status history could not date invitations)."""
+    found = result(name, high=high, before_high=before_high)
+    history = found["report"]["history"]
+    history["change"] = dict(history["change"], unanswered=None)
+    history["cause"] = fleet_history.cause(history["change"], None)
+    return found
+
+
+def test_a_change_not_known_is_ranked_on_its_own_after_known_worsening_never_as_no_change():
+    rows = fleet_index.ranked([
+        result("calm", high=3, before_high=5),
+        unanswered_unknown("murky", high=3, before_high=5),
+        result("alarming", high=20, before_high=8),
+        unanswered_unknown("murky-worse", high=9, before_high=5),
+    ])
+    assert [r["tenant"] for r in rows] == ["alarming", "murky-worse", "murky", "calm"]
+    assert [r["standing"] for r in rows] == ["worse", "worse", "change unknown", "not worse"]
+    assert rows[2]["cause"] == "change unknown: unanswered"
+    assert rows[1]["cause"] == "+4 high; change unknown: unanswered"
+    # The row and the CSV say unknown, never an empty cell or a 0.
+    view = fleet_index.page_view([unanswered_unknown("murky", high=3, before_high=5)])
+    headers = view["headers"]
+    assert view["rows"][0]["cells"][headers.index("unanswered")] == "2 (change unknown)"
+    assert view["rows"][0]["cells"][headers.index("high risk")] == "3 (-2)"
+    lines = {r["tenant"]: r for r in csv.DictReader(io.StringIO(fleet_index.render_csv(rows)))}
+    assert lines["murky"]["unanswered_change"] == "unknown" and lines["murky"]["standing"] == "change unknown"
+    assert lines["calm"]["unanswered_change"] == "0" and lines["calm"]["high_change"] == "-2"
 
 
 def test_the_page_view_has_cells_with_changes_a_trend_and_the_page_beside_it():
