@@ -20,7 +20,7 @@ was waiting when it was reminded. A service that ignores the window gives no ans
 import datetime
 import re
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import clients, codes, guards, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, guards, times
 from ansible_collections.secops.mobile_security.plugins.module_utils import registration_hygiene
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import Selection, StatusWindow
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
@@ -198,22 +198,6 @@ def preview(notified, held, last_resends, settings, scope_size):
 
 
 # ---- the reads -----------------------------------------------------------------------------------------------
-def state_key(record):
-    """The tenant's key in the hygiene's record: the one tenant identity (clients.tenant_key)."""
-    return clients.tenant_key(record)
-
-
-def load_resends(state_file, record):
-    """{device id: last resend} of this tenant from the hygiene's record; a record written under the gateway as
-    typed (before one tenant identity) is read too."""
-    found = {}
-    for key in (state_key(record), "%s %s" % (record.get("gateway_url"), record.get("client_id"))):
-        for device_id, moment in registration_hygiene.ResendState(state_file, key).load().items():
-            if device_id not in found or moment > found[device_id]:
-                found[device_id] = moment
-    return found
-
-
 def _held(tenant, days, now, scope, in_scope):
     """The ids of the devices waiting now that will have waited more than ``days`` by the run (``days`` already
     less the time until it), or None when call 5 cannot tell it exactly (``Tenant.held_status``)."""
@@ -229,7 +213,8 @@ def read(tenant, record, devices, hygiene, now, period_start):
     ``devices``: the tenant's devices the report read (normalised); ``hygiene``: the checked settings
     (:func:`check_settings`); ``period_start``: the baseline report's time, else a week before ``now``.
     """
-    resends = load_resends(hygiene["state_file"], record)
+    # The hygiene's own record, read as the hygiene reads it (its 1.1.0 key too).
+    resends = registration_hygiene.ResendState.of_tenant(hygiene["state_file"], record).load()
     every = hygiene["resend_every_days"]
     period = (period_start or now - DEFAULT_PERIOD, now)
     registered = {}

@@ -112,10 +112,20 @@ def names_a_resend(text):
 
 
 class ResendState:
-    """Resends this collection made, per tenant, in a JSON file the user names (0600, written whole)."""
+    """Resends this collection made, per tenant, in a JSON file the user names (0600, written whole).
 
-    def __init__(self, path, tenant_key):
+    ``tenant_key``: the tenant's key in the file (``clients.tenant_key``); ``old_key``: its key as 1.1.0 wrote it
+    (the gateway as typed, :func:`old_state_key`), read as well so that an upgrade keeps the resend history, and
+    moved under ``tenant_key`` by the next :meth:`record`."""
+
+    def __init__(self, path, tenant_key, old_key=None):
         self.path, self.tenant_key = path, tenant_key
+        self.old_key = old_key if old_key != tenant_key else None
+
+    @classmethod
+    def of_tenant(cls, path, record):
+        """The record of the tenant ``record`` (``clients.tenant_of``) names, under both of its keys."""
+        return cls(path, clients.tenant_key(record), old_state_key(record))
 
     def _read(self):
         if not self.path or not os.path.exists(self.path):
@@ -130,14 +140,22 @@ class ResendState:
                             "another file" % (self.path, err))
         return data
 
-    def load(self):
-        records = self._read()["tenants"].get(self.tenant_key) or {}
+    def _records(self, tenants):
+        """This tenant's records ({device id: record}), the newest of each device under either key."""
         found = {}
-        for device_id, record in records.items():
-            moment = times.parse(record.get("resent") if isinstance(record, dict) else None)
-            if moment is not None:
-                found[str(device_id)] = moment
+        for key in (self.old_key, self.tenant_key):
+            for device_id, record in (tenants.get(key) or {} if key is not None else {}).items():
+                moment = times.parse(record.get("resent") if isinstance(record, dict) else None)
+                if moment is None:
+                    continue
+                kept = found.get(str(device_id))
+                if kept is None or moment > times.parse(kept["resent"]):
+                    found[str(device_id)] = record
         return found
+
+    def load(self):
+        return {device_id: times.parse(record["resent"])
+                for device_id, record in self._records(self._read()["tenants"]).items()}
 
     def record(self, sent, now):
         """Add ``sent`` ({device id: email}) as resent at ``now``."""
@@ -145,7 +163,9 @@ class ResendState:
             return
         with files.locked(self.path):
             data = self._read()
-            records = data["tenants"].setdefault(self.tenant_key, {})
+            records = self._records(data["tenants"])
+            data["tenants"][self.tenant_key] = records
+            data["tenants"].pop(self.old_key, None)
             for device_id, email in sent.items():
                 records[str(device_id)] = {"email": email, "resent": times.iso_utc(now)}
             for device_id in list(records):
@@ -153,6 +173,11 @@ class ResendState:
                 if moment is None or now - moment > STATE_KEEP:
                     del records[device_id]
             files.write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
+
+
+def old_state_key(record):
+    """A tenant's key in a resend record written by 1.1.0: its gateway as the task gave it, and its client id."""
+    return "%s %s" % (record.get("gateway_url"), record.get("client_id"))
 
 
 class HygieneRun(ModuleTask):
@@ -169,9 +194,10 @@ class HygieneRun(ModuleTask):
     def state(self):
         if self._state is None:
             if self.tenant_key is None:
-                record = self.module.tenant_record()
-                self.tenant_key = clients.tenant_key(record)
-            self._state = ResendState(self.options.get("state_file"), self.tenant_key)
+                self._state = ResendState.of_tenant(self.options.get("state_file"), self.module.tenant_record())
+                self.tenant_key = self._state.tenant_key
+            else:
+                self._state = ResendState(self.options.get("state_file"), self.tenant_key)
         return self._state
 
     def run(self):

@@ -172,11 +172,16 @@ def test_no_reminded_device_connected_now_needs_no_read_and_none_registered(tmp_
     assert section["effectiveness"]["total"]["not_registered"] == 1
 
 
-def test_read_takes_a_record_under_the_gateway_as_typed_too(tmp_path):
+def test_read_takes_a_1_1_0_record_under_the_gateway_as_typed_too(tmp_path):
+    """The report reads the hygiene's record as the hygiene does (ResendState): a reminder recorded by 1.1.0
+    under the gateway as typed counts in the period."""
     state = tmp_path / "state.json"
     resent = NOW - 3 * DAY
-    write_state(state, {"2": resent}, key="%s %s" % (TENANT["gateway_url"], TENANT["client_id"]))
-    assert fleet_reminders.load_resends(str(state), TENANT) == {"2": resent}
+    typed = dict(TENANT, gateway_url="https://GW.example.com/")
+    write_state(state, {"2": resent}, key="https://GW.example.com/ %s" % TENANT["client_id"])
+    section, _lists = fleet_reminders.read(FakeTenant({5: set()}, {}), typed, [device(2, 3, status="0")],
+                                           settings(state_file=str(state)), NOW, NOW - 7 * DAY)
+    assert section["effectiveness"]["total"]["sent"] == 1
 
 
 def test_a_service_that_ignores_windows_leaves_registrations_and_the_preview_unknown(tmp_path):

@@ -236,6 +236,35 @@ def test_the_same_tenant_with_its_gateway_written_otherwise_keeps_its_resend_rec
     assert hygiene.HygieneRun(Named("https://gw.example.com"), now=NOW).state.load() == {"4": NOW}
 
 
+def test_an_upgrade_from_1_1_0_keeps_the_resend_history_and_moves_it_under_the_one_tenant_key(tmp_path):
+    """1.1.0 keyed the record by the gateway as typed: read as well, so nobody is reminded again inside
+    resend_every_days; the next record moves its entries under clients.tenant_key."""
+    path = tmp_path / "resends.json"
+    typed, before = "https://GW.example.com/", NOW - 3 * DAY
+    path.write_text(json.dumps({"version": 1, "tenants": {
+        "%s c1" % typed: {"4": {"email": "a@example.com", "resent": "2026-12-02T09:00:00Z"}},
+        "https://other.example.com c9": {"8": {"email": "z@example.com", "resent": "2026-12-02T09:00:00Z"}}}}))
+
+    class Named(FakeModule):
+        def __init__(self, gateway):
+            super().__init__(FakeClient(), FakeTenant({}), str(path))
+            self.gateway = gateway
+
+        def tenant_record(self):
+            return {"name": "acme", "gateway_url": self.gateway, "client_id": "c1", "tenant_id": None}
+
+    state = hygiene.HygieneRun(Named(typed), now=NOW).state
+    assert state.load() == {"4": before}
+    state.record({"5": "b@example.com"}, NOW)
+    tenants = json.loads(path.read_text())["tenants"]
+    assert sorted(tenants) == ["https://gw.example.com c1", "https://other.example.com c9"]
+    assert sorted(tenants["https://gw.example.com c1"]) == ["4", "5"]
+    # Another spelling of the gateway afterwards: the same history.
+    assert hygiene.HygieneRun(Named("https://gw.example.com"), now=NOW).state.load() == {"4": before, "5": NOW}
+    # A newer resend under either key wins.
+    assert hygiene.ResendState(str(path), "x", "https://gw.example.com c1").load()["4"] == before
+
+
 class HeldTenant(FakeTenant):
     """A tenant whose call-5 answers are given: ``held`` maps days to a tenant.Held."""
 
