@@ -303,13 +303,15 @@ class Tenant:
     def window_reading(self, window, selection=None, now=None):
         """Call 5's reading (``devices.STATUS_READINGS``) for a status window's answer (hm_device_info's
         ``status_during``), told from the devices of ``selection`` in the window's status now, else from the
-        tenant's; ``unknown`` when no device is in it or the answers do not tell."""
+        tenant's; ``unknown`` when no device is in it or the answers do not tell. A sample of those devices is
+        read, not all of them (a page or two): one more than the sample that is told whole, so that a larger
+        status is narrowed to one of its groups (``_reading_samples``)."""
         now = now or datetime.datetime.now(times.UTC)
         selection = selection or Selection()
         narrowing = any(v is not None for v in (selection.risk, selection.status, selection.group_sets,
                                                 selection.mdm_uuid, selection.email))
         for scope in [selection] + ([Selection()] if narrowing else []):
-            listing = self.devices(scope.with_status(window.status))[0]
+            listing = self.devices(scope.with_status(window.status), limit=2 * READING_SAMPLE + 1)[0]
             if listing:
                 return self.status_reading(window.status, now, listing, scope)[0]
         return UNKNOWN_READING

@@ -477,3 +477,38 @@ def test_two_empty_answers_never_vouch_for_the_status_spelling():
 def test_what_call_5_answers_show_of_its_reading(around, still, before, want):
     assert devices.reading_of({"1", "2", "3"}, around, still, before) == want
     assert devices.reading_of(set(), around, still, before) == ("unknown", set())
+
+
+@pytest.mark.parametrize("reading", ["entered", "in_status"])
+def test_status_during_tells_the_reading_from_a_sample_not_the_whole_status(reading):
+    """hm_device_info's status_during reads call 5's reading from a page or two of the devices in the window's
+    status, not all of them: 3,000 active devices, pages of 100."""
+    history = {str(1000 + i): [("1", NOW - 30 * DAY_MS, None)] for i in range(3000)}
+
+    def handler(method, path, params, body, headers):
+        answer = history_service(reading=reading, history=history)(method, path, params, body, headers)
+        if path == API_ROOT + "/v1/groups/":
+            return page(GROUPS)
+        if isinstance(answer[1], dict) and "objects" in answer[1]:
+            found = answer[1]["objects"]
+            for record in found:
+                record["groups"] = [{"id": 2 + int(record["internal_id"]) % 3, "name": "g"}]
+            if "groups__in" in (params or {}):
+                found = [r for r in found if str(r["groups"][0]["id"]) in params["groups__in"].split(",")]
+            offset, limit = int((params or {}).get("offset", 0)), int((params or {}).get("limit", 100))
+            return 200, {"meta": {"offset": offset, "limit": limit, "total_count": len(found)},
+                         "objects": found[offset:offset + limit]}
+        if isinstance(answer[1], dict):
+            answer[1]["groups"] = [{"id": 2 + int(answer[1]["internal_id"]) % 3, "name": "g"}]
+        return answer
+
+    transport = FakeTransport(handler)
+    tenant = Tenant(HarmonyMobileClient(transport, "cid", "key", page_size=100))
+    start = at_now() - datetime.timedelta(days=1)
+    assert tenant.window_reading(devices.StatusWindow(1, start, None), now=at_now()) == reading
+    lists = [c["params"] or {} for c in transport.api_calls() if c["path"] == API_ROOT + "/v1/device_status/"]
+    # The sample: three pages of the status (201 devices), not thirty; it is narrowed to one of its groups.
+    assert len([p for p in lists if "time_gte" not in p and "time_lte" not in p]) == 3
+    # In all: the sample, the window's two probes and the windows around now (under in_status, every device of
+    # that group, 1,000 of them, comes back: ten pages); 34 and 44 when the whole status was read.
+    assert len(lists) <= (7 if reading == "entered" else 17)
