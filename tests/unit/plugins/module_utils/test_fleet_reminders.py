@@ -211,3 +211,40 @@ def test_the_page_view_says_the_share_registered_and_the_next_runs_settings_in_w
                                     "groups EMEA; by e-mail")
     assert view["next"]["remind_rows"] == [["Dev 1", "u1@example.com", "EMEA-Sales", "never"]]
     assert fleet_reminders.page_view({}) is None
+
+
+@pytest.mark.parametrize("reading", ["entered", "in_status"])
+def test_registered_within_the_days_after_a_reminder_means_the_same_under_either_reading_of_call_5(tmp_path, reading):
+    """Connected now and a connected status in the resend_every_days after the reminder, read from a service
+    that answers call 5 as a change into the status in the window (entered) or as the status at any time in it
+    (in_status): registered in time counts, registered later or waiting again does not."""
+    from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
+    from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
+    from tests.unit.plugins.module_utils.test_harmony_client import FakeTransport
+    from tests.unit.plugins.module_utils.test_tenant import DAY_MS, NOW as NOW_MS, history_service
+
+    now = datetime.datetime.fromtimestamp(NOW_MS / 1000, UTC)
+    resent = NOW_MS - 10 * DAY_MS
+    history = {
+        # Registered two days after the reminder, active since.
+        "40": [("0", resent - 20 * DAY_MS, resent + 2 * DAY_MS), ("1", resent + 2 * DAY_MS, None)],
+        # Registered nine days after it: past its seven days.
+        "41": [("0", resent - 20 * DAY_MS, resent + 9 * DAY_MS), ("1", resent + 9 * DAY_MS, None)],
+        # Registered in time, inactive since: connected now all the same.
+        "42": [("0", resent - 20 * DAY_MS, resent + 2 * DAY_MS), ("1", resent + 2 * DAY_MS, resent + 4 * DAY_MS),
+               ("4", resent + 4 * DAY_MS, None)],
+        # Registered in time, then notified again and waiting now: did not stay registered.
+        "43": [("0", resent - 20 * DAY_MS, resent + 2 * DAY_MS), ("1", resent + 2 * DAY_MS, resent + 5 * DAY_MS),
+               ("0", resent + 5 * DAY_MS, None)],
+    }
+    tenant = Tenant(HarmonyMobileClient(FakeTransport(history_service(reading=reading, history=history)), "cid", "key"))
+    state = tmp_path / "state.json"
+    moment = datetime.datetime.fromtimestamp(resent / 1000, UTC)
+    write_state(state, {i: moment for i in history})
+    hygiene = fleet_reminders.check_settings(dict(state_file=str(state), resend_after_days=7, resend_every_days=7),
+                                             now)
+    section, _lists = fleet_reminders.read(tenant, TENANT, tenant.all_devices(), hygiene, now, now - 14 * DAY)
+    total = section["effectiveness"]["total"]
+    assert (total["sent"], total["registered"], total["not_registered"], total["unknown"]) == (4, 2, 2, 0)
+    registered = fleet_reminders._registered_after(tenant, moment, moment + 7 * DAY)  # pylint: disable=protected-access
+    assert registered == {"40", "42"}
