@@ -12,7 +12,6 @@ from ansible_collections.secops.mobile_security.plugins.module_utils import devi
 from ansible_collections.secops.mobile_security.plugins.module_utils.device_copies import (
     find_created, settle_seconds, verify_adds)
 from ansible_collections.secops.mobile_security.plugins.module_utils.device_plan import delete_label
-from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
@@ -109,15 +108,7 @@ class DeviceState(ModuleTask):
             device = self.tenant.device(options["device_id"])
             if device is None:
                 return self.nothing_to_delete(self.tenant.all_devices(), email, name)
-            mismatches = devices.identity_mismatches(device, name, email)
-            if mismatches:
-                options_given = " and ".join(option for option, _given, _actual in mismatches)
-                raise UserError("device_id: device %s does not match the %s given beside it; nothing was deleted (%s). "
-                                "Correct device_id, or leave out %s to delete device %s whoever's it is" % (
-                                    device["id"], options_given,
-                                    "; ".join("%s given %r, device %s has %r" % (option, given, device["id"], actual)
-                                              for option, given, actual in mismatches),
-                                    options_given, device["id"]))
+            devices.check_identity(device, name, email, "nothing was deleted", "delete")
             targets = [device]
             # The scope of a percentage is the tenant: its size from one small page, the list when it says none.
             tenant_count = self.client.device_count() or len(self.tenant.all_devices())

@@ -300,3 +300,18 @@ def identity_mismatches(device, name=None, email=None):
     if email is not None and not same_user(device.get("email"), email):
         found.append(("email", email, device.get("email")))
     return found
+
+
+def check_identity(device, name=None, email=None, outcome="nothing was changed", verb="act on"):
+    """Refuse a name or e-mail given beside ``device_id`` that is not the device's (:func:`identity_mismatches`),
+    naming each option, the value given and the device's own; ``outcome`` says what did not happen, ``verb`` what
+    leaving the option out would do."""
+    mismatches = identity_mismatches(device, name, email)
+    if mismatches:
+        options_given = " and ".join(option for option, _given, _actual in mismatches)
+        raise UserError("device_id: device %s does not match the %s given beside it; %s (%s). Correct device_id, or "
+                        "leave out %s to %s device %s whoever's it is" % (
+                            device["id"], options_given, outcome,
+                            "; ".join("%s given %r, device %s has %r" % (option, given, device["id"], actual)
+                                      for option, given, actual in mismatches),
+                            options_given, verb, device["id"]))

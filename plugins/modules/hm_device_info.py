@@ -24,10 +24,13 @@ options:
   device_id:
     description:
       - Check Point's internal device id. Returns that device only (an empty list if it does not exist).
-      - The other filters are then checked on that one device.
+      - The other filters are then checked on that one device; O(email) must be that device's user's.
     type: str
   email:
-    description: Devices of this user (client-side filter, case-insensitive).
+    description:
+      - Devices of this user (client-side filter, case-insensitive).
+      - With O(device_id), a check of that device instead (the identity rule); when the device is another
+        user's, the task fails naming the e-mail given and the device's own.
     type: str
   mdm_uuid:
     description: The device's MDM unique identifier.
@@ -283,8 +286,11 @@ class DeviceInfoModule(HarmonyMobileModule):
                                           groups_match=params["groups_match"], subgroups=params["subgroups"],
                                           mdm_uuid=params["mdm_uuid"], email=params["email"])
         if params["device_id"] is not None:
-            device = self.tenant.device(params["device_id"], selection)
-            found = [device] if device else []
+            device = self.tenant.device(params["device_id"])
+            if device is not None:
+                # The e-mail given beside an id is a check of that id, not a filter that quietly returns nothing.
+                devices.check_identity(device, email=params["email"], outcome="nothing was returned", verb="read")
+            found = [device] if device and selection.matches(device) else []
         else:
             window = params["status_during"]
             if window:

@@ -205,6 +205,19 @@ def test_absent_by_id_checks_the_name_and_email_given_and_says_what_did_not_happ
         state: absent
       register: no_id
 
+    - name: Reading device {{ ana_id }} as Bob's
+      secops.mobile_security.hm_device_info:
+        device_id: "{{ ana_id }}"
+        email: bob@example.com
+      register: info_mismatch
+      ignore_errors: true
+
+    - name: Reading it as Ana's, in other capitals
+      secops.mobile_security.hm_device_info:
+        device_id: "{{ ana_id }}"
+        email: ANA@Example.com
+      register: info_match
+
     - ansible.builtin.assert:
         that:
           - mismatch is failed and mismatch_planned is failed
@@ -217,6 +230,10 @@ def test_absent_by_id_checks_the_name_and_email_given_and_says_what_did_not_happ
           - "misspelt.msg == \\"Nothing was deleted: no device of bob@example.com named 'Bob tablt' exists (closest names: 'Bob tablet')\\""
           - no_id is not changed
           - "no_id.msg.startswith('Nothing was deleted: no device with device_id 99999 exists')"
+          - info_mismatch is failed and info_mismatch.devices is not defined
+          - "'device_id: device {{ ana_id }} does not match the email given beside it; nothing was returned' in info_mismatch.msg"
+          - "\\"email given 'bob@example.com', device {{ ana_id }} has 'ana@example.com'\\" in info_mismatch.msg"
+          - info_match.count == 1 and info_match.devices[0].id == ana_id
 """)
     sim.reset_stats()
     result = run_playbook(str(playbook), sim, {"ana_id": ana_id})
