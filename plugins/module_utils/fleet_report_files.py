@@ -108,7 +108,9 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     fleet_report_page.check_files(params.get("template"), params.get("stylesheet"))
     dest = _directory(params["dest"], "dest")
     # The baseline and the history are read before the tenant: a corrupt or foreign file costs no minutes of
-    # paging. Their names and check need only the tenant's identity (clients.tenant_key), known before any read.
+    # paging. Their check needs the tenant's identity (clients.tenant_key), their names its portal id too, which
+    # the login tells (one request, no device read).
+    tenant.client.ensure_token()
     stem = fleet_report.file_stem(tenant_record())
     previous_path, previous = baseline(params, stem, tenant_record())
     earlier = earlier_reports(params, stem, tenant_record(), previous_path, previous, reports)

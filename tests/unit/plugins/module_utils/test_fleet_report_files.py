@@ -37,6 +37,10 @@ class FakeTenant:
 
     def __init__(self, risk, reads, waiting=()):
         self.risk, self.reads, self.waiting = risk, reads, set(waiting)
+        self.client = self
+
+    def ensure_token(self):
+        """The login (the tenant's id for the files' names): not a read of the tenant."""
 
     def snapshot(self):
         if self.reads is not None:
