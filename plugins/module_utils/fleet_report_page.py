@@ -15,7 +15,7 @@ Jinja2 comes with ansible-core: the module renders where it runs (the controller
 import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_index, fleet_report
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_reminders, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_reminders, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.fleet_report_templates import (
     INDEX, PAGE, STYLE, TEMPLATES)
@@ -48,6 +48,18 @@ ROW = 22
 def count_text(value):
     """A count as a page shows it: the number, or "unknown" (never 0 for what is not known)."""
     return "unknown" if value is None else value
+
+
+def field_text(value):
+    """A device's field as a list cell shows it: the service's value, or "unknown" where it gave none."""
+    return "unknown" if value in (None, "") else value
+
+
+def signed(value):
+    """A change as a number: +3, -2, and 0 (never +0); "not known" when it is not."""
+    if value is None:
+        return "not known"
+    return "%+d" % value if value else "0"
 
 
 def _waited_days(row, report):
@@ -176,8 +188,8 @@ def delta_chart(key, label, deltas, label_width=90, half=200):
         rows.append({"y": y, "label": level, "label_x": label_width - 6, "anchor": "end",
                      "segments": [{"x": round(centre if value > 0 else centre - length, 1),
                                    "width": round(length, 1), "colour": RISK_COLOURS[level],
-                                   "title": "%s: %+d" % (level, value)}] if length else [],
-                     "value": "%+d" % value, "value_x": round(centre + (length if value > 0 else 0) + 4, 1)})
+                                   "title": "%s: %s" % (level, signed(value))}] if length else [],
+                     "value": signed(value), "value_x": round(centre + (length if value > 0 else 0) + 4, 1)})
     height = len(fleet_report.RISK_LEVELS) * ROW + 8
     return _chart(key, label, rows, label_width + 2 * half + 50, height,
                   lines=[{"x1": centre, "y1": 0, "x2": centre, "y2": height - 2}])
@@ -242,8 +254,10 @@ def device_lists(report):
                                   str(r.get("email") or "")))
         shown = []
         for row in found[:fleet_report.TABLE_ROWS]:
-            cells = [row.get("name"), row.get("email"), ", ".join(row.get("groups") or []), row.get("status"),
-                     row.get("risk"), row.get("os"), row.get("client_version"), row.get("last_connection") or "never"]
+            cells = [field_text(row.get(key)) for key in ("name", "email")]
+            cells.append(", ".join(row.get("groups") or []) or "unknown")
+            cells += [field_text(row.get(key)) for key in ("status", "risk", "os", "client_version")]
+            cells.append(row.get("last_connection") or "never")
             cells.append(days_text(flag, row))
             shown.append({"risk": row.get("risk"), "cells": cells})
         return {"id": flag.replace("_", "-"), "title": title, "count": len(found), "note": note,
@@ -265,9 +279,12 @@ def device_lists(report):
         if flag in ("stale", "outdated"):
             days = since_last(row)
             return "never" if days is None else fleet_report.day_count(days)
+        # A device in processing waits for the service, not its user: its invitation has not gone out yet.
+        if row.get("status") == codes.STATUS_NAMES[codes.PROCESSING]:
+            return "not invited yet"
         if fleet_report.awaits(row):
             return fleet_report.waited_text(fleet_report.waited(row, report))
-        return ""
+        return "not waiting"
 
     unanswered_note = ""
     if not report.get("unanswered_known", True):
@@ -297,8 +314,10 @@ def page_view(report):
         os_items.append((name, entry["count"], OS_COLOUR if known else OS_UNKNOWN_COLOUR))
     clients = report["client_versions"]
     client_items = [(c["version"], c["count"], CLIENT_COLOURS[client_kind(c)]) for c in clients[:CLIENT_BARS]]
+    history = fleet_history.page_view(report)
     view = {
-        "title": "Fleet posture: %s" % tenant_label(report),
+        "title": "Fleet posture: %s" % fleet_index.short_name(report.get("tenant")),
+        "connection": fleet_index.details(report.get("tenant")),
         "report": report,
         "tenant": report.get("tenant") or {},
         "settings": settings,
@@ -330,24 +349,24 @@ def page_view(report):
                                         [(c["version"], c["count"], client_kind(c)) for c in clients], (1,)),
                     "more": max(0, len(clients) - CLIENT_BARS)},
         "lists": device_lists(report),
-        "history": fleet_history.page_view(report),
+        "history": history,
         "hygiene": fleet_reminders.page_view(report),
     }
     if trend:
-        deltas = trend["risk"]
-        view["change"] = {
-            "since": trend.get("since"),
-            "chart": delta_chart("change", "change per risk level", deltas),
-            "numbers": _numbers("Change per risk level and group", ("group",) + fleet_report.RISK_LEVELS, [
-                [g["path"]] + ["%+d" % g["risk"][level] if g["risk"] else "new" for level in fleet_report.RISK_LEVELS]
-                for g in trend.get("groups") or []], range(1, 6)),
-        }
+        group_changes = _numbers("Change per risk level and group since %s" % trend.get("since"),
+                                 ("group",) + fleet_report.RISK_LEVELS, [
+                                     [g["path"]] + [signed(g["risk"][level]) if g["risk"] else "new"
+                                                    for level in fleet_report.RISK_LEVELS]
+                                     for g in trend.get("groups") or []], range(1, 6))
+        if history and history["reports"] >= 2:
+            # The history's lines say each level's change beside its trend: the change is shown once, there,
+            # with the groups' changes under it.
+            history["group_changes"] = group_changes
+        else:
+            view["change"] = {"since": trend.get("since"),
+                              "chart": delta_chart("change", "change per risk level", trend["risk"]),
+                              "numbers": group_changes}
     return view
-
-
-def tenant_label(report):
-    tenant = report.get("tenant") or {}
-    return tenant.get("label") or tenant.get("name") or "tenant"
 
 
 def index_view(results):
@@ -385,6 +404,7 @@ def _environment(own_template=None, field="template", path=None):
         templates["own.html.j2"] = own_template
     env = SandboxedEnvironment(loader=jinja2.DictLoader(templates), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["signed"] = signed
     return env
 
 

@@ -48,6 +48,7 @@ border:1px solid var(--border)}
 @media print{
 :root{--bg:#ffffff;--fg:#000000;--muted:#333333;--border:#999999;--head:#eeeeee;--tile:#ffffff;--link:#000000}
 body{max-width:none;padding:0}details::details-content{content-visibility:visible;display:block}
+details>*:not(summary){display:block}details>table{display:table}
 details>summary{list-style:none;font-weight:600;color:var(--fg)}
 table{width:100%;page-break-inside:auto}tr{break-inside:avoid}thead{display:table-header-group}
 td,th{word-break:break-word}section{break-inside:auto}h2,h3{break-after:avoid}
@@ -127,7 +128,8 @@ MACROS = """{% macro chart(c) -%}
 
 PAGE_TEMPLATE = """{% extends "base.html.j2" %}
 {% import "macros.html.j2" as m %}
-{% block meta %}<p class="meta">Generated {{ generated_at }}. Stale after {{ settings.stale_days }} days;
+{% block meta %}<p class="meta">{% if connection %}{{ connection }}.
+{% endif %}Generated {{ generated_at }}. Stale after {{ settings.stale_days }} days;
 invitations unanswered after {{ settings.unanswered_days }} days; client baseline {{ client_baseline }}.
 {% if baseline %}Changes are against the report of {{ baseline.since }}.{% else %}First report: no baseline
 yet, so no change is shown.{% endif %}</p>{% endblock %}
@@ -235,8 +237,12 @@ DEVICE_LIST = """<section aria-labelledby="list-{{ list.id }}">
 {% else %}<p>None.</p>{% endif %}
 </section>"""
 
-HISTORY = """{% import "macros.html.j2" as m %}{% if history %}<section aria-labelledby="history">
-<h2 id="history">Over the last {{ history.reports }} report{{ "s" if history.reports != 1 }}</h2>
+HISTORY = """{% import "macros.html.j2" as m %}{% if history and history.reports < 2 %}
+<section aria-labelledby="history">
+<h2 id="history">Trends</h2>
+<p>First report: trends and new/resolved devices start with the next report.</p>
+</section>{% elif history %}<section aria-labelledby="history">
+<h2 id="history">Over the last {{ history.reports }} reports</h2>
 {% if history.cause %}<p class="note">Since the last report: {{ history.cause }}.</p>{% endif %}
 <table>
 <caption>Each count over the reports since {{ history.first }}</caption>
@@ -245,12 +251,14 @@ HISTORY = """{% import "macros.html.j2" as m %}{% if history %}<section aria-lab
 <tbody>
 {% for line in history.lines %}<tr><th scope="row">{{ line.words }}</th><td>{{ m.spark(line.spark) }}</td>
 <td class="n">{{ "unknown" if line.now is none else line.now }}</td>
-<td class="n">{{ "not known" if line.change is none else ("%+d" | format(line.change) if line.change else "0")
-}}</td></tr>
+<td class="n">{{ line.change | signed }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
 {{ m.numbers(history.numbers) }}
+{% if history.group_changes %}<details><summary>The change per group</summary>
+{{ m.table(history.group_changes) }}
+</details>{% endif %}
 {% for kind in history.kinds %}
 <h3 id="changes-{{ kind.kind }}">{{ kind.title }}: {% if kind.known %}{{ kind.new }} new this week,
 {{ kind.resolved }} resolved since last week{% else %}new and resolved not known{% endif %}</h3>

@@ -179,3 +179,65 @@ def test_twenty_thousand_devices_make_a_page_under_2_mb():
                     client="3.%d.%d" % (i % 9, i % 7)) for i in range(20000)]
     page = fleet_report_page.render_html(compute(fleet, previous=compute(fleet[:19000])))
     assert len(page.encode("utf-8")) < 2 * 1024 * 1024
+
+
+def test_list_cells_say_unknown_where_the_service_gave_no_value_never_none():
+    blank = device(1, 3, risk=None, status="0", client=None, os_type=None)
+    blank.update(os_version=None, groups=[], group_ids=[], risk_name=None)
+    page = fleet_report_page.render_html(compute([blank], waiting_longer={"1"}))
+    row = re.search(r'<th scope="row">Dev 1</th>(.*?)</tr>', section(page, "list-never-connected"), re.S).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    assert not re.search(r"<t[dh][^>]*>None</t[dh]>", page)
+    # e-mail, groups, status, risk, OS, client, last connection, waited
+    assert cells[1] == "unknown" and cells[3:6] == ["unknown", "unknown", "unknown"], cells
+
+
+def test_a_never_connected_device_in_processing_is_not_invited_yet():
+    fleet = [device(1, 3, status="-1", mail_sent=False), device(2, 3, status="0")]
+    page = fleet_report_page.render_html(compute(fleet, waiting_longer={"2"}))
+    never = section(page, "list-never-connected")
+    waited = dict(re.findall(r'<th scope="row">(Dev \d)</th>.*?<td>([^<]*)</td></tr>', never, re.S))
+    assert waited["Dev 1"] == "not invited yet"
+    assert waited["Dev 2"] not in ("", "not invited yet")
+
+
+def test_the_title_is_the_tenants_short_name_and_its_connection_is_in_the_meta_line():
+    page = fleet_report_page.render_html(compute([device(1, 3)]))
+    assert "<title>Fleet posture: acme</title>" in page and "<h1>Fleet posture: acme</h1>" in page
+    meta = re.search(r'<p class="meta">(.*?)</p>', page, re.S).group(1)
+    assert "client id c1; gateway url https://gw.example.com" in meta
+
+
+def test_print_shows_the_tables_inside_collapsed_details_beyond_chromium():
+    printed = fleet_report_templates.STYLE[fleet_report_templates.STYLE.index("@media print"):]
+    # ::details-content (Chromium 131+, Safari 18.4+, Firefox 143+); children shown where an engine lays them
+    # out as ordinary boxes; a table stays a table.
+    assert "details>*:not(summary){display:block}" in printed and "details>table{display:table}" in printed
+
+
+def weekly_report(count):
+    from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history
+    from tests.unit.plugins.module_utils.test_fleet_history import weeks
+    reports, entries = weeks(count)
+    report, devices = reports[-1]
+    report["history"], report["changed_devices"] = fleet_history.history(report, devices, entries[:-1])
+    return report
+
+
+def test_the_first_report_kept_in_a_history_says_so_in_one_line():
+    history = section(fleet_report_page.render_html(weekly_report(1)), "history")
+    assert "First report: trends and new/resolved devices start with the next report." in history
+    assert "<table" not in history and "not known" not in history and "<h3" not in history
+
+
+def test_with_a_history_the_change_is_shown_once_in_it_and_zero_is_written_0():
+    page = fleet_report_page.render_html(weekly_report(4))
+    assert 'aria-labelledby="change"' not in page and 'aria-labelledby="history"' in page
+    history = section(page, "history")
+    assert "<caption>Change per risk level and group since" in history
+    assert "+0" not in page and re.search(r'<td class="n">0</td>', history)
+    # Without history, the change has its own section, zero written the same way.
+    before = compute([device(1, 3, risk="3"), device(2, 3)])
+    page = fleet_report_page.render_html(compute([device(1, 3, risk="3"), device(2, 3)], previous=before))
+    change = section(page, "change")
+    assert "+0" not in page and ">0</text>" in change and '<td class="n">0</td>' in change
