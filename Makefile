@@ -20,7 +20,7 @@ SIM_TENANT ?=
 # With SIM_TENANTS=N, every tenant's connection as an inventory (host vars), rewritten at each start.
 SIM_INVENTORY ?= $(SIM_DB).tenants.yml
 
-.PHONY: changelog-release sim sim-env sim-set-device shell sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link browser browser-setup
+.PHONY: changelog-release sim sim-env sim-set-device shell sim-reset release-check docs docs-check test-matrix help venv demo test sanity unit integration reliability-short reliability lint perf clean collection-link browser browser-setup test-collections-setup
 
 help:
 	@echo "make demo   - set up .venv, start the simulator, run the example playbooks, show what changed"
@@ -29,6 +29,7 @@ help:
 	@echo "make sim-set-device EMAIL=ana.0@example.com RISK=3 - give a simulated user's devices a risk (or STATUS=1)"
 	@echo "make shell  - a shell with .venv active and this clone's collection on the collections path (. ./dev-env.sh)"
 	@echo "make perf   - benchmarks against the simulator, local and WAN profile (prints figures beside floors)"
+	@echo "make test-collections-setup - community.general for the mail tests only, into .build/test-collections"
 	@echo "make browser - the fleet report page and index in headless Chromium: charts, axe-core, print, dark mode"
 	@echo "make reliability - the full fault, interruption, bad-input and secrets suite (make test runs a short one)"
 
@@ -98,7 +99,7 @@ sanity: venv
 unit: collection-link
 	$(BIN)/python -m pytest -q tests/unit
 
-integration: collection-link
+integration: collection-link test-collections-setup
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests/integration
 
 reliability-short: collection-link
@@ -141,6 +142,23 @@ browser-setup:
 	  ( ( command -v npm >/dev/null || apt-get install -y --no-install-recommends npm ) && mkdir -p $(AXE_CORE_DIR) && \
 	    npm install --silent --no-audit --no-fund --no-save --prefix $(AXE_CORE_DIR) axe-core@$(AXE_CORE_VERSION) ) || \
 	  echo "browser-setup: could not install axe-core $(AXE_CORE_VERSION) with npm; the accessibility check will skip" >&2
+
+# community.general for the tests only (the fleet report's mail, tests/integration/test_fleet_report_mail.py): it is
+# optional for users (not in requirements.txt nor galaxy.yml). The Ansible package pinned for ansible-core 2.19
+# ships it; its wheel (about 50 MB) is downloaded once into .build/wheels and only
+# ansible_collections/community/general is unpacked into .build/test-collections. Where it cannot be fetched, the
+# mail tests skip and say so.
+ANSIBLE_PACKAGE_VERSION := 12.3.0
+TEST_COLLECTIONS_DIR := $(CURDIR)/.build/test-collections
+test-collections-setup: venv
+	@[ -f $(TEST_COLLECTIONS_DIR)/ansible_collections/community/general/plugins/modules/mail.py ] || \
+	  ( ( [ -f .build/wheels/ansible-$(ANSIBLE_PACKAGE_VERSION)-py3-none-any.whl ] || $(BIN)/pip download --quiet \
+	      --no-deps --dest .build/wheels ansible==$(ANSIBLE_PACKAGE_VERSION) ) && \
+	    $(BIN)/python -c 'import sys, zipfile; w = zipfile.ZipFile(sys.argv[1]); \
+	      w.extractall(sys.argv[2], [n for n in w.namelist() if n.startswith("ansible_collections/community/general/")])' \
+	      .build/wheels/ansible-$(ANSIBLE_PACKAGE_VERSION)-py3-none-any.whl $(TEST_COLLECTIONS_DIR) ) || \
+	  echo "test-collections-setup: could not fetch ansible $(ANSIBLE_PACKAGE_VERSION) for community.general;" \
+	    "the mail tests will skip" >&2
 
 # The fleet report page and the index in headless Chromium: 20,000 devices, charts drawn, load time, weight,
 # screenshot (FLEET_REPORT_SCREENSHOT=1 keeps it as docs/images/fleet-report.png); axe-core, print to PDF, dark mode.

@@ -3,9 +3,11 @@ runs playbooks/weekly_fleet_report.yml against the simulator.
 
 community.general is optional and not among the collection's requirements: asked for mail without it, the role
 fails before reading the tenant and says how to install it (always tested: the tests' collections path holds this
-collection alone). Where community.general is installed (a path on ANSIBLE_COLLECTIONS_PATH, the user's or the
-system's collections, or Python's path, e.g. the `ansible` package), the page is also mailed to an SMTP sink run
-by the test (standard library only) and the message is read back; otherwise that test is skipped and says so.
+collection alone). Where community.general is installed (`make test-collections-setup`, which `make integration`
+runs, unpacks it from the pinned `ansible` package into .build/test-collections for the tests alone; or a path on
+ANSIBLE_COLLECTIONS_PATH, the user's or the system's collections, or Python's path), the page is also mailed to an
+SMTP sink run by the test (standard library only) and the message is read back; otherwise that test is skipped and
+says so.
 """
 
 import email
@@ -22,6 +24,8 @@ from tests.support import REPO_ROOT, Simulator, one_line, run_playbook
 
 PLAYBOOK = os.path.join(REPO_ROOT, "playbooks", "weekly_fleet_report.yml")
 HOW_TO_INSTALL = "ansible-galaxy collection install community.general"
+# Where `make test-collections-setup` unpacks community.general for the tests (never the user's collections path).
+TEST_COLLECTIONS = os.path.join(REPO_ROOT, ".build", "test-collections")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +77,7 @@ def test_no_mail_asked_needs_no_community_general(sim, tmp_path):
 
 def community_general_path():
     """A collections path (the directory holding ansible_collections/) where community.general is installed."""
-    candidates = os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) + [
+    candidates = [TEST_COLLECTIONS] + os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) + [
         os.path.expanduser("~/.ansible/collections"), "/usr/share/ansible/collections"] + sys.path
     for path in candidates:
         if path and os.path.exists(os.path.join(path, "ansible_collections", "community", "general", "plugins",
@@ -147,8 +151,8 @@ def mail_settings(sink, **extra):
 def test_the_page_is_mailed_attached_or_linked(sim, tmp_path, smtp_sink):
     collections = community_general_path()
     if collections is None:
-        pytest.skip("community.general is not installed (not a requirement of this collection): only the refusal "
-                    "without it is tested here")
+        pytest.skip("community.general is not installed (not a requirement of this collection; `make "
+                    "test-collections-setup` unpacks it for the tests): only the refusal without it is tested here")
     from tests.support import ensure_collection_link
     env = {"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join((ensure_collection_link(), collections))}
     out = tmp_path / "out"
@@ -186,8 +190,8 @@ def test_the_page_is_mailed_attached_or_linked(sim, tmp_path, smtp_sink):
 def test_a_page_a_fail_when_rule_failed_is_mailed_before_the_tenant_fails(sim, tmp_path, smtp_sink):
     collections = community_general_path()
     if collections is None:
-        pytest.skip("community.general is not installed (not a requirement of this collection): only the refusal "
-                    "without it is tested here")
+        pytest.skip("community.general is not installed (not a requirement of this collection; `make "
+                    "test-collections-setup` unpacks it for the tests): only the refusal without it is tested here")
     from tests.support import ensure_collection_link
     env = {"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join((ensure_collection_link(), collections))}
     out = tmp_path / "out"
