@@ -265,7 +265,8 @@ HISTORY = """{% import "macros.html.j2" as m %}{% if history and history.reports
 {% if not kind.known %}<p class="note">{{ kind.why }}.</p>{% endif %}
 {% for name, rows, count in (("New this week", kind.new_rows, kind.new),
                              ("Resolved since last week", kind.resolved_rows, kind.resolved)) %}
-{% if rows %}<table id="{{ kind.kind }}-{{ "new" if loop.first else "resolved" }}">
+{% if rows %}<details><summary>{{ name }} ({{ count }})</summary>
+<table id="{{ kind.kind }}-{{ "new" if loop.first else "resolved" }}">
 <caption>{{ kind.title }}: {{ name | lower }}</caption>
 <thead><tr>{% for h in history.headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
 <tbody>
@@ -275,6 +276,7 @@ HISTORY = """{% import "macros.html.j2" as m %}{% if history and history.reports
 </tbody>
 </table>
 {% if count > rows | length %}<p class="more">and {{ count - rows | length }} more</p>{% endif %}
+</details>
 {% endif %}
 {% endfor %}
 {% endfor %}

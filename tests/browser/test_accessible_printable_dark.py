@@ -71,22 +71,24 @@ def weekly_report(workdir, who, count=DEVICES):
         earlier.append(fleet_report.compute(groups, then, NOW - datetime.timedelta(days=7 * weeks), 30, 7, tenant=who,
                                             previous=earlier[-1] if earlier else None))
     report = fleet_report.compute(groups, found, NOW, 30, 7, tenant=who, previous=earlier[-1])
+    report["trend"]["counts"] = fleet_report.count_changes(report, earlier[-1])
     report["history"], report["changed_devices"] = fleet_history.history(report, found, earlier)
     report["hygiene"], report["hygiene_devices"] = hygiene(found)
     return report
 
 
-def hygiene(found):
+def hygiene(found, now=NOW):
     """The hygiene section as hm_fleet_report writes it with ``hygiene``: 60 reminders five days ago, a third of
-    those users registered since, and the next Monday's run (resend after 7 days, delete after 30)."""
+    those users registered within 3 days, and the next Monday's run (resend after 7 days at most every 3, delete
+    after 30)."""
     settings = fleet_reminders.check_settings({"state_file": "/nonexistent/resends.json", "delete_after_days": 30,
-                                               "next_run": "monday 06:00"}, NOW)
+                                               "resend_every_days": 3, "next_run": "monday 06:00"}, now)
     notified = [d for d in found if d["status_code"] == codes.USER_NOTIFIED]
-    resent = NOW - datetime.timedelta(days=5)
+    resent = now - datetime.timedelta(days=5)
     resends = {d["id"]: resent for d in notified[:60]}
     registered = {resent: {d["id"] for d in notified[:60:3]}}
     section = {"effectiveness": fleet_reminders.effectiveness(resends, found, registered,
-                                                              (NOW - datetime.timedelta(days=7), NOW), NOW, 7)}
+                                                              (now - datetime.timedelta(days=7), now), now, 3)}
     held = {"resend": {d["id"] for d in notified[::2]}, "delete": {d["id"] for d in notified[::5]}}
     section["next_run"], lists = fleet_reminders.preview(notified, held, resends, settings, len(found))
     return section, lists

@@ -1,7 +1,9 @@
 """The fleet report page as a person sees it: opened in headless Chromium (Debian's package, `make browser`).
 
-A page for 20,000 devices of the simulator's seed (a three-level group tree, a baseline a week old) must draw
-every chart (shapes of non-zero size in each SVG, a screenshot that is not blank), show the risk and group
+A page for 20,000 devices of the simulator's seed (a three-level group tree), made as a weekly run makes it - from
+a history_dir of three earlier weekly reports (compact entries, the newest the baseline: the page's trend lines,
+new and resolved devices) and the registration hygiene's record (reminders and the next run) - must draw every
+chart (shapes of non-zero size in each SVG, trend lines, a screenshot that is not blank), show the risk and group
 names, finish loading in under 2 s and weigh under 2 MB. The screenshot is kept as docs/images/fleet-report.png
 (the README's) when FLEET_REPORT_SCREENSHOT=1.
 """
@@ -24,7 +26,7 @@ from tests.simulator.seed import seed
 from tests.simulator.store import Store
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices as device_shapes
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_report, times
 
 CHROMIUM = "/usr/bin/chromium"
 # Required on this machine: without them Chromium tries the network at start-up and can hang.
@@ -44,7 +46,9 @@ window.addEventListener('load', function () {
     var drawn = Array.prototype.filter.call(svg.querySelectorAll('rect'), function (shape) {
       var b = shape.getBBox(); return b.width > 0 && b.height > 0;
     }).length;
-    return {label: svg.getAttribute('aria-label'), width: box.width, height: box.height, drawn: drawn};
+    var lines = svg.querySelectorAll('polyline').length;
+    return {label: svg.getAttribute('aria-label'), spark: svg.classList.contains('spark'), width: box.width,
+            height: box.height, drawn: drawn, lines: lines};
   });
   var out = document.createElement('pre');
   out.id = 'probe';
@@ -88,6 +92,33 @@ def fleet(workdir, count=DEVICES):
     return store.list_groups(), [device_shapes.normalise(r) for r in records]
 
 
+def weekly(groups, found, now, tenant):
+    """This week's report with the history a weekly run finds in its history_dir: three earlier reports, kept as
+    compact entries, each with another few hundred devices at another risk or connected lately (so devices are new
+    and resolved at high risk and stale), the newest the baseline; and the registration hygiene's reminders."""
+    from tests.browser.test_accessible_printable_dark import hygiene  # it imports this module's helpers
+    # Call 5 read as entered: two of every three invitations in user_notified have waited more than 7 days.
+    waiting = {d["id"] for i, d in enumerate(found) if d["status_name"] == "user_notified" and i % 3}
+    entries = []
+    for weeks, step in ((3, 23), (2, 29), (1, 37)):
+        then = now - datetime.timedelta(days=7 * weeks)
+        lately = times.iso_utc(then - datetime.timedelta(days=1))
+        devices = [dict(d, risk_name="none" if d["risk_name"] == "high" else "high") if i % step == 0
+                   else dict(d, last_connection=lately) if i % (step + 4) == 0 and d["last_connection"] else d
+                   for i, d in enumerate(found)]
+        earlier = fleet_report.compute(groups, devices, then, 30, 7, tenant=tenant,
+                                       previous=entries[-1] if entries else None, waiting_longer=waiting,
+                                       status_reading="entered")
+        entries.append(fleet_history.entry(earlier, devices))
+    report = fleet_report.compute(groups, found, now, 30, 7, tenant=tenant, previous=entries[-1],
+                                  waiting_longer=waiting, status_reading="entered")
+    # As hm_fleet_report does (fleet_report_files): the flags' changes against the baseline, for the tiles.
+    report["trend"]["counts"] = fleet_report.count_changes(report, entries[-1])
+    report["history"], report["changed_devices"] = fleet_history.history(report, found, entries)
+    report["hygiene"], report["hygiene_devices"] = hygiene(found, now)
+    return report
+
+
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
     chromium_or_skip()
@@ -96,10 +127,7 @@ def page(tmp_path_factory):
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     tenant = {"name": "acme", "gateway_url": "https://cloudinfra-gw.portal.checkpoint.com", "client_id": "6e1c0a",
               "tenant_id": None, "label": "acme: 6e1c0a at cloudinfra-gw.portal.checkpoint.com"}
-    # Last week's report: a few hundred devices were at another risk, every waiting invitation already waiting.
-    earlier = [dict(d, risk_name="none") if i % 37 == 0 else d for i, d in enumerate(found)]
-    previous = fleet_report.compute(groups, earlier, now - datetime.timedelta(days=7), 30, 7, tenant=tenant)
-    report = fleet_report.compute(groups, found, now, 30, 7, tenant=tenant, previous=previous)
+    report = weekly(groups, found, now, tenant)
     path = os.path.join(workdir, "acme-fleet-report.html")
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(fleet_report.render_html(report))
@@ -181,13 +209,18 @@ def test_every_chart_is_drawn_the_labels_show_and_it_loads_in_under_2_s(page):
     seen, wall = probe(path)
     print("load event after %.0f ms (chromium process %.1f s)" % (seen["load_ms"], wall))
     assert seen["load_ms"] < 2000
-    labels = [c["label"] for c in seen["charts"]]
-    assert labels == ["devices by risk", "devices by risk per group", "change per risk level", "registration funnel",
-                      "devices by OS version", "devices by client version"]
-    for chart in seen["charts"]:
+    charts = [c for c in seen["charts"] if not c["spark"]]
+    # With a history, the change per risk level is in the trend table, not a chart of its own.
+    assert [c["label"] for c in charts] == ["devices by risk", "devices by risk per group", "registration funnel",
+                                            "devices by OS version", "devices by client version"]
+    for chart in charts:
         assert chart["width"] > 100 and chart["height"] > 20 and chart["drawn"] >= 2, chart
+    sparks = [c for c in seen["charts"] if c["spark"]]
+    assert len(sparks) >= 7 and all(s["width"] > 50 and s["lines"] >= 1 for s in sparks), sparks
+    assert any(s["label"].startswith("high risk over 4 reports") for s in sparks)
     for label in ("none", "low", "medium", "high", "EMEA-Sales", "AMER-Field", "APAC", "user notified",
-                  "Not connected for 30 days or more", "Never connected"):
+                  "Not connected for 30 days or more", "Never connected", "Over the last 4 reports",
+                  "new this week", "Do reminders work?", "The next run"):
         assert label in seen["text"], label
     assert "%d" % report["total"] in seen["text"]
 
@@ -195,10 +228,11 @@ def test_every_chart_is_drawn_the_labels_show_and_it_loads_in_under_2_s(page):
 def test_the_screenshot_is_not_blank(page, tmp_path):
     path, _report = page
     shot = str(tmp_path / "fleet-report.png")
-    result = chromium("--window-size=1100,1500", "--screenshot=" + shot, "file://" + path)
+    # Tall enough for the README to show the trend and the reminders, not only the top of the page.
+    result = chromium("--window-size=1100,2950", "--screenshot=" + shot, "file://" + path)
     assert os.path.exists(shot), result.stderr[-2000:]
     width, height, step, rows = png_pixels(shot)
-    assert (width, height) == (1100, 1500)
+    assert (width, height) == (1100, 2950)
     colours, inked = set(), 0
     for row in rows[::5]:
         for x in range(0, len(row), step * 5):
