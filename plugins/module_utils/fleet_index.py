@@ -4,7 +4,8 @@
 """The MSSP index over several tenants' reports: pure functions from hm_fleet_report results to ranked rows and
 their CSV.
 
-One row per tenant of the run, worst first: tenants whose report failed (nothing is known of them), then those
+One row per tenant of the run, worst first: tenants whose report failed (could not be read: nothing is known of
+them), then those read whole but over a ``fail_when`` rule (their numbers shown beside the broken rule), then those
 that got worse since their baseline (more high, then medium risk, then more stale, unanswered, outdated and
 never-connected devices), then those with a change that is not known (a count the status history could not
 give: it may have got worse, and is never taken for "no change"), then those on their first report (no
@@ -19,9 +20,9 @@ import os
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_report
 
-FAILED, WORSE, CHANGE_UNKNOWN = "failed", "worse", "change unknown"
+FAILED, RULE_BROKEN, WORSE, CHANGE_UNKNOWN = "failed", "rule broken", "worse", "change unknown"
 FIRST, NOT_WORSE = "first report", "not worse"
-STANDINGS = (FAILED, WORSE, CHANGE_UNKNOWN, FIRST, NOT_WORSE)
+STANDINGS = (FAILED, RULE_BROKEN, WORSE, CHANGE_UNKNOWN, FIRST, NOT_WORSE)
 UNKNOWN = "unknown"
 CSV_COLUMNS = ("rank", "tenant", "standing", "devices", "high", "high_change", "medium", "medium_change", "stale",
                "stale_change", "unanswered", "unanswered_change", "outdated", "outdated_change", "never_connected",
@@ -99,7 +100,8 @@ def row(result):
         found.update(standing=WORSE if any(worsening) else CHANGE_UNKNOWN if unknown else NOT_WORSE,
                      worsening=worsening, cause=cause)
     if error:
-        found["standing"] = FAILED
+        # Read whole, then failed by a fail_when rule (the failed task's report is there): not "nothing known".
+        found["standing"] = RULE_BROKEN
         found["cause"] = "%s; %s" % (error, found["cause"]) if found["cause"] else error
     return found
 
@@ -115,10 +117,13 @@ def ranked(results):
 
 
 def index(results):
-    """The index's numbers: ``rows`` worst first, ``tenants`` and ``failed`` (how many)."""
+    """The index's numbers: ``rows`` worst first, ``tenants``, ``failed`` (tasks that failed, whether the tenant
+    could not be read or broke a ``fail_when`` rule), ``rule_broken`` (the latter) and ``worse`` (tenants with a
+    known worsening since their baseline, whatever their standing: a broken rule is often why)."""
     rows = ranked(results)
     return {"rows": rows, "tenants": len(rows), "failed": sum(1 for r in rows if r["error"]),
-            "worse": sum(1 for r in rows if r["standing"] == WORSE)}
+            "rule_broken": sum(1 for r in rows if r["standing"] == RULE_BROKEN),
+            "worse": sum(1 for r in rows if any(r["worsening"]))}
 
 
 def render_csv(rows):

@@ -79,6 +79,20 @@ def test_a_tenant_over_its_thresholds_has_its_page_and_its_error_and_ranks_with_
     assert rows[0]["cause"] == "fail_when: high rose by 1; +1 high"
 
 
+def test_a_broken_rule_has_its_own_standing_after_the_unread_and_still_counts_as_worse():
+    found = fleet_index.index([result("worse", high=9, before_high=2),
+                               result("tripped", high=3, before_high=2, failed="fail_when: high rose by 1"),
+                               result("steady", high=2, before_high=2, failed="fail_when: high: 2 devices"),
+                               failure("unread", "the service answered 503")])
+    assert [(r["tenant"], r["standing"]) for r in found["rows"]] == [
+        ("unread", "failed"), ("tripped", "rule broken"), ("steady", "rule broken"), ("worse", "worse")]
+    # Both tasks failed; two tenants read whole broke a rule; tripped got worse as well as worse did.
+    assert (found["tenants"], found["failed"], found["rule_broken"], found["worse"]) == (4, 3, 2, 2)
+    lines = list(csv.DictReader(io.StringIO(fleet_index.render_csv(found["rows"]))))
+    assert [r["standing"] for r in lines] == ["failed", "rule broken", "rule broken", "worse"]
+    assert lines[1]["high"] == "3" and lines[1]["high_change"] == "1"
+
+
 def test_the_csv_is_the_same_table_in_the_same_order():
     found = fleet_index.index([result("calm", high=3, before_high=5), failure("broken", "=cmd|' /C calc'!A0"),
                                result("alarming", high=20, before_high=8)])
