@@ -321,12 +321,15 @@ INDEX_TEMPLATE = """{% extends "base.html.j2" %}
 {% block content %}
 {% block tenants %}{% import "macros.html.j2" as m %}<section aria-labelledby="tenants">
 <h2 id="tenants">Tenants, worst first</h2>
-<p class="note">Tenants whose report failed first, then those that got worse since their last report (more
+<p class="note">Tenants whose report failed first (could not be read: nothing is known of them), then those
+read whole but over a fail_when rule (standing "rule broken", their numbers beside the rule), then those that got
+worse since their last report (more
 high-risk devices first, then medium risk, then stale, unanswered, outdated and never-connected devices), then
 tenants on their first report (no baseline yet), then the rest. A change is against each tenant's last report;
 hover a tenant's name for its connection. The same table is in index.csv.</p>
 <table>
-<caption>{{ tenants }} tenants, {{ failed }} failed, {{ worse }} worse since their last report</caption>
+<caption>{{ tenants }} tenants, {{ failed }} failed{% if rule_broken %} ({{ rule_broken }} over a fail_when rule)
+{%- endif %}, {{ worse }} worse since their last report</caption>
 <thead><tr><th scope="col" class="n">rank</th><th scope="col">tenant</th><th scope="col">standing</th>
 <th scope="col" class="n">devices</th>{% for h in headers %}<th scope="col" class="n">{{ h }}</th>{% endfor %}
 <th scope="col">what got worse</th><th scope="col">high risk, trend</th><th scope="col">generated</th></tr></thead>
