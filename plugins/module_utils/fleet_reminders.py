@@ -20,7 +20,7 @@ was waiting when it was reminded. A service that ignores the window gives no ans
 import datetime
 import re
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import codes, guards, times
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, guards, times
 from ansible_collections.secops.mobile_security.plugins.module_utils import registration_hygiene
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import Selection, StatusWindow
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
@@ -37,6 +37,9 @@ _SCHEDULE = re.compile(r"^\s*([a-z]+)\s+(\d{1,2}):(\d{2})\s*$")
 DEFAULTS = registration_hygiene.DEFAULTS
 # Rows of each preview list in the report (the counts are of all of them).
 PREVIEW_ROWS = 50
+# A share registered is given once more than this part of the reminders sent are decided (registered, not
+# registered within their days, or deleted): before, the still-waiting would make it say little.
+MOST_DECIDED = 0.5
 
 
 def option_spec():
@@ -147,11 +150,18 @@ def _zero():
     return dict({"sent": 0}, **{name: 0 for name in OUTCOMES})
 
 
+def _decided(counts):
+    """Whether most of the reminders sent are decided (MOST_DECIDED): a share of a few early answers would say
+    little of the rest."""
+    return (counts["sent"] - counts["waiting"]) > MOST_DECIDED * counts["sent"]
+
+
 def _with_rate(counts):
-    """``rate``: the share of the reminders whose time is up that led to a registration (None when none is up or
-    any is unknown)."""
+    """``rate``: the share of the reminders whose time is up that led to a registration; None while any is
+    unknown, none is up, or most are not yet decided (``_decided``)."""
     decided = counts["registered"] + counts["not_registered"]
-    rate = round(counts["registered"] / decided, 3) if decided and not counts["unknown"] else None
+    rate = round(counts["registered"] / decided, 3) if decided and not counts["unknown"] and _decided(counts) \
+        else None
     return dict(counts, rate=rate)
 
 
@@ -251,14 +261,36 @@ def _registered_after(tenant, start, end):
 
 
 # ---- what the page shows ---------------------------------------------------------------------------------------
-def rate_text(counts):
-    """``3 of 10 (30%)``: registered of those whose time is up; why there is no share when there is none."""
-    decided = counts["registered"] + counts["not_registered"]
+def rate_text(counts, every_days):
+    """The headline of reminders' outcomes, the sent count in it: ``2 of 18 registered so far; 16 still within 7
+    days``; with the share registered of those whose days are up once most are decided (``_with_rate``)."""
     if counts["unknown"]:
         return "unknown (the service ignored call 5's window)"
-    if not decided:
-        return "none yet (every reminder is still within its days)" if counts["waiting"] else "no reminders"
-    return "%d of %d (%.0f%%)" % (counts["registered"], decided, 100.0 * counts["registered"] / decided)
+    if not counts["sent"]:
+        return "no reminders"
+    said = "%d of %d registered so far" % (counts["registered"], counts["sent"])
+    if counts["waiting"]:
+        said += "; %d still within %s" % (counts["waiting"], fleet_report.day_count(every_days))
+    if counts["deleted"]:
+        said += "; %d no longer in the tenant" % counts["deleted"]
+    decided = counts["registered"] + counts["not_registered"]
+    if _with_rate(counts)["rate"] is not None:
+        said += " (%.0f%% of the %d whose %s are up)" % (100.0 * counts["registered"] / decided, decided,
+                                                         fleet_report.day_count(every_days))
+    elif counts["waiting"]:
+        said += " (a share is given once more than %.0f%% of them are past their days)" % (100 * MOST_DECIDED)
+    return said
+
+
+def share_text(counts):
+    """A group's share registered, as its row says it: ``67%``; ``too early`` while most of its reminders are
+    still within their days; ``unknown``."""
+    if counts["unknown"]:
+        return "unknown"
+    rate = _with_rate(counts)["rate"]
+    if rate is not None:
+        return "%.0f%%" % (100.0 * rate)
+    return "too early" if counts["waiting"] else "none decided"
 
 
 def _preview_cells(view):
@@ -275,7 +307,7 @@ def page_view(report):
     effect, upcoming = section["effectiveness"], section["next_run"]
     lists = report.get("hygiene_devices") or {}
     columns = ("sent", "registered", "not_registered", "waiting", "deleted", "unknown")
-    rows = [[g["group"]] + [g[c] for c in columns] + [rate_text(g)] for g in effect["groups"]]
+    rows = [[g["group"]] + [g[c] for c in columns] + [share_text(g)] for g in effect["groups"]]
     settings = upcoming["settings"]
     said = ["resend after %d days" % settings["resend_after_days"],
             "at most every %d days" % settings["resend_every_days"],
@@ -287,7 +319,7 @@ def page_view(report):
                                                    ("SMS", settings.get("send_reg_sms"))) if on)]
     return {
         "period": effect["period"], "every": effect["resend_every_days"], "total": effect["total"],
-        "rate": rate_text(effect["total"]),
+        "rate": rate_text(effect["total"], effect["resend_every_days"]),
         "groups": {"caption": "Reminders sent from %(from)s to %(to)s, per group" % effect["period"],
                    "headers": ["group", "sent", "registered in time", "not registered in time", "still within",
                                "deleted since", "unknown", "registered"],

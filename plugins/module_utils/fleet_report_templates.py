@@ -286,9 +286,7 @@ HYGIENE = """{% import "macros.html.j2" as m %}{% if hygiene %}<section aria-lab
 <h2 id="hygiene">Reminders and the next hygiene run</h2>
 <h3 id="reminders">Do reminders work?</h3>
 <p>{{ hygiene.total.sent }} reminder{{ "s" if hygiene.total.sent != 1 }} sent from {{ hygiene.period.from }} to
-{{ hygiene.period.to }}; registered within {{ hygiene.every }} days: <strong>{{ hygiene.rate }}</strong>.
-{% if hygiene.total.waiting %}{{ hygiene.total.waiting }} still within their {{ hygiene.every }} days.{% endif %}
-{% if hygiene.total.deleted %}{{ hygiene.total.deleted }} no longer in the tenant.{% endif %}</p>
+{{ hygiene.period.to }}: <strong>{{ hygiene.rate }}</strong>.</p>
 {% if hygiene.groups.rows %}{{ m.table(hygiene.groups) }}{% endif %}
 <h3 id="next-run">The next run: {{ hygiene.next.date }}</h3>
 <p class="note">With the settings it will use: {{ hygiene.next.said }}. Devices invited after this report are not

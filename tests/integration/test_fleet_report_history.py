@@ -367,8 +367,8 @@ def test_four_weekly_reports_show_the_trend_new_and_resolved_devices_groups_and_
     ranked = [row[:4] for row in table(page, "Groups, riskiest first")[1:]]
     assert ranked == ranked_groups(sim, weeks[3]["records"])
     decided = len(resent)
-    rate = "registered within %d days: %d of %d (%.0f%%)" % (
-        EVERY_DAYS, len(registered), decided, 100.0 * len(registered) / decided)
+    rate = "%d of %d registered so far (%.0f%% of the %d whose %d days are up)" % (
+        len(registered), len(resent), 100.0 * len(registered) / decided, decided, EVERY_DAYS)
     assert rate in page.text
     reminders = {row[0]: row[1:3] for row in table(page, "Reminders sent from")[1:]}
     assert reminders == {group: [str(c["sent"]), str(c["registered"])] for group, c in per_group.items()}

@@ -38,7 +38,8 @@ def test_each_reminder_of_the_period_is_registered_waiting_not_registered_or_del
     groups = dict((g["group"], g) for g in found["groups"])
     assert groups["EMEA-Sales"] == {"group": "EMEA-Sales", "sent": 2, "registered": 1, "waiting": 0,
                                     "not_registered": 1, "deleted": 0, "unknown": 0, "rate": 0.5}
-    assert groups["AMER"]["registered"] == 1 and groups["AMER"]["waiting"] == 1 and groups["AMER"]["rate"] == 1.0
+    # AMER: one of its two reminders is still within its days, so no share yet (most are not decided).
+    assert groups["AMER"]["registered"] == 1 and groups["AMER"]["waiting"] == 1 and groups["AMER"]["rate"] is None
     assert groups[fleet_reminders.NO_GROUP]["deleted"] == 1
 
 
@@ -198,9 +199,30 @@ def test_a_service_that_ignores_windows_leaves_registrations_and_the_preview_unk
 
 def test_the_page_view_says_the_share_registered_and_the_next_runs_settings_in_words():
     counts = {"sent": 5, "registered": 2, "not_registered": 1, "waiting": 1, "deleted": 1, "unknown": 0}
-    assert fleet_reminders.rate_text(counts) == "2 of 3 (67%)"
-    assert fleet_reminders.rate_text(dict(counts, unknown=1)).startswith("unknown")
-    assert fleet_reminders.rate_text(dict(counts, registered=0, not_registered=0)).startswith("none yet")
+    assert fleet_reminders.rate_text(counts, 7) == (
+        "2 of 5 registered so far; 1 still within 7 days; 1 no longer in the tenant (67% of the 3 whose 7 days "
+        "are up)")
+    assert fleet_reminders.rate_text(dict(counts, unknown=1), 7).startswith("unknown")
+    assert fleet_reminders.rate_text(dict(counts, sent=0, registered=0, not_registered=0, waiting=0, deleted=0),
+                                     7) == "no reminders"
+    assert fleet_reminders.share_text(counts) == "67%" and fleet_reminders.share_text(dict(counts, unknown=1)) \
+        == "unknown"
+
+
+def test_the_reminders_headline_counts_every_reminder_sent_and_gives_a_share_only_once_most_are_decided():
+    # 18 sent, 2 registered, 16 still within their days: not "2 of 2 (100%)".
+    early = {"sent": 18, "registered": 2, "not_registered": 0, "waiting": 16, "deleted": 0, "unknown": 0}
+    assert fleet_reminders.rate_text(early, 7) == (
+        "2 of 18 registered so far; 16 still within 7 days (a share is given once more than 50% of them are past "
+        "their days)")
+    assert fleet_reminders.share_text(early) == "too early"
+    # 10 of 18 decided (more than half): the share of those whose days are up.
+    later = dict(early, registered=6, not_registered=4, waiting=8)
+    assert fleet_reminders.rate_text(later, 7) == (
+        "6 of 18 registered so far; 8 still within 7 days (60% of the 10 whose 7 days are up)")
+    # Exactly half decided is not most.
+    assert fleet_reminders.rate_text(dict(early, registered=5, not_registered=4, waiting=9), 3).endswith(
+        "9 still within 3 days (a share is given once more than 50% of them are past their days)")
     notified = [device(1, 3, status="0")]
     preview, lists = fleet_reminders.preview(notified, {"resend": {"1"}}, {}, settings(groups=["EMEA"]), 1)
     effect = fleet_reminders.effectiveness({}, [], {}, (NOW - 7 * DAY, NOW), NOW, 7)
