@@ -233,7 +233,7 @@ def read(tenant, record, devices, hygiene, now, period_start):
         reminded = {i for i, m in resends.items() if m == resent}
         # Only a device connected now can have registered (one waiting again did not stay registered): without
         # one, nothing is read.
-        registered[resent] = _registered_after(tenant, resent, min(resent + every * DAY, now)) \
+        registered[resent] = _registered_after(tenant, resent, min(resent + every * DAY, now), now, devices) \
             if reminded & connected_now else set()
     section = {"effectiveness": effectiveness(resends, devices, registered, period, now, every)}
 
@@ -248,12 +248,14 @@ def read(tenant, record, devices, hygiene, now, period_start):
     return section, lists
 
 
-def _registered_after(tenant, start, end):
+def _registered_after(tenant, start, end, now, devices):
     """The ids of the devices connected now that had a connected status in [start, end], or None when the service
-    ignored a window (its answer cannot say who registered when)."""
+    ignored a window (its answer cannot say who registered when). Read as the report's own windows are
+    (``Tenant.window_devices``: the status filter spelled as the service was shown to apply it)."""
     ids = set()
     for status in REGISTERED:
-        found, applied = tenant.devices(Selection(status=set(REGISTERED)), StatusWindow(status, start, end))
+        found, applied = tenant.window_devices(Selection(status=set(REGISTERED)), StatusWindow(status, start, end),
+                                               now, devices)
         if not applied:
             return None
         ids.update(d["id"] for d in found)

@@ -387,6 +387,33 @@ class Tenant:
             self._applies.add("status")
         return reading, fresh, True
 
+    def window_devices(self, selection, window, now, listing):
+        """(devices of ``selection`` call 5 returns for ``window``, every record checked; whether the service
+        applied the window), read as :meth:`held_status` reads its windows: with the status spelling the service
+        was shown to apply (``devices.CHECKED_FILTERS``: a Tastypie service applies it where it ignores
+        ``FILTERS``' status name). Not shown yet, it is shown first, from ``listing`` (the normalised devices of
+        ``selection``'s scope read just now) as :meth:`status_reading` shows it. A service that ignores the
+        window's status: only devices whose status is the window's now are kept, and the window is not applied."""
+        if self._status_spelling is None and listing:
+            self.status_reading(window.status, now, listing)
+        if self._status_spelling is None and listing and selection.status is not None:
+            # Answers of call 5 that were empty either way showed nothing: a read without a window shows it.
+            self._show_spelling(listing, selection)
+        found, ignored = self._windowed(selection, window)
+        if "status" in ignored:
+            found = [d for d in found if d.get("status_code") == window.status]
+        return found, not ignored
+
+    def _show_spelling(self, listing, selection):
+        """Whether the checked status spelling may be sent, from a sample of ``listing`` in one of ``selection``'s
+        statuses (a page or two, as ``_reading_samples`` narrows it) asked for with that spelling alone: trusted
+        only when it returns every device of the sample (one that reads names, or a part, returns fewer)."""
+        for sample_selection, sample, code in self._reading_samples(min(selection.status), listing, selection):
+            query = dict(sample_selection.query(), **{devices.CHECKED_FILTERS["status"]: str(code)})
+            found = {d["id"] for d in self._read_selected(query, sample_selection, None)}
+            self._status_spelling = {d["id"] for d in sample} <= found
+            return
+
     def held_status(self, status, days, now, selection=None, listing=None):
         """How long devices have been in ``status``: a :class:`Held`, exact or saying why not.
 

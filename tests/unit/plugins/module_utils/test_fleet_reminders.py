@@ -131,7 +131,7 @@ class FakeTenant:
         ids = set(self.held.get(round(days), ()))
         return Held(ids if self.applied else None, "in_status", self.applied, self.applied, ids, days)
 
-    def devices(self, selection=None, window=None, limit=None):
+    def window_devices(self, selection, window, now, listing):
         self.calls.append(("window", window.status, window.start, window.end))
         return [{"id": i} for i in self.connected.get((window.status, window.start), ())], self.applied
 
@@ -235,8 +235,14 @@ def test_the_reminders_headline_counts_every_reminder_sent_and_gives_a_share_onl
     assert fleet_reminders.page_view({}) is None
 
 
-@pytest.mark.parametrize("reading", ["entered", "in_status"])
-def test_registered_within_the_days_after_a_reminder_means_the_same_under_either_reading_of_call_5(tmp_path, reading):
+@pytest.mark.parametrize("reading, status_in, spelling, warned", [
+    ("entered", "honoured", "ignored", False), ("in_status", "honoured", "ignored", False),
+    # Tastypie: status_in ignored, status__in applied: read as the report's windows are, no warning.
+    ("entered", "ignored", "codes", False), ("in_status", "ignored", "codes", False),
+    # A service that applies neither: the records are checked here, and it says so once.
+    ("in_status", "ignored", "ignored", True)])
+def test_registered_within_the_days_after_a_reminder_means_the_same_under_either_reading_of_call_5(
+        tmp_path, reading, status_in, spelling, warned):
     """Connected now and a connected status in the resend_every_days after the reminder, read from a service
     that answers call 5 as a change into the status in the window (entered) or as the status at any time in it
     (in_status): registered in time counts, registered later or waiting again does not."""
@@ -259,7 +265,9 @@ def test_registered_within_the_days_after_a_reminder_means_the_same_under_either
         "43": [("0", resent - 20 * DAY_MS, resent + 2 * DAY_MS), ("1", resent + 2 * DAY_MS, resent + 5 * DAY_MS),
                ("0", resent + 5 * DAY_MS, None)],
     }
-    tenant = Tenant(HarmonyMobileClient(FakeTransport(history_service(reading=reading, history=history)), "cid", "key"))
+    warnings = []
+    service = history_service(reading=reading, history=history, status_in=status_in, spelling=spelling)
+    tenant = Tenant(HarmonyMobileClient(FakeTransport(service), "cid", "key"), warn=warnings.append)
     state = tmp_path / "state.json"
     moment = datetime.datetime.fromtimestamp(resent / 1000, UTC)
     write_state(state, {i: moment for i in history})
@@ -268,5 +276,8 @@ def test_registered_within_the_days_after_a_reminder_means_the_same_under_either
     section, _lists = fleet_reminders.read(tenant, TENANT, tenant.all_devices(), hygiene, now, now - 14 * DAY)
     total = section["effectiveness"]["total"]
     assert (total["sent"], total["registered"], total["not_registered"], total["unknown"]) == (4, 2, 2, 0)
-    registered = fleet_reminders._registered_after(tenant, moment, moment + 7 * DAY)  # pylint: disable=protected-access
+    registered = fleet_reminders._registered_after(  # pylint: disable=protected-access
+        tenant, moment, moment + 7 * DAY, now, tenant.all_devices())
     assert registered == {"40", "42"}
+    ignored = [w for w in warnings if "ignored status_in" in w]
+    assert len(ignored) == (1 if warned else 0), warnings

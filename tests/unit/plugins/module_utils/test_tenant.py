@@ -279,10 +279,11 @@ HISTORY = {
 
 
 def history_service(bounds="honoured", failing_status=None, reading="in_status", status="honoured", history=None,
-                    spelling="ignored"):
+                    spelling="ignored", status_in="honoured"):
     """A device list answering call 5 from ``history`` (default HISTORY) under ``reading``: ``in_status``, the
     devices that had ``status`` at some time in [time_gte, time_lte); ``entered``, those with a change into it
-    in the window. ``status="ignored"``: any status counts. Also answers status_in and one device by id."""
+    in the window. ``status="ignored"``: any status counts. Also answers status_in (unless ``status_in`` is
+    ``ignored``, as a Tastypie service does) and one device by id."""
     history = HISTORY if history is None else history
 
     def record(device_id):
@@ -302,7 +303,7 @@ def history_service(bounds="honoured", failing_status=None, reading="in_status",
         end = int(params.get("time_lte", 2 ** 62))
         found = []
         for device_id, spells in sorted(history.items()):
-            if "status_in" in params and spells[-1][0] not in params["status_in"].split(","):
+            if "status_in" in params and status_in == "honoured" and spells[-1][0] not in params["status_in"].split(","):
                 continue
             # Tastypie's status__in: ignored, read as codes, or as names (then a code matches nothing).
             if "status__in" in params and spelling != "ignored" and (
