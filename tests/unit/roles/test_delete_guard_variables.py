@@ -51,3 +51,22 @@ def test_a_role_passes_every_delete_guard_option_from_its_own_variable(role):
         assert variable in defaults and variable in specs, variable
         assert str(specs[variable]["default"]) == str(defaults[variable]), variable
         assert "| `%s` |" % variable in readme, variable
+
+
+def test_the_fleet_reports_hygiene_preview_takes_every_delete_guard_option_as_the_hygiene_role_does():
+    """The report previews the hygiene's next run with its delete guard: each guard option from
+    fleet_report_hygiene_<option>, defaulting to registration_hygiene_<option> (else that role's own default),
+    with an argument spec and a README row."""
+    read = role_files("fleet_report")
+    [task] = [args for task in yaml.safe_load(read("tasks", "main.yml")) for block in task.get("block") or [task]
+              for args in block.values() if isinstance(args, dict) and "hygiene" in args]
+    defaults = yaml.safe_load(read("defaults", "main.yml"))
+    hygiene_defaults = yaml.safe_load(role_files("registration_hygiene")("defaults", "main.yml"))
+    specs = yaml.safe_load(read("meta", "argument_specs.yml"))["argument_specs"]["main"]["options"]
+    readme = read("README.md")
+    for option in GUARD_OPTIONS:
+        variable, theirs = "fleet_report_hygiene_%s" % option, "registration_hygiene_%s" % option
+        assert "'%s': %s |" % (option, variable) in task["hygiene"], option
+        assert defaults[variable].startswith("{{ %s | default(" % theirs), variable
+        assert str(hygiene_defaults[theirs]) in defaults[variable], variable
+        assert variable in specs and "| `%s` |" % variable in readme, variable
