@@ -27,8 +27,8 @@ HELD_WINDOW = datetime.timedelta(hours=1)
 # Call 5's reading is told by a window around now: wide enough for a host whose clock is minutes off the
 # service's, short enough that few devices changed status inside it.
 READING_WINDOW = datetime.timedelta(minutes=10)
-# Devices read to tell the reading: about a page (a status of many devices is narrowed to one of its groups), so
-# that telling it costs a request or two whatever the tenant's size.
+# Devices read to tell the reading: about a page (a status of many devices is narrowed to one of its groups, so
+# the sample stays small; under in_status the check window returns every device of the status in that group).
 READING_SAMPLE = 100
 # Statuses tried, and devices left out by call 5 read again, before the reading is called unknown.
 READING_ATTEMPTS = 2
@@ -303,9 +303,11 @@ class Tenant:
     def window_reading(self, window, selection=None, now=None):
         """Call 5's reading (``devices.STATUS_READINGS``) for a status window's answer (hm_device_info's
         ``status_during``), told from the devices of ``selection`` in the window's status now, else from the
-        tenant's; ``unknown`` when no device is in it or the answers do not tell. A sample of those devices is
-        read, not all of them (a page or two): one more than the sample that is told whole, so that a larger
-        status is narrowed to one of its groups (``_reading_samples``)."""
+        tenant's; ``unknown`` when no device is in it or the answers do not tell. At most 2 * READING_SAMPLE + 1
+        devices of the status are read, not all of them: one more than the sample that is told whole, so that a
+        larger status is narrowed to one of its groups (``_reading_samples``). Then call 5 is asked for the
+        sample's window around now (under in_status it returns every device of the status in that group, however
+        many), beside two probes, up to READING_RECHECKS single devices and one page of an earlier window."""
         now = now or datetime.datetime.now(times.UTC)
         selection = selection or Selection()
         narrowing = any(v is not None for v in (selection.risk, selection.status, selection.group_sets,

@@ -237,8 +237,13 @@ status_reading:
       returned are those that changed into the status inside the window (a status-history row's time);
       V(in_status), those in the status at any time in the window. V(unknown) when it cannot be told (no device
       is in the status now, the service ignored the window, or its answers fit neither reading).
-    - The module asks for the devices in the status now (the selection's, else the tenant's), then for that status
-      in a window of ten minutes either side of now (docs/api-notes.md, section "Call 5 - two readings").
+    - The module asks for the devices in the status now (the selection's, else the tenant's; at most 201 of them
+      are read), then for that status in a window of ten minutes either side of now (docs/api-notes.md, section
+      "Call 5 - two readings"), narrowed to the status and, when more than 200 devices are in it, to one of
+      their groups. Under V(in_status) that window returns every device of the status in the group, so on a large
+      tenant whose devices share one group it costs a read of that group's devices in the status, not a request
+      or two. Besides, two probes that must return nothing, up to three single devices and one page of an
+      earlier window.
   returned: when O(status_during) is given
   type: str
   choices: [entered, in_status, unknown]
