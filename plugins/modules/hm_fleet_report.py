@@ -17,12 +17,15 @@ description:
   - The page is rendered from Jinja2 templates (autoescaped; O(template) and O(stylesheet) restyle it) and is
     self-contained (inline SVG charts, no script, no external fetch) so it opens from a mail attachment. At a
     glance, tiles with each headline count and its change against the baseline (up or down, and by how many; the
-    first report says it has no baseline yet). Then devices by risk, the groups ranked by their share of devices at high
-    (then medium) risk with their counts (a group counts its sub-groups' devices; groups of fewer than 5 devices
-    are ranked after the others), the change per risk level since the baseline, the registration funnel (added,
-    user notified, connected), devices by OS version and by client version (a version or OS the service did not
-    report in its own colour), and the first 50 devices of each list, highest risk first, then the longest waited
-    or longest unseen. The CSV file holds every flagged device.
+    first report says it has no baseline yet); the title is the tenant's short name, its connection under it.
+    Then devices by risk, the groups ranked by their share of devices at high (then medium) risk with their
+    counts (a group counts its sub-groups' devices; groups of fewer than 5 devices are ranked after the others);
+    with O(history_dir), the history (a trend line per risk level and flag with its change, the change per group,
+    the devices new and resolved; the first report kept there says trends start with the next one), else with a
+    baseline the change per risk level and group; the registration funnel (added, user notified, connected); with
+    O(hygiene), the reminders and the next hygiene run; devices by OS version and by client version (a version
+    or OS the service did not report in its own colour); and the first 50 devices of each list, highest risk
+    first, then the longest waited or longest unseen. The CSV file holds every flagged device.
   - Each chart is an image with a text alternative (C(role=img), C(aria-label)) and its numbers in a table,
     collapsed under the chart. Printed, every section is expanded and tables are not cut; the page follows the
     reader's dark or light colour scheme.
@@ -172,7 +175,8 @@ options:
       - A Jinja2 template of one's own for the page, read where the module runs (autoescaped, rendered in a
         sandbox). It may start with C({% extends "page.html.j2" %}) and replace only the blocks it names -
         C(brand) (above the title, for a logo), C(heading), C(meta), C(footer), and one block per section -
-        C(tiles), C(risk), C(groups), C(change), C(registration), C(os), C(clients), C(lists). Every value the
+        C(tiles), C(risk), C(groups), C(change), C(history), C(registration), C(hygiene), C(os), C(clients),
+        C(lists). Every value the
         page shows is in the template's context (C(report) holds the whole report).
       - The collection's templates are in C(plugins/module_utils/fleet_report_templates.py).
       - A template that does not parse is refused naming the file and the line, before anything is written.
@@ -275,7 +279,8 @@ report:
       The devices themselves are in the JSON file (C(changed_devices)), not here.
     - C(hygiene), with O(hygiene) - C(effectiveness) (C(period), C(resend_every_days), C(total) and C(groups),
       each with C(sent), C(registered), C(waiting), C(not_registered), C(deleted), C(unknown) and C(rate), the
-      share registered of those whose time is up, null while unknown) and C(next_run) (C(date), C(settings),
+      share registered of those whose time is up, null while unknown or until more than half of the reminders
+      sent are past their days) and C(next_run) (C(date), C(settings),
       C(known), C(remind), C(delete), C(waiting) (reminded too lately to be reminded again), C(refused) (the
       delete guard would refuse the run) and C(max_deletes_allowed)). The devices are in the JSON file
       (C(hygiene_devices)).

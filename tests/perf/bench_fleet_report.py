@@ -9,7 +9,8 @@ Run: .venv/bin/python -m tests.perf.bench_fleet_report [--devices 20000] [--late
 The simulator holds every answer --latency-ms (the WAN profile of bench_wan.py). Before anything is timed, at no
 latency, the benchmark makes the history a weekly report would find: --history earlier reports in a history_dir
 (each dated a week before the next) and a registration hygiene run's resend record (hm_registration_hygiene
-reminding every invitation waiting a week or more; the reminders dated five days ago). For each reading (the
+reminding every invitation waiting a week or more; the reminders dated five days ago, every third of those users
+registered the day after). For each reading (the
 simulator's ``status_reading`` switch) each attempt times, one after the other, hm_device_info reading every device
 (full records: the full-list task), hm_fleet_report writing the page, CSV and JSON of the same tenant (plain), and
 hm_fleet_report with that history_dir (a fresh copy each attempt: the newest entry is the baseline, the trend
@@ -116,15 +117,19 @@ def prepare_history(sim, workdir, devices, earlier):
     run(sim, workdir, HYGIENE_PLAYBOOK % {"state_file": state_file, "every": RESEND_EVERY_DAYS}, "hygiene")
     with open(state_file) as handle:
         record = json.load(handle)
-    reminded_at = (datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-                   - datetime.timedelta(days=REMINDED_DAYS_AGO)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    reminded_at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) - datetime.timedelta(
+        days=REMINDED_DAYS_AGO)
     reminded = 0
     for tenant in record["tenants"].values():
         for entry in tenant.values():
-            entry["resent"] = reminded_at
+            entry["resent"] = reminded_at.strftime("%Y-%m-%dT%H:%M:%SZ")
             reminded += 1
     with open(state_file, "w") as handle:
         json.dump(record, handle)
+    # Every third reminded user registers the day after the reminder: the report reads who registered when.
+    registered_at = int(reminded_at.timestamp() * 1000) + 86400 * 1000
+    for resend in sim.resends()[::3]:
+        sim.set_device(resend["device_id"], status=1, at_ms=registered_at)
     next_run = (datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
                 + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return str(history), {"state_file": state_file, "resend_every_days": RESEND_EVERY_DAYS,
@@ -204,7 +209,8 @@ def main(argv=None):
     print("machine: %s, %d cores, Python %s, load %.1f" % (
         platform.machine(), os.cpu_count(), platform.python_version(), os.getloadavg()[0]))
     print("with history: %d earlier weekly reports in history_dir (the newest the baseline), the hygiene's record of "
-          "%d reminders dated %d days ago, resend_every_days %d (prepared in %.0f s, not timed)" % (
+          "%d reminders dated %d days ago (a third registered a day later), resend_every_days %d (prepared in %.0f s, "
+          "not timed)" % (
               args.history, reminded, REMINDED_DAYS_AGO, RESEND_EVERY_DAYS, prepared))
     print()
     if not args.memory_only:
