@@ -33,6 +33,14 @@ _VERSION_PART = re.compile(r"^\s*(\d+)")
 DEVICE_LISTS = ("devices", "first_seen", "changed_devices", "hygiene_devices")
 # What reports before 1.2.0 called ``first_seen``, read from their baselines and history files.
 OLD_FIRST_SEEN = "awaiting_since"
+# Waits beyond unanswered_days that call 5 is asked about (``Tenant.held_status``, one narrowed read each): each row
+# of a device awaiting registration then says the largest it passed ("at least 30 days").
+WAIT_STEPS = (14, 30, 60, 90)
+
+
+def wait_steps(unanswered_days):
+    """The waits asked about besides ``unanswered_days``: WAIT_STEPS beyond it."""
+    return [days for days in WAIT_STEPS if days > unanswered_days]
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
@@ -102,7 +110,7 @@ def _device_row(device, last, flags, first_seen):
 
 # ---- the report --------------------------------------------------------------------------------------------
 def compute(groups, devices, now, stale_days, unanswered_days, min_client_version=None, previous=None, tenant=None,
-            waiting_longer=None, status_reading="unknown"):
+            waiting_longer=None, status_reading="unknown", longer_than=None):
     """The report of one tenant: ``groups`` as the API sends them, ``devices`` normalised (devices.normalise),
     ``now`` an aware datetime, ``previous`` an earlier report of the same tenant (trend and invitation ages).
 
@@ -113,9 +121,10 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
     that may be short; when it is exact, only the devices in it are flagged unanswered. Besides, the report
     keeps, per device awaiting registration, when a report first saw it waiting (``first_seen``, carried forward
     from ``previous``): a lower bound of its wait, unless call 5 shows a shorter one (the device registered and
-    was notified again since), when it starts again now. Each row of a device awaiting registration has
-    ``first_seen``, and in user_notified ``waiting``: ``days`` (whole days, when the bounds meet) and
-    ``at_least_days``.
+    was notified again since), when it starts again now. ``longer_than``: {days: ids} as ``waiting_longer`` for
+    further waits (``wait_steps``), those call 5 answered exactly. Each row of a device awaiting registration has
+    ``first_seen``, and in user_notified ``waiting``: ``days`` (whole days, when the bounds meet),
+    ``at_least_days`` and ``fewer_than_days`` (an upper bound call 5 showed, else None).
     """
     stale_days, unanswered_days, minimum = check_settings(stale_days, unanswered_days, min_client_version)
     if previous is not None:
@@ -161,7 +170,8 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         if notified and not connected:
             since = seen_before.get(device.get("id")) or times.iso_utc(now)
             told = status == "user_notified" and waiting_longer is not None
-            if told and device.get("id") not in waiting_longer and times.parse(since) <= unanswered_before:
+            passed, below = _wait_bounds(device.get("id"), unanswered_days, waiting_longer, longer_than)
+            if told and below is not None and (now - times.parse(since)).days >= below:
                 # Call 5 shows a shorter wait than the first sight: the device registered and was notified again
                 # since, so the first sight was of an earlier invitation.
                 since = times.iso_utc(now)
@@ -178,7 +188,7 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         if flags:
             row = _device_row(device, last, flags, since)
             if status == "user_notified":
-                row["waiting"] = _waiting(device.get("id"), since, now, unanswered_days, waiting_longer)
+                row["waiting"] = _waiting(since, now, passed, below)
             rows.append(row)
 
     newest_text = _version_text(devices, newest)
@@ -215,20 +225,36 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
     return report
 
 
-def _waiting(device_id, first_seen, now, unanswered_days, waiting_longer):
+def _wait_bounds(device_id, unanswered_days, waiting_longer, longer_than):
+    """(the largest wait call 5 shows the device passed, the smallest it shows it did not: whole days fewer than
+    it), each None when not known. The waits are read in order and the first one not passed ends them: a later
+    one passed would contradict it (a status changed between the reads), and is not taken."""
+    if waiting_longer is None:
+        return None, None
+    passed = None
+    steps = dict(longer_than or {})
+    steps[unanswered_days] = waiting_longer
+    steps = sorted(steps.items())
+    for days, ids in steps:
+        if device_id not in ids:
+            return passed, days
+        passed = days
+    return passed, None
+
+
+def _waiting(first_seen, now, passed, below):
     """How long a device in user_notified has waited, as far as it is known: at least the whole days since a
-    report first saw it, and at least ``unanswered_days`` when call 5 shows it waiting longer; when call 5 shows
-    it has not (exact answers only), fewer than ``unanswered_days`` (``compute`` has moved an older first sight
-    to now), so the days are exact when both bounds meet."""
+    report first saw it and the largest wait call 5 shows it passed (``_wait_bounds``); fewer than the smallest
+    it shows it did not (``compute`` has moved an older first sight to now), so the days are exact when both
+    bounds meet."""
     seen = times.parse(first_seen)
     at_least = max(0, (now - seen).days) if seen is not None else None
-    exact = None
-    if waiting_longer is not None and device_id in waiting_longer:
-        at_least = max(at_least or 0, unanswered_days)
-    elif waiting_longer is not None and at_least is not None:
-        at_least = min(at_least, unanswered_days - 1)
-        exact = at_least if at_least == unanswered_days - 1 else None
-    return {"days": exact, "at_least_days": at_least}
+    if passed is not None:
+        at_least = max(at_least or 0, passed)
+    if below is not None and at_least is not None:
+        at_least = min(at_least, below - 1)
+    exact = at_least if below is not None and at_least == below - 1 else None
+    return {"days": exact, "at_least_days": at_least, "fewer_than_days": below}
 
 
 def first_seen_of(report):
@@ -248,26 +274,38 @@ def waited(row, report):
     waited ``unanswered_days`` at least)."""
     waiting = row.get("waiting") if isinstance(row.get("waiting"), dict) else None
     first_seen = row.get("first_seen") or row.get(OLD_FIRST_SEEN) or (waiting or {}).get("first_seen")
+    found = {"days": None, "at_least_days": None, "fewer_than_days": None, "first_seen": first_seen,
+             "as_of": report.get("generated_at")}
     if waiting is not None:
-        return {"days": waiting.get("days"), "at_least_days": waiting.get("at_least_days"), "first_seen": first_seen}
+        found.update((key, waiting.get(key)) for key in ("days", "at_least_days", "fewer_than_days"))
+        return found
     seen, now = times.parse(first_seen), times.parse(report.get("generated_at"))
     if seen is None or now is None:
-        return {"days": None, "at_least_days": None, "first_seen": first_seen}
+        return found
     at_least = max(0, (now - seen).days)
     if "unanswered" in (row.get("flags") or ()):
         at_least = max(at_least, int((report.get("settings") or {}).get("unanswered_days") or 0))
-    return {"days": None, "at_least_days": at_least, "first_seen": first_seen}
+    found["at_least_days"] = at_least
+    return found
 
 
 def waited_text(waiting):
-    """``12 days``; ``at least 7 days (first seen 2026-11-30)`` when only a lower bound is known; ``unknown``."""
+    """``12 days``; ``at least 30 days`` and ``fewer than 7 days`` (or both) when only bounds are known, with
+    ``(first seen 2026-11-30)`` when an earlier report saw it waiting (never the report's own day); ``unknown``
+    when nothing but this report's first sight is known."""
     if waiting.get("days") is not None:
         return day_count(waiting["days"])
-    if waiting.get("at_least_days") is None:
+    at_least, below = waiting.get("at_least_days"), waiting.get("fewer_than_days")
+    said = []
+    if at_least:
+        said.append("at least %s" % day_count(at_least))
+    if below is not None:
+        said.append("fewer than %s" % day_count(below))
+    if not said:
         return "unknown"
-    seen = times.parse(waiting.get("first_seen"))
-    return "at least %s%s" % (day_count(waiting["at_least_days"]),
-                              " (first seen %s)" % seen.strftime("%Y-%m-%d") if seen else "")
+    seen, as_of = times.parse(waiting.get("first_seen")), times.parse(waiting.get("as_of"))
+    earlier = seen is not None and (as_of is None or seen.date() < as_of.date())
+    return ", ".join(said) + (" (first seen %s)" % seen.strftime("%Y-%m-%d") if earlier and at_least else "")
 
 
 def awaits(row):

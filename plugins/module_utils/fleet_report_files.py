@@ -119,7 +119,10 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     record = tenant_record()
     report = fleet_report.compute(groups, devices, now, params["stale_days"], params["unanswered_days"],
                                   params.get("min_client_version"), previous, record,
-                                  held.ids if held.exact else None, held.reading)
+                                  held.ids if held.exact else None, held.reading,
+                                  # Longer waits, so that each row says "at least 30 days", not only 7.
+                                  tenant.held_longer(codes.USER_NOTIFIED, held,
+                                                     fleet_report.wait_steps(params["unanswered_days"]), now))
     if report.get("trend") and previous is not None:
         report["trend"]["counts"] = fleet_report.count_changes(report, previous)
     report["history"], report["changed_devices"] = fleet_history.history(report, devices, earlier, reports)

@@ -229,12 +229,13 @@ class Tenant:
                             "they were filtered out here" % (sent[option], option))
         return selected
 
-    def _window_ignores(self, window, selection):
+    def _window_ignores(self, window, selection, asked=("bounds", "status")):
         """What of a status window the service ignores (``bounds``, ``status``), shown by probes that must
-        return nothing: the same status in 1970, and a status the guide does not have in the same window."""
+        return nothing: the same status in 1970, and a status the guide does not have in the same window.
+        ``asked``: the probes whose answer matters to the caller."""
         ignored = []
         for what, probe in window.probes().items():
-            if what in self._applies:
+            if what in self._applies or what not in asked:
                 continue
             query = dict(selection.query(), **probe)
             # Ignoring the bounds is the service's way with every status: one 1970 probe per selection serves the
@@ -263,12 +264,12 @@ class Tenant:
                             % status)
         return ignored
 
-    def _windowed(self, selection, window, spelled=None, first_page=False):
+    def _windowed(self, selection, window, spelled=None, first_page=False, asked=("bounds", "status")):
         """(devices of ``selection`` call 5 returned for ``window``, every record checked against ``selection``,
         what of the window the service ignores). The caller decides what an ignored status means. ``spelled``:
         also send the checked status spelling (default: once shown to return every device); ``first_page``: read
-        one page only (for a question that any one device answers)."""
-        ignored = self._window_ignores(window, selection)
+        one page only (for a question that any one device answers); ``asked``: the probes that matter."""
+        ignored = self._window_ignores(window, selection, asked)
         query = dict(selection.query(), **window.query())
         if (self._status_spelling if spelled is None else spelled) and selection.status is not None:
             query[devices.CHECKED_FILTERS["status"]] = ",".join(str(code) for code in sorted(selection.status))
@@ -466,6 +467,70 @@ class Tenant:
         reason = None if exact else "the service ignored the %s of call 5's window" % (
             "time bounds" if "bounds" in ignored else "status")
         return Held(ids if exact else None, reading, exact, not ignored, in_status, days, reason)
+
+    def held_longer(self, status, held, steps, now, selection=None):
+        """{days: ids of the devices of ``held`` (a :class:`Held` of ``status``) in the status without a break for
+        more than that many days} for each of ``steps`` (longer than ``held.days``) that call 5 tells exactly;
+        none when ``held`` is not exact.
+
+        Only the stretch before ``held``'s own cutoff is read (``held`` vouches for the time since), every read
+        narrowed to the devices in the status now and every record checked, as :meth:`held_status` reads.
+        ``entered``: ``held``'s devices less those with a change into the status between the cutoffs (one window
+        between each cutoff and the next). ``in_status``: those in the status in the hour before a cutoff less
+        those with any other status since it. The other statuses are asked over the whole stretch first; only
+        when one of ``held``'s devices had one there is each cutoff asked on its own."""
+        steps = sorted(days for days in steps if days > held.days)
+        if not held.exact or not steps:
+            return {}
+        if not held.ids or held.reading not in (ENTERED, IN_STATUS):
+            # None held past the shorter wait (with the reading unknown: none is in the status now, or every one
+            # changed into it just now): none past a longer one.
+            return {days: set() for days in steps}
+        narrowed = (selection or Selection()).with_status(status)
+        cutoffs = [now - datetime.timedelta(days=days) for days in [held.days] + steps]
+        others = sorted(set(codes.STATUS_NAMES) - {status})
+        if held.reading == ENTERED:
+            windows = [StatusWindow(status, earlier, later) for later, earlier in zip(cutoffs, cutoffs[1:])]
+        else:
+            windows = [StatusWindow(status, cutoff - HELD_WINDOW, cutoff) for cutoff in cutoffs[1:]]
+            windows += [StatusWindow(other, cutoffs[-1], cutoffs[0]) for other in others]
+        # Under entered an ignored status costs nothing (see held_status): only the bounds are probed.
+        returned, ignored = self._windows(narrowed, windows, ("bounds",) if held.reading == ENTERED else None)
+        if held.reading == ENTERED:
+            if "bounds" in ignored:
+                return {}
+            found, passed = {}, set(held.ids)
+            for days, entered in zip(steps, returned):
+                passed -= entered
+                found[days] = set(passed)
+            return found
+        if ignored:
+            return {}
+        before, touched = returned[:len(steps)], held.ids & set().union(*returned[len(steps):])
+        since = [touched] * len(steps)
+        if touched and len(steps) > 1:
+            # Some had another status in the stretch: when, is asked per cutoff (the longest is the stretch), of
+            # the statuses they had in it only (one none of them had over the stretch has none in a part of it).
+            had = [other for other, ids in zip(others, returned[len(steps):]) if ids & held.ids]
+            windows = [StatusWindow(other, cutoff, cutoffs[0]) for cutoff in cutoffs[1:-1] for other in had]
+            answers, ignored = self._windows(narrowed, windows)
+            if ignored:
+                return {}
+            since = [set().union(*answers[i * len(had):(i + 1) * len(had)]) for i in range(len(steps) - 1)]
+            since.append(touched)
+        found, passed = {}, set(held.ids)
+        for days, in_then, other in zip(steps, before, since):
+            passed = (passed & in_then) - other
+            found[days] = set(passed)
+        return found
+
+    def _windows(self, selection, windows, asked=None):
+        """([ids call 5 returned for each window], what of them the service ignored), read side by side."""
+        asked = asked or ("bounds", "status")
+        with ThreadPoolExecutor(max_workers=len(windows)) as pool:
+            answers = list(pool.map(lambda window: self._windowed(selection, window, asked=asked), windows))
+        return [{d["id"] for d in found} for found, _ignored in answers], \
+            set().union(*(set(i) for _found, i in answers))
 
     def devices_of(self, email, listing=None):
         """Every device of one user, whatever the case of the stored e-mail (the identity rule).

@@ -8,6 +8,8 @@ own numbers under both, with the service applying the window, ignoring its statu
 "unknown", never a number, where the answers cannot tell.
 """
 
+import csv
+import io
 import json
 import os
 import time
@@ -119,6 +121,14 @@ def waiting_longer(sim, days=UNANSWERED_DAYS):
             if str(r["status"]) == "0" and latest[str(r["internal_id"])]["start_ms"] <= now_ms - days * DAY_MS}
 
 
+def days_waiting(sim):
+    """The simulator's own wait of each device in user_notified now, in days (float), by e-mail."""
+    now_ms = time.time() * 1000
+    latest = {row["device_id"]: row for row in sim.control("GET", "status_history") if row["end_ms"] is None}
+    return {r["email"]: (now_ms - latest[str(r["internal_id"])]["start_ms"]) / DAY_MS for r in sim.all_devices()
+            if str(r["status"]) == "0"}
+
+
 def run(sim, tmp_path, text, name, **values):
     out = tmp_path / ("%s.json" % name)
     playbook = tmp_path / ("%s.yml" % name)
@@ -170,6 +180,18 @@ def test_the_report_and_the_hygiene_count_the_invitations_the_tenant_holds_under
         assert flagged == want
         waits = [d for d in full["devices"] if d["email"] in want]
         assert all(d["waiting"]["at_least_days"] >= UNANSWERED_DAYS and d["first_seen"] for d in waits)
+        # Each row says the largest of 7, 14, 30, 60 and 90 days the device passed, and the next as a bound: true
+        # of the simulator's own wait (invitations of 9 to 90 days), never "first seen" today.
+        real = days_waiting(sim)
+        for row in waits:
+            wait, bounds = real[row["email"]], row["waiting"]
+            passed = max(days for days in (UNANSWERED_DAYS, 14, 30, 60, 90) if wait > days + 0.01)
+            assert passed <= bounds["at_least_days"] <= wait, (row["email"], wait, bounds)
+            assert bounds["fewer_than_days"] is None or wait < bounds["fewer_than_days"] + 0.01, (wait, bounds)
+        assert len({d["waiting"]["at_least_days"] for d in waits}) >= 3
+        texts = {d["email"]: d["waited"] for d in csv.DictReader(io.StringIO(
+            open(json_file[:-5] + ".csv").read()))}
+        assert not [t for t in texts.values() if "first seen" in t or "at least 0 " in t], texts
         assert "first_seen" in full and "awaiting_since" not in full
         assert first.get("failed") is not True, first.get("msg")
         assert first["status_reading"] == told and first["summary"]["resent"] == 105

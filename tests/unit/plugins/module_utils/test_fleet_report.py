@@ -152,9 +152,9 @@ def test_each_waiting_row_says_how_long_it_waited_as_far_as_call_5_and_first_see
     assert report["counts"]["unanswered"] == 1
     rows = {d["id"]: d for d in report["devices"]}
     # Call 5: more than 7 days. First seen 6 days ago and not past 7 by call 5: exactly 6 whole days.
-    assert rows["1"]["waiting"] == {"days": None, "at_least_days": 7}
-    assert rows["2"]["waiting"] == {"days": 6, "at_least_days": 6}
-    assert rows["3"]["waiting"] == {"days": None, "at_least_days": 1}
+    assert rows["1"]["waiting"] == {"days": None, "at_least_days": 7, "fewer_than_days": None}
+    assert rows["2"]["waiting"] == {"days": 6, "at_least_days": 6, "fewer_than_days": 7}
+    assert rows["3"]["waiting"] == {"days": None, "at_least_days": 1, "fewer_than_days": 7}
     # When a report first saw each: once per row, under one name.
     assert [rows[i]["first_seen"] for i in "123"] == ["2026-12-05T09:00:00Z", "2026-11-29T09:00:00Z",
                                                       "2026-12-04T08:00:00Z"]
@@ -194,7 +194,8 @@ def test_the_csv_says_how_long_each_device_waited_as_the_page_does_and_when_it_w
                      waiting_longer={"1"}, status_reading="entered")
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(fleet_report.render_csv(report)))}
     assert "awaiting_since" not in rows["1"]
-    assert rows["1"]["waited"] == "at least 7 days (first seen 2026-12-05)"
+    # First seen by this very report: its date says nothing, and is not printed.
+    assert rows["1"]["waited"] == "at least 7 days"
     [waiting_row] = [d for d in report["devices"] if d["id"] == "1"]
     assert rows["1"]["waited"] == fleet_report.waited_text(fleet_report.waited(waiting_row, report))
     assert rows["1"]["first_seen"] == "2026-12-05T09:00:00Z"
@@ -353,8 +354,10 @@ def test_days_waited_exact_or_a_lower_bound_with_when_first_seen_never_a_first_s
     assert fleet_report.waited_text({"days": None, "at_least_days": None, "first_seen": None}) == "unknown"
     # A row without compute's own figure: the bound from when it was first seen, and the flag's days.
     row = {"first_seen": "2026-12-05T09:00:00Z", "flags": ["never_connected", "unanswered"]}
-    assert fleet_report.waited_text(fleet_report.waited(row, report)) == \
-        "at least 7 days (first seen 2026-12-05)"
+    assert fleet_report.waited_text(fleet_report.waited(row, report)) == "at least 7 days"
+    # First seen today and nothing else known: unknown, never "at least 0 days".
+    row = {"first_seen": "2026-12-05T09:00:00Z", "flags": ["never_connected"]}
+    assert fleet_report.waited_text(fleet_report.waited(row, report)) == "unknown"
     row = {"awaiting_since": "2026-11-20T09:00:00Z", "flags": ["unanswered"]}
     assert fleet_report.waited_text(fleet_report.waited(row, report)) == \
         "at least 15 days (first seen 2026-11-20)"
@@ -363,7 +366,36 @@ def test_days_waited_exact_or_a_lower_bound_with_when_first_seen_never_a_first_s
     page = fleet_report.render_html(compute(fleet, waiting_longer={"1"}))
     table = page.split('id="list-unanswered"')[1].split("</section>")[0]
     assert '<th scope="col">waited</th>' in table and "awaiting since" not in page
-    assert "at least 7 days (first seen 2026-12-05)" in table
+    assert "at least 7 days<" in table and "first seen 2026-12-05" not in table
+
+
+def test_each_row_says_the_largest_wait_call_5_shows_it_passed_exact_where_the_bounds_meet():
+    """Call 5 asked for 7, 14, 30, 60 and 90 days: each row says the largest passed, and the next as a bound."""
+    fleet = [device(i, 3, status="0") for i in range(1, 7)]
+    previous = compute([])
+    previous["first_seen"] = {"5": "2026-11-22T09:00:00Z"}
+    longer = {14: {"2", "3", "4"}, 30: {"3", "4"}, 60: {"4"}, 90: {"4"}}
+    assert fleet_report.wait_steps(7) == [14, 30, 60, 90] and fleet_report.wait_steps(30) == [60, 90]
+    report = compute(fleet, previous=previous, waiting_longer={"1", "2", "3", "4", "5"}, longer_than=longer,
+                     status_reading="in_status")
+    rows = {d["id"]: d for d in report["devices"]}
+    said = {i: fleet_report.waited_text(fleet_report.waited(rows[i], report)) for i in rows}
+    assert said == {"1": "at least 7 days, fewer than 14 days", "2": "at least 14 days, fewer than 30 days",
+                    "3": "at least 30 days, fewer than 60 days", "4": "at least 90 days",
+                    # First seen 13 days ago by an earlier report and not past 14: exactly 13.
+                    "5": "13 days", "6": "fewer than 7 days"}
+    assert rows["5"]["waiting"] == {"days": 13, "at_least_days": 13, "fewer_than_days": 14}
+    exact = compute(fleet, previous=previous, waiting_longer={"1", "2", "3", "4"}, longer_than=longer,
+                    status_reading="entered")
+    row = [d for d in exact["devices"] if d["id"] == "5"][0]
+    # Not past 7 by call 5 though first seen 13 days ago: an earlier invitation; it starts again now.
+    assert row["waiting"] == {"days": None, "at_least_days": 0, "fewer_than_days": 7}
+    # Answers that contradict each other (past 30, not past 14) stop at the first not passed.
+    odd = compute(fleet[:1], waiting_longer={"1"}, longer_than={14: set(), 30: {"1"}}, status_reading="entered")
+    assert odd["devices"][0]["waiting"] == {"days": None, "at_least_days": 7, "fewer_than_days": 14}
+    # Unknown stays unknown: without call 5's answers, a device first seen now has no figure.
+    unknown = compute(fleet[:1])
+    assert fleet_report.waited_text(fleet_report.waited(unknown["devices"][0], unknown)) == "unknown"
 
 
 def test_the_index_escapes_every_value_and_says_unknown_for_what_is_not_known():

@@ -47,6 +47,9 @@ class FakeTenant:
             self.reads.append(1)
         return GROUPS, [device(self.risk)]
 
+    def held_longer(self, status, held, steps, now, selection=None):
+        return {}
+
     def held_status(self, status, days, now, selection=None, listing=None):
         return Held(self.waiting, "in_status", True, True, set(self.waiting), days)
 

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import ApiError
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import API_ROOT, HarmonyMobileClient
-from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Held, Tenant
 
 from tests.unit.plugins.module_utils.test_harmony_client import FakeTransport
 
@@ -303,7 +303,8 @@ def history_service(bounds="honoured", failing_status=None, reading="in_status",
         end = int(params.get("time_lte", 2 ** 62))
         found = []
         for device_id, spells in sorted(history.items()):
-            if "status_in" in params and status_in == "honoured" and spells[-1][0] not in params["status_in"].split(","):
+            if "status_in" in params and status_in == "honoured" and \
+                    spells[-1][0] not in params["status_in"].split(","):
                 continue
             # Tastypie's status__in: ignored, read as codes, or as names (then a code matches nothing).
             if "status__in" in params and spelling != "ignored" and (
@@ -338,6 +339,54 @@ def test_held_status_is_exact_under_either_reading_of_call_5(reading):
     before = len(transport.api_calls())
     assert tenant.held_status(0, 60, at_now()).ids == {"24"}
     assert len(transport.api_calls()) - before <= (3 if reading == "entered" else 8)
+
+
+LONG_HISTORY = {
+    "30": [("0", NOW - 10 * DAY_MS, None)],                                   # 10 days
+    "31": [("0", NOW - 20 * DAY_MS, None)],                                   # 20 days
+    "32": [("0", NOW - 45 * DAY_MS, None)],                                   # 45 days
+    "33": [("0", NOW - 120 * DAY_MS, None)],                                  # 120 days
+    "34": [("0", NOW - 80 * DAY_MS, NOW - 40 * DAY_MS), ("1", NOW - 40 * DAY_MS, NOW - 25 * DAY_MS),
+           ("0", NOW - 25 * DAY_MS, None)],                                   # 25 days, an earlier invitation
+    "35": [("1", NOW - 50 * DAY_MS, None)],                                   # active
+}
+
+
+@pytest.mark.parametrize("reading", ["in_status", "entered"])
+def test_longer_waits_are_exact_under_either_reading_and_read_only_the_stretch_before_the_first_cutoff(reading):
+    tenant, warnings, transport = tenant_of(history_service(reading=reading, history=LONG_HISTORY))
+    held = tenant.held_status(0, 7, at_now())
+    assert held.exact and held.ids == {"30", "31", "32", "33", "34"}
+    before = len(transport.api_calls())
+    found = tenant.held_longer(0, held, [14, 30, 60, 90], at_now())
+    assert found == {14: {"31", "32", "33", "34"}, 30: {"32", "33"}, 60: {"33"}, 90: {"33"}} and warnings == []
+    windows = [c["params"] for c in transport.api_calls()[before:] if "status" in (c["params"] or {})]
+    # Never a window since the first cutoff (held vouches for it); under entered one between each two cutoffs;
+    # under in_status one before each cutoff and the other statuses over the stretch, then per cutoff only
+    # because device 34 had another status in it, and only that status (active).
+    assert all(int(p["time_lte"]) <= NOW - 7 * DAY_MS for p in windows)
+    # (under entered an ignored status costs nothing: no probe of a status that does not exist)
+    assert len(windows) == (4 if reading == "entered" else 4 + 3 + 3)
+    # Nothing held past 7 days: none past longer, asked of nobody; not exact: nothing said.
+    nobody = Held(set(), reading, True, True, set(), 7)
+    assert tenant.held_longer(0, nobody, [14, 30], at_now()) == {14: set(), 30: set()}
+    assert tenant.held_longer(0, Held(None, reading, False, False, set(), 7), [14], at_now()) == {}
+
+
+def test_longer_waits_under_in_status_cost_one_window_per_cutoff_when_no_device_had_another_status():
+    history = {k: v for k, v in LONG_HISTORY.items() if k != "34"}
+    tenant, _warnings, transport = tenant_of(history_service(reading="in_status", history=history))
+    held = tenant.held_status(0, 7, at_now())
+    before = len(transport.api_calls())
+    assert tenant.held_longer(0, held, [14, 30, 60, 90], at_now())[60] == {"33"}
+    assert len(transport.api_calls()) - before == 4 + 3
+
+
+def test_longer_waits_are_unknown_when_the_service_ignores_the_bounds():
+    tenant, _warnings, _transport = tenant_of(history_service(reading="entered", history=LONG_HISTORY))
+    held = tenant.held_status(0, 7, at_now())
+    ignoring = tenant_of(history_service(reading="entered", history=LONG_HISTORY, bounds="ignored"))[0]
+    assert ignoring.held_longer(0, held, [14], at_now()) == {}
 
 
 def test_under_in_status_every_window_is_narrowed_to_the_devices_in_the_status_now():
