@@ -267,8 +267,12 @@ report:
       may be short); with no device in user_notified it is exactly 0 while the reading stays C(unknown).
     - In the JSON file each flagged device awaiting registration has C(first_seen) (when a report first saw it
       waiting; started again when call 5 shows a shorter wait), and one in user_notified C(waiting) - C(days)
-      (whole days, when known exactly) and C(at_least_days) (a lower bound). The CSV has the same as C(waited),
-      in the words of the page, and C(first_seen).
+      (whole days, when known exactly), C(at_least_days) (a lower bound) and C(fewer_than_days) (an upper bound,
+      null when none is known). Besides O(unanswered_days), call 5 is asked which devices have waited more than
+      14, 30, 60 and 90 days (those above O(unanswered_days); only the stretch before its cutoff is read), so a
+      row says V(at least 30 days, fewer than 60 days), or the days when the bounds meet; a first-seen date is
+      added only when an earlier report saw the device waiting. The CSV has the same as C(waited), in the words
+      of the page, and C(first_seen).
     - C(history) - C(reports) (how many), C(points) (each report's time, total and C(values) per risk level and
       flag, null where not known), C(series) (per measure, oldest first), C(change) (per measure since the
       baseline, null without one), C(changes) (per kind - high, stale, outdated - C(known), C(new), C(resolved),
