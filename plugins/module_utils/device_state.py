@@ -4,8 +4,6 @@
 """hm_device's state class: one device brought to a state (present, absent), the identity check beside
 ``device_id``, and what ``state: absent`` says when there is nothing to delete."""
 
-import difflib
-
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import device_input, devices, diffs, guards, run_plan
@@ -15,7 +13,7 @@ from ansible_collections.secops.mobile_security.plugins.module_utils.device_plan
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import ROOT_NAME
 from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import path_id
 from ansible_collections.secops.mobile_security.plugins.module_utils.module_base import ModuleTask
-from ansible_collections.secops.mobile_security.plugins.module_utils.validation import validate_email
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import closest, validate_email
 
 
 class DeviceState(ModuleTask):
@@ -105,9 +103,16 @@ class DeviceState(ModuleTask):
         email = validate_email(options["email"]) if options["email"] is not None else None
         if options["device_id"] is not None:
             path_id(options["device_id"], "device_id")
-            device = self.tenant.device(options["device_id"])
+            device_id, records = str(options["device_id"]).strip(), None
+            if device_id.isdigit():
+                device = self.tenant.device(device_id)
+            else:
+                # Device ids are whole numbers, and the service answers HTTP 400 when asked for another (1O typed
+                # for 10): such an id is looked for in the list instead, so a typo deletes nothing and says so.
+                records = self.tenant.all_devices()
+                device = next((d for d in records if d["id"] == device_id), None)
             if device is None:
-                return self.nothing_to_delete(self.tenant.all_devices(), email, name)
+                return self.nothing_to_delete(self.tenant.all_devices() if records is None else records, email, name)
             devices.check_identity(device, name, email, "nothing was deleted", "delete")
             targets = [device]
             # The scope of a percentage is the tenant: its size from one small page, the list when it says none.
@@ -145,18 +150,15 @@ class DeviceState(ModuleTask):
             what = "of %s" % email + (" named %r" % name if name else "")
         hints = []
         if options["device_id"] is not None:
-            hints.append(("ids", difflib.get_close_matches(str(options["device_id"]).strip(),
-                                                           [d["id"] for d in records], 3)))
+            hints.append(("ids", closest(options["device_id"], [d["id"] for d in records])))
         users = devices.by_user(records)
         own = users.get(devices.email_key(email), []) if email else []
         if email and not own:
-            emails = sorted(set(d["email"] for d in records if d["email"]))
-            hints.append(("e-mails", difflib.get_close_matches(email, emails, 3, 0.6)))
+            hints.append(("e-mails", closest(email, [d["email"] for d in records])))
         if name:
             # The user's own devices are the likeliest; otherwise any device's name.
-            names = [d["name"] for d in own] if own else sorted(set(d["name"] for d in records if d["name"]))
-            hints.append(("names", [repr(found) for found in difflib.get_close_matches(name, names, 3,
-                                                                                       0.0 if own else 0.6)]))
-        closest = "; ".join("closest %s: %s" % (kind, ", ".join(found)) for kind, found in hints if found)
+            names = [d["name"] for d in own] if own else [d["name"] for d in records]
+            hints.append(("names", [repr(found) for found in closest(name, names, cutoff=0.0 if own else 0.6)]))
+        said = "; ".join("closest %s: %s" % (kind, ", ".join(found)) for kind, found in hints if found)
         self.result["msg"] = "Nothing was deleted: no device %s exists%s" % (
-            what, " (%s)" % closest if closest else " (the tenant holds %d devices)" % len(records))
+            what, " (%s)" % said if said else " (none is close; the tenant holds %d devices)" % len(records))

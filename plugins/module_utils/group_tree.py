@@ -7,10 +7,9 @@ Group names are unique in a tenant (add-device refers to groups by name),
 so a name identifies a group; ids are what the API's write calls take.
 """
 
-import difflib
-
 from ansible_collections.secops.mobile_security.plugins.module_utils.paging import as_int
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.validation import closest
 
 ROOT_NAME = "ALL"
 MAX_NAME_LENGTH = 255
@@ -119,12 +118,9 @@ class GroupTree:
         return found
 
     def closest_names(self, name, count=3):
-        """The existing group names nearest to ``name`` (a misspelling's likely meaning), best first."""
-        by_folded = {}
-        for existing in sorted(n for n in self.by_name if n):
-            by_folded.setdefault(existing.casefold(), existing)
-        near = difflib.get_close_matches(str(name).casefold(), list(by_folded), n=count, cutoff=0.6)
-        return [by_folded[folded] for folded in near]
+        """The existing group names nearest to ``name`` (a misspelling's likely meaning), best first
+        (``validation.closest``)."""
+        return closest(name, self.by_name, count)
 
     def moved_scope(self, group_id, after):
         """Ids of the groups whose devices change scope when the group moves: itself and each group now below it

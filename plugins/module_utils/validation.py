@@ -1,8 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, secops.mobile_security contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Checks of user input shared by every module: e-mail addresses and short text fields."""
+"""Checks of user input shared by every module: e-mail addresses and short text fields, and the existing values
+closest to a mistyped one."""
 
+import difflib
 import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
@@ -62,3 +64,30 @@ def boolean(value, field=None):
     if field is not None:
         raise UserError("%s: %r is not a boolean (true/false)" % (field, value))
     return None
+
+
+# Characters a reader takes for one another when typing an id or a name: O for 0, l and I for 1.
+CONFUSABLE = str.maketrans({"o": "0", "l": "1", "i": "1"})
+
+
+def _similarity(value, existing):
+    return difflib.SequenceMatcher(None, existing, value).ratio()
+
+
+def closest(value, existing, count=3, cutoff=0.6):
+    """The values of ``existing`` nearest to ``value`` (a mistyped id, name or e-mail), best first, at most
+    ``count``, each at least ``cutoff`` alike (0 to 1). The one rule for every "closest ..." hint.
+
+    Compared without case and with O/0, l/1 and I/1 taken as the same (a reader's likely slip), then, on a tie,
+    as typed without case (so ``Seed-o`` comes before ``Seed-0`` for ``Seed-O`` when both exist), then in sort
+    order: difflib alone breaks ties by reverse text order, which put ``Seed-4, Seed-3, Seed-2`` before the
+    ``Seed-0`` that ``Seed-O`` meant."""
+    typed = str(value).strip().casefold()
+    normalised = typed.translate(CONFUSABLE)
+    scored = []
+    for candidate in sorted(set(str(e) for e in existing if e not in (None, ""))):
+        folded = candidate.casefold()
+        score = _similarity(normalised, folded.translate(CONFUSABLE))
+        if score >= cutoff:
+            scored.append((-score, -_similarity(typed, folded), candidate))
+    return [candidate for _score, _typed, candidate in sorted(scored)[:count]]

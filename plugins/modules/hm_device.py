@@ -65,12 +65,17 @@ options:
     description:
       - Check Point's internal device id. With O(state=absent), deletes exactly that device - and only if it
         matches the O(name) and O(email) given beside it, if any.
+      - Device ids are whole numbers. An id that is not (C(1O), a letter O typed for a zero) is looked for in the
+        device list rather than sent to the service, which refuses it; not found, it deletes nothing and RV(msg)
+        names the closest ids (C(10) first).
     type: str
   state:
     description:
       - V(present) adds the device if it is missing. V(absent) deletes it; with O(email) alone, every device of that user.
       - V(absent) on a device that is not there changes nothing, and RV(msg) says that nothing was deleted and names
-        the closest ids, e-mails or names the tenant holds (a typo deletes nothing, and says so).
+        the closest ids, e-mails or names the tenant holds - compared without case, with O and 0, l and 1 taken
+        for one another - or, when none is close (an id such as C(99999) far from every id), says so and how many
+        devices the tenant holds. A typo deletes nothing, and says so.
       - Every delete counts against O(max_deletes), whose scope is the tenant's devices - the devices of one
         e-mail with O(state=absent), and the one device O(recreate=true) deletes before adding it again.
     type: str

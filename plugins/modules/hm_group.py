@@ -44,8 +44,9 @@ options:
       - A group that still holds devices is not deleted unless O(force=true); the error says how many.
       - The delete counts against O(max_deletes), whose scope is the tenant's groups other than C(ALL).
       - A group that is not there is not an error. The task is unchanged and RV(msg) says so, naming the
-        closest existing group names (most often the name was misspelt). In check mode, a group an earlier task of
-        the run plans to create is a planned delete (changed, and RV(msg) says so).
+        closest existing group names, the likeliest first (compared without case, with O and 0, l and 1 taken for
+        one another, so C(Seed-O) names C(Seed-0) first; most often the name was misspelt). In check mode, a
+        group an earlier task of the run plans to create is a planned delete (changed, and RV(msg) says so).
     type: str
     choices: [present, absent]
     default: present

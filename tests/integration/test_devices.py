@@ -205,6 +205,12 @@ def test_absent_by_id_checks_the_name_and_email_given_and_says_what_did_not_happ
         state: absent
       register: no_id
 
+    - name: An id typed with the letter O for a zero (the service answers HTTP 400 for it)
+      secops.mobile_security.hm_device:
+        device_id: "1O"
+        state: absent
+      register: letter_id
+
     - name: Reading device {{ ana_id }} as Bob's
       secops.mobile_security.hm_device_info:
         device_id: "{{ ana_id }}"
@@ -229,7 +235,9 @@ def test_absent_by_id_checks_the_name_and_email_given_and_says_what_did_not_happ
           - misspelt is not changed and misspelt.deleted == []
           - "misspelt.msg == \\"Nothing was deleted: no device of bob@example.com named 'Bob tablt' exists (closest names: 'Bob tablet')\\""
           - no_id is not changed
-          - "no_id.msg.startswith('Nothing was deleted: no device with device_id 99999 exists')"
+          - "no_id.msg == 'Nothing was deleted: no device with device_id 99999 exists (none is close; the tenant holds 8 devices)'"
+          - letter_id is not changed and letter_id.deleted == []
+          - "letter_id.msg.startswith('Nothing was deleted: no device with device_id 1O exists (closest ids: 1')"
           - info_mismatch is failed and info_mismatch.devices is not defined
           - "'device_id: device {{ ana_id }} does not match the email given beside it; nothing was returned' in info_mismatch.msg"
           - "\\"email given 'bob@example.com', device {{ ana_id }} has 'ana@example.com'\\" in info_mismatch.msg"

@@ -321,8 +321,18 @@ class ReadableById(FailingWrites):
         return next((r for r in self.list_devices() if r["internal_id"] == str(device_id)), None)
 
 
-def two_users():
-    return ReadableById([device(7, "ana@example.com", "Ana work phone", ["A"]),
+class RefusingOtherIds(ReadableById):
+    """The service answers HTTP 400 for a device id that is not a whole number."""
+
+    def get_device(self, device_id):
+        if not str(device_id).isdigit():
+            raise ApiError("GET /v1/device_status/%s/ failed (HTTP 400): Invalid value %r for device_id" % (
+                device_id, device_id), "GET", status=400)
+        return super().get_device(device_id)
+
+
+def two_users(client_class=None):
+    return (client_class or ReadableById)([device(7, "ana@example.com", "Ana work phone", ["A"]),
                          device(8, "bob@example.com", "Bob tablet", ["A"]),
                          device(9, "bob@example.com", "Bob phone", ["A"])])
 
@@ -365,7 +375,9 @@ def test_a_delete_by_id_whose_name_and_email_match_deletes_it_and_the_email_case
     ({"email": "bob@exmaple.com", "name": None},
      "Nothing was deleted: no device of bob@exmaple.com exists (closest e-mails: bob@example.com, ana@example.com)"),
     ({"email": "zed@nowhere.org", "name": None},
-     "Nothing was deleted: no device of zed@nowhere.org exists (the tenant holds 3 devices)"),
+     "Nothing was deleted: no device of zed@nowhere.org exists (none is close; the tenant holds 3 devices)"),
+    ({"device_id": "99999", "email": None, "name": None},
+     "Nothing was deleted: no device with device_id 99999 exists (none is close; the tenant holds 3 devices)"),
 ])
 def test_absent_on_a_device_that_is_not_there_changes_nothing_and_says_so(options, says):
     client = two_users()
@@ -373,3 +385,15 @@ def test_absent_on_a_device_that_is_not_there_changes_nothing_and_says_so(option
     device_state.DeviceState(module).absent()
     assert module.result["changed"] is False and module.result["deleted"] == [] and client.deleted == []
     assert module.result["msg"] == says
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_absent_with_a_device_id_that_is_not_a_number_deletes_nothing_and_names_the_closest_ids(check_mode):
+    """1O (letter O) typed for 10: the service refuses such an id with HTTP 400; the task says nothing was
+    deleted and names the id meant first, instead of failing with the service's error."""
+    client = two_users(RefusingOtherIds)
+    client.devices.append(device(10, "cy@example.com", "Cy phone", ["A"]))
+    module = FakeModule(device_options(state="absent", device_id="1O", email=None, name=None), Tenant(client), client, check_mode)
+    device_state.DeviceState(module).absent()
+    assert module.result["changed"] is False and module.result["deleted"] == [] and client.deleted == []
+    assert module.result["msg"] == "Nothing was deleted: no device with device_id 1O exists (closest ids: 10)"

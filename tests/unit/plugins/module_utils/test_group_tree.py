@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import group_tree
+from ansible_collections.secops.mobile_security.plugins.module_utils import group_tree, validation
 
 CURRENT = [
     {"id": 1, "name": "ALL", "parent": None},
@@ -129,6 +129,16 @@ def test_closest_names_to_a_misspelling_ignore_case():
     assert tree.closest_names("Salse") == ["Sales"]
     assert tree.closest_names("emea") == ["EMEA"]
     assert tree.closest_names("Zzyzx") == []
+
+
+def test_closest_names_take_o_for_0_and_l_for_1_and_break_ties_in_sort_order():
+    """"Seed-O" (letter O) meant "Seed-0": difflib alone ranked it last of five equally close names."""
+    tree = group_tree.GroupTree([{"id": 1, "name": "ALL", "parent": None}] + [
+        {"id": 10 + i, "name": "Seed-%d" % i, "parent": {"id": 1}} for i in range(5)])
+    assert tree.closest_names("Seed-O") == ["Seed-0", "Seed-1", "Seed-2"]
+    assert tree.closest_names("seed-l") == ["Seed-1", "Seed-0", "Seed-2"]
+    # The same letters in another case come before a confusable character.
+    assert validation.closest("Seed-O", ["Seed-0", "seed-o", "Seed-4"]) == ["seed-o", "Seed-0", "Seed-4"]
 
 
 def test_a_moved_group_s_scope_is_what_stays_below_it():

@@ -131,6 +131,18 @@ def test_absent_on_a_missing_group_says_so_naming_the_closest_names():
                                     "Sales")
 
 
+def test_absent_on_a_name_with_the_letter_o_for_a_zero_names_the_group_meant_first(monkeypatch):
+    """"Seed-O" meant "Seed-0"; the message named "Seed-4, Seed-3, Seed-2" and left it out."""
+    client = GroupClient()
+    seeds = [{"id": 50 + i, "name": "Seed-%d" % i, "parent": {"id": 1}} for i in range(5)]
+    monkeypatch.setattr(client, "list_groups", lambda: TREE + seeds)
+    module = FakeModule(group_options(name="Seed-O"), Tenant(client), client)
+    groups.GroupState(module).run()
+    assert module.result["changed"] is False and client.deleted == []
+    assert module.result["msg"] == ("group 'Seed-O' does not exist; nothing was deleted. Closest existing group names: "
+                                    "Seed-0, Seed-1, Seed-2")
+
+
 def test_absent_in_check_mode_on_a_group_an_earlier_task_plans_to_create_is_a_planned_delete():
     client = GroupClient()
     plan = run_plan.with_changes(group_options(), True, created={"Salse": "ALL/Salse"})[run_plan.FACT]
