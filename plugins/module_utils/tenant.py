@@ -446,6 +446,11 @@ class Tenant:
                         "the service ignored call 5's time window" if not enforced else
                         "call 5's answers fit neither reading (a device changed status while they were read, or "
                         "the service answers in a way the guide does not describe)")
+        if self._status_spelling is None:
+            # The reading's answers did not show whether the checked status spelling is applied (two empty
+            # answers): a windowless read of a sample shows it, so that a Tastypie service's windows are narrowed
+            # to the devices in the status now (and it is not warned about status_in, which it ignores).
+            self._show_spelling(listing, narrowed)
         cutoff = now - datetime.timedelta(days=days)
         since = (cutoff, now + READING_WINDOW)
         if reading == ENTERED:

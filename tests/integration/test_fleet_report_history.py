@@ -293,6 +293,9 @@ def test_four_weekly_reports_show_the_trend_new_and_resolved_devices_groups_and_
         "fleet_report_hygiene_state_file": str(state_file), "fleet_report_hygiene_resend_every_days": EVERY_DAYS,
         "fleet_report_hygiene_delete_after_days": DELETE_AFTER, "fleet_report_hygiene_max_deletes": "all",
         "fleet_report_hygiene_next_run": run_at.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    # The reminders' reads send the status filter as the report's windows do: a service that applies it (the
+    # default simulator's Tastypie status__in) is not warned about.
+    assert "ignored status_in" not in re.sub(r"\s+", " ", result.stdout), result.stdout[-3000:]
 
     # The trend: four points, each the simulator's own count that week.
     section = fourth["history"]
@@ -455,7 +458,7 @@ def test_the_mssp_index_ranks_three_tenants_worst_first_with_causes_and_its_csv_
     assert [r["standing"] for r in table] == ["failed", "worse", "worse"]
     assert table[0]["devices"] == "" and table[0]["error"] and "not-the-key" not in table[0]["error"]
     assert table[1]["high"] == str(high["t02"]) and table[1]["high_change"] == "5"
-    assert table[1]["cause"] == "'+5 high: 3 outdated client, 2 stale; +2 stale; +3 outdated"
+    assert table[1]["cause"] == "'+5 high: 3 outdated clients, 2 stale; +2 stale; +3 outdated"
     assert table[2]["medium_change"] == "1" and table[2]["cause"] == "'+1 medium"
     assert table[2]["high"] == str(high["t03"])
 
@@ -463,7 +466,7 @@ def test_the_mssp_index_ranks_three_tenants_worst_first_with_causes_and_its_csv_
     assert "3 tenants, 1 failed" in index and "not-the-key" not in index and "example.com" not in index
     rows = [r for r in index.split("<tr")[1:] if re.search(r"\bt0[123]\b", r)]
     assert [re.search(r"\bt0[123]\b", r).group(0) for r in rows] == ["t01", "t02", "t03"]
-    assert "+5 high: 3 outdated client, 2 stale" in html.unescape(rows[1])
+    assert "+5 high: 3 outdated clients, 2 stale" in html.unescape(rows[1])
     assert "+1 medium" in rows[2] and table[0]["error"][:40] in html.unescape(rows[0])
     assert 'href="%s.html"' % stem_of(out, "t02") in rows[1]
 
@@ -493,5 +496,5 @@ def test_fail_when_fails_the_awx_job_after_the_files_are_written(sim, tmp_path, 
     [page] = glob.glob(str(out / "*-fleet-report.html"))
     assert os.path.exists(page[:-5] + ".csv") and os.path.exists(page[:-5] + ".json")
     assert len(glob.glob(str(tmp_path / "history" / "*.json"))) == 1
-    assert "1 tenants, 1 failed" in (out / "index.html").read_text() or "1 failed" in (out / "index.html").read_text()
+    assert "1 tenant, 1 failed" in (out / "index.html").read_text()
     assert SIM_ACCESS_KEY not in json.dumps(job.events)

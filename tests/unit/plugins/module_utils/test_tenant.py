@@ -517,6 +517,18 @@ def test_two_empty_answers_never_vouch_for_the_status_spelling():
     assert since and all("status__in" not in p for p in since)
 
 
+def test_a_tastypie_service_under_entered_gets_the_spelling_it_applies_when_the_reading_showed_nothing():
+    # Nothing changed lately: the reading's windows are empty either way. A windowless read of a sample shows
+    # status__in applied, so the windows are narrowed to the devices in the status now, and status_in (which the
+    # service ignores) is not warned about.
+    tenant, warnings, transport = tenant_of(history_service(reading="entered", spelling="codes", status_in="ignored"))
+    held = tenant.held_status(0, 7, at_now(), listing=tenant.all_devices())
+    assert held.reading == "entered" and held.exact and held.ids == {"20", "24"} and warnings == []
+    since = [c["params"] for c in transport.api_calls()
+             if (c["params"] or {}).get("status") == "0" and int(c["params"].get("time_gte", 0)) == NOW - 7 * DAY_MS]
+    assert since and all(p.get("status__in") == "0" for p in since)
+
+
 @pytest.mark.parametrize("around, still, before, want", [
     ({"1", "2", "3"}, set(), {"2"}, ("in_status", set())),        # all around now, one also before: in_status
     ({"1"}, {"2"}, None, ("entered", set())),                      # left out yet still in the status: entered
