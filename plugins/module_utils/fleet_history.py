@@ -22,6 +22,8 @@ DEFAULT_REPORTS = 8
 # Why a device newly at high risk may be there, in the order a device is counted (each device once).
 CAUSES = (("outdated", "outdated client"), ("stale", "stale"), ("never_connected", "never connected"),
           ("unanswered", "unanswered"))
+# A cause that is a noun, in the plural: "8 outdated clients" (the others are adjectives: "4 stale").
+CAUSE_PLURALS = {"outdated client": "outdated clients"}
 # What the index reads as "worse": these measures going up, in this order of weight.
 WORSENING = ("high", "medium", "stale", "unanswered", "outdated", "never_connected")
 _GROUP_KEYS = ("id", "name", "path", "depth", "total", "risk")
@@ -161,7 +163,7 @@ def _count(value):
 
 
 def cause(change, high_causes):
-    """The week's worsening in words: ``+12 high: 8 outdated client, 4 stale; +3 stale``, ``no worse`` when
+    """The week's worsening in words: ``+12 high: 8 outdated clients, 4 stale; +3 stale``, ``no worse`` when
     nothing went up, None without a baseline."""
     if change is None:
         return None
@@ -175,7 +177,8 @@ def cause(change, high_causes):
             new = sum(high_causes.values())
             if new != value:
                 text += " (%d new)" % new
-            words = ["%d %s" % (high_causes[flag], words) for flag, words in CAUSES if high_causes[flag]]
+            words = ["%d %s" % (count, words if count == 1 else CAUSE_PLURALS.get(words, words))
+                     for count, words in ((high_causes[flag], words) for flag, words in CAUSES) if count]
             if high_causes["other"]:
                 words.append("%d with no other flag" % high_causes["other"])
             if words:

@@ -45,6 +45,14 @@ ROW = 22
 
 
 # ---- what the page shows -----------------------------------------------------------------------------------
+def many(count, word, words=None):
+    """``1 tenant``, ``2 tenants``, ``unknown tenants``: a count with its noun in the right number (``words``:
+    the plural when it is not the noun and an s)."""
+    if count is None or isinstance(count, str):
+        return "%s %s" % (count if count is not None else "unknown", words or word + "s")
+    return "%d %s" % (count, word if count == 1 else (words or word + "s"))
+
+
 def count_text(value):
     """A count as a page shows it: the number, or "unknown" (never 0 for what is not known)."""
     return "unknown" if value is None else value
@@ -83,11 +91,34 @@ def change_of(value):
             "text": "%s %d" % ("up" if value > 0 else "down", abs(value))}
 
 
+def outdated_unknown(report):
+    """Why the count of outdated clients is not known, or None when it is: with no device reporting its client
+    version there is nothing to compare (and, without ``min_client_version``, no baseline version either), and
+    ``compute`` counts 0 - which the page must not show as "0 outdated"."""
+    if report.get("newest_client_version") is not None or not report.get("total"):
+        return None
+    minimum = (report.get("settings") or {}).get("min_client_version")
+    if minimum:
+        return "no device reported its client version, so none can be compared with min_client_version %s" % minimum
+    return ("no device reported its client version and no min_client_version is set, so there is no baseline "
+            "version to compare with")
+
+
+def registered_unseen(report):
+    """Devices the service shows registered (active or inactive) that it reports no connection for: counted as
+    registered in the funnel and as never connected, which the page says rather than leave the two to
+    contradict each other."""
+    return sum(1 for row in report.get("devices") or () if "never_connected" in (row.get("flags") or ())
+               and row.get("status") in fleet_report.CONNECTED_STATUSES)
+
+
 def tiles(report):
     settings, counts, trend = report["settings"], report["counts"], report.get("trend") or {}
     risk_change = trend.get("risk") or {}
     count_change = trend.get("counts") or {}
     unanswered = counts.get("unanswered") if report.get("unanswered_known", True) else None
+    outdated = None if outdated_unknown(report) else counts["outdated"]
+    unseen = registered_unseen(report)
     wanted = [
         ("devices", report["total"], sum(risk_change.values()) if risk_change else None, False),
         ("high risk", report["risk"]["high"], risk_change.get("high"), True),
@@ -96,8 +127,12 @@ def tiles(report):
         ("never connected", counts["never_connected"], count_change.get("never_connected"), True),
         ("unanswered %dd+" % settings["unanswered_days"], count_text(unanswered),
          count_change.get("unanswered") if unanswered is not None else None, True),
-        ("outdated clients", counts["outdated"], count_change.get("outdated"), True),
+        ("outdated clients", count_text(outdated), count_change.get("outdated") if outdated is not None else None,
+         True),
     ]
+    notes = {"never connected": "%d of them active, no connection reported" % unseen if unseen else None,
+             "outdated clients": "no client version reported" if outdated is None and counts["outdated"] is not None
+             and report.get("total") else None}
     shown = []
     for label, value, change, more_is_worse in wanted:
         changed = change_of(change) if report.get("trend") else None
@@ -105,7 +140,7 @@ def tiles(report):
             changed["tone"] = "worse" if changed["kind"] == "up" else "better"
         elif changed:
             changed["tone"] = "neutral"
-        shown.append({"label": label, "value": value, "change": changed})
+        shown.append({"label": label, "value": value, "change": changed, "note": notes.get(label)})
     return shown
 
 
@@ -167,8 +202,10 @@ def share_chart(key, label, groups, label_width=230, bar_width=420):
                 segments.append({"x": round(x, 1), "width": round(width, 1), "colour": RISK_COLOURS[level],
                                  "title": "%s: %d of %d" % (level, count, group["total"])})
                 x += width
-        rows.append({"y": y, "label": _short(group["path"], 34), "label_x": label_width - 6, "anchor": "end",
-                     "segments": segments, "value": "%d of %d high" % (group["high"], group["total"]),
+        shown = fit_label(group["path"], label_width - 10)
+        rows.append({"y": y, "label": shown, "full": group["path"] if shown != group["path"] else None,
+                     "label_x": label_width - 6, "anchor": "end", "segments": segments,
+                     "value": "%d of %d high" % (group["high"], group["total"]),
                      "value_x": label_width + bar_width + 6})
     legend_y = len(groups) * ROW + 10
     legend = _legend([(level, RISK_COLOURS[level]) for level in RISK_SHOWN],
@@ -195,8 +232,13 @@ def delta_chart(key, label, deltas, label_width=90, half=200):
                   lines=[{"x1": centre, "y1": 0, "x2": centre, "y2": height - 2}])
 
 
+# The funnel's last step counts devices the service shows active or inactive, or reports a connection for: it
+# is called "registered", since a device can be active with no connection reported ("never connected").
+FUNNEL_STEPS = (("added", "added"), ("notified", "user notified"), ("connected", "registered"))
+
+
 def funnel_chart(key, label, funnel, width=420):
-    steps = (("added", "added"), ("notified", "user notified"), ("connected", "connected"))
+    steps = FUNNEL_STEPS
     top = max(funnel["added"], 1)
     rows = []
     for index, (field, name) in enumerate(steps):
@@ -210,9 +252,44 @@ def funnel_chart(key, label, funnel, width=420):
     return _chart(key, label, rows, width + 230, len(steps) * 30 + 8)
 
 
-def _short(text, most):
-    text = str(text)
-    return text if len(text) <= most else "\u2026" + text[-(most - 1):]
+# Widths of a sans-serif font's characters in ems (Arial's, rounded up): a label is cut to what fits, never
+# clipped at the chart's left edge.
+_NARROW, _SLIM, _WIDE = set("fijlrtI!|.,:;'/ "), set("-()[]{}*\"1"), set("mwMW@%")
+
+
+def text_width(text, size=12):
+    """A conservative estimate of ``text``'s width in pixels at ``size`` (no font metrics offline)."""
+    ems = 0.0
+    for char in str(text):
+        if char in _NARROW:
+            ems += 0.30
+        elif char in _SLIM:
+            ems += 0.40
+        elif char in _WIDE:
+            ems += 0.95
+        elif char.isupper():
+            ems += 0.75
+        else:
+            ems += 0.60
+    return ems * size
+
+
+def fit_label(path, width, size=12):
+    """A group's path cut from the left to fit ``width`` pixels: whole trailing parts after "\u2026/" while they
+    fit, else the group's own name cut with "\u2026" (the chart gives the full path in a tooltip and the table
+    beside it in full)."""
+    path = str(path)
+    if text_width(path, size) <= width:
+        return path
+    parts = path.split("/")
+    for start in range(1, len(parts)):
+        shown = "\u2026/" + "/".join(parts[start:])
+        if text_width(shown, size) <= width:
+            return shown
+    name = parts[-1]
+    while name and text_width("\u2026" + name, size) > width:
+        name = name[1:]
+    return "\u2026" + name
 
 
 def os_label(entry):
@@ -241,14 +318,16 @@ def _numbers(caption, headers, rows, numeric=()):
 LIST_COLUMNS = ("name", "e-mail", "groups", "status", "risk", "OS", "client", "last connection")
 
 
-def device_lists(report):
-    """The lists of devices to chase, each worst first: by risk (high first), then by days (longest first)."""
+def device_lists(report, unknown_outdated=None):
+    """The lists of devices to chase, each worst first: by risk (high first), then by days (longest first).
+    ``unknown_outdated``: why the outdated count is not known (``outdated_unknown``), or None."""
     settings = report["settings"]
     now = times.parse(report.get("generated_at"))
     rows = report.get("devices") or []
 
-    def listed(flag, title, days_title, longest_first, note=""):
-        """``longest_first``: a row's sort key after its risk, the longest first."""
+    def listed(flag, title, days_title, longest_first, note="", empty="", unknown=None):
+        """``longest_first``: a row's sort key after its risk, the longest first; ``empty``: the sentence an
+        empty list shows; ``unknown``: why the list's count is not known."""
         found = [r for r in rows if flag in (r.get("flags") or ())]
         found.sort(key=lambda r: (RISK_ORDER.get(r.get("risk"), len(RISK_ORDER)), longest_first(r),
                                   str(r.get("email") or "")))
@@ -257,10 +336,11 @@ def device_lists(report):
             cells = [field_text(row.get(key)) for key in ("name", "email")]
             cells.append(", ".join(row.get("groups") or []) or "unknown")
             cells += [field_text(row.get(key)) for key in ("status", "risk", "os", "client_version")]
-            cells.append(row.get("last_connection") or "never")
+            cells.append(row.get("last_connection") or ("none reported" if registered(row) else "never"))
             cells.append(days_text(flag, row))
             shown.append({"risk": row.get("risk"), "cells": cells})
-        return {"id": flag.replace("_", "-"), "title": title, "count": len(found), "note": note,
+        return {"id": flag.replace("_", "-"), "title": title, "count": "unknown" if unknown else len(found),
+                "note": note or ("Not known: %s." % unknown if unknown else ""), "empty": empty,
                 "headers": list(LIST_COLUMNS) + [days_title], "rows": shown,
                 "more": max(0, len(found) - fleet_report.TABLE_ROWS)}
 
@@ -275,29 +355,51 @@ def device_lists(report):
         days = _waited_days(row, report)
         return -days if days is not None else 1
 
+    def registered(row):
+        return row.get("status") in fleet_report.CONNECTED_STATUSES
+
     def days_text(flag, row):
         if flag in ("stale", "outdated"):
             days = since_last(row)
-            return "never" if days is None else fleet_report.day_count(days)
+            return ("none reported" if registered(row) else "never") if days is None else fleet_report.day_count(days)
+        # Registered with no connection reported: it waits for nobody, and the page says why it is listed.
+        if registered(row):
+            return "%s, no connection reported" % row.get("status")
         # A device in processing waits for the service, not its user: its invitation has not gone out yet.
         if row.get("status") == codes.STATUS_NAMES[codes.PROCESSING]:
             return "not invited yet"
         if fleet_report.awaits(row):
             return fleet_report.waited_text(fleet_report.waited(row, report))
-        return "not waiting"
+        return "not invited"
 
-    unanswered_note = ""
+    unanswered_note, unanswered_unknown = "", None
     if not report.get("unanswered_known", True):
+        unanswered_unknown = "the service's status history could not tell how long each invitation has waited"
         unanswered_note = ("The service's status history could not tell how long each invitation has waited: the "
-                           "list holds the invitations known to have waited long enough, and the count is unknown.")
+                           "count is unknown, and the list holds only the invitations known to have waited long "
+                           "enough.")
+    unseen = registered_unseen(report)
+    never_note = "Devices the service reports no connection for."
+    if unseen:
+        never_note += (" %s active or inactive (registered, so counted as registered in the funnel) though the "
+                       "service reports no connection for %s." % (
+                           "1 of them is" if unseen == 1 else "%d of them are" % unseen,
+                           "it" if unseen == 1 else "them"))
+    baseline = report.get("client_baseline")
     return [
         listed("unanswered", "Invitations unanswered for %d days or more" % settings["unanswered_days"], "waited",
-               longest_wait, unanswered_note),
+               longest_wait, unanswered_note,
+               "No invitation has waited %s or more for its user." % fleet_report.day_count(
+                   settings["unanswered_days"]), unanswered_unknown),
         listed("stale", "Not connected for %d days or more" % settings["stale_days"], "since last connection",
-               oldest_connection),
-        listed("never_connected", "Never connected", "waited", longest_wait),
-        listed("outdated", "Outdated clients (older than %s)" % (report.get("client_baseline") or "the newest"),
-               "since last connection", oldest_connection),
+               oldest_connection, empty="No device that has connected has gone %s or more without connecting." % (
+                   fleet_report.day_count(settings["stale_days"]))),
+        listed("never_connected", "Never connected", "waited", longest_wait, never_note,
+               "Every device has connected at least once."),
+        listed("outdated", "Outdated clients (older than %s)" % (baseline or "the newest"),
+               "since last connection", oldest_connection,
+               empty="Every device that reported its client version runs %s or newer." % baseline if baseline
+               else "The tenant has no devices.", unknown=unknown_outdated),
     ]
 
 
@@ -307,7 +409,9 @@ def page_view(report):
     settings, trend = report["settings"], report.get("trend")
     risk_items = [(level, report["risk"][level], RISK_COLOURS[level]) for level in RISK_SHOWN]
     groups = ranked_groups(report)
-    charted = [g for g in groups if not g["small"]][:RANKED_IN_CHART]
+    large = [g for g in groups if not g["small"]]
+    charted = large[:RANKED_IN_CHART]
+    unknown_outdated = outdated_unknown(report)
     os_items = []
     for entry in sorted(report["os"], key=lambda o: -o["count"]):
         name, known = os_label(entry)
@@ -322,7 +426,9 @@ def page_view(report):
         "tenant": report.get("tenant") or {},
         "settings": settings,
         "generated_at": report["generated_at"],
-        "client_baseline": report.get("client_baseline") or "none",
+        "client_baseline": report.get("client_baseline") or (
+            "none (no device reported its client version, and no min_client_version is set)"
+            if report.get("total") else "none"),
         "baseline": {"since": trend.get("since")} if trend else None,
         "tiles": tiles(report),
         "risk": {"chart": bar_chart("risk", "devices by risk", risk_items),
@@ -332,14 +438,19 @@ def page_view(report):
             "ranked": groups[:fleet_report.TABLE_ROWS], "more": max(0, len(groups) - fleet_report.TABLE_ROWS),
             "small": SMALL_GROUP, "small_count": sum(1 for g in groups if g["small"]),
             "empty_count": sum(1 for g in report["groups"] if not g["total"]),
+            # The chart holds the riskiest RANKED_IN_CHART groups of SMALL_GROUP devices or more; the note names
+            # the ranks it leaves out, so the chart and the table beside it never seem to disagree.
+            "charted": len(charted), "large": len(large),
+            "left_out": {"count": len(large) - len(charted), "first": len(charted) + 1, "last": len(large)}
+            if len(large) > len(charted) else None,
             "chart": share_chart("groups", "devices by risk per group", charted) if charted else None,
         },
         "change": None,
         "registration": {
             "chart": funnel_chart("funnel", "registration funnel", report["funnel"]),
             "numbers": _numbers("Registration funnel", ("step", "devices"), [
-                ("added", report["funnel"]["added"]), ("user notified", report["funnel"]["notified"]),
-                ("connected", report["funnel"]["connected"])], (1,))},
+                (name, report["funnel"][field]) for field, name in FUNNEL_STEPS], (1,)),
+            "never_connected": report["counts"]["never_connected"], "registered_unseen": registered_unseen(report)},
         "os": {"chart": bar_chart("os", "devices by OS version", os_items) if os_items else None,
                "numbers": _numbers("Devices by operating system", ("operating system", "devices"),
                                    [(n, v) for n, v, _c in os_items], (1,))},
@@ -348,7 +459,7 @@ def page_view(report):
                     "numbers": _numbers("Devices by client version", ("client version", "devices", "state"),
                                         [(c["version"], c["count"], client_kind(c)) for c in clients], (1,)),
                     "more": max(0, len(clients) - CLIENT_BARS)},
-        "lists": device_lists(report),
+        "lists": device_lists(report, unknown_outdated),
         "history": history,
         "hygiene": fleet_reminders.page_view(report),
     }
@@ -374,7 +485,7 @@ def index_view(results):
     change, what got worse in words, its trend and a link to its page; a tenant whose report failed with its
     error. ``results``: hm_fleet_report results, reports or their summaries, or failure records."""
     view = fleet_index.page_view(results)
-    view["title"] = "Fleet posture: %d tenants, %d failed" % (view["tenants"], view["failed"])
+    view["title"] = "Fleet posture: %s, %d failed" % (many(view["tenants"], "tenant"), view["failed"])
     return view
 
 
@@ -405,6 +516,7 @@ def _environment(own_template=None, field="template", path=None):
     env = SandboxedEnvironment(loader=jinja2.DictLoader(templates), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["signed"] = signed
+    env.filters["many"] = many
     return env
 
 

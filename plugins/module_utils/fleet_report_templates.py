@@ -33,7 +33,7 @@ padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}
 a{color:var(--link)}.meta,.more,.note{color:var(--muted);font-size:13px}
 .tiles{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0;padding:0;list-style:none}
 .tile{border:1px solid var(--border);border-radius:6px;padding:10px 14px;min-width:130px;background:var(--tile)}
-.tile .value{display:block;font-size:24px;font-weight:700}.tile .label{display:block}
+.tile .value{display:block;font-size:24px;font-weight:700}.tile .label,.tile .note{display:block}
 .change{display:block;font-size:13px;color:var(--muted)}.change.worse{color:var(--worse)}
 .change.better{color:var(--better)}
 .side{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
@@ -88,7 +88,7 @@ MACROS = """{% macro chart(c) -%}
  y2="{{ line.y2 }}"/>{% endfor %}
 {% for row in c.rows %}
 {% if row.label %}<text class="t" x="{{ row.label_x }}" y="{{ row.y + 13 }}" text-anchor="{{ row.anchor }}">
-{{- row.label }}</text>{% endif %}
+{%- if row.full is defined and row.full %}<title>{{ row.full }}</title>{% endif %}{{ row.label }}</text>{% endif %}
 {% for s in row.segments %}<rect x="{{ s.x }}" y="{{ row.y }}" width="{{ s.width }}" height="16"
  fill="{{ s.colour }}"><title>{{ s.title }}</title></rect>{% endfor %}
 <text class="t" x="{{ row.value_x }}" y="{{ row.y + 13 }}">{{ row.value }}</text>
@@ -152,6 +152,8 @@ TILES = """<section aria-labelledby="at-a-glance">
 <ul class="tiles">
 {% for tile in tiles %}<li class="tile"><span class="value">{{ tile.value }}</span>
 <span class="label">{{ tile.label }}</span>
+{% if tile.note %}<span class="note">{{ tile.note }}</span>
+{% endif %}
 {% if tile.change %}<span class="change {{ tile.change.tone }}"><span aria-hidden="true">{{ tile.change.arrow }}
 </span> {{ tile.change.text }}</span>{% elif baseline %}<span class="change">change not known</span>{% endif %}
 </li>
@@ -169,9 +171,16 @@ GROUPS = """{% import "macros.html.j2" as m %}<section aria-labelledby="groups">
 <h2 id="groups">Riskiest groups</h2>
 <p class="note">Ranked by the share of their devices at high risk, then at medium risk; a group counts its
 sub-groups' devices. Groups of fewer than {{ groups.small }} devices are ranked after the others, since a share of
-a handful of devices says little{% if groups.small_count %} ({{ groups.small_count }} such groups){% endif %}, and
-are not in the chart{% if groups.empty_count %}; {{ groups.empty_count }} groups without devices are not
-listed{% endif %}.</p>
+a handful of devices says little{% if groups.small_count %} ({{ groups.small_count | many("such group") }}){% endif %},
+and are not in the chart.
+{% if groups.left_out %}The chart shows the {{ groups.charted }} riskiest groups of {{ groups.small }} devices or
+more; the other {{ groups.left_out.count | many("group") }} of {{ groups.small }} devices or more (rank{{ "s" if
+groups.left_out.count != 1 }} {{ groups.left_out.first }}{% if groups.left_out.count != 1 %} to
+{{ groups.left_out.last }}{% endif %}) {{ "are" if groups.left_out.count != 1 else "is" }} only in the table.
+{% elif groups.charted %}The chart shows {{ "all" if groups.charted != 1 else "the" }}
+{{ groups.charted | many("group") }} of {{ groups.small }} devices or more.
+{% endif %}{% if groups.empty_count %}{{ groups.empty_count | many("group") }} without devices {{ "are" if
+groups.empty_count != 1 else "is" }} not listed.{% endif %}</p>
 <div class="side">
 {% if groups.chart %}{{ m.chart(groups.chart) }}{% endif %}
 <table>
@@ -189,7 +198,7 @@ listed{% endif %}.</p>
 </tbody>
 </table>
 </div>
-{% if groups.more %}<p class="more">and {{ groups.more }} more groups</p>{% endif %}
+{% if groups.more %}<p class="more">and {{ groups.more | many("more group") }}</p>{% endif %}
 </section>"""
 
 CHANGE = """{% import "macros.html.j2" as m %}{% if change %}<section aria-labelledby="change">
@@ -201,6 +210,10 @@ CHANGE = """{% import "macros.html.j2" as m %}{% if change %}<section aria-label
 REGISTRATION = """{% import "macros.html.j2" as m %}<section aria-labelledby="registration">
 <h2 id="registration">Registration</h2>
 {{ m.chart(registration.chart) }}
+<p class="note">Registered: the service shows the device active or inactive, or reports a connection for it.
+Never connected ({{ registration.never_connected }}): the service reports no connection for it{% if
+registration.registered_unseen %}; {{ registration.registered_unseen | many("device") }} {{ "is" if
+registration.registered_unseen == 1 else "are" }} both, registered with no connection reported{% endif %}.</p>
 {{ m.numbers(registration.numbers) }}
 </section>"""
 
@@ -208,7 +221,7 @@ OS = """{% import "macros.html.j2" as m %}<section aria-labelledby="os">
 <h2 id="os">Operating systems</h2>
 {% if os.chart %}{{ m.chart(os.chart) }}
 <p class="note">Devices whose OS the service did not report are drawn in grey.</p>
-{{ m.numbers(os.numbers) }}{% else %}<p>No devices.</p>{% endif %}
+{{ m.numbers(os.numbers) }}{% else %}<p>The tenant has no devices.</p>{% endif %}
 </section>"""
 
 CLIENTS = """{% import "macros.html.j2" as m %}<section aria-labelledby="clients">
@@ -216,8 +229,8 @@ CLIENTS = """{% import "macros.html.j2" as m %}<section aria-labelledby="clients
 {% if clients.chart %}<ul class="legend">{% for kind, colour in clients.legend %}<li><span class="swatch"
  style="background:{{ colour }}"></span>{{ kind }}</li>{% endfor %}</ul>
 {{ m.chart(clients.chart) }}
-{% if clients.more %}<p class="more">and {{ clients.more }} more versions (in the table)</p>{% endif %}
-{{ m.numbers(clients.numbers) }}{% else %}<p>No devices.</p>{% endif %}
+{% if clients.more %}<p class="more">and {{ clients.more | many("more version") }} (in the table)</p>{% endif %}
+{{ m.numbers(clients.numbers) }}{% else %}<p>The tenant has no devices.</p>{% endif %}
 </section>"""
 
 DEVICE_LIST = """<section aria-labelledby="list-{{ list.id }}">
@@ -234,7 +247,7 @@ DEVICE_LIST = """<section aria-labelledby="list-{{ list.id }}">
 </tbody>
 </table>
 {% if list.more %}<p class="more">and {{ list.more }} more (all of them in the CSV file)</p>{% endif %}
-{% else %}<p>None.</p>{% endif %}
+{% elif list.empty and list.count != "unknown" %}<p>{{ list.empty }}</p>{% endif %}
 </section>"""
 
 HISTORY = """{% import "macros.html.j2" as m %}{% if history and history.reports < 2 %}
@@ -292,11 +305,11 @@ HYGIENE = """{% import "macros.html.j2" as m %}{% if hygiene %}<section aria-lab
 <p class="note">With the settings it will use: {{ hygiene.next.said }}. Devices invited after this report are not
 counted.</p>
 {% if not hygiene.next.known %}<p>Not known: {{ hygiene.next.why }}.</p>
-{% else %}<p>It will remind <strong>{{ hygiene.next.remind }}</strong> and delete
-<strong>{{ hygiene.next.delete }}</strong> device{{ "s" if hygiene.next.delete != 1 }}{% if hygiene.next.waiting %};
-{{ hygiene.next.waiting }} reminded too lately to be reminded again{% endif %}.
-{% if hygiene.next.refused %}Its delete guard would refuse the run ({{ hygiene.next.delete }} deletes, max_deletes
-allows {{ hygiene.next.max_deletes_allowed }}): it would change nothing.{% endif %}</p>
+{% else %}<p>It will remind <strong>{{ hygiene.next.remind | many("device") }}</strong> and delete
+<strong>{{ hygiene.next.delete | many("device") }}</strong>{% if hygiene.next.waiting %};
+{{ hygiene.next.waiting | many("device") }} reminded too lately to be reminded again{% endif %}.
+{% if hygiene.next.refused %}Its delete guard would refuse the run ({{ hygiene.next.delete | many("delete") }},
+max_deletes allows {{ hygiene.next.max_deletes_allowed }}): it would change nothing.{% endif %}</p>
 {% for name, rows, count in (("To be reminded", hygiene.next.remind_rows, hygiene.next.remind),
                              ("To be deleted", hygiene.next.delete_rows, hygiene.next.delete)) %}
 {% if rows %}<table id="next-{{ "remind" if loop.first else "delete" }}">
@@ -326,8 +339,8 @@ high-risk devices first, then medium risk, then stale, unanswered, outdated and 
 tenants on their first report (no baseline yet), then the rest. A change is against each tenant's last report;
 hover a tenant's name for its connection. The same table is in index.csv.</p>
 <table>
-<caption>{{ tenants }} tenants, {{ failed }} failed{% if rule_broken %} ({{ rule_broken }} over a fail_when rule)
-{%- endif %}, {{ worse }} worse since their last report</caption>
+<caption>{{ tenants | many("tenant") }}, {{ failed }} failed{% if rule_broken %} ({{ rule_broken }} over a fail_when
+rule){% endif %}, {{ worse }} worse since {{ "its" if worse == 1 else "their" }} last report</caption>
 <thead><tr><th scope="col" class="n">rank</th><th scope="col">tenant</th><th scope="col">standing</th>
 <th scope="col" class="n">devices</th>{% for h in headers %}<th scope="col" class="n">{{ h }}</th>{% endfor %}
 <th scope="col">what got worse</th><th scope="col">high risk, trend</th><th scope="col">generated</th></tr></thead>
@@ -337,7 +350,8 @@ hover a tenant's name for its connection. The same table is in index.csv.</p>
 {%- else %}{{ row.tenant }}{% endif %}</span></th><td>{{ row.standing }}</td>
 <td class="n">{{ "unknown" if row.devices is none else row.devices }}</td>
 {% for cell in row.cells %}<td class="n">{{ cell }}</td>{% endfor %}
-<td>{{ row.cause }}</td><td>{% if row.spark %}{{ m.spark(row.spark) }}{% endif %}</td>
+<td>{{ row.cause }}</td><td>{% if row.trend | length > 1 %}{{ m.spark(row.spark) }}{% elif row.trend %}first
+report{% else %}not known{% endif %}</td>
 <td>{{ row.generated_at or "" }}</td></tr>
 {% endfor %}
 </tbody>

@@ -22,7 +22,7 @@ description:
     counts (a group counts its sub-groups' devices; groups of fewer than 5 devices are ranked after the others);
     with O(history_dir), the history (a trend line per risk level and flag with its change, the change per group,
     the devices new and resolved; the first report kept there says trends start with the next one), else with a
-    baseline the change per risk level and group; the registration funnel (added, user notified, connected); with
+    baseline the change per risk level and group; the registration funnel (added, user notified, registered); with
     O(hygiene), the reminders and the next hygiene run; devices by OS version and by client version (a version
     or OS the service did not report in its own colour); and the first 50 devices of each list, highest risk
     first, then the longest waited or longest unseen. The CSV file holds every flagged device.
@@ -259,7 +259,10 @@ report:
     - The report's numbers without the device lists (those are in the files).
     - C(risk) per level (none, low, medium, high, unknown); C(groups) each with C(id), C(name), C(path), C(depth),
       C(total), C(risk) (its whole subtree); C(os); C(client_versions) with C(outdated); C(funnel) (added, notified,
-      connected); C(counts) of flagged devices (stale, never_connected, unanswered, outdated); C(unanswered_known);
+      connected - active or inactive, or a connection reported, the page's "registered"; a device active with no
+      connection reported is also in C(never_connected)); C(counts) of flagged devices (stale, never_connected,
+      unanswered, outdated; C(outdated) is 0 when no device reported its client version, C(newest_client_version)
+      null, which the page shows as unknown); C(unanswered_known);
       C(trend) (null without a baseline); C(settings), C(generated_at), C(schema_version), C(tenant).
     - C(status_reading) is the reading of call 5 the service's own answers show (C(entered), C(in_status) or
       C(unknown); docs/api-notes.md, the section on call 5's two readings). C(counts.unanswered) is exact when
@@ -279,7 +282,7 @@ report:
       and C(why) when not known), C(new_high_causes) (the devices new at high risk, each counted once under its
       first flag of outdated, stale, never_connected, unanswered, else C(other)) and C(cause), the week's
       worsening in words as the index shows it - each measure that went up with its change, the new high-risk
-      devices by flag (V(8 outdated client, 4 stale)); V(no worse) when nothing went up, null on a first report.
+      devices by flag (V(8 outdated clients, 4 stale)); V(no worse) when nothing went up, null on a first report.
       The devices themselves are in the JSON file (C(changed_devices)), not here.
     - C(hygiene), with O(hygiene) - C(effectiveness) (C(period), C(resend_every_days), C(total) and C(groups),
       each with C(sent), C(registered), C(waiting), C(not_registered), C(deleted), C(unknown) and C(rate), the

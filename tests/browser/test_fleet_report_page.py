@@ -47,8 +47,13 @@ window.addEventListener('load', function () {
       var b = shape.getBBox(); return b.width > 0 && b.height > 0;
     }).length;
     var lines = svg.querySelectorAll('polyline').length;
+    // Text outside the chart's own box is cut off where the chart ends (a label clipped on its left).
+    var width = svg.viewBox.baseVal.width;
+    var clipped = Array.prototype.filter.call(svg.querySelectorAll('text'), function (text) {
+      var b = text.getBBox(); return b.x < 0 || b.x + b.width > width;
+    }).map(function (text) { return text.textContent; });
     return {label: svg.getAttribute('aria-label'), spark: svg.classList.contains('spark'), width: box.width,
-            height: box.height, drawn: drawn, lines: lines};
+            height: box.height, drawn: drawn, lines: lines, clipped: clipped};
   });
   var out = document.createElement('pre');
   out.id = 'probe';
@@ -246,3 +251,27 @@ def test_the_screenshot_is_not_blank(page, tmp_path):
     if os.environ.get("FLEET_REPORT_SCREENSHOT") == "1":
         os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
         shutil.copyfile(shot, SCREENSHOT)
+
+
+def test_long_group_paths_are_not_clipped_and_keep_their_full_path_in_a_tooltip(tmp_path):
+    """A newcomer saw "L/AMER/AMER-Sales/AMER-Sales-East" in the group chart: the path cut by the chart's left
+    edge. Every label now fits inside the chart, as Chromium lays it out."""
+    chromium_or_skip()
+    groups = [{"id": 1, "name": "ALL", "parent": None}]
+    for index, name in enumerate(("AMER", "AMER-Sales", "AMER-Sales-East", "WWW-Wholesale-Mid-West-MMM")):
+        groups.append({"id": 2 + index, "name": name, "parent": {"id": 1 + index}})
+    groups.append({"id": 10, "name": "M" * 40, "parent": {"id": 1}})
+    found = [device_shapes.normalise({
+        "internal_id": str(i), "name": "Dev %d" % i, "email": "u%d@example.com" % i, "risk": str(i % 4),
+        "status": "1", "groups": [{"id": 5 if i % 2 else 10, "name": "?"}]}) for i in range(20)]
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    report = fleet_report.compute(groups, found, now, 30, 7)
+    path = str(tmp_path / "long-groups.html")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(fleet_report.render_html(report))
+    seen, _wall = probe(path)
+    chart = next(c for c in seen["charts"] if c["label"] == "devices by risk per group")
+    assert chart["clipped"] == [], chart["clipped"]
+    assert all(not c["clipped"] for c in seen["charts"]), [(c["label"], c["clipped"]) for c in seen["charts"]]
+    with open(path, encoding="utf-8") as handle:
+        assert "<title>ALL/AMER/AMER-Sales/AMER-Sales-East/WWW-Wholesale-Mid-West-MMM</title>" in handle.read()

@@ -372,4 +372,4 @@ def test_a_corrupt_baseline_is_refused_naming_the_option_and_the_file_and_no_rep
     assert "Traceback" not in second.stdout
     assert not glob.glob(str(out / "*-fleet-report.html")) and not glob.glob(str(out / "*-fleet-report.json"))
     assert glob.glob(str(history / "*.json")) == [kept]
-    assert "1 tenants, 1 failed" in (out / "index.html").read_text()
+    assert "1 tenant, 1 failed" in (out / "index.html").read_text()

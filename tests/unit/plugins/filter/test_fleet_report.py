@@ -70,5 +70,5 @@ def test_a_failed_tenant_has_its_row_in_the_index_of_its_directory():
     assert fleet_report_directories([ok, failed, elsewhere]) == ["/srv/eu", "/srv/us"]
     eu = fleet_report_index([ok, failed, elsewhere], directory="/srv/eu")
     assert "Fleet posture: 2 tenants, 1 failed" in eu and "failed: Token request refused" in eu
-    assert "initech" not in eu and "Fleet posture: 1 tenants, 1 failed" in fleet_report_index(
+    assert "initech" not in eu and "Fleet posture: 1 tenant, 1 failed" in fleet_report_index(
         [ok, failed, elsewhere], directory="/srv/us")

@@ -144,7 +144,9 @@ def test_cause_in_words():
     assert fleet_history.cause(change, None) == "no worse"
     change.update(high=12, stale=3, medium=-2)
     causes = {"outdated": 8, "stale": 4, "never_connected": 0, "unanswered": 0, "other": 0}
-    assert fleet_history.cause(change, causes) == "+12 high: 8 outdated client, 4 stale; +3 stale"
+    assert fleet_history.cause(change, causes) == "+12 high: 8 outdated clients, 4 stale; +3 stale"
+    causes.update(outdated=1)
+    assert fleet_history.cause(change, causes) == "+12 high (5 new): 1 outdated client, 4 stale; +3 stale"
     change.update(unanswered=None)
     assert fleet_history.cause(change, None) == "+12 high; +3 stale"
 

@@ -69,7 +69,7 @@ def test_groups_are_ranked_by_share_at_high_then_medium_risk_and_small_groups_co
         ("ALL/AMER", 2, 3, True)]
     page = fleet_report_page.render_html(report)
     groups = section(page, "groups")
-    assert "Groups of fewer than 5 devices are ranked after the others" in groups and "(1 such groups)" in groups
+    assert "Groups of fewer than 5 devices are ranked after the others" in groups and "(1 such group)" in groups
     assert groups.index("ALL/EMEA") < groups.index("ALL/AMER")
     chart = re.search(r"<svg.*?</svg>", groups, re.S).group(0)
     assert "ALL/AMER" not in chart and "9 of 26 high" in chart and 'aria-label="devices by risk per group"' in chart
@@ -241,3 +241,102 @@ def test_with_a_history_the_change_is_shown_once_in_it_and_zero_is_written_0():
     page = fleet_report_page.render_html(compute([device(1, 3, risk="3"), device(2, 3)], previous=before))
     change = section(page, "change")
     assert "+0" not in page and ">0</text>" in change and '<td class="n">0</td>' in change
+
+
+# ---- a newcomer's review: the page's words say what each number counts --------------------------------------
+def test_an_active_device_with_no_connection_reported_is_said_to_be_both_not_a_contradiction():
+    """The demo's data: devices made active at high risk with no last connection. The funnel said "connected: 4"
+    beside "never connected 50", and the list said "last connection never" and "not waiting" for them."""
+    fleet = [device(i, 3, risk="3", status="1") for i in range(4)]
+    fleet += [device(10 + i, 3, status="-1", mail_sent=False) for i in range(6)]
+    page = fleet_report_page.render_html(compute(fleet))
+    registration = section(page, "registration")
+    assert "registered: 4 (40%)" in registration and "connected:" not in registration
+    assert "<th scope=\"row\">registered</th>" in registration
+    assert "Never connected (10): the service reports no connection for it; 4 devices are both, registered with " \
+           "no connection reported." in " ".join(registration.split())
+    assert tiles(page)["never connected"] == ("10", None)
+    assert '<span class="note">4 of them active, no connection reported</span>' in section(page, "at-a-glance")
+    never = section(page, "list-never-connected")
+    assert "4 of them are active or inactive (registered, so counted as registered in the funnel)" in \
+        " ".join(never.split())
+    row = re.search(r'<th scope="row">Dev 0</th>(.*?)</tr>', never, re.S).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", row)[-2:] == ["none reported", "active, no connection reported"]
+    assert "not waiting" not in page
+
+
+@pytest.mark.parametrize("minimum, why", [
+    (None, "no device reported its client version and no min_client_version is set, so there is no baseline version "
+           "to compare with"),
+    ("3.9.0", "no device reported its client version, so none can be compared with min_client_version 3.9.0"),
+])
+def test_outdated_clients_are_unknown_not_0_when_no_device_reported_its_client_version(minimum, why):
+    report = compute([device(i, 3, client=None) for i in range(3)], min_client_version=minimum)
+    assert report["newest_client_version"] is None and report["counts"]["outdated"] == 0
+    page = fleet_report_page.render_html(report)
+    assert tiles(page)["outdated clients"] == ("unknown", None)
+    assert '<span class="note">no client version reported</span>' in section(page, "at-a-glance")
+    outdated = section(page, "list-outdated")
+    assert re.search(r"<h2 [^>]*>Outdated clients \(older than [^)]*\) \(unknown\)</h2>", outdated), outdated
+    assert "<p class=\"note\">Not known: %s" % why in " ".join(outdated.split())
+    assert "None." not in page and "(0)" not in outdated
+    # Known again once one device reports its version; with a baseline, a first report shows no change.
+    known = compute([device(1, 3, client=None), device(2, 3, client="3.8.0")], min_client_version=minimum)
+    assert tiles(fleet_report_page.render_html(known))["outdated clients"][0] == ("1" if minimum else "0")
+
+
+def test_an_empty_list_says_so_in_a_sentence():
+    page = fleet_report_page.render_html(compute([device(1, 3, last=NOW.isoformat())], waiting_longer=set()))
+    assert "<p>None.</p>" not in page
+    assert "<p>Every device has connected at least once.</p>" in section(page, "list-never-connected")
+    assert "<p>No invitation has waited 7 days or more for its user.</p>" in section(page, "list-unanswered")
+    assert "<p>Every device that reported its client version runs 3.8.1.0001 or newer.</p>" in \
+        section(page, "list-outdated")
+    # Invitations the status history could not date: the count is unknown, never "(0)" beside "none waited".
+    unanswered = section(fleet_report_page.render_html(compute([device(1, 3, status="0")])), "list-unanswered")
+    assert "or more (unknown)</h2>" in unanswered and "(0)" not in unanswered
+    assert "No invitation has waited" not in unanswered and "the count is unknown" in unanswered
+
+
+def test_group_labels_fit_the_chart_with_the_full_path_in_a_tooltip():
+    path = "ALL/AMER/AMER-Sales/AMER-Sales-East"
+    shown = fleet_report_page.fit_label(path, 220)
+    assert shown == "\u2026/AMER-Sales/AMER-Sales-East" and fleet_report_page.text_width(shown) <= 220
+    assert fleet_report_page.fit_label("ALL/" + "W" * 60, 220).startswith("\u2026W")
+    assert fleet_report_page.text_width(fleet_report_page.fit_label("ALL/" + "W" * 60, 220)) <= 220
+    groups = [{"id": 1, "name": "ALL", "parent": None}, {"id": 2, "name": "AMER", "parent": {"id": 1}},
+              {"id": 3, "name": "AMER-Sales", "parent": {"id": 2}},
+              {"id": 4, "name": "AMER-Sales-East", "parent": {"id": 3}}]
+    fleet = [dict(device(i, 3), group_ids=[4], groups=["AMER-Sales-East"]) for i in range(6)]
+    report = fleet_report.compute(groups, fleet, NOW, 30, 7)
+    chart = re.search(r"<svg.*?</svg>", section(fleet_report_page.render_html(report), "groups"), re.S).group(0)
+    assert "<title>%s</title>\u2026/AMER-Sales/AMER-Sales-East</text>" % path in chart
+
+
+def test_the_group_note_says_which_groups_the_chart_leaves_out():
+    """21 groups of 5 devices or more: the chart shows 15, and the note said only why small and empty groups
+    were not in it."""
+    groups = [{"id": 1, "name": "ALL", "parent": None}] + [
+        {"id": 10 + i, "name": "G%02d" % i, "parent": {"id": 1}} for i in range(21)]
+    groups += [{"id": 99, "name": "Empty", "parent": {"id": 1}}, {"id": 98, "name": "Tiny", "parent": {"id": 1}}]
+    fleet = [dict(device(100 * g + i, 3), group_ids=[10 + g], groups=["G%02d" % g]) for g in range(20)
+             for i in range(5)]
+    fleet += [dict(device(5000 + i, 3), group_ids=[98], groups=["Tiny"]) for i in range(2)]
+    report = fleet_report.compute(groups, fleet, NOW, 30, 7)
+    text = " ".join(section(fleet_report_page.render_html(report), "groups").split())
+    # ALL and 20 groups of 5 devices: 21 ranked in full, 15 in the chart.
+    assert ("The chart shows the 15 riskiest groups of 5 devices or more; the other 6 groups of 5 devices or more "
+            "(ranks 16 to 21) are only in the table.") in text
+    assert "(1 such group)" in text and "2 groups without devices are not listed." in text
+    assert text.count("of 5 high</text>") + text.count("of 102 high</text>") == 15
+
+
+def test_plurals_in_the_index_and_a_first_report_has_no_lone_dot_for_a_trend():
+    report = compute([device(1, 3)])
+    index = fleet_report_page.render_index([fleet_report.summary(report)])
+    assert "<h1>Fleet posture: 1 tenant, 0 failed</h1>" in index and "1 tenants" not in index
+    assert "<caption>1 tenant, 0 failed, 0 worse since their last report</caption>" in " ".join(index.split())
+    # The trend of one report was a lone dot; now the cell says why there is no line.
+    assert "<circle" not in index and "<td>first report</td>" in " ".join(index.split("<tbody>")[1].split())
+    assert fleet_report_page.many(1, "tenant") == "1 tenant" and fleet_report_page.many(2, "tenant") == "2 tenants"
+    assert fleet_report_page.many(None, "device") == "unknown devices"
