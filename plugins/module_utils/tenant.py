@@ -513,16 +513,18 @@ class Tenant:
             return {}
         before, touched = returned[:len(steps)], held.ids & set().union(*returned[len(steps):])
         since = [touched] * len(steps)
-        if touched and len(steps) > 1:
-            # Some had another status in the stretch: when, is asked per cutoff (the longest is the stretch), of
-            # the statuses they had in it only (one none of them had over the stretch has none in a part of it).
+        # Some had another status in the stretch: when, is asked per cutoff (the longest is the stretch) where one
+        # of them was in the status at the cutoff (else it did not pass it anyway), of the statuses they had in
+        # the stretch only (one none of them had over it has none in a part of it).
+        asked = [i for i in range(len(steps) - 1) if touched & before[i]]
+        if asked:
             had = [other for other, ids in zip(others, returned[len(steps):]) if ids & held.ids]
-            windows = [StatusWindow(other, cutoff, cutoffs[0]) for cutoff in cutoffs[1:-1] for other in had]
+            windows = [StatusWindow(other, cutoffs[i + 1], cutoffs[0]) for i in asked for other in had]
             answers, ignored = self._windows(narrowed, windows)
             if ignored:
                 return {}
-            since = [set().union(*answers[i * len(had):(i + 1) * len(had)]) for i in range(len(steps) - 1)]
-            since.append(touched)
+            for n, i in enumerate(asked):
+                since[i] = set().union(*answers[n * len(had):(n + 1) * len(had)])
         found, passed = {}, set(held.ids)
         for days, in_then, other in zip(steps, before, since):
             passed = (passed & in_then) - other
