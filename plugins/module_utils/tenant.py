@@ -547,7 +547,8 @@ class Tenant:
         """
         wanted = devices.email_key(email)
         records = self.client.list_devices() if listing is None else listing
-        return self.normalised([r for r in records if isinstance(r, dict) and devices.email_key(r.get("email")) == wanted])
+        return self.normalised([r for r in records
+                                if isinstance(r, dict) and devices.email_key(r.get("email")) == wanted])
 
     def user_devices(self, email):
         """(how many devices the tenant holds, every device of one user): one read of the list serves both (the
