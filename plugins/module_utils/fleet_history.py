@@ -163,8 +163,10 @@ def _count(value):
 
 
 def cause(change, high_causes):
-    """The week's worsening in words: ``+12 high: 8 outdated clients, 4 stale; +3 stale``, ``no worse`` when
-    nothing went up, None without a baseline."""
+    """The week's worsening in words: ``high +12 (of the 12 new: 8 outdated clients, 4 stale); stale +3``, ``no
+    worse`` when nothing went up, None without a baseline. The flags in brackets are those of the devices newly at
+    high risk, not the week's change of each flag (a stale count may be the same while 4 new high-risk devices are
+    stale). Each part starts with a word, so no spreadsheet reads the cause as a formula."""
     if change is None:
         return None
     parts = []
@@ -172,17 +174,17 @@ def cause(change, high_causes):
         value = change.get(measure)
         if not value or value < 0:
             continue
-        text = "+%d %s" % (value, measure.replace("_", " "))
+        text = "%s %+d" % (measure.replace("_", " "), value)
         if measure == "high" and high_causes:
             new = sum(high_causes.values())
-            if new != value:
-                text += " (%d new)" % new
             words = ["%d %s" % (count, words if count == 1 else CAUSE_PLURALS.get(words, words))
                      for count, words in ((high_causes[flag], words) for flag, words in CAUSES) if count]
             if high_causes["other"]:
                 words.append("%d with no other flag" % high_causes["other"])
             if words:
-                text += ": " + ", ".join(words)
+                text += " (of the %d new: %s)" % (new, ", ".join(words))
+            elif new != value:
+                text += " (%d new)" % new
         parts.append(text)
     return "; ".join(parts) if parts else "no worse"
 

@@ -10,7 +10,7 @@ that got worse since their baseline (more high, then medium risk, then more stal
 never-connected devices), then those with a change that is not known (a count the status history could not
 give: it may have got worse, and is never taken for "no change"), then those on their first report (no
 baseline: anything may have got worse), then the rest. Each row says in words what got worse
-(``fleet_history.cause``) and carries the trend of high-risk devices.
+(``fleet_history.cause``: "high +12 (of the 12 new: 8 outdated clients, 4 stale)") and carries the trend of high-risk devices.
 Rows hold headline counts only, nothing of any tenant's devices.
 """
 
@@ -76,7 +76,9 @@ def row(result):
         return found
     files = result.get("files") or {}
     history = report.get("history") or {}
-    page = files.get("html") or fleet_report.file_stem(tenant) + ".html"
+    # The file name, as the index links it: the index sits beside the pages, and the CSV is read elsewhere than on
+    # the controller, so no controller path.
+    page = os.path.basename(files.get("html") or fleet_report.file_stem(tenant) + ".html")
     points = history.get("points") or [fleet_history.point(report)]
     values = points[-1]["values"]
     change = history.get("change")

@@ -214,7 +214,10 @@ def compute(groups, devices, now, stale_days, unanswered_days, min_client_versio
         "newest_client_version": newest_text,
         "client_baseline": min_client_version or newest_text,
         "funnel": funnel,
-        "counts": dict(counts, unanswered=counts["unanswered"] if waiting_longer is not None else None),
+        # None when not known: unanswered when call 5 did not tell each wait; outdated when no device reported
+        # its client version (nothing to compare, so 0 would be a number nobody can stand behind).
+        "counts": dict(counts, unanswered=counts["unanswered"] if waiting_longer is not None else None,
+                       outdated=None if newest_text is None and devices else counts["outdated"]),
         # Exact only when call 5 told each invitation's wait; first-seen times alone are lower bounds.
         "unanswered_known": waiting_longer is not None,
         "status_reading": status_reading,

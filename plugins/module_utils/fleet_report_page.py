@@ -131,8 +131,8 @@ def tiles(report):
          True),
     ]
     notes = {"never connected": "%d of them active, no connection reported" % unseen if unseen else None,
-             "outdated clients": "no client version reported" if outdated is None and counts["outdated"] is not None
-             and report.get("total") else None}
+             "outdated clients": "no client version reported" if outdated is None and report.get("total")
+             else None}
     shown = []
     for label, value, change, more_is_worse in wanted:
         changed = change_of(change) if report.get("trend") else None

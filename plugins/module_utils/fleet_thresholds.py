@@ -63,6 +63,8 @@ def _why_unknown(report, measure, rule):
         return "first report: no baseline yet"
     if measure == "unanswered" and not report.get("unanswered_known"):
         return "unanswered invitations are not known yet"
+    if measure == "outdated" and (report.get("counts") or {}).get("outdated") is None:
+        return "no device reported its client version"
     return "the baseline does not have it"
 
 

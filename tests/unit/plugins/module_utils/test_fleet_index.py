@@ -45,7 +45,7 @@ def test_worst_first_failed_then_worse_by_high_then_first_reports_then_the_rest(
         result("newbie", high=40),
         result("slightly", high=4, before_high=4, medium=9, before_medium=5),
         failure("broken", "the service answered 503 for /auth/external"),
-        result("alarming", high=20, before_high=8, cause="+12 high: 8 outdated client, 4 stale"),
+        result("alarming", high=20, before_high=8, cause="high +12 (of the 12 new: 8 outdated clients, 4 stale)"),
     ])
     assert [r["tenant"] for r in rows] == ["broken", "alarming", "slightly", "newbie", "calm"]
     assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
@@ -53,8 +53,8 @@ def test_worst_first_failed_then_worse_by_high_then_first_reports_then_the_rest(
     broken, alarming, slightly, newbie, calm = rows
     assert broken["cause"] == "failed: the service answered 503 for /auth/external" and broken["devices"] is None
     assert broken["error"] == "the service answered 503 for /auth/external"
-    assert alarming["cause"] == "+12 high: 8 outdated client, 4 stale" and alarming["change"]["high"] == 12
-    assert slightly["cause"] == "+4 medium"
+    assert alarming["cause"] == "high +12 (of the 12 new: 8 outdated clients, 4 stale)" and alarming["change"]["high"] == 12
+    assert slightly["cause"] == "medium +4"
     assert newbie["cause"] == "first report: no baseline yet" and newbie["change"]["high"] is None
     assert calm["cause"] == "no worse" and calm["change"]["high"] == -2
     assert alarming["trend"] == [8, 20] and newbie["trend"] == [40]
@@ -75,8 +75,8 @@ def test_a_tenant_over_its_thresholds_has_its_page_and_its_error_and_ranks_with_
     rows = fleet_index.ranked([result("worse", high=9, before_high=2),
                                result("tripped", high=3, before_high=2, failed="fail_when: high rose by 1")])
     assert [r["tenant"] for r in rows] == ["tripped", "worse"]
-    assert rows[0]["page"].endswith("tripped-0a1b2c3d-fleet-report.html")
-    assert rows[0]["cause"] == "fail_when: high rose by 1; +1 high"
+    assert rows[0]["page"] == "tripped-0a1b2c3d-fleet-report.html"
+    assert rows[0]["cause"] == "fail_when: high rose by 1; high +1"
 
 
 def test_a_broken_rule_has_its_own_standing_after_the_unread_and_still_counts_as_worse():
@@ -100,8 +100,10 @@ def test_the_csv_is_the_same_table_in_the_same_order():
     table = list(csv.DictReader(io.StringIO(fleet_index.render_csv(found["rows"]))))
     assert [r["tenant"] for r in table] == ["broken", "alarming", "calm"]
     assert [r["rank"] for r in table] == ["1", "2", "3"]
-    assert table[1]["high"] == "20" and table[1]["high_change"] == "12" and table[1]["cause"] == "'+12 high"
-    # The cause as the page words it, behind the quote that keeps a spreadsheet from reading "+12" as a formula.
+    assert table[1]["high"] == "20" and table[1]["high_change"] == "12" and table[1]["cause"] == "high +12"
+    # The cause as the page words it, starting with a word: no formula guard needed.
+    # The page as the index links it: its file name, beside index.csv (never the controller's path).
+    assert table[1]["page"] == "alarming-0a1b2c3d-fleet-report.html"
     assert table[2]["high_change"] == "-2" and table[2]["cause"] == "no worse"
     # A failed tenant: no numbers (not 0), its error, never run by a spreadsheet as a formula.
     assert table[0]["high"] == "" and table[0]["devices"] == "" and table[0]["error"].startswith("'=")
@@ -116,10 +118,10 @@ def test_a_report_without_history_ranks_by_its_one_step_trend():
     row = fleet_index.row(plain)
     # Without the flags' changes (count_changes) those are not known, and said so.
     assert row["standing"] == "worse" and row["change"]["stale"] is None
-    assert row["cause"] == "+2 high; change unknown: stale, unanswered, outdated, never connected"
+    assert row["cause"] == "high +2; change unknown: stale, unanswered, outdated, never connected"
     plain["report"]["trend"]["counts"] = {"stale": 0, "never_connected": -1, "unanswered": 0, "outdated": 1}
     row = fleet_index.row(plain)
-    assert row["standing"] == "worse" and row["cause"] == "+2 high; +1 outdated" and row["change"]["stale"] == 0
+    assert row["standing"] == "worse" and row["cause"] == "high +2; outdated +1" and row["change"]["stale"] == 0
 
 
 def unanswered_unknown(name, high, before_high):
@@ -141,7 +143,7 @@ def test_a_change_not_known_is_ranked_on_its_own_after_known_worsening_never_as_
     assert [r["tenant"] for r in rows] == ["alarming", "murky-worse", "murky", "calm"]
     assert [r["standing"] for r in rows] == ["worse", "worse", "change unknown", "not worse"]
     assert rows[2]["cause"] == "change unknown: unanswered"
-    assert rows[1]["cause"] == "+4 high; change unknown: unanswered"
+    assert rows[1]["cause"] == "high +4; change unknown: unanswered"
     # The row and the CSV say unknown, never an empty cell or a 0.
     view = fleet_index.page_view([unanswered_unknown("murky", high=3, before_high=5)])
     headers = view["headers"]
@@ -159,3 +161,19 @@ def test_the_page_view_has_cells_with_changes_a_trend_and_the_page_beside_it():
     assert alarming["link"] == "alarming-0a1b2c3d-fleet-report.html"
     assert alarming["spark"]["label"] == "high-risk devices over 2 reports, oldest first: 8, 20"
     assert broken["cells"] == ["unknown"] * 6 and broken["spark"] is None and broken["link"] is None
+
+
+def test_outdated_clients_nobody_reported_are_unknown_in_the_index_and_its_csv_never_0():
+    # No device reported its client version: compute counts outdated as None (not 0), and so does the index.
+    found = result("versionless", high=3, before_high=3)
+    found["report"]["counts"]["outdated"] = None
+    for point in found["report"]["history"]["points"]:
+        point["values"]["outdated"] = None
+    found["report"]["history"]["change"] = fleet_history.deltas(found["report"]["history"]["points"])
+    view = fleet_index.page_view([found])
+    assert view["rows"][0]["cells"][COUNTED_OUTDATED] == "unknown"
+    line = next(csv.DictReader(io.StringIO(fleet_index.render_csv(view["rows"]))))
+    assert line["outdated"] == "unknown" and line["outdated_change"] == "unknown"
+
+
+COUNTED_OUTDATED = fleet_index.COUNTED.index("outdated")

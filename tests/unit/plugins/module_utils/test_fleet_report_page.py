@@ -7,6 +7,7 @@ import re
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, fleet_report_page
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_history, fleet_index, fleet_thresholds
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report_templates
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from tests.unit.plugins.module_utils.test_fleet_report import GROUPS, NOW, compute, device
@@ -272,7 +273,15 @@ def test_an_active_device_with_no_connection_reported_is_said_to_be_both_not_a_c
 ])
 def test_outdated_clients_are_unknown_not_0_when_no_device_reported_its_client_version(minimum, why):
     report = compute([device(i, 3, client=None) for i in range(3)], min_client_version=minimum)
-    assert report["newest_client_version"] is None and report["counts"]["outdated"] == 0
+    # Not 0: every consumer (page, index, CSV, fail_when, history) reads the count as unknown.
+    assert report["newest_client_version"] is None and report["counts"]["outdated"] is None
+    assert fleet_history.point(report)["values"]["outdated"] is None
+    assert fleet_history.entry(report, [])["counts"]["outdated"] is None
+    rule = fleet_thresholds.evaluate([{"measure": "outdated", "above": 0}], report)[0]
+    assert rule["state"] == "unknown" and not rule["fails"] and "no device reported its client version" in \
+        rule["message"]
+    index_row = fleet_index.page_view([{"report": report, "tenant": report["tenant"], "files": {}}])["rows"][0]
+    assert index_row["cells"][fleet_index.COUNTED.index("outdated")] == "unknown"
     page = fleet_report_page.render_html(report)
     assert tiles(page)["outdated clients"] == ("unknown", None)
     assert '<span class="note">no client version reported</span>' in section(page, "at-a-glance")
