@@ -22,11 +22,15 @@ import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, guards, times
 from ansible_collections.secops.mobile_security.plugins.module_utils import registration_hygiene
-from ansible_collections.secops.mobile_security.plugins.module_utils.devices import Selection, StatusWindow
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import IN_STATUS, Selection, StatusWindow
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 DAY = datetime.timedelta(days=1)
 REGISTERED = (codes.ACTIVE, codes.INACTIVE)
+# Every other status: a device in none of them at a time had a connected status then.
+NOT_REGISTERED = tuple(sorted(set(codes.STATUS_NAMES) - set(REGISTERED)))
+# The end of a window that runs until now: a host whose clock is minutes behind the service's still covers now.
+CLOCK_SLACK = datetime.timedelta(minutes=10)
 # The period of a report without a baseline: the week before it.
 DEFAULT_PERIOD = 7 * DAY
 OUTCOMES = ("registered", "waiting", "not_registered", "deleted", "unknown")
@@ -208,20 +212,36 @@ def preview(notified, held, last_resends, settings, scope_size):
 
 
 # ---- the reads -----------------------------------------------------------------------------------------------
-def _held(tenant, days, now, scope, in_scope):
+def held_days(hygiene, now):
+    """The waits the preview asks of call 5 (resend_after_days and delete_after_days less the time until the
+    run), so that the report reads them with its own (``Tenant.held_longer``) instead of again."""
+    ahead = (hygiene["next_run"] - now) / DAY
+    days = [hygiene["resend_after_days"] - ahead]
+    if hygiene.get("delete_after_days"):
+        days.append(hygiene["delete_after_days"] - ahead)
+    return days
+
+
+def _held(tenant, days, now, scope, in_scope, waits=None):
     """The ids of the devices waiting now that will have waited more than ``days`` by the run (``days`` already
-    less the time until it), or None when call 5 cannot tell it exactly (``Tenant.held_status``)."""
+    less the time until it), or None when call 5 cannot tell it exactly (``Tenant.held_status``). ``waits``: what
+    the report read already ({days: ids} of the tenant, each told exactly; the preview keeps its scope's): a wait
+    in it is not read again, one left out of it could not be told."""
     if days <= 0:
         return {d["id"] for d in in_scope if d["status_code"] == codes.USER_NOTIFIED}
+    if waits is not None:
+        return set(waits[days]) if days in waits else None
     held = tenant.held_status(codes.USER_NOTIFIED, days, now, scope, in_scope)
     return held.ids if held.exact else None
 
 
-def read(tenant, record, devices, hygiene, now, period_start):
+def read(tenant, record, devices, hygiene, now, period_start, waits=None):
     """(section, device lists) of the report's ``hygiene`` part: ``effectiveness`` and ``next_run`` (preview).
 
     ``devices``: the tenant's devices the report read (normalised); ``hygiene``: the checked settings
-    (:func:`check_settings`); ``period_start``: the baseline report's time, else a week before ``now``.
+    (:func:`check_settings`); ``period_start``: the baseline report's time, else a week before ``now``;
+    ``waits``: the report's own reads of how long invitations waited ({days: ids}, :func:`held_days` among them:
+    ``fleet_report_files.read_waits``), used instead of reading again.
     """
     # The hygiene's own record, read as the hygiene reads it (its 1.1.0 key too).
     resends = registration_hygiene.ResendState.of_tenant(hygiene["state_file"], record).load()
@@ -229,33 +249,67 @@ def read(tenant, record, devices, hygiene, now, period_start):
     period = (period_start or now - DEFAULT_PERIOD, now)
     registered = {}
     connected_now = {d["id"] for d in devices if d["status_code"] in REGISTERED}
+    reading = []
     for resent in sorted({m for m in resends.values() if period[0] < m <= period[1]}):
-        reminded = {i for i, m in resends.items() if m == resent}
+        reminded = {i for i, m in resends.items() if m == resent} & connected_now
         # Only a device connected now can have registered (one waiting again did not stay registered): without
         # one, nothing is read.
-        registered[resent] = _registered_after(tenant, resent, min(resent + every * DAY, now), now, devices) \
-            if reminded & connected_now else set()
+        if not reminded:
+            registered[resent] = set()
+            continue
+        if not reading:
+            # Told once (the report's own read told it already): which of _registered_after's reads is short.
+            reading.append(tenant.status_reading(codes.USER_NOTIFIED, now, devices)[0])
+        registered[resent] = _registered_after(tenant, resent, min(resent + every * DAY, now), now, devices,
+                                               reminded if reading[0] == IN_STATUS else None)
     section = {"effectiveness": effectiveness(resends, devices, registered, period, now, every)}
 
     scope = tenant.selection(groups=hygiene.get("groups") or None)
     in_scope = [d for d in devices if scope.matches(d)]
     notified = [d for d in in_scope if d["status_code"] == codes.USER_NOTIFIED]
-    ahead = (hygiene["next_run"] - now) / DAY
-    held = {"resend": _held(tenant, hygiene["resend_after_days"] - ahead, now, scope, in_scope)}
+    days = held_days(hygiene, now)
+    waited = {"resend": _held(tenant, days[0], now, scope, in_scope, waits)}
     if hygiene.get("delete_after_days"):
-        held["delete"] = _held(tenant, hygiene["delete_after_days"] - ahead, now, scope, in_scope)
-    section["next_run"], lists = preview(notified, held, resends, hygiene, len(in_scope))
+        waited["delete"] = _held(tenant, days[1], now, scope, in_scope, waits)
+    section["next_run"], lists = preview(notified, waited, resends, hygiene, len(in_scope))
     return section, lists
 
 
-def _registered_after(tenant, start, end, now, devices):
-    """The ids of the devices connected now that had a connected status in [start, end], or None when the service
-    ignored a window (its answer cannot say who registered when). Read as the report's own windows are
-    (``Tenant.window_devices``: the status filter spelled as the service was shown to apply it)."""
+def _registered_after(tenant, start, end, now, devices, reminded=None):
+    """The ids of the devices connected now that had a connected status in [start, end] (with ``reminded``: of
+    those devices), or None when the service ignored a window (its answer cannot say who registered when). Read
+    as the report's own windows are (``Tenant.window_devices``: the status filter spelled as the service was
+    shown to apply it).
+
+    ``reminded`` (ids connected now), under call 5's in_status reading only: there the connected windows return
+    every device connected at any time after the reminder, most of the tenant. The complement is short: the
+    devices connected now that had a status other than a connected one at some time from ``end`` until now (the
+    late registrants). One that had none was connected at ``end``, so registered in time. One that had one may
+    have registered in time and been notified again since: those few are asked the connected windows, narrowed
+    to their groups."""
+    connected = Selection(status=set(REGISTERED))
+    if reminded:
+        late = _windows_ids(tenant, connected, NOT_REGISTERED, end, now + CLOCK_SLACK, now, devices)
+        if late is None:
+            return None
+        unsure = late & reminded
+        if not unsure:
+            return set(reminded)
+        groups = {g for d in devices if d["id"] in unsure for g in d.get("group_ids") or ()}
+        # A device without groups cannot be narrowed to them: the whole tenant's windows are read.
+        narrowed = Selection(status=set(REGISTERED), group_sets=[frozenset(groups)]) if groups and all(
+            d.get("group_ids") for d in devices if d["id"] in unsure) else connected
+        found = _windows_ids(tenant, narrowed, REGISTERED, start, end, now, devices)
+        return None if found is None else (reminded - unsure) | (found & unsure)
+    return _windows_ids(tenant, connected, REGISTERED, start, end, now, devices)
+
+
+def _windows_ids(tenant, selection, statuses, start, end, now, devices):
+    """The ids call 5 returns for any of ``statuses`` in [start, end] among ``selection``, or None when the
+    service ignored a window."""
     ids = set()
-    for status in REGISTERED:
-        found, applied = tenant.window_devices(Selection(status=set(REGISTERED)), StatusWindow(status, start, end),
-                                               now, devices)
+    for status in statuses:
+        found, applied = tenant.window_devices(selection, StatusWindow(status, start, end), now, devices)
         if not applied:
             return None
         ids.update(d["id"] for d in found)

@@ -115,20 +115,23 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
     previous_path, previous = baseline(params, stem, tenant_record())
     earlier = earlier_reports(params, stem, tenant_record(), previous_path, previous, reports)
     groups, devices = tenant.snapshot()
-    held = tenant.held_status(codes.USER_NOTIFIED, params["unanswered_days"], now, listing=devices)
     record = tenant_record()
+    # Longer waits, so that each row says "at least 30 days", not only 7; with them, in the same reads, the waits
+    # the hygiene preview asks (its cutoffs at the next run), so that it does not read them again.
+    steps = fleet_report.wait_steps(params["unanswered_days"])
+    held, waits = read_waits(tenant, [params["unanswered_days"]] + steps + (
+        fleet_reminders.held_days(hygiene, now) if hygiene else []), now, devices)
     report = fleet_report.compute(groups, devices, now, params["stale_days"], params["unanswered_days"],
                                   params.get("min_client_version"), previous, record,
-                                  held.ids if held.exact else None, held.reading,
-                                  # Longer waits, so that each row says "at least 30 days", not only 7.
-                                  tenant.held_longer(codes.USER_NOTIFIED, held,
-                                                     fleet_report.wait_steps(params["unanswered_days"]), now))
+                                  waits.get(params["unanswered_days"]), held.reading,
+                                  {days: waits[days] for days in steps if days in waits})
     if report.get("trend") and previous is not None:
         report["trend"]["counts"] = fleet_report.count_changes(report, previous)
     report["history"], report["changed_devices"] = fleet_history.history(report, devices, earlier, reports)
     if hygiene:
         report["hygiene"], report["hygiene_devices"] = fleet_reminders.read(
-            tenant, record, devices, hygiene, now, times.parse(previous["generated_at"]) if previous else None)
+            tenant, record, devices, hygiene, now, times.parse(previous["generated_at"]) if previous else None,
+            waits)
     thresholds = fleet_thresholds.evaluate(params.get("fail_when"), report)
     text = json.dumps(report, indent=1, sort_keys=True) + "\n"
     files = {kind: os.path.join(dest, "%s.%s" % (stem, kind)) for kind in ("html", "csv", "json")}
@@ -151,6 +154,20 @@ def produce(tenant, tenant_record, params, check_mode, now=None):
             os.remove(failure)
     return {"changed": changed, "report": fleet_report.summary(report), "files": files, "baseline": previous_path,
             "thresholds": thresholds}
+
+
+def read_waits(tenant, days, now, devices):
+    """(the :class:`tenant.Held` of the shortest wait, {days: ids of the devices in user_notified without a break
+    for more than that many days} for each of ``days`` call 5 tells exactly): one ``held_status`` and one
+    ``held_longer`` for every wait the report and the hygiene preview ask (a wait of 0 days or less needs no
+    read, and is left to the caller)."""
+    asked = sorted({d for d in days if d > 0})
+    held = tenant.held_status(codes.USER_NOTIFIED, asked[0], now, listing=devices)
+    if not held.exact:
+        return held, {}
+    waits = tenant.held_longer(codes.USER_NOTIFIED, held, asked[1:], now)
+    waits[asked[0]] = set(held.ids)
+    return held, waits
 
 
 def earlier_reports(params, stem, tenant, baseline_path, baseline_report, reports):

@@ -120,8 +120,13 @@ def test_without_the_status_history_the_preview_is_unknown():
 class FakeTenant:
     """held_status and windowed reads answered from a table, every call recorded."""
 
-    def __init__(self, held, connected, applied=True):
+    def __init__(self, held, connected, applied=True, reading="entered"):
         self.held, self.connected, self.applied, self.calls = held, connected, applied, []
+        self.reading = reading
+
+    def status_reading(self, status, now, listing, selection=None):
+        self.calls.append(("reading", status))
+        return self.reading, set(), self.applied
 
     def selection(self, groups=None):
         return Selection(group_sets=None) if not groups else Selection(group_sets=[{3}])
@@ -281,3 +286,73 @@ def test_registered_within_the_days_after_a_reminder_means_the_same_under_either
     assert registered == {"40", "42"}
     ignored = [w for w in warnings if "ignored status_in" in w]
     assert len(ignored) == (1 if warned else 0), warnings
+
+
+def paged(handler, cap=5):
+    """``handler``'s answers cut into pages of at most ``cap`` devices (a server may cap ``limit``)."""
+    def answer(method, path, params, body, headers):
+        params = dict(params or {})
+        offset = int(params.pop("offset", 0) or 0)
+        params.pop("limit", None)
+        status, found = handler(method, path, params, body, headers)
+        if status != 200 or not isinstance(found, dict) or "objects" not in found:
+            return status, found
+        objects = found["objects"]
+        return 200, {"meta": {"offset": offset, "limit": cap, "total_count": len(objects)},
+                     "objects": objects[offset:offset + cap]}
+    return answer
+
+
+@pytest.mark.parametrize("reading", ["entered", "in_status"])
+def test_the_reminder_reads_ask_few_pages_under_either_reading_and_reuse_the_reports_waits(tmp_path, reading):
+    """The requests of the reminder reads, counted on a service that pages five devices at a time: with 60
+    devices active all along, whether the reminded users registered costs a few pages under either reading (not
+    every device active since the reminder, as under in_status a connected window returns), and the next run's
+    preview reads nothing the report's own waits (held_status, held_longer) already read. The numbers stay those
+    of the status history."""
+    from ansible_collections.secops.mobile_security.plugins.module_utils.harmony_client import HarmonyMobileClient
+    from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import Tenant
+    from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, fleet_report_files
+    from tests.unit.plugins.module_utils.test_harmony_client import FakeTransport
+    from tests.unit.plugins.module_utils.test_tenant import DAY_MS, NOW as NOW_MS, history_service
+
+    now = datetime.datetime.fromtimestamp(NOW_MS / 1000, UTC)
+    resent = NOW_MS - 5 * DAY_MS
+    history = {str(100 + n): [("1", NOW_MS - 200 * DAY_MS, None)] for n in range(60)}
+    history.update({
+        # Reminded: two registered the day after, one is waiting still.
+        "40": [("0", resent - 20 * DAY_MS, resent + DAY_MS), ("1", resent + DAY_MS, None)],
+        "41": [("0", resent - 30 * DAY_MS, resent + DAY_MS), ("4", resent + DAY_MS, None)],
+        "42": [("0", resent - 12 * DAY_MS, None)],
+        # Waiting, not reminded: 3, 20 and 70 days.
+        "50": [("0", NOW_MS - 3 * DAY_MS, None)], "51": [("0", NOW_MS - 20 * DAY_MS, None)],
+        "52": [("0", NOW_MS - 70 * DAY_MS, None)],
+    })
+    transport = FakeTransport(paged(history_service(reading=reading, history=history)))
+    tenant = Tenant(HarmonyMobileClient(transport, "cid", "key"))
+    state = tmp_path / "state.json"
+    moment = datetime.datetime.fromtimestamp(resent / 1000, UTC)
+    write_state(state, {i: moment for i in ("40", "41", "42")})
+    hygiene = fleet_reminders.check_settings(dict(state_file=str(state), resend_after_days=7, resend_every_days=3,
+                                                  delete_after_days=60, next_run=times_iso(now + 2 * DAY)), now)
+    devices = tenant.all_devices()
+    # What the report reads before (fleet_report_files.produce): its waits, the preview's cutoffs among them.
+    _held, waits = fleet_report_files.read_waits(
+        tenant, [7] + fleet_report.wait_steps(7) + fleet_reminders.held_days(hygiene, now), now, devices)
+    assert waits[7] == {"42", "51", "52"} and waits[60] == {"52"}
+    before = len(transport.api_calls())
+    section, lists = fleet_reminders.read(tenant, TENANT, devices, hygiene, now, now - 7 * DAY, waits)
+    asked = len(transport.api_calls()) - before
+    total = section["effectiveness"]["total"]
+    assert (total["sent"], total["registered"], total["waiting"], total["not_registered"], total["unknown"]) == \
+        (3, 2, 0, 1, 0)
+    # At the run (two days on): 42 (14 days), 51 and 52 waited over 7 days; 52 over 60. 42 was reminded 7 days
+    # before, more than resend_every_days.
+    assert [d["id"] for d in lists["remind"]] == ["42", "51"] and [d["id"] for d in lists["delete"]] == ["52"]
+    # Under in_status a connected window after the reminder would return all 62 connected devices, 13 pages per
+    # status; the late registrants (none here) are a page per status. The preview reads nothing.
+    assert asked <= 3, [c["params"] for c in transport.api_calls()[before:]]
+
+
+def times_iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
