@@ -261,8 +261,9 @@ report:
       C(total), C(risk) (its whole subtree); C(os); C(client_versions) with C(outdated); C(funnel) (added, notified,
       connected - active or inactive, or a connection reported, the page's "registered"; a device active with no
       connection reported is also in C(never_connected)); C(counts) of flagged devices (stale, never_connected,
-      unanswered, outdated; C(outdated) is 0 when no device reported its client version, C(newest_client_version)
-      null, which the page shows as unknown); C(unanswered_known);
+      unanswered, outdated; C(outdated) is null - not known, never 0 - when no device reported its client version,
+      C(newest_client_version) null, and the page, index, CSV, history and O(fail_when) say unknown);
+      C(unanswered_known);
       C(trend) (null without a baseline); C(settings), C(generated_at), C(schema_version), C(tenant).
     - C(status_reading) is the reading of call 5 the service's own answers show (C(entered), C(in_status) or
       C(unknown); docs/api-notes.md, the section on call 5's two readings). C(counts.unanswered) is exact when
@@ -281,8 +282,10 @@ report:
       baseline, null without one), C(changes) (per kind - high, stale, outdated - C(known), C(new), C(resolved),
       and C(why) when not known), C(new_high_causes) (the devices new at high risk, each counted once under its
       first flag of outdated, stale, never_connected, unanswered, else C(other)) and C(cause), the week's
-      worsening in words as the index shows it - each measure that went up with its change, the new high-risk
-      devices by flag (V(8 outdated clients, 4 stale)); V(no worse) when nothing went up, null on a first report.
+      worsening in words as the index shows it - each measure that went up with its change, and in brackets the
+      flags of the devices newly at high risk, after V(of the 12 new) (V(high +12), then V(8 outdated clients,
+      4 stale) in those brackets; then V(stale +3));
+      V(no worse) when nothing went up, null on a first report.
       The devices themselves are in the JSON file (C(changed_devices)), not here.
     - C(hygiene), with O(hygiene) - C(effectiveness) (C(period), C(resend_every_days), C(total) and C(groups),
       each with C(sent), C(registered), C(waiting), C(not_registered), C(deleted), C(unknown) and C(rate), the
