@@ -1,6 +1,7 @@
 """The weekly fleet report (playbooks/weekly_fleet_report.yml, role fleet_report, hm_fleet_report) for real over
 HTTP: its numbers are checked against counts made here, independently, from the simulator's records."""
 
+import csv
 import datetime
 import email.utils
 import glob
@@ -138,7 +139,7 @@ def test_the_page_numbers_are_the_tenants_own_counts(sim, tmp_path, last_connect
     # Without tenant_name, the files are named after the tenant's id.
     stem = stem_of(out, [t for t in sim.control("GET", "tenants") if t["name"] == "default"][0]["tenant_id"])
     written = sorted(os.path.basename(p) for p in glob.glob(str(out / "*")))
-    assert written == sorted([stem + ".html", stem + ".csv", stem + ".json", "index.html", "index.csv"])
+    assert written == sorted([stem + ".html", stem + ".csv", stem + ".json", "index.html", "index.csv", "history"])
     report = json.loads((out / (stem + ".json")).read_text())
     assert report["total"] == want["total"]
     assert dict((k, v) for k, v in report["risk"].items() if k != "unknown") == want["risk"]
@@ -232,7 +233,7 @@ def test_two_tenants_two_pages_and_an_index_with_nothing_crossing(sim, tmp_path)
     out = tmp_path / "out"
     stems = {own: stem_of(out, own) for own in ("t01", "t02")}
     pages = [stems[t] + e for t in ("t01", "t02") for e in (".html", ".csv", ".json")]
-    assert sorted(os.listdir(out)) == sorted(["index.html", "index.csv"] + pages)
+    assert sorted(os.listdir(out)) == sorted(["index.html", "index.csv", "history"] + pages)
     for own, other in (("t01", "t02"), ("t02", "t01")):
         for ext in (".html", ".csv", ".json"):
             text = (out / (stems[own] + ext)).read_text()
@@ -267,7 +268,7 @@ def test_tenants_writing_to_different_directories_get_an_index_each_over_their_o
     assert result.returncode == 0, result.stdout[-3000:]
     for own, other in (("t01", "t02"), ("t02", "t01")):
         stem = stem_of(tmp_path / own, own)
-        written = [stem + ".html", stem + ".csv", stem + ".json", "index.html", "index.csv"]
+        written = [stem + ".html", stem + ".csv", stem + ".json", "index.html", "index.csv", "history"]
         assert sorted(os.listdir(tmp_path / own)) == sorted(written)
         index = (tmp_path / own / "index.html").read_text()
         assert re.findall(r'href="([^"]*)"', index) == [stem + ".html"]
@@ -373,3 +374,62 @@ def test_a_corrupt_baseline_is_refused_naming_the_option_and_the_file_and_no_rep
     assert not glob.glob(str(out / "*-fleet-report.html")) and not glob.glob(str(out / "*-fleet-report.json"))
     assert glob.glob(str(history / "*.json")) == [kept]
     assert "1 tenant, 1 failed" in (out / "index.html").read_text()
+
+
+def tenant_devices(sim, settings):
+    """A tenant's device records, read at its own gateway with its own credentials (from the inventory)."""
+    token = sim.http.post(settings["hm_gateway_url"] + "/auth/external", timeout=30, json={
+        "clientId": settings["hm_client_id"], "accessKey": settings["hm_access_key"]}).json()["data"]["token"]
+    response = sim.http.get(settings["hm_gateway_url"] + API + "/v1/device_status/", params={"limit": 500},
+                            headers={"Authorization": "Bearer " + token}, timeout=30)
+    response.raise_for_status()
+    return response.json()["objects"]
+
+
+def test_the_documented_mssp_command_run_twice_shows_each_tenants_change_since_its_own_first_run(tmp_path):
+    """README: `ansible-playbook -i .simulator.db.tenants.yml playbooks/weekly_fleet_report.yml -e
+    fleet_report_hosts=tenants`, as the simulator prints it, with nothing else set: the second run compares each
+    tenant with its own first run (the history kept under fleet_report_dest), never with another tenant's."""
+    inventory = str(tmp_path / "sim.db.tenants.yml")
+    sim = Simulator(str(tmp_path), extra_args=["--seed-devices", "25", "--tenants", "2",
+                                               "--tenant-inventory", inventory]).start()
+    reports = tmp_path / "reports"
+
+    def run():
+        result = run_playbook(PLAYBOOK, inventory=inventory, extra_vars={"fleet_report_hosts": "tenants",
+                                                                         "fleet_report_dest": str(reports)})
+        assert result.returncode == 0, result.stdout[-4000:]
+        return result, {r["tenant"]: r for r in csv.DictReader(open(reports / "index.csv"))}
+
+    try:
+        with open(inventory) as handle:
+            hosts = yaml.safe_load(handle)["tenants"]["hosts"]
+        first, table = run()
+        assert {name: row["cause"] for name, row in table.items()} == {
+            "t01": "first report: no baseline yet", "t02": "first report: no baseline yet"}
+        # The summary is one line: no line break printed as a literal backslash-n.
+        summaries = [line for line in first.stdout.splitlines() if "fleet-report.html" in line and "devices," in line]
+        assert len(summaries) == 2 and not any("\\n" in line for line in summaries), first.stdout[-3000:]
+        # index.csv's page is the file the index links, beside it: no controller path.
+        assert all(row["page"] == stem_of(reports, name) + ".html" for name, row in table.items())
+        index = (reports / "index.html").read_text()
+        assert all('href="%s"' % row["page"] in index for row in table.values())
+        # t01: three devices newly at high risk; t02 unchanged.
+        raised = [d for d in tenant_devices(sim, hosts["t01"]) if str(d["risk"]) != "3"][:3]
+        for record in raised:
+            sim.control("POST", "devices/%s?tenant=t01" % record["internal_id"], {"risk": 3})
+        before = {name: int(row["high"]) for name, row in table.items()}
+        _second, table = run()
+        assert (table["t01"]["high"], table["t01"]["high_change"]) == (str(before["t01"] + 3), "3")
+        assert table["t01"]["cause"].startswith("high +3 (of the 3 new: ") and table["t01"]["standing"] == "worse"
+        assert (table["t02"]["high"], table["t02"]["high_change"]) == (str(before["t02"]), "0")
+        assert table["t02"]["cause"] == "no worse" and table["t02"]["standing"] == "not worse"
+        assert [row["tenant"] for row in sorted(table.values(), key=lambda r: int(r["rank"]))] == ["t01", "t02"]
+        # Each tenant's own history, two compact entries each, named by its own name and fingerprint.
+        for name in ("t01", "t02"):
+            kept = sorted((reports / "history").glob(stem_of(reports, name) + "-*.json"))
+            assert len(kept) == 2
+            assert all(json.loads(path.read_text())["tenant"]["name"] == name for path in kept)
+        assert len(list((reports / "history").iterdir())) == 4
+    finally:
+        sim.stop()
