@@ -22,7 +22,8 @@ import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, guards, times
 from ansible_collections.secops.mobile_security.plugins.module_utils import registration_hygiene
-from ansible_collections.secops.mobile_security.plugins.module_utils.devices import IN_STATUS, Selection, StatusWindow
+from ansible_collections.secops.mobile_security.plugins.module_utils.devices import (
+    ENTERED, IN_STATUS, Selection, StatusWindow)
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 DAY = datetime.timedelta(days=1)
@@ -261,7 +262,7 @@ def read(tenant, record, devices, hygiene, now, period_start, waits=None):
             # Told once (the report's own read told it already): which of _registered_after's reads is short.
             reading.append(tenant.status_reading(codes.USER_NOTIFIED, now, devices)[0])
         registered[resent] = _registered_after(tenant, resent, min(resent + every * DAY, now), now, devices,
-                                               reminded if reading[0] == IN_STATUS else None)
+                                               reminded, reading[0])
     section = {"effectiveness": effectiveness(resends, devices, registered, period, now, every)}
 
     scope = tenant.selection(groups=hygiene.get("groups") or None)
@@ -275,21 +276,24 @@ def read(tenant, record, devices, hygiene, now, period_start, waits=None):
     return section, lists
 
 
-def _registered_after(tenant, start, end, now, devices, reminded=None):
+def _registered_after(tenant, start, end, now, devices, reminded=None, reading=None):
     """The ids of the devices connected now that had a connected status in [start, end] (with ``reminded``: of
-    those devices), or None when the service ignored a window (its answer cannot say who registered when). Read
-    as the report's own windows are (``Tenant.window_devices``: the status filter spelled as the service was
-    shown to apply it).
+    those devices, each waiting when it was reminded at ``start``), or None when the service ignored a window (its
+    answer cannot say who registered when). Read as the report's own windows are (``Tenant.window_devices``: the
+    status filter spelled as the service was shown to apply it).
 
-    ``reminded`` (ids connected now), under call 5's in_status reading only: there the connected windows return
-    every device connected at any time after the reminder, most of the tenant. The complement is short: the
-    devices connected now that had a status other than a connected one at some time from ``end`` until now (the
-    late registrants). One that had none was connected at ``end``, so registered in time. One that had one may
-    have registered in time and been notified again since: those few are asked the connected windows, narrowed
-    to their groups."""
+    With ``reminded`` (ids connected now) and call 5's ``reading`` known, the complement is asked when it is the
+    shorter answer: the devices connected now that registered late. Under ``in_status`` (where a connected window
+    returns every device connected at any time after the reminder, most of the tenant), those with a status other
+    than a connected one at some time from ``end`` until now: one that had none was connected at ``end``. Under
+    ``entered``, when less time has passed since ``end`` than the window is long, those with a change into a
+    connected status from ``end`` until now: one that had none entered its connected status after the reminder
+    and by ``end``. A reminded device in that answer may still have registered in time (notified again, or gone
+    inactive, since): those few are asked the connected windows, narrowed to their groups."""
     connected = Selection(status=set(REGISTERED))
-    if reminded:
-        late = _windows_ids(tenant, connected, NOT_REGISTERED, end, now + CLOCK_SLACK, now, devices)
+    if reminded and (reading == IN_STATUS or (reading == ENTERED and now - end < end - start)):
+        late = _windows_ids(tenant, connected, NOT_REGISTERED if reading == IN_STATUS else REGISTERED, end,
+                            now + CLOCK_SLACK, now, devices)
         if late is None:
             return None
         unsure = late & reminded
