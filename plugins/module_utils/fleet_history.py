@@ -126,6 +126,13 @@ def changes(current_ids, previous, devices, report):
             counts[kind] = {"known": False, "new": None, "resolved": None,
                             "why": "the baseline is a report from before the history kept device ids"}
             continue
+        if kind in fleet_report.FLAGS and None in ((report.get("counts") or {}).get(kind),
+                                                   (previous.get("counts") or {}).get(kind)):
+            # Outdated clients not known (no client version reported) this week or last: an empty list of
+            # outdated ids would read as "none new, none resolved".
+            counts[kind] = {"known": False, "new": None, "resolved": None,
+                            "why": "not known in this report or the baseline (no client version reported)"}
+            continue
         now = set(current_ids[kind])
         new, resolved = now - before[kind], before[kind] - now
         counts[kind] = {"known": True, "new": len(new), "resolved": len(resolved)}

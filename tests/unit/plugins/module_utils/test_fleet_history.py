@@ -201,3 +201,18 @@ def test_the_page_has_the_history_section_with_its_lines_numbers_and_devices():
     assert '<td class="n">0</td></tr>' in high_row[:high_row.index("</tr>") + 5]
     first = fleet_report_page.render_html(reports[0][0])
     assert "no baseline yet" in first and "Over the last" not in first
+
+
+def test_outdated_clients_nobody_reported_are_unknown_in_the_trend_and_the_new_and_resolved_lists():
+    _reports, (baseline,) = weeks(1)
+    versionless = [dict(d, client_version=None) for d in fleet(1)]
+    report = report_at(START + WEEK, versionless, baseline)
+    assert report["counts"]["outdated"] is None
+    section, lists = fleet_history.history(report, versionless, [baseline])
+    assert section["series"]["outdated"] == [0, None] and section["change"]["outdated"] is None
+    # Not "0 new, 0 resolved": last week's outdated ids cannot be compared with a week nobody reported.
+    assert section["changes"]["outdated"]["known"] is False and "outdated" not in lists
+    assert "no client version reported" in section["changes"]["outdated"]["why"]
+    assert section["changes"]["stale"]["known"] is True
+    # The entry keeps it unknown, so next week's change is unknown too, never counted from 0.
+    assert fleet_history.entry(report, versionless)["counts"]["outdated"] is None
