@@ -197,14 +197,41 @@ def run_playbook(playbook, sim=None, extra_vars=None, args=(), env=None, invento
                           timeout=timeout, stdin=subprocess.DEVNULL, check=False)
 
 
-SYNC_PLAYBOOK = """
-- name: Sync
+ONE_TASK_PLAY = """
+- name: %(title)s
   hosts: localhost
   gather_facts: false
   tasks:
-    - name: sync
-      secops.mobile_security.hm_device_sync:
-        devices: "{{ devices }}"
+    - name: %(task)s
+      secops.mobile_security.%(module)s:
+"""
+
+
+def one_task_play(title, module):
+    """The start of a playbook on localhost whose first task, named ``title`` in lower case, runs the collection's
+    ``module``: the module's options (8 spaces in) and the task's keywords (6 spaces in) follow."""
+    return ONE_TASK_PLAY % {"title": title, "task": title.lower(), "module": module}
+
+
+SIM_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/secops.mobile_security.harmony_mobile:
+      gateway_url: "{{ sim_url }}"
+%(defaults)s  tasks:
+"""
+
+
+def sim_play(path, tasks, defaults=()):
+    """Writes at ``path`` a playbook on localhost whose modules reach the simulator (``sim_url``, which run_playbook
+    sets) through module_defaults, then ``tasks`` (YAML, 4 spaces in); ``defaults``: more module_defaults, each a
+    "key: value" line. Returns the path as a string."""
+    path.write_text(SIM_PLAY % {"defaults": "".join("      %s\n" % line for line in defaults)} + tasks)
+    return str(path)
+
+
+SYNC_PLAYBOOK = one_task_play("Sync", "hm_device_sync") + """        devices: "{{ devices }}"
 %(options)s%(keywords)s      register: synced
     - name: hand over
       ansible.builtin.copy:

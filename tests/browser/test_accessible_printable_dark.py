@@ -22,7 +22,7 @@ import pytest
 
 from tests.support import REPO_ROOT
 from tests.browser import cdp
-from tests.browser.test_fleet_report_page import chromium_or_skip, fleet, png_decode
+from tests.browser.test_fleet_report_page import chromium_or_skip, fleet, installed_or_skip, png_decode
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_history, fleet_report
 from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_reminders
@@ -95,12 +95,8 @@ def hygiene(found, now=NOW):
 
 
 def axe_or_skip():
-    if not os.path.exists(AXE_CORE):
-        subprocess.run(["make", "-s", "browser-setup"], cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, check=False, timeout=900)
-    if not os.path.exists(AXE_CORE):
-        pytest.skip("axe-core is not installed and `make browser-setup` could not install it (npm install "
-                    "axe-core into .build/browser): the page's accessibility was not checked")
+    installed_or_skip(AXE_CORE, "axe-core is not installed and `make browser-setup` could not install it (npm "
+                                "install axe-core into .build/browser): the page's accessibility was not checked")
     with open(AXE_CORE, encoding="utf-8") as handle:
         return handle.read()
 
@@ -195,12 +191,8 @@ def unprinted(browser, path, tmp_path):
 
 
 def pdftotext_or_skip():
-    if not os.path.exists("/usr/bin/pdftotext"):
-        subprocess.run(["make", "-s", "browser-setup"], cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, check=False, timeout=900)
-    if not os.path.exists("/usr/bin/pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed and `make browser-setup` could not install it: "
-                    "the printed page was not checked")
+    installed_or_skip("/usr/bin/pdftotext", "pdftotext (poppler-utils) is not installed and `make browser-setup` "
+                                            "could not install it: the printed page was not checked")
 
 
 @pytest.mark.parametrize("which", ["page", "index"])

@@ -64,14 +64,20 @@ window.addEventListener('load', function () {
 </script>"""
 
 
-def chromium_or_skip():
-    if not os.path.exists(CHROMIUM):
+def installed_or_skip(path, missing):
+    """``path``, installed by `make browser-setup` when it is not there yet; the test is skipped saying ``missing``
+    where that could not install it."""
+    if not os.path.exists(path):
         subprocess.run(["make", "-s", "browser-setup"], cwd=REPO_ROOT, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, check=False, timeout=900)
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed and `make browser-setup` could not install it "
-                    "(apt-get install chromium): the page was not checked in a browser")
-    return CHROMIUM
+    if not os.path.exists(path):
+        pytest.skip(missing)
+    return path
+
+
+def chromium_or_skip():
+    return installed_or_skip(CHROMIUM, "Chromium is not installed and `make browser-setup` could not install it "
+                                       "(apt-get install chromium): the page was not checked in a browser")
 
 
 def chromium(*args, timeout=120):

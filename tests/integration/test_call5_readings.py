@@ -16,19 +16,12 @@ import time
 
 import pytest
 
-from tests.support import Simulator, one_line, run_playbook
+from tests.support import Simulator, one_line, one_task_play, run_playbook
 
 DAY_MS = 86400 * 1000
 UNANSWERED_DAYS = 7
 
-REPORT = """
-- name: Report
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: report
-      secops.mobile_security.hm_fleet_report:
-        dest: %(dest)s
+REPORT = one_task_play("Report", "hm_fleet_report") + """        dest: %(dest)s
         unanswered_days: %(days)d
       register: report
     - name: hand over
@@ -38,14 +31,7 @@ REPORT = """
         mode: "0600"
 """
 
-HYGIENE = """
-- name: Hygiene
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: hygiene
-      secops.mobile_security.hm_registration_hygiene:
-        resend_after_days: %(days)d
+HYGIENE = one_task_play("Hygiene", "hm_registration_hygiene") + """        resend_after_days: %(days)d
         resend_every_days: 7
         state_file: %(state)s
       register: hygiene

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from tests.simulator.variants import VARIANTS
-from tests.support import REPO_ROOT, run_playbook
+from tests.support import REPO_ROOT, run_playbook, sim_play
 
 TARGETS = os.path.join(REPO_ROOT, "tests", "integration", "targets")
 
@@ -41,14 +41,7 @@ def test_sync_500_devices_under_5_percent_faults_ends_with_exactly_500(sim, tmp_
     devices = [{"email": "user%03d@bulk.example.com" % i, "name": "Bulk %d" % i, "groups": ["Bulk"]}
                for i in range(500)]
     playbook = tmp_path / "bulk.yml"
-    playbook.write_text("""
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/secops.mobile_security.harmony_mobile:
-      gateway_url: "{{ sim_url }}"
-      retries: 8
-  tasks:
+    sim_play(playbook, """
     - secops.mobile_security.hm_group_hierarchy:
         tree: [Bulk]
     - secops.mobile_security.hm_device_sync:
@@ -63,7 +56,7 @@ def test_sync_500_devices_under_5_percent_faults_ends_with_exactly_500(sim, tmp_
           - first.summary.added == 500
           - first.summary.failed == 0
           - second is not changed
-""")
+""", defaults=["retries: 8"])
     devices_file = tmp_path / "devices.json"
     devices_file.write_text(json.dumps({"devices": devices}))
     result = run_playbook(str(playbook), sim, args=["-e", "@" + str(devices_file)])
@@ -157,13 +150,7 @@ def test_absent_by_id_checks_the_name_and_email_given_and_says_what_did_not_happ
     ids = add_devices(sim, fillers + [("Ana work phone", "ana@example.com"), ("Bob tablet", "bob@example.com")])
     ana_id = ids[6]
     playbook = tmp_path / "identity_checks.yml"
-    playbook.write_text("""
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/secops.mobile_security.harmony_mobile:
-      gateway_url: "{{ sim_url }}"
-  tasks:
+    sim_play(playbook, """
     - name: Device {{ ana_id }} is Ana's, the task says Bob's tablet
       secops.mobile_security.hm_device:
         device_id: "{{ ana_id }}"
@@ -255,24 +242,12 @@ def test_a_percentage_means_what_it_says(sim, tmp_path):
     """A "0%" max_deletes deletes nothing (it allowed 5), and a purge never empties a small scope under a percentage (20% let
     5 of 5 go); only a count or all does."""
     playbook = tmp_path / "percent.yml"
-    playbook.write_text("""
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/secops.mobile_security.harmony_mobile:
-      gateway_url: "{{ sim_url }}"
-  tasks:
+    sim_play(playbook, """
     - secops.mobile_security.hm_group_hierarchy:
         tree: [Field, Office]
     - name: Five devices in Field, one in Office
       secops.mobile_security.hm_device_sync:
-        devices:
-          - {email: f0@corp.example.com, name: F0, groups: [Field]}
-          - {email: f1@corp.example.com, name: F1, groups: [Field]}
-          - {email: f2@corp.example.com, name: F2, groups: [Field]}
-          - {email: f3@corp.example.com, name: F3, groups: [Field]}
-          - {email: f4@corp.example.com, name: F4, groups: [Field]}
-          - {email: o0@corp.example.com, name: O0, groups: [Office]}
+        devices: "{{ field + [{'email': 'o0@corp.example.com', 'name': 'O0', 'groups': ['Office']}] }}"
 
     - name: Purging all five of Field under the default 20%
       secops.mobile_security.hm_device_sync:
@@ -284,11 +259,7 @@ def test_a_percentage_means_what_it_says(sim, tmp_path):
 
     - name: One delete under 0%
       secops.mobile_security.hm_device_sync:
-        devices:
-          - {email: f0@corp.example.com, name: F0, groups: [Field]}
-          - {email: f1@corp.example.com, name: F1, groups: [Field]}
-          - {email: f2@corp.example.com, name: F2, groups: [Field]}
-          - {email: f3@corp.example.com, name: F3, groups: [Field]}
+        devices: "{{ field[:4] }}"
         purge: true
         purge_groups: [Field]
         max_deletes: "0%"
@@ -323,6 +294,7 @@ def test_a_percentage_means_what_it_says(sim, tmp_path):
     - ansible.builtin.assert:
         that: purged.summary.deleted == 5
 """)
-    result = run_playbook(str(playbook), sim)
+    field = [{"email": "f%d@corp.example.com" % i, "name": "F%d" % i, "groups": ["Field"]} for i in range(5)]
+    result = run_playbook(str(playbook), sim, {"field": field})
     assert_ok(result)
     assert [d["email"] for d in sim.all_devices()] == ["o0@corp.example.com"]

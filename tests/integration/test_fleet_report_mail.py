@@ -20,7 +20,7 @@ import threading
 
 import pytest
 
-from tests.support import REPO_ROOT, Simulator, one_line, run_playbook
+from tests.support import REPO_ROOT, Simulator, ensure_collection_link, one_line, run_playbook
 
 PLAYBOOK = os.path.join(REPO_ROOT, "playbooks", "weekly_fleet_report.yml")
 HOW_TO_INSTALL = "ansible-galaxy collection install community.general"
@@ -142,6 +142,15 @@ def smtp_sink():
     sink.server_close()
 
 
+def community_general_env_or_skip():
+    """The environment that lets a run mail with community.general; the test is skipped where it is not installed."""
+    collections = community_general_path()
+    if collections is None:
+        pytest.skip("community.general is not installed (not a requirement of this collection; `make "
+                    "test-collections-setup` unpacks it for the tests): only the refusal without it is tested here")
+    return {"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join((ensure_collection_link(), collections))}
+
+
 def mail_settings(sink, **extra):
     return dict({"fleet_report_mail_to": ["lead@example.com", "soc@example.com"],
                  "fleet_report_mail_from": "reports@example.com", "fleet_report_mail_host": "127.0.0.1",
@@ -149,12 +158,7 @@ def mail_settings(sink, **extra):
 
 
 def test_the_page_is_mailed_attached_or_linked(sim, tmp_path, smtp_sink):
-    collections = community_general_path()
-    if collections is None:
-        pytest.skip("community.general is not installed (not a requirement of this collection; `make "
-                    "test-collections-setup` unpacks it for the tests): only the refusal without it is tested here")
-    from tests.support import ensure_collection_link
-    env = {"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join((ensure_collection_link(), collections))}
+    env = community_general_env_or_skip()
     out = tmp_path / "out"
     result = run_report(sim, out, mail_settings(smtp_sink), env=env)
     assert result.returncode == 0, result.stdout[-4000:]
@@ -188,12 +192,7 @@ def test_the_page_is_mailed_attached_or_linked(sim, tmp_path, smtp_sink):
 
 
 def test_a_page_a_fail_when_rule_failed_is_mailed_before_the_tenant_fails(sim, tmp_path, smtp_sink):
-    collections = community_general_path()
-    if collections is None:
-        pytest.skip("community.general is not installed (not a requirement of this collection; `make "
-                    "test-collections-setup` unpacks it for the tests): only the refusal without it is tested here")
-    from tests.support import ensure_collection_link
-    env = {"ANSIBLE_COLLECTIONS_PATH": os.pathsep.join((ensure_collection_link(), collections))}
+    env = community_general_env_or_skip()
     out = tmp_path / "out"
     result = run_report(sim, out, mail_settings(smtp_sink, fleet_report_fail_when=[{"measure": "high", "above": 0}]),
                         env=env)

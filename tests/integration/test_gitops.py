@@ -3,7 +3,7 @@
 import os
 import shutil
 
-from tests.support import REPO_ROOT, one_line, run_playbook
+from tests.support import REPO_ROOT, one_line, run_playbook, sim_play
 
 GITOPS = os.path.join(REPO_ROOT, "playbooks", "gitops")
 EMAILS = ["ana.lima", "bo.berg", "chen.wu", "dara.kim", "eli.cohen", "fatima.ali", "gus.moreau", "hana.sato"]
@@ -191,13 +191,7 @@ def test_plans_are_kept_per_host_and_per_tenant(sim, tmp_path):
 
 def test_a_plan_is_not_used_by_a_real_run_and_module_defaults_reach_planning_modules(sim, tmp_path):
     playbook = tmp_path / "play.yml"
-    playbook.write_text("""
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/secops.mobile_security.harmony_mobile:
-      gateway_url: "%s"
-  tasks:
+    sim_play(playbook, """
     - secops.mobile_security.hm_group:
         name: Field
       check_mode: true
@@ -205,7 +199,7 @@ def test_a_plan_is_not_used_by_a_real_run_and_module_defaults_reach_planning_mod
         email: ana@example.com
         name: Ana
         groups: [Field]
-""" % sim.url)
+""")
     # The environment names a gateway that answers nothing: only module_defaults lead to the simulator.
     env = {"HM_GATEWAY_URL": "http://127.0.0.1:9", "HM_TOKEN_CACHE_PATH": str(tmp_path / "tokens.json")}
     result = run_playbook(str(playbook), sim, env=env)

@@ -3,7 +3,7 @@
 import os
 import stat
 
-from tests.support import REPO_ROOT, one_line, run_playbook
+from tests.support import REPO_ROOT, one_line, run_playbook, sim_play
 
 TARGETS = os.path.join(REPO_ROOT, "tests", "integration", "targets")
 
@@ -60,16 +60,7 @@ def test_hierarchy_under_20_percent_faults_and_short_token_ttl(sim, tmp_path):
     tree = [{"name": "R%d" % r, "children": [{"name": "R%d-S%d" % (r, s), "children": [
         {"name": "R%d-S%d-T%d" % (r, s, t)} for t in range(2)]} for s in range(3)]} for r in range(3)]
     playbook = tmp_path / "faulty.yml"
-    playbook.write_text("""
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/secops.mobile_security.harmony_mobile:
-      gateway_url: "{{ sim_url }}"
-      retries: 10
-      token_cache: true
-      token_cache_path: "%s"
-  tasks:
+    sim_play(playbook, """
     - secops.mobile_security.hm_group_hierarchy:
         tree: "{{ tree }}"
     - ansible.builtin.pause:
@@ -79,7 +70,7 @@ def test_hierarchy_under_20_percent_faults_and_short_token_ttl(sim, tmp_path):
       register: again
     - ansible.builtin.assert:
         that: again is not changed
-""" % (tmp_path / "tokens.json"))
+""", defaults=["retries: 10", "token_cache: true", 'token_cache_path: "%s"' % (tmp_path / "tokens.json")])
     result = run_playbook(str(playbook), sim, {"tree": tree})
     assert_ok(result)
     stats = sim.stats()

@@ -7,18 +7,11 @@ import time
 import pytest
 
 from tests.simulator.variants import VARIANTS
-from tests.support import one_line, run_playbook
+from tests.support import one_line, one_task_play, run_playbook
 
 DAY_MS = 86400 * 1000
 
-PLAYBOOK = """
-- name: Hygiene
-  hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: hygiene
-      secops.mobile_security.hm_registration_hygiene:
-%(options)s      register: hygiene
+PLAYBOOK = one_task_play("Hygiene", "hm_registration_hygiene") + """%(options)s      register: hygiene
       ignore_errors: true
     - name: hand over
       ansible.builtin.copy:

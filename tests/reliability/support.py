@@ -5,7 +5,7 @@ import os
 
 import yaml
 
-from tests.support import REPO_ROOT
+from tests.support import REPO_ROOT, sim_play
 
 with open(os.path.join(REPO_ROOT, "playbooks", "vars", "group_tree.yml")) as _handle:
     TREE = yaml.safe_load(_handle)["example_group_tree"]
@@ -35,16 +35,7 @@ def desired_devices(count, tag="rel"):
              "groups": [names[i % len(names)]]} for i in range(count)]
 
 
-PLAYBOOK = """
-- hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/secops.mobile_security.harmony_mobile:
-      gateway_url: "{{ sim_url }}"
-      retries: 10
-      timeout: "{{ hm_timeout | default(30) }}"
-  tasks:
-    - name: Group hierarchy
+TASKS = """    - name: Group hierarchy
       secops.mobile_security.hm_group_hierarchy:
         tree: "{{ tree }}"
     - name: Device sync
@@ -56,7 +47,7 @@ PLAYBOOK = """
 
 def write_inputs(tmp_path, devices, **extra):
     playbook = tmp_path / "converge.yml"
-    playbook.write_text(PLAYBOOK)
+    sim_play(playbook, TASKS, defaults=["retries: 10", 'timeout: "{{ hm_timeout | default(30) }}"'])
     variables = tmp_path / "vars.json"
     variables.write_text(json.dumps(dict({"tree": TREE, "devices": devices}, **extra)))
     return str(playbook), "@" + str(variables)
