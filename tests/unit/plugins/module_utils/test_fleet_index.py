@@ -53,7 +53,8 @@ def test_worst_first_failed_then_worse_by_high_then_first_reports_then_the_rest(
     broken, alarming, slightly, newbie, calm = rows
     assert broken["cause"] == "failed: the service answered 503 for /auth/external" and broken["devices"] is None
     assert broken["error"] == "the service answered 503 for /auth/external"
-    assert alarming["cause"] == "high +12 (of the 12 new: 8 outdated clients, 4 stale)" and alarming["change"]["high"] == 12
+    assert alarming["cause"] == "high +12 (of the 12 new: 8 outdated clients, 4 stale)"
+    assert alarming["change"]["high"] == 12
     assert slightly["cause"] == "medium +4"
     assert newbie["cause"] == "first report: no baseline yet" and newbie["change"]["high"] is None
     assert calm["cause"] == "no worse" and calm["change"]["high"] == -2
