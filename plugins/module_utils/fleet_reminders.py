@@ -292,8 +292,10 @@ def _registered_after(tenant, start, end, now, devices, reminded=None, reading=N
     inactive, since): those few are asked the connected windows, narrowed to their groups."""
     connected = Selection(status=set(REGISTERED))
     if reminded and (reading == IN_STATUS or (reading == ENTERED and now - end < end - start)):
+        # Only the bounds are probed: a service that ignored the status would return more devices (any change,
+        # or any status, in the stretch), never fewer, and those it adds are only asked again.
         late = _windows_ids(tenant, connected, NOT_REGISTERED if reading == IN_STATUS else REGISTERED, end,
-                            now + CLOCK_SLACK, now, devices)
+                            now + CLOCK_SLACK, now, devices, ("bounds",))
         if late is None:
             return None
         unsure = late & reminded
@@ -308,12 +310,12 @@ def _registered_after(tenant, start, end, now, devices, reminded=None, reading=N
     return _windows_ids(tenant, connected, REGISTERED, start, end, now, devices)
 
 
-def _windows_ids(tenant, selection, statuses, start, end, now, devices):
+def _windows_ids(tenant, selection, statuses, start, end, now, devices, asked=("bounds", "status")):
     """The ids call 5 returns for any of ``statuses`` in [start, end] among ``selection``, or None when the
-    service ignored a window."""
+    service ignored a window (of what ``asked`` probes)."""
     ids = set()
     for status in statuses:
-        found, applied = tenant.window_devices(selection, StatusWindow(status, start, end), now, devices)
+        found, applied = tenant.window_devices(selection, StatusWindow(status, start, end), now, devices, asked)
         if not applied:
             return None
         ids.update(d["id"] for d in found)

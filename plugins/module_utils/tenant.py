@@ -390,19 +390,21 @@ class Tenant:
             self._applies.add("status")
         return reading, fresh, True
 
-    def window_devices(self, selection, window, now, listing):
+    def window_devices(self, selection, window, now, listing, asked=("bounds", "status")):
         """(devices of ``selection`` call 5 returns for ``window``, every record checked; whether the service
         applied the window), read as :meth:`held_status` reads its windows: with the status spelling the service
         was shown to apply (``devices.CHECKED_FILTERS``: a Tastypie service applies it where it ignores
         ``FILTERS``' status name). Not shown yet, it is shown first, from ``listing`` (the normalised devices of
         ``selection``'s scope read just now) as :meth:`status_reading` shows it. A service that ignores the
-        window's status: only devices whose status is the window's now are kept, and the window is not applied."""
+        window's status: only devices whose status is the window's now are kept, and the window is not applied.
+        ``asked``: the probes whose answer matters (a caller for whom devices of any status are a superset it can
+        use leaves out ``status``, and an ignored status then goes unseen)."""
         if self._status_spelling is None and listing:
             self.status_reading(window.status, now, listing)
         if self._status_spelling is None and listing and selection.status is not None:
             # Answers of call 5 that were empty either way showed nothing: a read without a window shows it.
             self._show_spelling(listing, selection)
-        found, ignored = self._windowed(selection, window)
+        found, ignored = self._windowed(selection, window, asked=asked)
         if "status" in ignored:
             found = [d for d in found if d.get("status_code") == window.status]
         return found, not ignored
