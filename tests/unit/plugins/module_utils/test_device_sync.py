@@ -111,15 +111,15 @@ def test_when_the_count_is_what_this_run_expects_no_list_is_read():
     # A write that got no answer may land late: never trust the count then.
     doubtful = FakeClient([device(1, "a@x.com", "A", ["G"])], in_doubt=1)
     device_copies.verify_adds(Tenant(doubtful), copies_gate(doubtful), [(entry("a@x.com", "A", ["G"]), [])], 0,
-                            sleep=lambda s: None, expected_total=1)
+                              sleep=lambda s: None, expected_total=1)
     assert doubtful.list_reads == 1
 
 
 def test_devices_that_differ_or_were_there_before_are_never_removed():
     client = FakeClient([device(1, "a@x.com", "A", ["G"]), device(2, "a@x.com", "A", ["H"]),
                          device(3, "a@x.com", "A2", ["G"]), device(4, "a@x.com", "A", ["G"])])
-    removed = device_copies.verify_adds(Tenant(client), copies_gate(client), [(entry("a@x.com", "A", ["G"]), ["1"])],
-                                      0)
+    removed = device_copies.verify_adds(Tenant(client), copies_gate(client),
+                                        [(entry("a@x.com", "A", ["G"]), ["1"])], 0)
     assert removed == [] and len(client.devices) == 4
 
 
@@ -333,8 +333,8 @@ class RefusingOtherIds(ReadableById):
 
 def two_users(client_class=None):
     return (client_class or ReadableById)([device(7, "ana@example.com", "Ana work phone", ["A"]),
-                         device(8, "bob@example.com", "Bob tablet", ["A"]),
-                         device(9, "bob@example.com", "Bob phone", ["A"])])
+                                           device(8, "bob@example.com", "Bob tablet", ["A"]),
+                                           device(9, "bob@example.com", "Bob phone", ["A"])])
 
 
 @pytest.mark.parametrize("check_mode", [False, True])

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import devices as device_shapes
-from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report, fleet_report_page
+from ansible_collections.secops.mobile_security.plugins.module_utils import fleet_report
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 
 UTC = datetime.timezone.utc
