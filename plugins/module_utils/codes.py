@@ -13,6 +13,8 @@ PROCESSING, USER_NOTIFIED, ACTIVE, INACTIVE = -1, 0, 1, 4
 STATUS_NAMES = {PROCESSING: "processing", USER_NOTIFIED: "user_notified", ACTIVE: "active", INACTIVE: "inactive"}
 # Statuses of a device nobody has registered yet (not a real phone: a copy may be removed).
 UNREGISTERED = (PROCESSING, USER_NOTIFIED)
+# Statuses of a device its user has registered (connected at least once since).
+REGISTERED = (ACTIVE, INACTIVE)
 RISK_NAMES = {0: "none", 1: "low", 2: "medium", 3: "high"}
 
 _STATUS_ALIASES = {"provisioned": 0, "notified": 0, "user notified": 0, "in_active": 4, "in active": 4}

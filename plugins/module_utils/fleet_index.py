@@ -29,7 +29,7 @@ CSV_COLUMNS = ("rank", "tenant", "standing", "devices", "high", "high_change", "
                "never_connected_change", "cause", "error", "generated_at", "page", "gateway_url", "client_id",
                "tenant_id")
 # The columns of the table with a change beside the count, in the order shown.
-COUNTED = ("high", "medium", "stale", "unanswered", "outdated", "never_connected")
+COUNTED = fleet_history.WORSENING
 
 
 def short_name(tenant, fallback=None):

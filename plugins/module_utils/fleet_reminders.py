@@ -25,13 +25,12 @@ from ansible_collections.secops.mobile_security.plugins.module_utils import regi
 from ansible_collections.secops.mobile_security.plugins.module_utils.devices import (
     ENTERED, IN_STATUS, Selection, StatusWindow)
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
+from ansible_collections.secops.mobile_security.plugins.module_utils.tenant import CLOCK_SLACK
 
-DAY = datetime.timedelta(days=1)
-REGISTERED = (codes.ACTIVE, codes.INACTIVE)
+DAY = registration_hygiene.DAY
+REGISTERED = codes.REGISTERED
 # Every other status: a device in none of them at a time had a connected status then.
-NOT_REGISTERED = tuple(sorted(set(codes.STATUS_NAMES) - set(REGISTERED)))
-# The end of a window that runs until now: a host whose clock is minutes behind the service's still covers now.
-CLOCK_SLACK = datetime.timedelta(minutes=10)
+NOT_REGISTERED = codes.UNREGISTERED
 # The period of a report without a baseline: the week before it.
 DEFAULT_PERIOD = 7 * DAY
 OUTCOMES = ("registered", "waiting", "not_registered", "deleted", "unknown")
@@ -187,8 +186,9 @@ def preview(notified, held, last_resends, settings, scope_size):
     found = {"date": times.iso_utc(run_at), "settings": shown, "known": True, "remind": None, "delete": None,
              "waiting": None, "refused": None}
     if held.get("resend") is None or (settings.get("delete_after_days") and held.get("delete") is None):
-        found.update(known=False, why="the service ignored call 5's status window: how long each device has waited "
-                                      "is not known (the hygiene itself acts only with force)")
+        found.update(known=False, why="call 5 could not tell how long each device has waited (the service ignored "
+                                      "its window, or its answers fit neither reading: see status_reading); the "
+                                      "hygiene itself acts only with force")
         return found, {}
     waiting_long = [d for d in notified if d["id"] in held["resend"]]
     items, waiting = registration_hygiene.plan(

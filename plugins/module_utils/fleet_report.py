@@ -14,14 +14,14 @@ import hashlib
 import io
 import re
 
-from ansible_collections.secops.mobile_security.plugins.module_utils import times
+from ansible_collections.secops.mobile_security.plugins.module_utils import codes, times
 from ansible_collections.secops.mobile_security.plugins.module_utils.clients import tenant_key
 from ansible_collections.secops.mobile_security.plugins.module_utils.errors import UserError
 from ansible_collections.secops.mobile_security.plugins.module_utils.group_tree import GroupTree
 
 SCHEMA_VERSION = 1
 RISK_LEVELS = ("none", "low", "medium", "high", "unknown")
-CONNECTED_STATUSES = ("active", "inactive")
+CONNECTED_STATUSES = tuple(codes.STATUS_NAMES[code] for code in codes.REGISTERED)
 NOTIFIED_STATUSES = ("user_notified", "provisioned")
 FLAGS = ("stale", "never_connected", "unanswered", "outdated")
 # Rows of each list on the page; the CSV has them all.

@@ -94,7 +94,7 @@ def change_of(value):
 def outdated_unknown(report):
     """Why the count of outdated clients is not known, or None when it is: with no device reporting its client
     version there is nothing to compare (and, without ``min_client_version``, no baseline version either), and
-    ``compute`` counts 0 - which the page must not show as "0 outdated"."""
+    ``compute`` sets ``counts.outdated`` to None, which the page shows as unknown with this reason."""
     if report.get("newest_client_version") is not None or not report.get("total"):
         return None
     minimum = (report.get("settings") or {}).get("min_client_version")

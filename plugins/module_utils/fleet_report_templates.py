@@ -328,7 +328,6 @@ max_deletes allows {{ hygiene.next.max_deletes_allowed }}): it would change noth
 </section>{% endif %}"""
 
 INDEX_TEMPLATE = """{% extends "base.html.j2" %}
-{% block title %}Fleet posture: all tenants{% endblock %}
 {% block content %}
 {% block tenants %}{% import "macros.html.j2" as m %}<section aria-labelledby="tenants">
 <h2 id="tenants">Tenants, worst first</h2>
@@ -336,6 +335,7 @@ INDEX_TEMPLATE = """{% extends "base.html.j2" %}
 read whole but over a fail_when rule (standing "rule broken", their numbers beside the rule), then those that got
 worse since their last report (more
 high-risk devices first, then medium risk, then stale, unanswered, outdated and never-connected devices), then
+those whose change is not known (a count the status history could not give, never taken for no change), then
 tenants on their first report (no baseline yet), then the rest. A change is against each tenant's last report;
 hover a tenant's name for its connection. The same table is in index.csv.</p>
 <table>

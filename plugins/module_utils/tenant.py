@@ -27,6 +27,8 @@ HELD_WINDOW = datetime.timedelta(hours=1)
 # Call 5's reading is told by a window around now: wide enough for a host whose clock is minutes off the
 # service's, short enough that few devices changed status inside it.
 READING_WINDOW = datetime.timedelta(minutes=10)
+# The end of a window that runs until now: a host whose clock is minutes behind the service's still covers now.
+CLOCK_SLACK = READING_WINDOW
 # Devices read to tell the reading: about a page (a status of many devices is narrowed to one of its groups, so
 # the sample stays small; under in_status the check window returns every device of the status in that group).
 READING_SAMPLE = 100
@@ -454,7 +456,7 @@ class Tenant:
             # to the devices in the status now (and it is not warned about status_in, which it ignores).
             self._show_spelling(listing, narrowed)
         cutoff = now - datetime.timedelta(days=days)
-        since = (cutoff, now + READING_WINDOW)
+        since = (cutoff, now + CLOCK_SLACK)
         if reading == ENTERED:
             windows = [StatusWindow(status, *since)]
         else:

@@ -35,8 +35,10 @@ description:
   - An invitation's age is in no device record. It is read from the service's status history (call 5, as
     M(secops.mobile_security.hm_registration_hygiene) does) - devices in C(user_notified) without a break for more
     than O(unanswered_days) - and each report also keeps when it first saw a device waiting, carried forward
-    from the baseline (O(previous) or O(history_dir)). Only when the service ignores status windows and there is
-    no baseline are unanswered invitations reported as not known yet.
+    from the baseline (O(previous) or O(history_dir)). When call 5 cannot tell how long invitations have waited
+    (the service ignores its window, or its answers fit neither reading; see C(report.status_reading)), the
+    unanswered count is unknown (null, with C(report.unanswered_known) false) whether or not there is a baseline;
+    a first-seen time then gives a row only a lower bound.
   - Every value from the service (names, e-mails, group names) is HTML-escaped; CSV cells that a spreadsheet
     would run as a formula get a leading quote.
   - Files are written atomically, mode 0600 (they name users).
@@ -69,7 +71,7 @@ options:
         there is the baseline.
       - What is kept is compact - the report's counts (risk, flags, groups, settings) and only the device ids next
         week's report needs to say which devices are new or resolved (high risk, stale, outdated) and since when
-        invitations wait - about 1 MB a week for 100,000 devices (docs/performance.md). A full report kept
+        invitations wait - about 1.2 MB a week for 100,000 devices (docs/performance.md). A full report kept
         there by an earlier version is still read (it knows stale and outdated devices, not every high-risk one).
       - From it the page draws a line per risk level and per flag over the last O(trend_reports) reports, and lists
         the devices new this week and resolved since last week at high risk, stale and with an outdated client.

@@ -114,7 +114,7 @@ def test_the_preview_says_when_the_run_would_refuse_its_deletes():
 
 def test_without_the_status_history_the_preview_is_unknown():
     found, lists = fleet_reminders.preview([device(1, 3, status="0")], {"resend": None}, {}, settings(), 1)
-    assert not found["known"] and found["remind"] is None and "ignored call 5" in found["why"] and lists == {}
+    assert not found["known"] and found["remind"] is None and "could not tell how long" in found["why"] and lists == {}
 
 
 class FakeTenant:
