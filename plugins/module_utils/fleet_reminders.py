@@ -17,7 +17,6 @@ was waiting when it was reminded. A service that ignores the window gives no ans
 (unknown), never 0.
 """
 
-import datetime
 import re
 
 from ansible_collections.secops.mobile_security.plugins.module_utils import codes, fleet_report, guards, times
