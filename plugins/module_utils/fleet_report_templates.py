@@ -111,6 +111,20 @@ MACROS = """{% macro chart(c) -%}
 </table>
 {%- endmacro %}
 
+{# A list of devices with an id to link to, its first cell the row's header, and how many it leaves out. #}
+{% macro listing(id, caption, headers, rows, count) -%}
+<table id="{{ id }}">
+<caption>{{ caption }}</caption>
+<thead><tr>{% for h in headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in rows %}<tr>{% for cell in row %}{% if loop.first %}<th scope="row">{{ cell }}</th>
+{%- else %}<td>{{ cell }}</td>{% endif %}{% endfor %}</tr>
+{% endfor %}
+</tbody>
+</table>
+{% if count > rows | length %}<p class="more">and {{ count - rows | length }} more</p>{% endif %}
+{%- endmacro %}
+
 {% macro numbers(t) -%}
 <details><summary>The numbers of this chart</summary>
 {{ table(t) }}
@@ -279,16 +293,8 @@ HISTORY = """{% import "macros.html.j2" as m %}{% if history and history.reports
 {% for name, rows, count in (("New this week", kind.new_rows, kind.new),
                              ("Resolved since last week", kind.resolved_rows, kind.resolved)) %}
 {% if rows %}<details><summary>{{ name }} ({{ count }})</summary>
-<table id="{{ kind.kind }}-{{ "new" if loop.first else "resolved" }}">
-<caption>{{ kind.title }}: {{ name | lower }}</caption>
-<thead><tr>{% for h in history.headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in rows %}<tr>{% for cell in row %}{% if loop.first %}<th scope="row">{{ cell }}</th>
-{%- else %}<td>{{ cell }}</td>{% endif %}{% endfor %}</tr>
-{% endfor %}
-</tbody>
-</table>
-{% if count > rows | length %}<p class="more">and {{ count - rows | length }} more</p>{% endif %}
+{{ m.listing(kind.kind ~ ("-new" if loop.first else "-resolved"), kind.title ~ ": " ~ name | lower, history.headers,
+             rows, count) }}
 </details>
 {% endif %}
 {% endfor %}
@@ -312,16 +318,8 @@ counted.</p>
 max_deletes allows {{ hygiene.next.max_deletes_allowed }}): it would change nothing.{% endif %}</p>
 {% for name, rows, count in (("To be reminded", hygiene.next.remind_rows, hygiene.next.remind),
                              ("To be deleted", hygiene.next.delete_rows, hygiene.next.delete)) %}
-{% if rows %}<table id="next-{{ "remind" if loop.first else "delete" }}">
-<caption>{{ name }} on {{ hygiene.next.date }}</caption>
-<thead><tr>{% for h in hygiene.headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in rows %}<tr>{% for cell in row %}{% if loop.first %}<th scope="row">{{ cell }}</th>
-{%- else %}<td>{{ cell }}</td>{% endif %}{% endfor %}</tr>
-{% endfor %}
-</tbody>
-</table>
-{% if count > rows | length %}<p class="more">and {{ count - rows | length }} more</p>{% endif %}
+{% if rows %}{{ m.listing("next-" ~ ("remind" if loop.first else "delete"), name ~ " on " ~ hygiene.next.date,
+                         hygiene.headers, rows, count) }}
 {% endif %}
 {% endfor %}
 {% endif %}
